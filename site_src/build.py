@@ -1,0 +1,88 @@
+"""The pipeline, end to end: content/ → papers → topics → site → files → build/."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import load_config
+from .errors import DigestError, Warning
+
+
+@dataclass
+class BuildReport:
+    papers: int = 0
+    entries: int = 0
+    digests: int = 0
+    topics: int = 0
+    pages: int = 0
+    files: int = 0
+    topic_params: dict = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)
+    warnings: list[Warning] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.stages.values())
+
+
+class _Stages:
+    """Times each stage of the build into the report."""
+
+    def __init__(self, report: BuildReport):
+        self.report = report
+
+    def run(self, name: str, step: Callable, *args):
+        start = time.perf_counter()
+        result = step(*args)
+        self.report.stages[name] = self.report.stages.get(name, 0.0) + time.perf_counter() - start
+        return result
+
+
+def build(
+    content_dir: Path,
+    out_dir: Path,
+    base_url: str | None = None,
+    strict: bool = False,
+    on_warning: Callable[[Warning], None] = lambda w: None,
+) -> BuildReport:
+    """Build the site from content_dir into out_dir; bad input raises DigestError and leaves out_dir as it was."""
+    # Imported here so `digest --help` stays fast: these pull in scikit-learn and Jinja.
+    from . import ingest, output, pages, render, site, topics
+
+    report = BuildReport()
+    stages = _Stages(report)
+    config = load_config(content_dir / "site.yaml").with_base_url(base_url)
+    corpus, warnings = stages.run("read", ingest.read_corpus, content_dir / "dumps", config)
+    markdown_pages = stages.run("read", pages.read_pages, content_dir / "pages")
+    for warning in warnings:
+        if strict:
+            raise warning.as_error()
+        on_warning(warning)
+    report.warnings = warnings
+    papers = corpus.papers
+    grouping = stages.run(
+        "topics",
+        topics.group_papers,
+        [p.title for p in papers],
+        [p.abstract for p in papers],
+        config.topics,
+    )
+    assembled = stages.run("assemble", site.assemble, config, corpus, grouping, markdown_pages)
+    dirs = render.template_dirs(content_dir.absolute().parent)
+    files = stages.run("render", render.render_site, assembled, dirs)
+    stages.run("write", output.write_site, files, out_dir)
+
+    report.papers = len(papers)
+    report.entries = sum(len(d.entries) for d in corpus.digests)
+    report.digests = len(corpus.digests)
+    report.topics = len(grouping.topics)
+    report.pages = sum(1 for name in files if name.endswith(".html"))
+    report.files = len(files) + 1
+    report.topic_params = grouping.params
+    return report
+
+
+__all__ = ["build", "BuildReport", "DigestError"]

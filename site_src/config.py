@@ -1,0 +1,194 @@
+"""site.yaml: one typed config object, loaded and validated once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DigestError
+from .source import read_text
+
+
+@dataclass(frozen=True)
+class DumpMeta:
+    """Per-dump settings under `dumps:` in site.yaml, keyed by file name."""
+
+    date: dt.date | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class TopicSettings:
+    """Tunables of the topic core, under `topics:` in site.yaml."""
+
+    count: int | None = None  # None: chosen from the number of papers
+    max_count: int = 60
+    seed: int = 0
+    min_df: int = 2
+    max_df: float = 0.5
+    title_weight: int = 2
+    related: int = 5
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything site.yaml can set, with its defaults."""
+
+    title: str = "Paper Digest"
+    description: str = ""
+    base_url: str | None = None
+    language: str = "en"
+    year: int | None = None
+    dumps: dict[str, DumpMeta] = field(default_factory=dict)
+    topics: TopicSettings = field(default_factory=TopicSettings)
+    source: Path | None = None
+
+    def with_base_url(self, base_url: str | None) -> "SiteConfig":
+        if base_url is None:
+            return self
+        return _replace(self, base_url=_check_base_url(base_url, None, None))
+
+
+def _replace(obj, **changes):
+    values = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    values.update(changes)
+    return type(obj)(**values)
+
+
+def _line_map(text: str) -> dict[tuple[str, ...], int]:
+    """Line number (1-based) of every mapping key, by its path of keys."""
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(node, prefix):
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = (*prefix, str(key_node.value))
+                lines[key] = key_node.start_mark.line + 1
+                walk(value_node, key)
+
+    try:
+        walk(yaml.compose(text, Loader=yaml.SafeLoader), ())
+    except yaml.YAMLError:
+        pass
+    return lines
+
+
+class _Reader:
+    """Checks one mapping of site.yaml against the fields of a dataclass."""
+
+    def __init__(self, path: Path, lines: dict[tuple[str, ...], int]):
+        self.path = path
+        self.lines = lines
+
+    def error(self, keys: tuple[str, ...], message: str) -> DigestError:
+        name = ".".join(keys)
+        line = self.lines.get(keys)
+        if line is None and len(keys) > 1:
+            line = self.lines.get(keys[:-1])
+        return DigestError(f"{name}: {message}", self.path, line)
+
+    def mapping(self, value: Any, keys: tuple[str, ...]) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.error(keys, f"expected a mapping, got {_kind(value)}")
+        return value
+
+    def known(self, value: dict, allowed: set[str], keys: tuple[str, ...]) -> None:
+        for key in value:
+            if str(key) not in allowed:
+                hint = ", ".join(sorted(allowed))
+                raise self.error((*keys, str(key)), f"unknown key (known keys: {hint})")
+
+    def typed(self, value: Any, kind: type, keys: tuple[str, ...], optional: bool = False):
+        if value is None and optional:
+            return None
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            raise self.error(keys, f"expected {kind.__name__}, got {_kind(value)}")
+        return value
+
+
+def _kind(value: Any) -> str:
+    return "nothing" if value is None else f"{type(value).__name__} {value!r}"[:80]
+
+
+def _check_base_url(value: str, reader: _Reader | None, keys) -> str:
+    if not value.startswith(("http://", "https://")):
+        message = f"base URL must start with http:// or https://, got {value!r}"
+        raise reader.error(keys, message) if reader else DigestError(message)
+    return value.rstrip("/") + "/"
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read and validate site.yaml; a missing file gives the defaults."""
+    if not path.exists():
+        return SiteConfig()
+    text = read_text(path)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise DigestError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path, line) from None
+    reader = _Reader(path, _line_map(text))
+    data = reader.mapping(data, ("site.yaml",))
+    plain = {"title", "description", "base_url", "language", "year", "dumps", "topics"}
+    reader.known(data, plain, ())
+
+    values: dict[str, Any] = {"source": path}
+    for key in ("title", "description", "language"):
+        if key in data:
+            values[key] = reader.typed(data[key], str, (key,))
+    if data.get("base_url") is not None:
+        base = reader.typed(data["base_url"], str, ("base_url",))
+        values["base_url"] = _check_base_url(base, reader, ("base_url",))
+    values["year"] = reader.typed(data.get("year"), int, ("year",), optional=True)
+    values["dumps"] = _read_dumps(reader, reader.mapping(data.get("dumps"), ("dumps",)))
+    values["topics"] = _read_topics(reader, reader.mapping(data.get("topics"), ("topics",)))
+    return SiteConfig(**values)
+
+
+def _read_dumps(reader: _Reader, dumps: dict) -> dict[str, DumpMeta]:
+    result = {}
+    for name, meta in dumps.items():
+        keys = ("dumps", str(name))
+        meta = reader.mapping(meta, keys)
+        reader.known(meta, {"date", "title"}, keys)
+        date = meta.get("date")
+        if isinstance(date, str):
+            try:
+                date = dt.date.fromisoformat(date)
+            except ValueError:
+                raise reader.error((*keys, "date"), f"expected a date YYYY-MM-DD, got {date!r}") from None
+        if date is not None and not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+            raise reader.error((*keys, "date"), f"expected a date YYYY-MM-DD, got {_kind(date)}")
+        title = reader.typed(meta.get("title"), str, (*keys, "title"), optional=True)
+        result[str(name)] = DumpMeta(date=date, title=title)
+    return result
+
+
+def _read_topics(reader: _Reader, topics: dict) -> TopicSettings:
+    defaults = TopicSettings()
+    kinds = {f.name: (float if f.name == "max_df" else int) for f in fields(TopicSettings)}
+    reader.known(topics, set(kinds), ("topics",))
+    values = {}
+    for name, kind in kinds.items():
+        if name not in topics:
+            continue
+        value = topics[name]
+        if name == "count" and value in (None, "auto"):
+            continue
+        value = reader.typed(value, kind, ("topics", name))
+        low = 0 if name in ("seed", "related") else 1
+        if name == "max_df" and not 0 < value <= 1:
+            raise reader.error(("topics", name), f"expected a number in (0, 1], got {value}")
+        if name != "max_df" and value < low:
+            raise reader.error(("topics", name), f"expected a whole number >= {low}, got {value}")
+        values[name] = value
+    return _replace(defaults, **values)

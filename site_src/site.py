@@ -1,0 +1,193 @@
+"""Assemble the whole site in memory: every page, its URL and the links between them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .config import SiteConfig
+from .errors import DigestError
+from .model import Corpus, Paper
+from .pages import MarkdownPage
+from .slugs import unique_slugs
+from .topics import Grouping
+
+RESERVED_PAGE_SLUGS = {"papers", "topics", "digests", "data", "assets", "search", "index", "404"}
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z(\[\"'])", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Link:
+    """Something a page links to: its site-relative URL (`papers/x/`) and its text."""
+
+    url: str
+    text: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PaperView:
+    slug: str
+    url: str
+    title: str
+    abstract: str
+    summary: str  # the abstract's first sentence
+    topics: tuple[Link, ...] = ()
+    related: tuple[Link, ...] = ()
+    digests: tuple[Link, ...] = ()
+    authors: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()  # external: arXiv, PDF, code, ...
+
+
+@dataclass(frozen=True)
+class TopicView:
+    slug: str
+    url: str
+    label: str
+    phrases: tuple[str, ...]
+    papers: tuple[str, ...]  # paper slugs, most central first
+    related: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class DigestView:
+    id: str
+    url: str
+    title: str
+    date: dt.date | None
+    heading: str | None
+    papers: tuple[str, ...]  # paper slugs in page order
+    previous: Link | None = None
+    next: Link | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page to render: where it goes, with which template and data."""
+
+    path: str  # site-relative folder URL, "" for home
+    template: str
+    title: str
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    papers: dict[str, PaperView]  # by slug, in slug order
+    topics: tuple[TopicView, ...]
+    digests: tuple[DigestView, ...]  # chronological, undated last
+    pages: tuple[MarkdownPage, ...]
+    grouping_params: dict
+
+    @property
+    def latest(self) -> DigestView | None:
+        """The newest dated digest; without dates, the last by file name."""
+        dated = [d for d in self.digests if d.date]
+        return (dated or list(self.digests) or [None])[-1]
+
+
+def first_sentence(text: str, limit: int = 300) -> str:
+    match = _FIRST_SENTENCE.match(text)
+    sentence = match.group(1) if match else text
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _topic_views(papers: list[Paper], grouping: Grouping) -> list[TopicView]:
+    labels = [" · ".join(t.label) for t in grouping.topics]
+    slugs = unique_slugs(((label, label) for label in labels), max_length=40, fallback="topic")
+    views = []
+    for topic, label in zip(grouping.topics, labels):
+        related = tuple(Link(f"topics/{slugs[labels[r]]}/", labels[r]) for r in topic.related)
+        views.append(
+            TopicView(
+                slug=slugs[label],
+                url=f"topics/{slugs[label]}/",
+                label=label,
+                phrases=topic.label,
+                papers=tuple(papers[i].slug for i in topic.members),
+                related=related,
+            )
+        )
+    return views
+
+
+def _digest_views(corpus: Corpus) -> list[DigestView]:
+    views = [
+        DigestView(d.id, f"digests/{d.id}/", d.title, d.date, d.heading, corpus.listings[d.id]) for d in corpus.digests
+    ]
+    linked = []
+    for i, view in enumerate(views):
+        previous = Link(views[i - 1].url, views[i - 1].title) if i > 0 else None
+        following = Link(views[i + 1].url, views[i + 1].title) if i + 1 < len(views) else None
+        linked.append(DigestView(**{**view.__dict__, "previous": previous, "next": following}))
+    return linked
+
+
+def assemble(config: SiteConfig, corpus: Corpus, grouping: Grouping, pages: list[MarkdownPage]) -> Site:
+    """Every view of the site, with the URLs that link them."""
+    papers = list(corpus.papers)
+    for page in pages:
+        if page.slug in RESERVED_PAGE_SLUGS:
+            raise DigestError(f"page name {page.slug!r} is taken by the site itself; rename the file", page.source)
+    topics = _topic_views(papers, grouping)
+    topic_of = grouping.paper_topic
+    digests = _digest_views(corpus)
+    digest_links = {d.id: Link(d.url, d.title) for d in digests}
+    views = {}
+    for index, paper in enumerate(papers):
+        topic = topics[topic_of[index]]
+        related = tuple(
+            Link(f"papers/{papers[j].slug}/", papers[j].title) for j in grouping.related[index] if j >= 0
+        )
+        views[paper.slug] = PaperView(
+            slug=paper.slug,
+            url=f"papers/{paper.slug}/",
+            title=paper.title,
+            abstract=paper.abstract,
+            summary=first_sentence(paper.abstract),
+            topics=(Link(topic.url, topic.label),),
+            related=related,
+            digests=tuple(digest_links[d] for d in paper.digests),
+            authors=paper.authors,
+        )
+    return Site(config, views, tuple(topics), tuple(digests), tuple(pages), grouping.params)
+
+
+def site_pages(site: Site) -> list[Page]:
+    """Every HTML page of the site, in a fixed order."""
+    pages = [
+        Page("", "index.html", site.config.title),
+        Page("topics/", "topics.html", "Topics"),
+        Page("digests/", "digests.html", "Digests"),
+    ]
+    pages += [Page(t.url, "topic.html", t.label, {"topic": t}) for t in site.topics]
+    pages += [Page(p.url, "paper.html", p.title, {"paper": p}) for p in site.papers.values()]
+    pages += [Page(d.url, "digest.html", d.title, {"digest": d}) for d in site.digests]
+    pages += [Page(f"{p.slug}/", "page.html", p.title, {"doc": p}) for p in site.pages]
+    return pages
+
+
+def papers_json(site: Site) -> list[dict]:
+    """The records of data/papers.json: every paper with its links, for other tools."""
+    topic_of = {slug: t.slug for t in site.topics for slug in t.papers}
+    digest_ids = {d.url: d.id for d in site.digests}
+    return [
+        {
+            "slug": p.slug,
+            "title": p.title,
+            "abstract": p.abstract,
+            "url": p.url,
+            "topics": [topic_of[p.slug]],
+            "related": [link.url.split("/")[1] for link in p.related],
+            "digests": [digest_ids[link.url] for link in p.digests],
+            "authors": list(p.authors),
+        }
+        for p in site.papers.values()
+    ]
+
+
+def relative_root(page_path: str) -> str:
+    """From a page's folder URL back to the site root: `papers/x/` → `../../`."""
+    return "../" * page_path.count("/")

@@ -1,0 +1,234 @@
+"""The vectorized core: one sparse TF-IDF matrix, NMF topics, c-TF-IDF labels, related papers.
+
+No Python loop runs over papers or vocabulary terms; loops here run over topics and over
+a handful of label candidates per topic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.decomposition import NMF
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
+
+from .config import TopicSettings
+
+# The field's boilerplate: words every abstract uses, which say nothing about its theme.
+DOMAIN_STOP_WORDS = frozenset(
+    """
+    ability able accuracy achieve achieved achieves achieving address addresses advance advances
+    also analysis analyze approach approaches art available based baseline baselines benchmark
+    benchmarks better broad capabilities capability challenge challenges challenging com common
+    compared comparable competitive comprehensive consistently conduct contribution contributions
+    current data dataset datasets demonstrate demonstrated demonstrates design designed despite
+    develop developed different effective effectively effectiveness efficient efficiently enable
+    enables end evaluate evaluated evaluation evaluations existing experiment experimental
+    experiments extensive findings framework frameworks furthermore github given high however http
+    https improve improved improvement improvements improves improving including introduce
+    introduced introduces key language large learning leverage leverages llm llms method methods
+    model models moreover new novel obtain order outperform outperforming outperforms paper papers
+    performance performances perform performing present presents pre previous prior problem problems
+    promising propose proposed proposes provide provides range recent recently remain remains
+    research result results scale set settings shot show showing shown shows significant
+    significantly simple specifically state strong studies study superior systems task tasks
+    technique techniques trained training train use used uses using various way wide work works www
+    """.split()
+)
+STOP_WORDS = sorted(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS)
+# Words that may appear inside a label phrase but never stand alone as one.
+GENERIC_LABEL_WORDS = frozenset(
+    "model models result results approach approaches method methods training pre training "
+    "performance task tasks data learning language paper framework system systems text".split()
+)
+TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b"
+LABEL_PHRASES = 3
+LABEL_CANDIDATES = 20
+
+
+@dataclass(frozen=True)
+class Topic:
+    label: tuple[str, ...]  # 2-4 display phrases, most distinctive first
+    members: tuple[int, ...]  # paper indices, most central first
+    related: tuple[int, ...]  # indices of the most similar other topics
+
+
+@dataclass(frozen=True)
+class Grouping:
+    topics: tuple[Topic, ...]
+    paper_topic: np.ndarray  # (papers,) index of each paper's topic
+    related: np.ndarray  # (papers, settings.related) related paper indices, -1 where none
+    params: dict
+
+
+def topic_count(papers: int, settings: TopicSettings) -> int:
+    """The number of topics: set in site.yaml, or about sqrt(papers), capped by max_count."""
+    wanted = settings.count or max(1, round(math.sqrt(papers)))
+    return max(1, min(wanted, settings.max_count, papers))
+
+
+def _documents(titles: list[str], abstracts: list[str], title_weight: int) -> list[str]:
+    return [(title + ". ") * title_weight + abstract for title, abstract in zip(titles, abstracts)]
+
+
+def _tfidf(docs: list[str], settings: TopicSettings) -> tuple[sp.csr_matrix, TfidfVectorizer]:
+    for min_df, max_df in ((settings.min_df, settings.max_df), (1, 1.0)):
+        vectorizer = TfidfVectorizer(
+            stop_words=STOP_WORDS,
+            token_pattern=TOKEN_PATTERN,
+            min_df=min(min_df, len(docs)),
+            max_df=max_df,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        try:
+            return vectorizer.fit_transform(docs).tocsr(), vectorizer
+        except ValueError:  # too few documents for these bounds: retry with none
+            continue
+    return sp.csr_matrix((len(docs), 0), dtype=np.float32), None
+
+
+def related_papers(X: sp.csr_matrix, count: int, chunk: int = 2048) -> np.ndarray:
+    """Each row's `count` most cosine-similar other rows (rows are L2-normalized), -1 where none."""
+    n = X.shape[0]
+    result = np.full((n, count), -1, dtype=np.int64)
+    if n < 2 or count == 0:
+        return result
+    take = min(count, n - 1)
+    XT = X.T.tocsc()
+    for start in range(0, n, chunk):
+        rows = np.arange(start, min(start + chunk, n))
+        sims = (X[rows] @ XT).toarray()
+        sims[np.arange(len(rows)), rows] = -1.0
+        top = np.argpartition(-sims, take - 1, axis=1)[:, :take]
+        scores = np.take_along_axis(sims, top, axis=1)
+        # Highest similarity first, then lowest index: a stable order for equal scores.
+        order = np.lexsort((top, -scores), axis=1)
+        top = np.take_along_axis(top, order, axis=1)
+        scores = np.take_along_axis(scores, order, axis=1)
+        result[rows, :take] = np.where(scores > 0, top, -1)
+    return result
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def pick_label(candidates: list[str], limit: int = LABEL_PHRASES) -> list[str]:
+    """The first distinctive phrases, none contained in another (by stemmed words)."""
+    chosen: list[tuple[str, frozenset]] = []
+    for phrase in candidates:
+        if phrase in GENERIC_LABEL_WORDS:
+            continue
+        words = frozenset(_stem(w) for w in phrase.split())
+        if len(words) < len(phrase.split()):  # "image images": a word twice
+            continue
+        if any(words <= other for _, other in chosen):
+            continue
+        wider = [i for i, (_, other) in enumerate(chosen) if other < words]
+        if any(words & other and not other < words for _, other in chosen):
+            continue  # "specific pretraining" after "domain specific": the same idea again
+        if wider:  # "low rank" replaces "rank" where "rank" stood
+            chosen[wider[0]] = (phrase, words)
+            chosen = [c for i, c in enumerate(chosen) if i not in wider[1:]]
+        elif len(chosen) < limit:
+            chosen.append((phrase, words))
+    return [phrase for phrase, _ in chosen]
+
+
+def _class_tfidf(docs: list[str], assignment: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """c-TF-IDF over unigrams and bigrams: how distinctive each phrase is of each topic."""
+    counter = CountVectorizer(stop_words=STOP_WORDS, token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=1)
+    C = counter.fit_transform(docs)
+    n = len(docs)
+    M = sp.csr_matrix((np.ones(n, dtype=np.float32), (assignment, np.arange(n))), shape=(k, n))
+    per_topic = np.asarray((M @ C).todense(), dtype=np.float64)
+    tf = per_topic / np.maximum(per_topic.sum(axis=1, keepdims=True), 1.0)
+    average_words = per_topic.sum() / max(k, 1)
+    idf = np.log1p(average_words / np.maximum(per_topic.sum(axis=0), 1.0))
+    # A phrase found in a single paper is that paper's jargon, not the topic's theme.
+    papers_with = np.asarray((M @ (C > 0).astype(np.float32)).todense())
+    score = tf * idf * (papers_with >= min(2, papers_with.max(initial=1)))
+    return score, counter.get_feature_names_out()
+
+
+_SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"}
+
+
+def _display(phrase: str, texts: list[str]) -> str:
+    """The phrase as the papers most often write it ("LoRA", "Text-to-Image"), title-cased."""
+    joiner = r"[\s-]+(?:(?:%s)[\s-]+)?" % "|".join(sorted(_SMALL_WORDS))
+    pattern = re.compile(r"\b" + joiner.join(map(re.escape, phrase.split())) + r"\b", re.IGNORECASE)
+    forms = Counter(re.sub(r"\s+", " ", m.group(0)) for text in texts for m in pattern.finditer(text))
+    best = max(sorted(forms), key=lambda form: (forms[form], form != form.lower()), default=phrase)
+    words = re.split(r"([\s-]+)", best)
+    return "".join(w if w in _SMALL_WORDS and i else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def group_papers(titles: list[str], abstracts: list[str], settings: TopicSettings) -> Grouping:
+    """Group papers into labelled topics and find each paper's related papers."""
+    n = len(titles)
+    docs = _documents(titles, abstracts, settings.title_weight)
+    X, _ = _tfidf(docs, settings)
+    k = min(topic_count(n, settings), max(1, X.shape[1]))
+    params = {
+        "papers": n,
+        "vocabulary": X.shape[1],
+        "topics": k,
+        "topics_chosen": "site.yaml" if settings.count else "auto (sqrt of papers)",
+        "method": "NMF (nndsvda) on TF-IDF",
+        "seed": settings.seed,
+        "min_df": settings.min_df,
+        "max_df": settings.max_df,
+        "title_weight": settings.title_weight,
+    }
+    if n == 0:
+        return Grouping((), np.zeros(0, dtype=np.int64), np.zeros((0, settings.related), dtype=np.int64), params)
+    if k > 1:
+        nmf = NMF(n_components=k, init="nndsvda", random_state=settings.seed, max_iter=400)
+        weights = nmf.fit_transform(X)
+        centroids = nmf.components_
+    else:
+        weights = np.ones((n, 1))
+        centroids = np.asarray(X.sum(axis=0))
+    assignment = weights.argmax(axis=1)
+    # Drop topics no paper chose; order the rest by size, then by first member, for stable output.
+    sizes = np.bincount(assignment, minlength=k)
+    first = np.full(k, n)
+    np.minimum.at(first, assignment, np.arange(n))
+    kept = np.array([t for t in np.lexsort((first, -sizes)) if sizes[t] > 0])
+    renumber = np.full(k, -1)
+    renumber[kept] = np.arange(len(kept))
+    assignment = renumber[assignment]
+    weights = weights[:, kept]
+    centroids = centroids[kept]
+    k = len(kept)
+    params["topics"] = k
+
+    score, phrases = _class_tfidf(docs, assignment, k)
+    candidates = np.argsort(-score, axis=1, kind="stable")[:, :LABEL_CANDIDATES]
+    norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+    unit = centroids / np.where(norms == 0, 1, norms)
+    topic_sims = unit @ unit.T
+    np.fill_diagonal(topic_sims, -np.inf)
+    related_topics = np.argsort(-topic_sims, axis=1, kind="stable")[:, : min(3, k - 1)]
+    # Members: most central first (highest weight), ties by index.
+    member_order = np.lexsort((np.arange(n), -weights[np.arange(n), assignment], assignment))
+    bounds = np.searchsorted(assignment[member_order], np.arange(k + 1))
+
+    topics = []
+    for t in range(k):
+        members = member_order[bounds[t] : bounds[t + 1]]
+        label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0])
+        texts = [titles[i] for i in members] + [abstracts[i] for i in members[:20]]
+        label = tuple(_display(phrase, texts) for phrase in label) or (f"Topic {t + 1}",)
+        topics.append(Topic(label, tuple(int(i) for i in members), tuple(int(i) for i in related_topics[t])))
+    return Grouping(tuple(topics), assignment, related_papers(X, settings.related), params)
