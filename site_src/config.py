@@ -59,6 +59,20 @@ def _replace(obj, **changes):
     return type(obj)(**values)
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text: we parse them, so 2024-13-01 is our error, not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def yaml_load(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
+
+
 def _line_map(text: str) -> dict[tuple[str, ...], int]:
     """Line number (1-based) of every mapping key, by its path of keys."""
     lines: dict[tuple[str, ...], int] = {}
@@ -71,7 +85,7 @@ def _line_map(text: str) -> dict[tuple[str, ...], int]:
                 walk(value_node, key)
 
     try:
-        walk(yaml.compose(text, Loader=yaml.SafeLoader), ())
+        walk(yaml.compose(text, Loader=_Loader), ())
     except yaml.YAMLError:
         pass
     return lines
@@ -131,7 +145,7 @@ def load_config(path: Path) -> SiteConfig:
         return SiteConfig()
     text = read_text(path)
     try:
-        data = yaml.safe_load(text)
+        data = yaml_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 
+from .config import yaml_load
 from .errors import DigestError
 from .slugs import slugify
 from .source import read_text
@@ -31,7 +32,7 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, str, int]:
     for number, line in enumerate(lines[1:], 2):
         if line.strip() in ("---", "..."):
             try:
-                meta = yaml.safe_load("".join(lines[1 : number - 1])) or {}
+                meta = yaml_load("".join(lines[1 : number - 1])) or {}
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 raise DigestError(f"invalid front matter: {getattr(exc, 'problem', exc)}", path, mark.line + 2 if mark else 1) from None

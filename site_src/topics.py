@@ -42,9 +42,9 @@ DOMAIN_STOP_WORDS = frozenset(
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS)
 # Words that may appear inside a label phrase but never stand alone as one.
 GENERIC_LABEL_WORDS = frozenset(
-    "model models result results approach approaches method methods training pre training "
-    "performance task tasks data learning language paper framework system systems text".split()
-)
+    "model models result results approach approaches method methods training performance task tasks "
+    "data learning language paper framework system systems text pretraining pretrained".split()
+) | {"pre training", "pre trained"}
 TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b"
 LABEL_PHRASES = 3
 LABEL_CANDIDATES = 20
@@ -122,6 +122,11 @@ def _stem(word: str) -> str:
     return word
 
 
+def _overlap(words: frozenset, other: frozenset) -> bool:
+    """Whether two phrases share a word, or a word of one is part of a word of the other."""
+    return bool(words & other) or any(a in b or b in a for a in words for b in other if min(len(a), len(b)) >= 4)
+
+
 def pick_label(candidates: list[str], limit: int = LABEL_PHRASES) -> list[str]:
     """The first distinctive phrases, none contained in another (by stemmed words)."""
     chosen: list[tuple[str, frozenset]] = []
@@ -134,8 +139,8 @@ def pick_label(candidates: list[str], limit: int = LABEL_PHRASES) -> list[str]:
         if any(words <= other for _, other in chosen):
             continue
         wider = [i for i, (_, other) in enumerate(chosen) if other < words]
-        if any(words & other and not other < words for _, other in chosen):
-            continue  # "specific pretraining" after "domain specific": the same idea again
+        if any(_overlap(words, other) and not other < words for _, other in chosen):
+            continue  # "specific pretraining" after "domain specific", "medical" after "biomedical"
         if wider:  # "low rank" replaces "rank" where "rank" stood
             chosen[wider[0]] = (phrase, words)
             chosen = [c for i, c in enumerate(chosen) if i not in wider[1:]]
@@ -146,8 +151,13 @@ def pick_label(candidates: list[str], limit: int = LABEL_PHRASES) -> list[str]:
 
 def _class_tfidf(docs: list[str], assignment: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """c-TF-IDF over unigrams and bigrams: how distinctive each phrase is of each topic."""
-    counter = CountVectorizer(stop_words=STOP_WORDS, token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=1)
+    # Phrases are counted with stop words in place, so a bigram is two words that really stand
+    # side by side ("natural language processing" never yields "natural processing").
+    counter = CountVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=min(2, len(docs)))
     C = counter.fit_transform(docs)
+    names = counter.get_feature_names_out().astype(str)
+    stop = np.array(STOP_WORDS)
+    edge_is_stop = np.isin(np.char.partition(names, " ")[:, 0], stop) | np.isin(np.char.rpartition(names, " ")[:, 2], stop)
     n = len(docs)
     M = sp.csr_matrix((np.ones(n, dtype=np.float32), (assignment, np.arange(n))), shape=(k, n))
     per_topic = np.asarray((M @ C).todense(), dtype=np.float64)
@@ -156,8 +166,8 @@ def _class_tfidf(docs: list[str], assignment: np.ndarray, k: int) -> tuple[np.nd
     idf = np.log1p(average_words / np.maximum(per_topic.sum(axis=0), 1.0))
     # A phrase found in a single paper is that paper's jargon, not the topic's theme.
     papers_with = np.asarray((M @ (C > 0).astype(np.float32)).todense())
-    score = tf * idf * (papers_with >= min(2, papers_with.max(initial=1)))
-    return score, counter.get_feature_names_out()
+    score = tf * idf * (papers_with >= min(2, papers_with.max(initial=1))) * ~edge_is_stop
+    return score, names
 
 
 _SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"}

@@ -1,0 +1,114 @@
+"""The vectorized topic core on the seed papers: determinism, readable labels, related papers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from site_src.config import SiteConfig, TopicSettings
+from site_src.ingest import read_corpus
+from site_src.topics import GENERIC_LABEL_WORDS, group_papers, pick_label, related_papers, topic_count
+
+from .conftest import SEEDS
+
+# Words that alone say nothing about a theme; no label may consist of one of them.
+REJECTED_ALONE = {"model", "models", "results", "approach", "method", "pre training", "pretraining", "pretrained", "training", "performance", "data", "language", "learning", "text", "task"}
+
+
+@pytest.fixture(scope="module")
+def papers():
+    return read_corpus(SEEDS, SiteConfig())[0].papers
+
+
+@pytest.fixture(scope="module")
+def grouping(papers):
+    return group_papers([p.title for p in papers], [p.abstract for p in papers], TopicSettings())
+
+
+def test_every_paper_is_in_exactly_one_topic(grouping, papers):
+    members = np.concatenate([t.members for t in grouping.topics])
+    assert sorted(members.tolist()) == list(range(len(papers)))
+    assert 8 <= len(grouping.topics) <= 40
+    assert all(len(t.members) > 0 for t in grouping.topics)
+
+
+def test_grouping_is_deterministic(grouping, papers):
+    again = group_papers([p.title for p in papers], [p.abstract for p in papers], TopicSettings())
+    assert again.topics == grouping.topics
+    assert np.array_equal(again.related, grouping.related)
+
+
+def test_labels_are_distinct_phrases_without_generic_words_alone(grouping):
+    for topic in grouping.topics:
+        phrases = [p.lower() for p in topic.label]
+        assert 1 <= len(phrases) <= 4, topic.label
+        assert len(set(phrases)) == len(phrases)
+        for phrase in phrases:
+            assert phrase not in REJECTED_ALONE, topic.label
+            others = [o for o in phrases if o != phrase]
+            assert not any(phrase in o.replace("-", " ") or phrase in o for o in others), topic.label
+
+
+def test_labels_read_like_section_headings(grouping, papers):
+    labels = {" · ".join(t.label) for t in grouping.topics}
+    text = " | ".join(labels).lower()
+    # Themes a person sees at once in the seed papers each head a topic.
+    for theme in ("speech recognition", "music", "low-rank", "code"):
+        assert theme in text, labels
+
+
+def test_speech_papers_share_a_topic(grouping, papers):
+    index = {p.title: i for i, p in enumerate(papers)}
+    speech = [
+        "Multi-Stage Multi-Modal Pre-Training for Automatic Speech Recognition",
+        "Self-Training for End-to-End Speech Recognition",
+    ]
+    topics = {int(grouping.paper_topic[index[t]]) for t in speech}
+    assert len(topics) == 1
+
+
+def test_related_papers_are_the_most_similar_others(grouping, papers):
+    related = grouping.related
+    assert related.shape == (len(papers), TopicSettings().related)
+    for row, neighbours in enumerate(related):
+        valid = neighbours[neighbours >= 0]
+        assert row not in valid and len(set(valid)) == len(valid)
+    index = {p.title: i for i, p in enumerate(papers)}
+    codet5 = index["CodeT5: Identifier-aware Unified Pre-trained Encoder-Decoder Models for Code Understanding and Generation"]
+    neighbour_titles = [papers[j].title for j in related[codet5]]
+    assert any("Code" in t for t in neighbour_titles)
+
+
+def test_related_papers_agree_with_a_dense_computation():
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(0)
+    dense = rng.random((50, 30)) * (rng.random((50, 30)) > 0.7)
+    dense /= np.maximum(np.linalg.norm(dense, axis=1, keepdims=True), 1e-12)
+    top = related_papers(sp.csr_matrix(dense), 4, chunk=7)
+    sims = dense @ dense.T
+    np.fill_diagonal(sims, -1)
+    for row in range(50):
+        expected = sorted(range(50), key=lambda j: (-sims[row, j], j))[:4]
+        expected = [j if sims[row, j] > 0 else -1 for j in expected]
+        assert top[row].tolist() == expected
+
+
+def test_topic_count_is_automatic_or_set():
+    assert topic_count(340, TopicSettings()) == 18
+    assert topic_count(340, TopicSettings(count=12)) == 12
+    assert topic_count(100_000, TopicSettings()) == TopicSettings().max_count
+    assert topic_count(3, TopicSettings(count=10)) == 3
+
+
+def test_pick_label_drops_contained_and_overlapping_phrases():
+    assert pick_label(["rank", "low rank", "low", "memory", "lora"]) == ["low rank", "memory", "lora"]
+    assert pick_label(["image", "images", "text image", "clip"]) == ["text image", "clip"]
+    assert pick_label(["model", "results", "speech recognition", "speech"]) == ["speech recognition"]
+
+
+def test_tiny_corpora_still_group():
+    one = group_papers(["Only Paper"], ["A single abstract about graphs. Nothing more."], TopicSettings())
+    assert len(one.topics) == 1 and one.topics[0].members == (0,)
+    none = group_papers([], [], TopicSettings())
+    assert none.topics == ()
