@@ -32,6 +32,7 @@ class TopicSettings:
     max_df: float = 0.5
     title_weight: int = 2
     related: int = 5
+    second_topic: float = 0.6  # a paper joins a 2nd topic when its weight there is this share of its 1st; 0: never
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def _read_dumps(reader: _Reader, dumps: dict) -> dict[str, DumpMeta]:
 
 def _read_topics(reader: _Reader, topics: dict) -> TopicSettings:
     defaults = TopicSettings()
-    kinds = {f.name: (float if f.name == "max_df" else int) for f in fields(TopicSettings)}
+    kinds = {f.name: (float if f.name in ("max_df", "second_topic") else int) for f in fields(TopicSettings)}
     reader.known(topics, set(kinds), ("topics",))
     values = {}
     for name, kind in kinds.items():
@@ -202,7 +203,9 @@ def _read_topics(reader: _Reader, topics: dict) -> TopicSettings:
         low = 0 if name in ("seed", "related") else 1
         if name == "max_df" and not 0 < value <= 1:
             raise reader.error(("topics", name), f"expected a number in (0, 1], got {value}")
-        if name != "max_df" and value < low:
+        if name == "second_topic" and not 0 <= value <= 1:
+            raise reader.error(("topics", name), f"expected a number in [0, 1], got {value}")
+        if kind is int and value < low:
             raise reader.error(("topics", name), f"expected a whole number >= {low}, got {value}")
         values[name] = value
     return _replace(defaults, **values)

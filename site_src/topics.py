@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -53,16 +53,23 @@ LABEL_CANDIDATES = 20
 @dataclass(frozen=True)
 class Topic:
     label: tuple[str, ...]  # 2-4 display phrases, most distinctive first
-    members: tuple[int, ...]  # paper indices, most central first
+    members: tuple[int, ...]  # paper indices: its own papers, most central first, then second-topic papers
     related: tuple[int, ...]  # indices of the most similar other topics
+    size: int = 0  # how many of `members` are its own papers (the rest are second-topic members)
+    position: tuple[float, float] = (0.5, 0.5)  # on the topic map, in [0, 1]; similar topics sit close
+    terms: dict = field(default_factory=dict, compare=False)  # centroid's top terms -> weight (max 1)
 
 
 @dataclass(frozen=True)
 class Grouping:
     topics: tuple[Topic, ...]
-    paper_topic: np.ndarray  # (papers,) index of each paper's topic
+    paper_topics: np.ndarray  # (papers, 2): each paper's topic, and its second topic or -1
     related: np.ndarray  # (papers, settings.related) related paper indices, -1 where none
     params: dict
+
+    @property
+    def paper_topic(self) -> np.ndarray:
+        return self.paper_topics[:, 0]
 
 
 def topic_count(papers: int, settings: TopicSettings) -> int:
@@ -183,32 +190,98 @@ def _display(phrase: str, texts: list[str]) -> str:
     return "".join(w if w in _SMALL_WORDS and i else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
-def group_papers(titles: list[str], abstracts: list[str], settings: TopicSettings) -> Grouping:
-    """Group papers into labelled topics and find each paper's related papers."""
+def _factorize(X: sp.csr_matrix, k: int, settings: TopicSettings, prior: np.ndarray | None):
+    """NMF weights (papers x topics) and centroids (topics x terms); warm-started from `prior` rows when given."""
+    n = X.shape[0]
+    if k == 1:
+        return np.ones((n, 1)), np.asarray(X.sum(axis=0))
+    if prior is None or not len(prior):
+        nmf = NMF(n_components=k, init="nndsvda", random_state=settings.seed, max_iter=400)
+        return nmf.fit_transform(X), nmf.components_
+    H0 = prior[np.linalg.norm(prior, axis=1) > 0]
+    if len(H0) < k:  # more topics wanted than remembered: add the fresh ones least like the old
+        fresh = NMF(n_components=k, init="nndsvda", random_state=settings.seed, max_iter=50).fit(X).components_
+        unit = lambda M: M / np.maximum(np.linalg.norm(M, axis=1, keepdims=True), 1e-12)  # noqa: E731
+        novelty = (unit(fresh) @ unit(H0).T).max(axis=1)
+        H0 = np.vstack([H0, fresh[np.argsort(novelty, kind="stable")[: k - len(H0)]]])
+    H0 = np.asarray(H0, dtype=np.float64)
+    W0 = np.asarray(X @ H0.T)
+    # Scale W0 H0 to the size of X, so the solver starts near, not far from, a fit.
+    scale = np.sqrt(max((W0 * W0).sum(), 1e-12) / max(np.trace((W0.T @ W0) @ (H0 @ H0.T)), 1e-12))
+    W0, H0 = W0 * scale, H0 * scale
+    nmf = NMF(n_components=len(H0), init="custom", random_state=settings.seed, max_iter=400)
+    return nmf.fit_transform(X, W=np.ascontiguousarray(W0), H=np.ascontiguousarray(H0)), nmf.components_
+
+
+def prior_matrix(priors: list[dict[str, float]], vocabulary: dict[str, int]) -> np.ndarray:
+    """Remembered topic centroids (term -> weight) as rows over today's vocabulary."""
+    rows, cols, values = [], [], []
+    for row, terms in enumerate(priors):
+        known = [(vocabulary[t], w) for t, w in terms.items() if t in vocabulary]
+        rows += [row] * len(known)
+        cols += [c for c, _ in known]
+        values += [w for _, w in known]
+    return sp.csr_matrix((values, (rows, cols)), shape=(len(priors), len(vocabulary))).toarray()
+
+
+def _positions(unit: np.ndarray) -> np.ndarray:
+    """A 2-D map of the topics: the first two principal axes of their unit centroids, in [0, 1]."""
+    k = len(unit)
+    if k < 3:
+        return np.array([[0.5, 0.5], [0.0, 1.0]][:k]) if k else np.zeros((0, 2))
+    centred = unit - unit.mean(axis=0)
+    U, S, _ = np.linalg.svd(centred, full_matrices=False)
+    coords = U[:, :2] * S[:2]
+    signs = np.sign(coords[np.abs(coords).argmax(axis=0), [0, 1]])  # fix each axis' sign: deterministic
+    coords = coords * np.where(signs == 0, 1, signs)
+    low, high = coords.min(axis=0), coords.max(axis=0)
+    return (coords - low) / np.where(high > low, high - low, 1)
+
+
+def _top_terms(centroids: np.ndarray, terms: np.ndarray, count: int = 200) -> list[dict[str, float]]:
+    """Each centroid's strongest terms, scaled to a maximum of 1, rounded: what the lock file keeps."""
+    top = np.argsort(-centroids, axis=1, kind="stable")[:, :count]
+    peak = np.maximum(centroids.max(axis=1, keepdims=True), 1e-12)
+    weights = np.round(np.take_along_axis(centroids, top, axis=1) / peak, 4)
+    return [dict(zip(terms[row][w > 0].tolist(), w[w > 0].tolist())) for row, w in zip(top, weights)]
+
+
+def group_papers(
+    titles: list[str],
+    abstracts: list[str],
+    settings: TopicSettings,
+    priors: list[dict[str, float]] | None = None,
+) -> Grouping:
+    """Group papers into labelled topics and find each paper's related papers.
+
+    `priors` (remembered topic centroids, from the lock file) warm-start the factorization, so
+    that a rebuild after new dumps keeps the old topics where the papers still support them.
+    """
     n = len(titles)
     docs = _documents(titles, abstracts, settings.title_weight)
-    X, _ = _tfidf(docs, settings)
+    X, vectorizer = _tfidf(docs, settings)
     k = min(topic_count(n, settings), max(1, X.shape[1]))
     params = {
         "papers": n,
         "vocabulary": X.shape[1],
         "topics": k,
         "topics_chosen": "site.yaml" if settings.count else "auto (sqrt of papers)",
-        "method": "NMF (nndsvda) on TF-IDF",
+        "method": "NMF (nndsvda) on TF-IDF" + (", warm-started from topics.lock.json" if priors else ""),
         "seed": settings.seed,
         "min_df": settings.min_df,
         "max_df": settings.max_df,
         "title_weight": settings.title_weight,
+        "second_topic": settings.second_topic,
     }
+    empty = np.zeros((0, settings.related), dtype=np.int64)
     if n == 0:
-        return Grouping((), np.zeros(0, dtype=np.int64), np.zeros((0, settings.related), dtype=np.int64), params)
-    if k > 1:
-        nmf = NMF(n_components=k, init="nndsvda", random_state=settings.seed, max_iter=400)
-        weights = nmf.fit_transform(X)
-        centroids = nmf.components_
-    else:
-        weights = np.ones((n, 1))
-        centroids = np.asarray(X.sum(axis=0))
+        return Grouping((), np.zeros((0, 2), dtype=np.int64), empty, params)
+    terms = vectorizer.get_feature_names_out() if vectorizer else np.array([], dtype=object)
+    prior = prior_matrix(priors, vectorizer.vocabulary_) if priors and vectorizer else None
+    if prior is not None:
+        k = max(k, int((np.linalg.norm(prior, axis=1) > 0).sum()))
+    weights, centroids = _factorize(X, k, settings, prior)
+    k = weights.shape[1]
     assignment = weights.argmax(axis=1)
     # Drop topics no paper chose; order the rest by size, then by first member, for stable output.
     sizes = np.bincount(assignment, minlength=k)
@@ -223,6 +296,14 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
     k = len(kept)
     params["topics"] = k
 
+    # A second topic where a paper's weight there comes close to its first.
+    rows = np.arange(n)
+    runner_up = np.where(k > 1, np.argsort(-weights, axis=1, kind="stable")[:, min(1, k - 1)], -1)
+    top_weight = weights[rows, assignment]
+    second_weight = weights[rows, runner_up] if k > 1 else np.zeros(n)
+    has_second = (k > 1) & (settings.second_topic > 0) & (second_weight >= settings.second_topic * top_weight) & (top_weight > 0)
+    paper_topics = np.stack([assignment, np.where(has_second, runner_up, -1)], axis=1)
+
     score, phrases = _class_tfidf(docs, assignment, k)
     candidates = np.argsort(-score, axis=1, kind="stable")[:, :LABEL_CANDIDATES]
     norms = np.linalg.norm(centroids, axis=1, keepdims=True)
@@ -230,15 +311,37 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
     topic_sims = unit @ unit.T
     np.fill_diagonal(topic_sims, -np.inf)
     related_topics = np.argsort(-topic_sims, axis=1, kind="stable")[:, : min(3, k - 1)]
-    # Members: most central first (highest weight), ties by index.
-    member_order = np.lexsort((np.arange(n), -weights[np.arange(n), assignment], assignment))
-    bounds = np.searchsorted(assignment[member_order], np.arange(k + 1))
+    positions = _positions(unit)
+    centroid_terms = _top_terms(centroids, terms) if len(terms) else [{} for _ in range(k)]
+    # Members: primary members first, most central first; then second-topic members; ties by index.
+    member_topic = np.concatenate([assignment, paper_topics[has_second, 1]])
+    member_paper = np.concatenate([rows, rows[has_second]])
+    member_rank = np.concatenate([np.zeros(n), np.ones(int(has_second.sum()))])
+    member_weight = weights[member_paper, member_topic]
+    order = np.lexsort((member_paper, -member_weight, member_rank, member_topic))
+    bounds = np.searchsorted(member_topic[order], np.arange(k + 1))
 
     topics = []
     for t in range(k):
-        members = member_order[bounds[t] : bounds[t + 1]]
+        members = member_paper[order[bounds[t] : bounds[t + 1]]]
+        primary = members[: int(sizes[kept[t]])]
         label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0])
-        texts = [titles[i] for i in members] + [abstracts[i] for i in members[:20]]
+        texts = [titles[i] for i in primary] + [abstracts[i] for i in primary[:20]]
         label = tuple(_display(phrase, texts) for phrase in label) or (f"Topic {t + 1}",)
-        topics.append(Topic(label, tuple(int(i) for i in members), tuple(int(i) for i in related_topics[t])))
-    return Grouping(tuple(topics), assignment, related_papers(X, settings.related), params)
+        topics.append(
+            Topic(
+                label=label,
+                members=tuple(int(i) for i in members),
+                related=tuple(int(i) for i in related_topics[t]),
+                size=len(primary),
+                position=(float(positions[t, 0]), float(positions[t, 1])),
+                terms=centroid_terms[t],
+            )
+        )
+    return Grouping(tuple(topics), paper_topics, related_papers(X, settings.related), params)
+
+
+def related_only(titles: list[str], abstracts: list[str], settings: TopicSettings) -> np.ndarray:
+    """Just each paper's related papers (for a rebuild that takes its topics from the lock file)."""
+    X, _ = _tfidf(_documents(titles, abstracts, settings.title_weight), settings)
+    return related_papers(X, settings.related)

@@ -1,0 +1,240 @@
+"""topics.lock.json: what keeps topic URLs and labels stable from one build to the next.
+
+The lock remembers, for the last build: each topic's slug, label, centroid terms, map position and
+papers, plus a fingerprint of the inputs. A build with the same fingerprint takes its topics from the
+lock as they are (same bytes out, no factorization). A build with new dumps warm-starts the topic
+model from the remembered centroids, matches the new topics to the remembered ones (optimal
+assignment on paper overlap and centroid similarity), keeps their slugs and labels, and leaves a
+redirect behind for every topic that disappears, so no topic URL ever stops resolving.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .config import TopicSettings
+from .errors import DigestError
+from .slugs import unique_slugs
+
+LOCK_NAME = "topics.lock.json"
+LOCK_VERSION = 1
+# Bump when the topic algorithm changes, so old fingerprints stop matching.
+ALGORITHM = "nmf-ctfidf-1"
+MATCH_THRESHOLD = 0.3
+
+
+@dataclass(frozen=True)
+class LockedTopic:
+    slug: str
+    label: tuple[str, ...]
+    position: tuple[float, float]
+    terms: dict  # centroid's top terms -> weight
+    papers: tuple[str, ...]  # paper slugs, primary members first (as in Topic.members)
+    primary: int  # how many of `papers` are primary members
+    related: tuple[str, ...]  # slugs of related topics
+
+
+@dataclass(frozen=True)
+class RetiredTopic:
+    slug: str
+    label: tuple[str, ...]
+    successor: str  # slug of the topic that took most of its papers
+
+
+@dataclass(frozen=True)
+class TopicLock:
+    fingerprint: str
+    topics: tuple[LockedTopic, ...]
+    retired: tuple[RetiredTopic, ...] = ()
+
+
+def fingerprint(slugs: list[str], titles: list[str], abstracts: list[str], settings: TopicSettings) -> str:
+    """A hash of everything the grouping depends on."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([ALGORITHM, dataclasses.asdict(settings)], sort_keys=True).encode())
+    for record in zip(slugs, titles, abstracts):
+        digest.update(json.dumps(record).encode())
+    return digest.hexdigest()
+
+
+def read_lock(path: Path) -> TopicLock | None:
+    """The lock file, or None when there is none; a damaged one is an error naming the file."""
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != LOCK_VERSION:
+            raise ValueError(f"unknown version {data.get('version')!r}")
+        topics = tuple(
+            LockedTopic(
+                t["slug"], tuple(t["label"]), tuple(t["position"]), dict(t["terms"]),
+                tuple(t["papers"]), int(t["primary"]), tuple(t["related"]),
+            )
+            for t in data["topics"]
+        )
+        retired = tuple(RetiredTopic(r["slug"], tuple(r["label"]), r["successor"]) for r in data["retired"])
+        return TopicLock(data["fingerprint"], topics, retired)
+    except json.JSONDecodeError as exc:
+        raise DigestError(f"damaged lock file: {exc.msg} (column {exc.colno}); delete it to start afresh", path, exc.lineno) from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DigestError(f"damaged lock file: {exc}; delete it to start afresh", path) from None
+
+
+def lock_bytes(lock: TopicLock) -> bytes:
+    data = {
+        "version": LOCK_VERSION,
+        "note": "Written by `digest build`; keeps topic URLs stable. Commit it with your content.",
+        "fingerprint": lock.fingerprint,
+        "topics": [
+            {**dataclasses.asdict(t), "label": list(t.label), "position": [round(x, 6) for x in t.position]}
+            for t in lock.topics
+        ],
+        "retired": [dataclasses.asdict(r) | {"label": list(r.label)} for r in lock.retired],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def write_lock(path: Path, lock: TopicLock) -> bool:
+    """Write the lock when its bytes change (atomically); True when it was written."""
+    data = lock_bytes(lock)
+    if path.exists() and path.read_bytes() == data:
+        return False
+    staging = path.with_name(f".{path.name}.new")
+    staging.write_bytes(data)
+    staging.replace(path)
+    return True
+
+
+def match_topics(new_papers: list[set[str]], new_terms: list[dict], lock: TopicLock) -> dict[int, int]:
+    """New topic index -> locked topic index, by optimal assignment on paper overlap plus centroid cosine."""
+    from scipy.optimize import linear_sum_assignment
+
+    old = lock.topics
+    if not old or not new_papers:
+        return {}
+    vocabulary = sorted(set().union(*new_terms, *(t.terms for t in old)))
+    column = {term: i for i, term in enumerate(vocabulary)}
+
+    def matrix(term_maps):
+        M = np.zeros((len(term_maps), len(vocabulary)))
+        for row, terms in enumerate(term_maps):
+            M[row, [column[t] for t in terms]] = list(terms.values())
+        return M / np.maximum(np.linalg.norm(M, axis=1, keepdims=True), 1e-12)
+
+    cosine = matrix(new_terms) @ matrix([t.terms for t in old]).T
+    old_papers = [set(t.papers[: t.primary]) for t in old]
+    overlap = np.array([[len(a & b) / max(len(a | b), 1) for b in old_papers] for a in new_papers])
+    score = overlap + cosine / 2
+    rows, cols = linear_sum_assignment(-score)
+    return {int(r): int(c) for r, c in zip(rows, cols) if overlap[r, c] >= MATCH_THRESHOLD or cosine[r, c] >= 2 * MATCH_THRESHOLD}
+
+
+def name_topics(labels: list[str], slugs_of_labels, matched: dict[int, int], lock: TopicLock | None) -> list[str]:
+    """Slugs for the new topics: the locked slug where matched, else a fresh one no old URL uses."""
+    taken = {t.slug for t in lock.topics} | {r.slug for r in lock.retired} if lock else set()
+    fresh = slugs_of_labels(labels)
+    names = []
+    for index, label in enumerate(labels):
+        if index in matched:
+            names.append(lock.topics[matched[index]].slug)
+            continue
+        slug, suffix = fresh[index], 2
+        while slug in taken:
+            slug, suffix = f"{fresh[index]}-{suffix}", suffix + 1
+        taken.add(slug)
+        names.append(slug)
+    return names
+
+
+def topic_slugs(labels: list[str]) -> list[str]:
+    slugs = unique_slugs(((label, label) for label in labels), max_length=40, fallback="topic")
+    return [slugs[label] for label in labels]
+
+
+@dataclass(frozen=True)
+class NamedGrouping:
+    """The grouping with its topics' lasting names, the redirects, and the lock to write."""
+
+    grouping: "Grouping"
+    slugs: tuple[str, ...]  # one per topic of `grouping`
+    retired: tuple[RetiredTopic, ...]
+    lock: TopicLock
+
+
+def _from_lock(lock: TopicLock, paper_slugs: list[str], related: np.ndarray, params: dict):
+    from .topics import Grouping, Topic
+
+    index = {slug: i for i, slug in enumerate(paper_slugs)}
+    position = {t.slug: i for i, t in enumerate(lock.topics)}
+    topics = tuple(
+        Topic(t.label, tuple(index[s] for s in t.papers), tuple(position[r] for r in t.related), t.primary, t.position, t.terms)
+        for t in lock.topics
+    )
+    paper_topics = np.full((len(paper_slugs), 2), -1, dtype=np.int64)
+    for number, topic in enumerate(topics):
+        paper_topics[list(topic.members[: topic.size]), 0] = number
+        paper_topics[list(topic.members[topic.size :]), 1] = number
+    return Grouping(topics, paper_topics, related, {**params, "method": "reused from topics.lock.json (inputs unchanged)"})
+
+
+def _locked(grouping, slugs: tuple[str, ...], paper_slugs: list[str]) -> tuple[LockedTopic, ...]:
+    return tuple(
+        LockedTopic(
+            slug, topic.label, topic.position, topic.terms,
+            tuple(paper_slugs[i] for i in topic.members), topic.size, tuple(slugs[r] for r in topic.related),
+        )
+        for slug, topic in zip(slugs, grouping.topics)
+    )
+
+
+def _retire(lock: TopicLock, matched: dict[int, int], grouping, slugs, paper_slugs) -> tuple[RetiredTopic, ...]:
+    """Locked topics no new topic took over: each redirects to the topic that holds most of its papers."""
+    home = {paper_slugs[i]: slugs[n] for n, t in enumerate(grouping.topics) for i in t.members[: t.size]}
+    kept = set(matched.values())
+    moved = {}
+    for number, old in enumerate(lock.topics):
+        if number in kept:
+            continue
+        votes = sorted(home[p] for p in old.papers[: old.primary] if p in home)
+        moved[old.slug] = max(sorted(set(votes)), key=votes.count, default="")
+        moved[old.slug] = moved[old.slug]
+    retired = [RetiredTopic(slug, old.label, moved[slug]) for old in lock.topics for slug in [old.slug] if slug in moved]
+    for old in lock.retired:  # an older redirect follows its target if that moved too
+        successor, hops = old.successor, 0
+        while successor in moved and hops < 100:
+            successor, hops = moved[successor], hops + 1
+        retired.append(RetiredTopic(old.slug, old.label, successor))
+    return tuple(sorted(retired, key=lambda r: r.slug))
+
+
+def name_grouping(papers, settings: TopicSettings, lock: TopicLock | None) -> NamedGrouping:
+    """Group the papers, naming topics after the lock where they continue a remembered one."""
+    from . import topics
+
+    paper_slugs = [p.slug for p in papers]
+    titles = [p.title for p in papers]
+    abstracts = [p.abstract for p in papers]
+    stamp = fingerprint(paper_slugs, titles, abstracts, settings)
+    if lock and lock.fingerprint == stamp:
+        params = {"papers": len(papers), "topics": len(lock.topics), "seed": settings.seed}
+        grouping = _from_lock(lock, paper_slugs, topics.related_only(titles, abstracts, settings), params)
+        return NamedGrouping(grouping, tuple(t.slug for t in lock.topics), lock.retired, lock)
+    priors = [t.terms for t in lock.topics] if lock else None
+    grouping = topics.group_papers(titles, abstracts, settings, priors)
+    new_sets = [{paper_slugs[i] for i in t.members[: t.size]} for t in grouping.topics]
+    matched = match_topics(new_sets, [t.terms for t in grouping.topics], lock) if lock else {}
+    relabelled = tuple(
+        dataclasses.replace(t, label=lock.topics[matched[n]].label) if n in matched else t
+        for n, t in enumerate(grouping.topics)
+    )
+    grouping = dataclasses.replace(grouping, topics=relabelled)
+    slugs = tuple(name_topics([" · ".join(t.label) for t in relabelled], topic_slugs, matched, lock))
+    retired = _retire(lock, matched, grouping, slugs, paper_slugs) if lock else ()
+    new_lock = TopicLock(stamp, _locked(grouping, slugs, paper_slugs), retired)
+    return NamedGrouping(grouping, slugs, retired, new_lock)
