@@ -25,11 +25,17 @@ def grouping(papers):
     return group_papers([p.title for p in papers], [p.abstract for p in papers], TopicSettings())
 
 
-def test_every_paper_is_in_exactly_one_topic(grouping, papers):
-    members = np.concatenate([t.members for t in grouping.topics])
-    assert sorted(members.tolist()) == list(range(len(papers)))
+def test_every_paper_has_one_own_topic_and_at_most_one_second(grouping, papers):
+    own = np.concatenate([t.members[: t.size] for t in grouping.topics])
+    assert sorted(own.tolist()) == list(range(len(papers)))
     assert 8 <= len(grouping.topics) <= 40
-    assert all(len(t.members) > 0 for t in grouping.topics)
+    assert all(t.size > 0 for t in grouping.topics)
+    for number, topic in enumerate(grouping.topics):
+        assert (grouping.paper_topics[list(topic.members[: topic.size]), 0] == number).all()
+        assert (grouping.paper_topics[list(topic.members[topic.size :]), 1] == number).all()
+    seconds = grouping.paper_topics[:, 1]
+    assert (seconds != grouping.paper_topics[:, 0]).all()
+    assert 0 < (seconds >= 0).sum() < len(papers) / 2  # a second topic only where a paper clearly has two
 
 
 def test_grouping_is_deterministic(grouping, papers):
