@@ -12,13 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-site: $(STAMP)
+# lunr.js for search, pinned in package-lock.json; npm ci writes this stamp itself
+NODE_STAMP := node_modules/.package-lock.json
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/digest build
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
-serve: $(STAMP)
+serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/digest build
 	$(BIN)/python -m http.server --directory build --bind 127.0.0.1 8000
 

@@ -50,7 +50,7 @@ def build(
 ) -> BuildReport:
     """Build the site from content_dir into out_dir; bad input raises DigestError and leaves out_dir as it was."""
     # Imported here so `digest --help` stays fast: these pull in scikit-learn and Jinja.
-    from . import ingest, output, pages, render, site, topics
+    from . import ingest, output, pages, render, search, site, topics
 
     report = BuildReport()
     stages = _Stages(report)
@@ -72,7 +72,9 @@ def build(
     )
     assembled = stages.run("assemble", site.assemble, config, corpus, grouping, markdown_pages)
     dirs = render.template_dirs(content_dir.absolute().parent)
-    files = stages.run("render", render.render_site, assembled, dirs)
+    found = stages.run("search", search.search_files, assembled, content_dir.absolute().parent)
+    files = stages.run("render", render.render_site, assembled, dirs, found)
+    files.update(found.files)
     stages.run("write", output.write_site, files, out_dir)
 
     report.papers = len(papers)

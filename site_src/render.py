@@ -68,10 +68,12 @@ def asset_files(dirs: list[Path]) -> dict[str, bytes]:
     return files
 
 
-def render_site(site: Site, dirs: list[Path]) -> dict[str, bytes]:
-    """Every output file of the site as bytes, by its path in build/."""
+def render_site(site: Site, dirs: list[Path], search=None) -> dict[str, bytes]:
+    """Every output file of the site as bytes, by its path in build/; `search` (SearchFiles) names the index files."""
     env = environment(dirs)
     shared = {"site": site, "config": site.config}
+    if search is not None:
+        shared["search"] = search
     files = asset_files(dirs)
     for page in site_pages(site):
         try:

@@ -161,6 +161,7 @@ def site_pages(site: Site) -> list[Page]:
         Page("", "index.html", site.config.title),
         Page("topics/", "topics.html", "Topics"),
         Page("digests/", "digests.html", "Digests"),
+        Page("search/", "search.html", "Search"),
     ]
     pages += [Page(t.url, "topic.html", t.label, {"topic": t}) for t in site.topics]
     pages += [Page(p.url, "paper.html", p.title, {"paper": p}) for p in site.papers.values()]

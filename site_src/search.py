@@ -1,0 +1,126 @@
+"""Search: a lunr index of every paper, prebuilt for lunr.js 2.3.9, and the small store its results show."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lunr import lunr
+from lunr.index import Index
+from lunr.query import Query
+
+from .errors import DigestError
+from .site import Site
+
+LUNR_JS_VERSION = "2.3.9"  # the lunr.js version lunr.py's serialized indexes are made for
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+# Title words decide what a paper is about; topic labels and authors are short, so a hit there counts more
+# than one among the abstract's hundreds of words.
+FIELDS = (
+    {"field_name": "title", "boost": 10},
+    {"field_name": "abstract"},
+    {"field_name": "topics", "boost": 3},
+    {"field_name": "authors", "boost": 3},
+)
+MAX_TERMS = 12  # a pasted paragraph is not a query; keeps the browser responsive
+# Mirrors `queryTerms` in templates/assets/search.js: lunr query syntax is dropped, users type plain words.
+_SEPARATOR = re.compile(r"[\s\-:^~*+]+")
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+@dataclass(frozen=True)
+class SearchFiles:
+    """What search adds to build/: the files, and the site-relative paths pages load them from."""
+
+    files: dict[str, bytes]
+    index: str  # search/index.<hash>.json: the serialized lunr index
+    store: str  # search/store.<hash>.json: slug -> {t: title, u: url, k: topic labels, s: snippet}
+    script: str  # assets/lunr-<version>.min.js
+
+
+def documents(site: Site) -> list[dict]:
+    """One lunr document per paper, ref = its slug."""
+    return [
+        {
+            "slug": p.slug,
+            "title": p.title,
+            "abstract": p.abstract,
+            "topics": " ".join(link.text.replace("·", " ") for link in p.topics),
+            "authors": ", ".join(p.authors),
+        }
+        for p in site.papers.values()
+    ]
+
+
+def build_index(site: Site) -> Index:
+    return lunr(ref="slug", fields=list(FIELDS), documents=documents(site))
+
+
+def store(site: Site) -> dict[str, dict]:
+    """What a result shows, by slug: title, url, topic labels and the abstract's first sentence."""
+    return {
+        p.slug: {"t": p.title, "u": p.url, "k": [link.text for link in p.topics], "s": p.summary}
+        for p in site.papers.values()
+    }
+
+
+def _json_bytes(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _hashed(stem: str, data: bytes) -> str:
+    return f"search/{stem}.{hashlib.sha256(data).hexdigest()[:12]}.json"
+
+
+def find_lunr_js(bases: list[Path]) -> Path:
+    """lunr.min.js from `npm ci`, in the first of bases with a node_modules/lunr, checked to be the pinned version."""
+    looked = []
+    for base in dict.fromkeys(b.absolute() for b in bases):
+        package = base / "node_modules" / "lunr"
+        looked.append(package)
+        script = package / "lunr.min.js"
+        if not script.is_file():
+            continue
+        try:
+            version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
+        except (OSError, ValueError, KeyError):
+            version = None
+        if version != LUNR_JS_VERSION:
+            raise DigestError(
+                f"search needs lunr.js {LUNR_JS_VERSION}, found {version}; run `npm ci` (or `make site`)", package
+            )
+        return script
+    raise DigestError("lunr.js is not installed; run `npm ci` (or `make site`) in the project folder", looked[0])
+
+
+def search_files(site: Site, project_dir: Path) -> SearchFiles:
+    """The index, the store and lunr.js, under content-hashed or versioned names."""
+    lunr_js = find_lunr_js([project_dir, PACKAGE_ROOT])  # the curator's project first, then this package's
+    index = _json_bytes(build_index(site).serialize())
+    shown = _json_bytes(store(site))
+    index_path, store_path = _hashed("index", index), _hashed("store", shown)
+    script_path = f"assets/lunr-{LUNR_JS_VERSION}.min.js"
+    files = {index_path: index, store_path: shown, script_path: lunr_js.read_bytes()}
+    return SearchFiles(files, index_path, store_path, script_path)
+
+
+def query_terms(text: str) -> list[str]:
+    """The plain words of what a reader typed: lowercased, split at spaces, hyphens and lunr syntax, edge punctuation dropped, each once."""
+    words = (_EDGES.sub("", word) for word in _SEPARATOR.split(text.lower()))
+    return list(dict.fromkeys(w for w in words if w))[:MAX_TERMS]
+
+
+def search(index: Index, text: str) -> list[dict]:
+    """What search.js finds for text: every word, stemmed, and the last one also as a prefix while typed."""
+    terms = query_terms(text)
+    if not terms:
+        return []
+    query = index.create_query()
+    for term in terms:
+        query.term(term)
+    if not text[-1:].isspace():
+        query.term(terms[-1], use_pipeline=False, wildcard=Query.WILDCARD_TRAILING)
+    return index.query(query)

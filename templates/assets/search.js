@@ -1,0 +1,271 @@
+/* Search every paper in the browser: lunr.js over the index the build made (site_src/search.py).
+   Results are built from DOM text nodes and <mark> elements, never from HTML strings. */
+(function (factory) {
+  "use strict";
+  var api = factory();
+  if (typeof module === "object" && module.exports) {
+    module.exports = api; // node: the parity test runs the same query code as the page
+  } else if (typeof document !== "undefined") {
+    api.start(document, window);
+  }
+})(function () {
+  "use strict";
+
+  var MAX_TERMS = 12;
+  var DEBOUNCE_MS = 150;
+  var PANEL_RESULTS = 8;
+  var PAGE_RESULTS = 50;
+  // Mirrors query_terms in site_src/search.py.
+  var SEPARATOR = /[\s\-:^~*+]+/;
+  var EDGES = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+
+  /** The plain words of what a reader typed: lowercased, split at spaces, hyphens and lunr syntax, edge punctuation dropped, each once. */
+  function queryTerms(text) {
+    var seen = [];
+    String(text).toLowerCase().split(SEPARATOR).forEach(function (word) {
+      var term = word.replace(EDGES, "");
+      if (term && seen.indexOf(term) < 0) seen.push(term);
+    });
+    return seen.slice(0, MAX_TERMS);
+  }
+
+  /** Every word, stemmed, and the last one also as a prefix while it is being typed; never throws on syntax. */
+  function runQuery(lunr, index, text) {
+    var terms = queryTerms(text);
+    if (!terms.length) return [];
+    var typing = !/\s$/.test(text);
+    return index.query(function (q) {
+      terms.forEach(function (term) { q.term(term); });
+      if (typing) {
+        q.term(terms[terms.length - 1], { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING });
+      }
+    });
+  }
+
+  /** Appends text to parent, wrapping each word whose stem is among the matched index terms in <mark>. */
+  function appendHighlighted(lunr, parent, text, matched) {
+    var doc = parent.ownerDocument;
+    var plain = "";
+    text.split(/([\s\-]+)/).forEach(function (piece, i) {
+      var core = i % 2 ? "" : piece.replace(EDGES, "");
+      var stem = core ? lunr.stemmer(new lunr.Token(core.toLowerCase())).toString() : "";
+      if (!core || !Object.prototype.hasOwnProperty.call(matched, stem)) {
+        plain += piece;
+        return;
+      }
+      var start = piece.indexOf(core);
+      plain += piece.slice(0, start);
+      if (plain) parent.appendChild(doc.createTextNode(plain));
+      var mark = doc.createElement("mark");
+      mark.textContent = core;
+      parent.appendChild(mark);
+      plain = piece.slice(start + core.length);
+    });
+    if (plain) parent.appendChild(doc.createTextNode(plain));
+  }
+
+  function loadScript(doc, src) {
+    return new Promise(function (resolve, reject) {
+      var script = doc.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error("could not load " + src)); };
+      doc.head.appendChild(script);
+    });
+  }
+
+  function fetchJSON(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": " + response.status);
+      return response.json();
+    });
+  }
+
+  var loaded = null;
+  /** lunr.js, the index and the store, fetched once per page, on first use. */
+  function load(form, win) {
+    if (loaded) return loaded;
+    var url = function (name) { return new URL(form.getAttribute(name), win.location.href).href; };
+    var script = win.lunr ? Promise.resolve() : loadScript(win.document, url("data-search-lunr"));
+    loaded = Promise.all([script, fetchJSON(url("data-search-index")), fetchJSON(url("data-search-store"))])
+      .then(function (parts) {
+        return { lunr: win.lunr, index: win.lunr.Index.load(parts[1]), store: parts[2] };
+      });
+    loaded.catch(function () { loaded = null; }); // let a later keystroke try again
+    return loaded;
+  }
+
+  function element(doc, tag, className, text) {
+    var node = doc.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function resultItem(doc, search, root, result) {
+    var paper = search.store[result.ref];
+    var matched = result.matchData.metadata;
+    var item = element(doc, "li", "paper");
+    var link = element(doc, "a", "title");
+    link.setAttribute("href", root + paper.u);
+    appendHighlighted(search.lunr, link, paper.t, matched);
+    item.appendChild(link);
+    var chips = element(doc, "p", "chips");
+    paper.k.forEach(function (label) { chips.appendChild(element(doc, "span", "chip", label)); });
+    item.appendChild(chips);
+    var snippet = element(doc, "p", "summary");
+    appendHighlighted(search.lunr, snippet, paper.s, matched);
+    item.appendChild(snippet);
+    return item;
+  }
+
+  function setStatus(doc, status, text, link) {
+    status.textContent = text;
+    if (link) {
+      status.appendChild(doc.createTextNode(" "));
+      var a = element(doc, "a", "", link.text);
+      a.setAttribute("href", link.href);
+      status.appendChild(a);
+      status.appendChild(doc.createTextNode("."));
+    }
+  }
+
+  /** One search box and the list it fills: the header's dropdown panel, or the search page's results. */
+  function Widget(form, win) {
+    var doc = win.document;
+    this.form = form;
+    this.win = win;
+    this.input = form.querySelector("input[type=search]");
+    this.list = doc.getElementById(this.input.getAttribute("aria-controls"));
+    this.status = doc.getElementById(this.input.getAttribute("aria-describedby"));
+    this.panel = this.list.closest(".search-panel");
+    this.root = form.getAttribute("data-search-root");
+    this.timer = null;
+    this.shown = "";
+  }
+
+  Widget.prototype.show = function (text) {
+    var self = this;
+    var doc = this.win.document;
+    this.shown = text;
+    if (!queryTerms(text).length) {
+      this.list.replaceChildren();
+      setStatus(doc, this.status, this.panel ? "" : "Type words to search the titles, abstracts, topics and authors of every paper.");
+      this.toggle(false);
+      return Promise.resolve();
+    }
+    return load(this.form, this.win).then(function (search) {
+      if (self.shown !== text) return; // a newer query is on its way
+      var results;
+      try {
+        results = runQuery(search.lunr, search.index, text);
+      } catch (error) {
+        results = []; // queryTerms leaves lunr nothing to reject; this is a last guard
+      }
+      var limit = self.panel ? PANEL_RESULTS : PAGE_RESULTS;
+      var items = results.slice(0, limit).map(function (r) { return resultItem(doc, search, self.root, r); });
+      self.list.replaceChildren.apply(self.list, items);
+      var topics = { text: "Browse the topics", href: self.form.getAttribute("data-search-topics") };
+      if (!results.length) {
+        setStatus(doc, self.status, "No results for \u201c" + text.trim() + "\u201d.", topics);
+      } else if (self.panel) {
+        var more = { text: "All " + results.length + " results", href: self.form.getAttribute("data-search-page") + "?q=" + encodeURIComponent(text.trim()) };
+        setStatus(doc, self.status, results.length === 1 ? "1 paper." : results.length + " papers.", more);
+      } else {
+        var shown = results.length > limit ? ", the first " + limit + " shown" : "";
+        setStatus(doc, self.status, results.length + (results.length === 1 ? " paper" : " papers") + shown + ".");
+      }
+      self.toggle(true);
+    }, function () {
+      if (self.shown !== text) return;
+      self.list.replaceChildren();
+      setStatus(doc, self.status, "Search could not load its index.", { text: "Browse the topics", href: self.form.getAttribute("data-search-topics") });
+      self.toggle(true);
+    });
+  };
+
+  Widget.prototype.toggle = function (open) {
+    if (this.panel) this.panel.hidden = !open;
+  };
+
+  Widget.prototype.links = function () {
+    return Array.prototype.slice.call(this.list.querySelectorAll("a.title"));
+  };
+
+  Widget.prototype.onKey = function (event) {
+    var links = this.links();
+    var at = links.indexOf(this.win.document.activeElement);
+    if (event.key === "ArrowDown" && links.length) {
+      links[Math.min(at + 1, links.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      (at === 0 ? this.input : links[at - 1]).focus();
+    } else if (event.key === "Escape") {
+      if (at >= 0 || (this.panel && !this.panel.hidden)) {
+        this.toggle(false);
+        this.input.focus();
+      } else {
+        this.input.value = "";
+        this.changed(true);
+      }
+    } else {
+      return;
+    }
+    event.preventDefault();
+  };
+
+  Widget.prototype.changed = function (now) {
+    var self = this;
+    clearTimeout(this.timer);
+    var run = function () {
+      self.show(self.input.value);
+      if (!self.panel) self.remember(self.input.value, false);
+    };
+    if (now) run();
+    else this.timer = setTimeout(run, DEBOUNCE_MS);
+  };
+
+  /** The search page's URL follows the query, so it can be shared; typing replaces, submitting adds history. */
+  Widget.prototype.remember = function (text, push) {
+    var url = new URL(this.win.location.href);
+    if (text.trim()) url.searchParams.set("q", text.trim());
+    else url.searchParams.delete("q");
+    if (url.href === this.win.location.href) return;
+    this.win.history[push ? "pushState" : "replaceState"](null, "", url.href);
+  };
+
+  Widget.prototype.attach = function () {
+    var self = this;
+    var win = this.win;
+    this.input.addEventListener("input", function () { self.changed(false); });
+    var onKey = function (event) { self.onKey(event); };
+    this.form.addEventListener("keydown", onKey);
+    if (!this.form.contains(this.list)) this.list.addEventListener("keydown", onKey);
+    if (this.panel) {
+      this.input.addEventListener("click", function () { if (self.list.firstChild) self.toggle(true); });
+      this.form.addEventListener("focusout", function (event) {
+        if (!event.relatedTarget || !self.form.contains(event.relatedTarget)) self.toggle(false);
+      });
+      return;
+    }
+    this.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(self.timer);
+      self.remember(self.input.value, true);
+      self.show(self.input.value);
+    });
+    var fromURL = function () {
+      self.input.value = new URL(win.location.href).searchParams.get("q") || "";
+      self.show(self.input.value);
+    };
+    win.addEventListener("popstate", fromURL);
+    fromURL();
+  };
+
+  function start(doc, win) {
+    Array.prototype.forEach.call(doc.querySelectorAll("form[data-search-index]"), function (form) {
+      new Widget(form, win).attach();
+    });
+  }
+
+  return { queryTerms: queryTerms, runQuery: runQuery, start: start, MAX_TERMS: MAX_TERMS };
+});
