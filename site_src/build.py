@@ -19,6 +19,8 @@ class BuildReport:
     topics: int = 0
     pages: int = 0
     files: int = 0
+    feeds: int = 0
+    feed_notes: list[str] = field(default_factory=list)
     topic_params: dict = field(default_factory=dict)
     stages: dict[str, float] = field(default_factory=dict)
     warnings: list[Warning] = field(default_factory=list)
@@ -50,7 +52,7 @@ def build(
 ) -> BuildReport:
     """Build the site from content_dir into out_dir; bad input raises DigestError and leaves out_dir as it was."""
     # Imported here so `digest --help` stays fast: these pull in scikit-learn and Jinja.
-    from . import ingest, output, pages, render, search, site, topics
+    from . import feeds, ingest, output, pages, render, search, site, topics
 
     report = BuildReport()
     stages = _Stages(report)
@@ -73,8 +75,15 @@ def build(
     assembled = stages.run("assemble", site.assemble, config, corpus, grouping, markdown_pages)
     dirs = render.template_dirs(content_dir.absolute().parent)
     found = stages.run("search", search.search_files, assembled, content_dir.absolute().parent)
-    files = stages.run("render", render.render_site, assembled, dirs, found)
+    site_feeds = stages.run("feeds", feeds.build_feeds, assembled)
+    for warning in site_feeds.warnings:
+        if strict:
+            raise warning.as_error()
+        on_warning(warning)
+    report.warnings.extend(site_feeds.warnings)
+    files = stages.run("render", render.render_site, assembled, dirs, found, site_feeds)
     files.update(found.files)
+    files.update(site_feeds.files)
     stages.run("write", output.write_site, files, out_dir)
 
     report.papers = len(papers)
@@ -84,6 +93,8 @@ def build(
     report.pages = sum(1 for name in files if name.endswith(".html"))
     report.files = len(files) + 1
     report.topic_params = grouping.params
+    report.feeds = len(site_feeds.files)
+    report.feed_notes = list(site_feeds.notes)
     return report
 
 

@@ -54,6 +54,8 @@ def build_command(content: Path, out: Path, base_url: str | None, strict: bool) 
         _fail(error)
     params = ", ".join(f"{k}={v}" for k, v in report.topic_params.items())
     click.echo(f"topics: {params}")
+    for note in report.feed_notes:
+        click.echo(f"feeds: {note}")
     stages = " ".join(f"{name} {seconds:.2f}s" for name, seconds in report.stages.items())
     click.echo(
         f"built {out}: {report.papers} papers ({report.entries} entries in {report.digests} digests), "

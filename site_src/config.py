@@ -46,6 +46,7 @@ class SiteConfig:
     year: int | None = None
     dumps: dict[str, DumpMeta] = field(default_factory=dict)
     topics: TopicSettings = field(default_factory=TopicSettings)
+    feed_items: int = 50  # papers per feed, newest first
     source: Path | None = None
 
     def with_base_url(self, base_url: str | None) -> "SiteConfig":
@@ -153,7 +154,7 @@ def load_config(path: Path) -> SiteConfig:
         raise DigestError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path, line) from None
     reader = _Reader(path, _line_map(text))
     data = reader.mapping(data, ("site.yaml",))
-    plain = {"title", "description", "base_url", "language", "year", "dumps", "topics"}
+    plain = {"title", "description", "base_url", "language", "year", "dumps", "topics", "feed_items"}
     reader.known(data, plain, ())
 
     values: dict[str, Any] = {"source": path}
@@ -166,6 +167,8 @@ def load_config(path: Path) -> SiteConfig:
     values["year"] = reader.typed(data.get("year"), int, ("year",), optional=True)
     values["dumps"] = _read_dumps(reader, reader.mapping(data.get("dumps"), ("dumps",)))
     values["topics"] = _read_topics(reader, reader.mapping(data.get("topics"), ("topics",)))
+    if "feed_items" in data:
+        values["feed_items"] = _read_feed_items(reader, data["feed_items"])
     return SiteConfig(**values)
 
 
@@ -209,3 +212,10 @@ def _read_topics(reader: _Reader, topics: dict) -> TopicSettings:
             raise reader.error(("topics", name), f"expected a whole number >= {low}, got {value}")
         values[name] = value
     return _replace(defaults, **values)
+
+
+def _read_feed_items(reader: _Reader, value: Any) -> int:
+    value = reader.typed(value, int, ("feed_items",))
+    if value < 1:
+        raise reader.error(("feed_items",), f"expected a whole number >= 1, got {value}")
+    return value

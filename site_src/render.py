@@ -11,6 +11,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup, escape
 
 from .errors import DigestError
+from .feeds import Feeds
 from .site import Site, papers_json, relative_root, site_pages
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -68,10 +69,13 @@ def asset_files(dirs: list[Path]) -> dict[str, bytes]:
     return files
 
 
-def render_site(site: Site, dirs: list[Path], search=None) -> dict[str, bytes]:
-    """Every output file of the site as bytes, by its path in build/; `search` (SearchFiles) names the index files."""
+def render_site(site: Site, dirs: list[Path], search=None, feeds: Feeds = Feeds()) -> dict[str, bytes]:
+    """Every output file of the site as bytes, by its path in build/.
+
+    `search` (SearchFiles) names the index files; `feeds` are linked from the pages.
+    """
     env = environment(dirs)
-    shared = {"site": site, "config": site.config}
+    shared = {"site": site, "config": site.config, "feeds": feeds}
     if search is not None:
         shared["search"] = search
     files = asset_files(dirs)

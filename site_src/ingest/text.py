@@ -25,6 +25,7 @@ CHROME = frozenset(
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 DATE_HEADER = re.compile(r"^(%s)[a-z]*\.? (\d{1,2})$" % "|".join(m.title() for m in MONTHS))
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 TITLE_MAX = 400  # longer lines are paragraphs, not titles
 
 
@@ -51,7 +52,9 @@ def _looks_like_title(line: str) -> bool:
 
 def _content_lines(text: str) -> list[tuple[int, str]]:
     """Non-blank lines with their 1-based numbers, white space folded (tabs, NBSP, CR)."""
-    return [(n, " ".join(raw.split())) for n, raw in enumerate(text.splitlines(), 1) if raw.strip()]
+    # Only LF, CRLF and CR end a line, as in editors: str.splitlines() would also split at \x0b, \x0c,
+    # \x1c-\x1e, \x85 and U+2028 inside a title, pairing titles with the wrong abstracts.
+    return [(n, " ".join(raw.split())) for n, raw in enumerate(_LINE_BREAK.split(text), 1) if raw.strip()]
 
 
 def _skip_header(lines: list[tuple[int, str]]) -> tuple[str | None, int]:

@@ -1,0 +1,237 @@
+"""Feeds: RSS 2.0 and Atom 1.0 for the whole site and for each topic, from the assembled site.
+
+The XML is built as an lxml element tree, never by pasting strings, so every title and abstract
+is escaped by the serializer. Dates come only from dated digests; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+from email.utils import format_datetime
+
+from lxml import etree
+
+from .config import SiteConfig
+from .errors import Warning
+from .site import Site
+
+RSS_TYPE = "application/rss+xml"
+ATOM_TYPE = "application/atom+xml"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+GENERATOR = "paper-digest"
+# Characters XML 1.0 does not allow (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF): removed.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One paper as a feed entry; `url` is its permalink and also its id."""
+
+    url: str
+    title: str
+    abstract: str
+    date: dt.date | None  # of the digest the paper first appeared in; None when that one is undated
+    categories: tuple[str, ...]
+    authors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Feed:
+    path: str  # where it goes in build/: "feed.xml", "topics/x/atom.xml"
+    format: str  # "rss" or "atom"
+    title: str
+    description: str
+    page: str  # site-relative URL of the HTML page the feed follows: "" (home) or "topics/x/"
+    items: tuple[FeedItem, ...]  # newest first
+
+    @property
+    def media_type(self) -> str:
+        return RSS_TYPE if self.format == "rss" else ATOM_TYPE
+
+    @property
+    def label(self) -> str:
+        return "RSS" if self.format == "rss" else "Atom"
+
+
+@dataclass(frozen=True)
+class Feeds:
+    """The site's feeds, their files, and what the build should tell the curator about them."""
+
+    feeds: tuple[Feed, ...] = ()
+    files: dict[str, bytes] = field(default_factory=dict)
+    warnings: tuple[Warning, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def for_page(self, page: str) -> tuple[Feed, ...]:
+        """The feeds that follow one page ("" for home, "topics/x/" for a topic)."""
+        return tuple(f for f in self.feeds if f.page == page)
+
+
+def xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: the control characters it forbids are removed, everything else kept."""
+    return _NOT_XML.sub("", text)
+
+
+def _first_appearance(site: Site) -> dict[str, tuple]:
+    """Per paper slug: (date, sort key newest first) from the earliest dated digest it is in."""
+    index = {d.url: i for i, d in enumerate(site.digests)}
+    appearance = {}
+    for slug, paper in site.papers.items():
+        digests = [site.digests[index[link.url]] for link in paper.digests]
+        first = next((d for d in digests if d.date), digests[0])
+        position = first.papers.index(slug)
+        # Dated first, newest date first; then the later digest; then page order.
+        day = -first.date.toordinal() if first.date else 0
+        appearance[slug] = (first.date, (first.date is None, day, -index[first.url], position, slug))
+    return appearance
+
+
+def _items(site: Site, slugs, appearance: dict[str, tuple]) -> list[FeedItem]:
+    base = site.config.base_url
+    items = []
+    for slug in sorted(slugs, key=lambda s: appearance[s][1]):
+        paper = site.papers[slug]
+        items.append(
+            FeedItem(
+                url=base + paper.url,
+                title=paper.title,
+                abstract=paper.abstract,
+                date=appearance[slug][0],
+                categories=tuple(t.text for t in paper.topics),
+                authors=paper.authors,
+            )
+        )
+    return items
+
+
+def plan_feeds(site: Site) -> tuple[tuple[Feed, ...], tuple[str, ...]]:
+    """Which feeds the site gets and their items; Atom only for papers with a date (RFC 4287 requires one)."""
+    config = site.config
+    limit = config.feed_items
+    appearance = _first_appearance(site)
+    streams = [("", config.title, config.description or f"Papers from {config.title}", list(site.papers))]
+    for topic in site.topics:
+        streams.append(
+            (topic.url, f"{config.title}: {topic.label}", f"Papers on {topic.label} from {config.title}", topic.papers)
+        )
+    feeds, undated = [], set()
+    for page, title, description, slugs in streams:
+        items = _items(site, slugs, appearance)
+        feeds.append(Feed(page + "feed.xml", "rss", title, description, page, tuple(items[:limit])))
+        dated = [item for item in items if item.date]
+        undated.update(item.url for item in items if not item.date)
+        if dated:
+            feeds.append(Feed(page + "atom.xml", "atom", title, description, page, tuple(dated[:limit])))
+    notes = []
+    if undated:
+        notes.append(
+            f"{len(undated)} undated papers are in the RSS feeds only: Atom requires a date "
+            "(give their dumps a date under dumps: in site.yaml)"
+        )
+    return tuple(feeds), tuple(notes)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), dt.timezone.utc)
+
+
+def _atom_date(day: dt.date) -> str:
+    return _midnight(day).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sub(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
+    element = etree.SubElement(parent, tag, {k: xml_text(v) for k, v in attributes.items()})
+    if text is not None:
+        element.text = xml_text(text)
+    return element
+
+
+def _newest(feed: Feed) -> dt.date | None:
+    return max((item.date for item in feed.items if item.date), default=None)
+
+
+def rss_bytes(feed: Feed, config: SiteConfig) -> bytes:
+    """An RSS 2.0 document; item descriptions are the abstract as escaped HTML."""
+    base = config.base_url
+    rss = etree.Element("rss", {"version": "2.0"}, nsmap={"atom": ATOM_NS, "dc": DC_NS})
+    channel = _sub(rss, "channel")
+    _sub(channel, "title", feed.title)
+    _sub(channel, "link", base + feed.page)
+    _sub(channel, "description", feed.description)
+    if _LANGUAGE_TAG.fullmatch(config.language):
+        _sub(channel, "language", config.language)
+    newest = _newest(feed)
+    if newest:
+        _sub(channel, "lastBuildDate", format_datetime(_midnight(newest)))
+    _sub(channel, "generator", GENERATOR)
+    _sub(channel, f"{{{ATOM_NS}}}link", href=base + feed.path, rel="self", type=RSS_TYPE)
+    for item in feed.items:
+        entry = _sub(channel, "item")
+        _sub(entry, "title", item.title)
+        _sub(entry, "link", item.url)
+        _sub(entry, "guid", item.url, isPermaLink="true")
+        if item.date:
+            _sub(entry, "pubDate", format_datetime(_midnight(item.date)))
+        _sub(entry, "description", f"<p>{html.escape(xml_text(item.abstract), quote=False)}</p>")
+        for label in item.categories:
+            _sub(entry, "category", label)
+        for name in item.authors:
+            _sub(entry, f"{{{DC_NS}}}creator", name)
+    return _serialize(rss)
+
+
+def atom_bytes(feed: Feed, config: SiteConfig) -> bytes:
+    """An Atom 1.0 document (RFC 4287); every entry is dated, and the site is the feed's author."""
+    base = config.base_url
+    atom = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+    if _LANGUAGE_TAG.fullmatch(config.language):
+        atom.set(XML_LANG, config.language)
+
+    def sub(parent, tag, text=None, **attributes):
+        return _sub(parent, f"{{{ATOM_NS}}}{tag}", text, **attributes)
+
+    sub(atom, "id", base + feed.path)
+    sub(atom, "title", feed.title, type="text")
+    sub(atom, "subtitle", feed.description, type="text")
+    sub(atom, "updated", _atom_date(_newest(feed)))
+    sub(atom, "link", rel="self", type=ATOM_TYPE, href=base + feed.path)
+    sub(atom, "link", rel="alternate", type="text/html", href=base + feed.page)
+    sub(sub(atom, "author"), "name", config.title)
+    sub(atom, "generator", GENERATOR)
+    for item in feed.items:
+        entry = sub(atom, "entry")
+        sub(entry, "id", item.url)
+        sub(entry, "title", item.title, type="text")
+        sub(entry, "link", rel="alternate", type="text/html", href=item.url)
+        sub(entry, "published", _atom_date(item.date))
+        sub(entry, "updated", _atom_date(item.date))
+        for name in item.authors:
+            sub(sub(entry, "author"), "name", name)
+        for label in item.categories:
+            sub(entry, "category", term=label)
+        sub(entry, "summary", item.abstract, type="text")
+    return _serialize(atom)
+
+
+def _serialize(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def build_feeds(site: Site) -> Feeds:
+    """Every feed of the site as bytes by its path in build/; none, with a warning, without a base URL."""
+    if not site.config.base_url:
+        warning = Warning(
+            "feeds not written: they need the site's public URL; set base_url in site.yaml or pass --base-url",
+            site.config.source,
+        )
+        return Feeds(warnings=(warning,))
+    feeds, notes = plan_feeds(site)
+    writers = {"rss": rss_bytes, "atom": atom_bytes}
+    files = {feed.path: writers[feed.format](feed, site.config) for feed in feeds}
+    return Feeds(feeds, files, (), notes)
