@@ -11,7 +11,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup, escape
 
 from .errors import DigestError
-from .site import Site, papers_json, relative_root, site_pages
+from .site import Page, Site, papers_json, relative_root, site_pages
+from .sitemap import sitemap_files
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
@@ -82,4 +83,17 @@ def render_site(site: Site, dirs: list[Path]) -> dict[str, bytes]:
             raise DigestError(f"template error: {exc.message}", name, getattr(exc, "lineno", None)) from None
         files[page.path + "index.html"] = html.encode("utf-8")
     files["data/papers.json"] = (json.dumps(papers_json(site), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    files["404.html"] = render_not_found(site, env)
+    files.update(sitemap_files(site))
     return files
+
+
+def render_not_found(site: Site, env: Environment) -> bytes:
+    """404.html: served by GitHub Pages at any missing URL, so it links root-absolute, from the base URL's path."""
+    page = Page("404.html", "404.html", "Page not found")
+    try:
+        html = env.get_template(page.template).render(site=site, config=site.config, page=page, root=site.config.base_path)
+    except TemplateError as exc:
+        name = getattr(exc, "filename", None) or page.template
+        raise DigestError(f"template error: {exc.message}", name, getattr(exc, "lineno", None)) from None
+    return html.encode("utf-8")
