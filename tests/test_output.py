@@ -170,11 +170,11 @@ def test_clean_refuses_a_symlink_to_a_build_and_deletes_a_real_build(tmp_path):
     assert not out.exists()
 
 
-def test_build_refuses_to_replace_a_folder_it_did_not_make(content_copy, tmp_path):
+def test_build_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
     out = tmp_path / "build"
     out.mkdir()
     (out / "notes.txt").write_text("mine", encoding="utf-8")
 
     with pytest.raises(DigestError, match="refusing to replace"):
-        build(content_copy, out)
+        write_site({"index.html": b"site"}, out)
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
