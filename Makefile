@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve clean
+.PHONY: site test serve check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,10 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 serve: $(STAMP) $(NODE_STAMP)
-	$(BIN)/digest build
-	$(BIN)/python -m http.server --directory build --bind 127.0.0.1 8000
+	$(BIN)/digest serve
+
+check: $(STAMP) $(NODE_STAMP)
+	$(BIN)/digest check
 
 clean:
 	test ! -d build || $(BIN)/digest clean

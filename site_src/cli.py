@@ -39,7 +39,11 @@ def main() -> None:
 @main.command("build")
 @CONTENT
 @OUT
-@click.option("--base-url", help="Public URL of the site, e.g. https://you.github.io/my-digest/ (overrides site.yaml).")
+@click.option(
+    "--base-url",
+    envvar="DIGEST_BASE_URL",
+    help="Public URL of the site, e.g. https://you.github.io/my-digest/ (overrides site.yaml; env DIGEST_BASE_URL).",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
 def build_command(content: Path, out: Path, base_url: str | None, strict: bool) -> None:
     """Build the site from CONTENT into OUT."""
@@ -74,6 +78,74 @@ def clean_command(out: Path) -> None:
     except DigestError as error:
         _fail(error)
     click.echo(f"removed {out}" if removed else f"nothing to remove: {out} does not exist")
+
+
+BASE_URL = click.option(
+    "--base-url",
+    envvar="DIGEST_BASE_URL",
+    help="Public URL the site was built for (overrides site.yaml; env DIGEST_BASE_URL).",
+)
+
+
+def _base_url(content: Path, base_url: str | None) -> str | None:
+    from .config import load_config
+
+    return load_config(content / "site.yaml").with_base_url(base_url).base_url
+
+
+@main.command("check")
+@CONTENT
+@OUT
+@BASE_URL
+def check_command(content: Path, out: Path, base_url: str | None) -> None:
+    """Check that every internal link, asset and fragment in OUT resolves; list each broken one."""
+    from .check import check_site
+
+    if not out.is_dir():
+        _fail(DigestError("no built site here; run `digest build` first", out))
+    try:
+        base_url = _base_url(content, base_url)
+    except DigestError as error:
+        _fail(error)
+    broken = check_site(out, base_url)
+    for link in broken:
+        click.echo(f"{out / link.page}: broken link {link.url} ({link.reason})", err=True)
+    if broken:
+        click.echo(f"{len(broken)} broken links in {out}", err=True)
+        sys.exit(1)
+    click.echo(f"checked {out}: no broken links")
+
+
+@main.command("serve")
+@CONTENT
+@OUT
+@BASE_URL
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> None:
+    """Build, then serve OUT on 127.0.0.1 under the base URL's path, rebuilding when content or templates change."""
+    from .build import build
+    from .config import load_config
+    from .serve import serve
+
+    def rebuild() -> None:
+        report = build(content, out, base_url=base_url, on_warning=lambda w: click.echo(f"warning: {w}", err=True))
+        click.echo(f"built {out}: {report.pages} pages in {report.seconds:.2f}s")
+
+    try:
+        config = load_config(content / "site.yaml").with_base_url(base_url)
+    except DigestError as error:
+        _fail(error)
+    try:
+        rebuild()
+    except DigestError as error:
+        if not out.is_dir():
+            _fail(error)
+        click.echo(f"error: {error} (serving the previous build)", err=True)
+    watched = [content, content.absolute().parent / "templates"]
+    try:
+        serve(out, config.base_path, port, watched, rebuild, on_message=lambda line: click.echo(line, err=line.startswith("error")))
+    except DigestError as error:
+        _fail(error)
 
 
 if __name__ == "__main__":

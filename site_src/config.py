@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -48,6 +49,12 @@ class SiteConfig:
     topics: TopicSettings = field(default_factory=TopicSettings)
     feed_items: int = 50  # papers per feed, newest first
     source: Path | None = None
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site is served under: `/my-digest/` for https://you.github.io/my-digest/, `/` without a base URL."""
+        path = urlsplit(self.base_url).path if self.base_url else ""
+        return path if path.endswith("/") else path + "/"
 
     def with_base_url(self, base_url: str | None) -> "SiteConfig":
         if base_url is None:

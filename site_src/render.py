@@ -12,7 +12,8 @@ from markupsafe import Markup, escape
 
 from .errors import DigestError
 from .feeds import Feeds
-from .site import Site, papers_json, relative_root, site_pages
+from .site import Page, Site, papers_json, relative_root, site_pages
+from .sitemap import sitemap_files
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
@@ -69,6 +70,15 @@ def asset_files(dirs: list[Path]) -> dict[str, bytes]:
     return files
 
 
+def _render(env: Environment, page: Page, shared: dict, root: str) -> bytes:
+    try:
+        html = env.get_template(page.template).render(shared, page=page, root=root, **page.context)
+    except TemplateError as exc:
+        name = getattr(exc, "filename", None) or page.template
+        raise DigestError(f"template error: {exc.message}", name, getattr(exc, "lineno", None)) from None
+    return html.encode("utf-8")
+
+
 def render_site(site: Site, dirs: list[Path], search=None, feeds: Feeds = Feeds()) -> dict[str, bytes]:
     """Every output file of the site as bytes, by its path in build/.
 
@@ -80,12 +90,9 @@ def render_site(site: Site, dirs: list[Path], search=None, feeds: Feeds = Feeds(
         shared["search"] = search
     files = asset_files(dirs)
     for page in site_pages(site):
-        try:
-            template = env.get_template(page.template)
-            html = template.render(shared, page=page, root=relative_root(page.path), **page.context)
-        except TemplateError as exc:
-            name = getattr(exc, "filename", None) or page.template
-            raise DigestError(f"template error: {exc.message}", name, getattr(exc, "lineno", None)) from None
-        files[page.path + "index.html"] = html.encode("utf-8")
+        files[page.path + "index.html"] = _render(env, page, shared, relative_root(page.path))
     files["data/papers.json"] = (json.dumps(papers_json(site), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # GitHub Pages serves 404.html at any missing URL, so it links root-absolute, from the base URL's path.
+    files["404.html"] = _render(env, Page("404.html", "404.html", "Page not found"), shared, site.config.base_path)
+    files.update(sitemap_files(site))
     return files

@@ -1,0 +1,110 @@
+"""Preview: serve build/ on 127.0.0.1 under the base URL's path, as GitHub Pages would, rebuilding on changes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from watchfiles import watch
+
+from .errors import DigestError
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves a site folder under base_path; like GitHub Pages, a missing file gets 404.html with status 404."""
+
+    base_path = "/"
+
+    def do_GET(self) -> None:
+        if not self._redirect_to_base():
+            super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if not self._redirect_to_base():
+            super().do_HEAD()
+
+    def _redirect_to_base(self) -> bool:
+        path = urlsplit(self.path).path
+        if self.base_path == "/" or path not in ("/", self.base_path.rstrip("/")):
+            return False
+        self.send_response(302)
+        self.send_header("Location", self.base_path)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return True
+
+    def translate_path(self, path: str) -> str:
+        url_path = urlsplit(path).path
+        if not url_path.startswith(self.base_path):
+            return str(Path(self.directory) / ".no-such-file")
+        return super().translate_path("/" + url_path[len(self.base_path) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # a preview: always show the latest build
+        super().end_headers()
+
+    def log_message(self, format: str, *args) -> None:
+        pass  # quiet: the curator wants build messages, not a request log
+
+
+def make_server(out_dir: Path, base_path: str = "/", port: int = 8000) -> ThreadingHTTPServer:
+    """An HTTP server on 127.0.0.1:port (0: any free port) serving out_dir under base_path."""
+    handler = type("Handler", (SiteHandler,), {"base_path": base_path})
+    return ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(out_dir.absolute())))
+
+
+def watch_and_rebuild(
+    folders: list[Path], rebuild: Callable[[], None], stop: threading.Event, on_error: Callable[[str], None]
+) -> None:
+    """Call rebuild after each batch of changes in folders, until stop is set; a failed rebuild keeps the old site."""
+    for _changes in watch(*folders, stop_event=stop, raise_interrupt=False):
+        try:
+            rebuild()
+        except DigestError as error:
+            on_error(f"error: {error} (still serving the previous build)")
+
+
+def serve(
+    out_dir: Path,
+    base_path: str,
+    port: int,
+    watched: list[Path],
+    rebuild: Callable[[], None],
+    on_message: Callable[[str], None] = print,
+) -> None:
+    """Serve out_dir until interrupted, rebuilding whenever a watched folder changes."""
+    try:
+        server = make_server(out_dir, base_path, port)
+    except OSError as error:
+        raise DigestError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}; pick another --port (0: any free one)") from None
+    stop = threading.Event()
+    folders = [folder for folder in watched if folder.is_dir()]
+    watcher = threading.Thread(target=watch_and_rebuild, args=(folders, rebuild, stop, on_message), daemon=True)
+    watcher.start()
+    host, bound_port = server.server_address[:2]
+    on_message(f"serving {out_dir} at http://{host}:{bound_port}{base_path} (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+        watcher.join(timeout=5)

@@ -1,0 +1,23 @@
+"""sitemap.xml and robots.txt: where search engines find every page, by its absolute URL."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from .site import Site, site_pages
+
+
+def sitemap_files(site: Site) -> dict[str, bytes]:
+    """robots.txt always; sitemap.xml (and the robots.txt line naming it) only with a base URL, as sitemaps need absolute URLs."""
+    base_url = site.config.base_url
+    robots = "User-agent: *\nAllow: /\n"
+    if not base_url:
+        return {"robots.txt": robots.encode("utf-8")}
+    urls = [base_url + page.path for page in site_pages(site)]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
+    lines.append("</urlset>")
+    return {
+        "robots.txt": f"{robots}Sitemap: {base_url}sitemap.xml\n".encode("utf-8"),
+        "sitemap.xml": ("\n".join(lines) + "\n").encode("utf-8"),
+    }

@@ -1,0 +1,180 @@
+"""Output: the build swaps in a whole new site or leaves the old one exactly as it was."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from site_src.build import build
+from site_src.cli import main
+from site_src.errors import DigestError
+from site_src.output import MARKER, clean, write_site
+
+LONG_AGO = 1_000_000_000 * 10**9  # 2001, in nanoseconds
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under folder with its bytes and modification time."""
+    return {
+        path.relative_to(folder).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.glob(f".{out.name}.*"))
+
+
+def digest(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "site_src", *args], capture_output=True, text=True, timeout=300)
+
+
+def add_broken_dump(content: Path) -> tuple[Path, int]:
+    """A copy of a seed dump with a title line and no abstract after it; returns the file and that line."""
+    seed = sorted((content / "dumps").glob("*.txt"))[-1]
+    broken = content / "dumps" / "999_broken_copy.txt"
+    text = seed.read_text(encoding="utf-8").rstrip("\n") + "\n\nA Title Line Whose Abstract Never Came\n"
+    broken.write_text(text, encoding="utf-8")
+    return broken, text.splitlines().index("A Title Line Whose Abstract Never Came") + 1
+
+
+def test_broken_dump_fails_with_file_and_line_and_leaves_build_byte_and_mtime_identical(content_copy, tmp_path):
+    out = tmp_path / "build"
+    good = digest("build", "--content", str(content_copy), "--out", str(out))
+    assert good.returncode == 0, good.stderr
+    before = snapshot(out)
+    assert "index.html" in before and MARKER in before
+
+    broken, line = add_broken_dump(content_copy)
+    failed = digest("build", "--content", str(content_copy), "--out", str(out))
+
+    assert failed.returncode == 1
+    assert f"{broken}:{line}: title line without an abstract" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+
+
+def test_unchanged_files_keep_their_mtime_and_changed_files_get_a_new_one(content_copy, tmp_path):
+    out = tmp_path / "build"
+    build(content_copy, out)
+    for path in out.rglob("*"):
+        os.utime(path, ns=(LONG_AGO, LONG_AGO))
+    (content_copy / "pages" / "colophon.md").write_text("---\ntitle: Colophon\n---\nMade by hand.\n", encoding="utf-8")
+
+    build(content_copy, out)
+
+    after = snapshot(out)
+    changed = {name for name, (_, mtime) in after.items() if mtime != LONG_AGO}
+    assert {"colophon/index.html", "index.html"} <= changed  # every page's nav links the new page
+    assert after["data/papers.json"][1] == LONG_AGO
+    assert after["assets/style.css"][1] == LONG_AGO
+
+
+def _kill_mid_write(content: Path, out: Path) -> list[str]:
+    """Start a build, SIGKILL it once its staging folder holds files; the staging entries seen, or [] if it finished first."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "site_src", "build", "--content", str(content), "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while process.poll() is None:
+            for staging in out.parent.glob(f".{out.name}.new-*"):
+                try:
+                    written = [entry.name for entry in os.scandir(staging)]
+                except FileNotFoundError:
+                    continue
+                if written:
+                    process.send_signal(signal.SIGKILL)
+                    process.wait()
+                    return written
+            time.sleep(0.001)
+        return []
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_build_killed_mid_write_leaves_previous_build_whole_and_next_build_works(content_copy, tmp_path):
+    out = tmp_path / "build"
+    build(content_copy, out)
+    backup = tmp_path / "backup"
+    shutil.copytree(out, backup)  # copy2: keeps modification times
+    (content_copy / "pages" / "colophon.md").write_text("---\ntitle: Colophon\n---\nMade by hand.\n", encoding="utf-8")
+
+    for _attempt in range(5):  # the kill races the build; retry if the build won
+        shutil.rmtree(out)
+        shutil.copytree(backup, out)
+        before = snapshot(out)
+        if _kill_mid_write(content_copy, out):
+            break
+    else:
+        pytest.fail("the build always finished before it could be killed mid-write")
+
+    assert snapshot(out) == before
+    assert any(name.startswith(".build.new-") for name in leftovers(out))  # killed for real, mid-write
+
+    build(content_copy, out)
+    assert (out / "colophon" / "index.html").is_file()
+    assert leftovers(out) == []
+
+
+def test_previous_site_caught_mid_swap_is_brought_back(tmp_path):
+    out = tmp_path / "build"
+    write_site({"index.html": b"old"}, out)
+    os.replace(out, tmp_path / ".build.old-12345")  # a build killed between its two renames
+    (tmp_path / ".build.new-12345").mkdir()
+
+    with pytest.raises(DigestError):
+        write_site({"../escape.html": b"bad"}, out)  # fails after recovery, so the old site must be back
+
+    assert (out / "index.html").read_bytes() == b"old"
+    assert leftovers(out) == []
+
+
+def test_clean_refuses_a_folder_without_the_marker(tmp_path):
+    folder = tmp_path / "precious"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["clean", "--out", str(folder)])
+
+    assert result.exit_code == 1
+    assert "not deleting" in result.output
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_clean_refuses_a_symlink_to_a_build_and_deletes_a_real_build(tmp_path):
+    out = tmp_path / "build"
+    write_site({"index.html": b"site"}, out)
+    link = tmp_path / "link"
+    link.symlink_to(out, target_is_directory=True)
+
+    with pytest.raises(DigestError):
+        clean(link)
+    assert (out / "index.html").is_file()
+
+    result = CliRunner().invoke(main, ["clean", "--out", str(out)])
+    assert result.exit_code == 0
+    assert not out.exists()
+
+
+def test_build_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+
+    with pytest.raises(DigestError, match="refusing to replace"):
+        write_site({"index.html": b"site"}, out)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
