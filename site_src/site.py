@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from .config import SiteConfig
 from .errors import DigestError
@@ -38,6 +39,11 @@ class PaperView:
     digests: tuple[Link, ...] = ()
     authors: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()  # external: arXiv, PDF, code, ...
+    arxiv_id: str | None = None
+    upvotes: int | None = None
+    ai_summary: str = ""
+    ai_keywords: tuple[str, ...] = ()
+    published: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,35 @@ def first_sentence(text: str, limit: int = 300) -> str:
     match = _FIRST_SENTENCE.match(text)
     sentence = match.group(1) if match else text
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) URL with a host and no white space or control characters, else None.
+
+    Only such URLs from the data become links: `javascript:`, `data:` and relative URLs never do.
+    """
+    if not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
+def external_links(paper: Paper) -> tuple[Link, ...]:
+    """Links out of a paper page; `note` names the kind (arxiv, hf, pdf, code, project) for data/papers.json."""
+    links = []
+    if paper.arxiv_id:  # ingest only keeps ids of the form 2506.14965, so these URLs are safe by construction
+        links += [
+            Link(f"https://arxiv.org/abs/{paper.arxiv_id}", "arXiv", "arxiv"),
+            Link(f"https://huggingface.co/papers/{paper.arxiv_id}", "Hugging Face", "hf"),
+            Link(f"https://arxiv.org/pdf/{paper.arxiv_id}", "PDF", "pdf"),
+        ]
+    for url, text, kind in ((paper.github_url, "Code", "code"), (paper.project_url, "Project page", "project")):
+        if safe_url(url):
+            links.append(Link(url, text, kind))
+    return tuple(links)
 
 
 def _topic_views(papers: list[Paper], grouping: Grouping) -> list[TopicView]:
@@ -151,6 +186,12 @@ def assemble(config: SiteConfig, corpus: Corpus, grouping: Grouping, pages: list
             related=related,
             digests=tuple(digest_links[d] for d in paper.digests),
             authors=paper.authors,
+            links=external_links(paper),
+            arxiv_id=paper.arxiv_id,
+            upvotes=paper.upvotes,
+            ai_summary=paper.ai_summary,
+            ai_keywords=paper.ai_keywords,
+            published=paper.published,
         )
     return Site(config, views, tuple(topics), tuple(digests), tuple(pages), grouping.params)
 
@@ -183,6 +224,12 @@ def papers_json(site: Site) -> list[dict]:
             "related": [link.url.split("/")[1] for link in p.related],
             "digests": [digest_ids[link.url] for link in p.digests],
             "authors": list(p.authors),
+            "arxiv_id": p.arxiv_id,
+            "upvotes": p.upvotes,
+            "links": {link.note: link.url for link in p.links},
+            "ai_summary": p.ai_summary,
+            "ai_keywords": list(p.ai_keywords),
+            "published": p.published.isoformat() if p.published else None,
         }
         for p in site.papers.values()
     ]
