@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from .config import SiteConfig
 from .errors import DigestError
@@ -13,6 +12,7 @@ from .model import Corpus, Paper
 from .pages import MarkdownPage
 from .slugs import unique_slugs
 from .topics import Grouping
+from .urls import safe_url
 
 RESERVED_PAGE_SLUGS = {"papers", "topics", "digests", "data", "assets", "search", "index", "404"}
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z(\[\"'])", re.DOTALL)
@@ -98,20 +98,6 @@ def first_sentence(text: str, limit: int = 300) -> str:
     match = _FIRST_SENTENCE.match(text)
     sentence = match.group(1) if match else text
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is an absolute http(s) URL with a host and no white space or control characters, else None.
-
-    Only such URLs from the data become links: `javascript:`, `data:` and relative URLs never do.
-    """
-    if not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 def external_links(paper: Paper) -> tuple[Link, ...]:

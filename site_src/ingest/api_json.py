@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import DigestError
 from ..model import Entry
+from ..urls import safe_url
 from .dump import Dump, LineFinder, arxiv_id, iso_day, unwrap
 
 
@@ -31,7 +32,8 @@ def _text(value: object, what: str, path: Path, line: int) -> str:
 
 
 def _url(value: object) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    """An http(s) URL from the data, else None: a `javascript:` code link is dropped here already."""
+    return safe_url(value.strip()) if isinstance(value, str) else None
 
 
 def _authors(paper: dict) -> tuple[str, ...]:
