@@ -28,6 +28,7 @@ from site_src.urls import safe_url
 from site_src.source import read_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "json"
+SEEDS = Path(__file__).resolve().parent.parent / "content" / "dumps"
 AI_LABEL = "AI-generated summary"
 
 
@@ -214,6 +215,18 @@ def test_reader_is_chosen_by_content_not_extension(tmp_path):
     assert capture.heading == "Aug 1" and [e.arxiv_id for e in capture.entries] == [None, None]
 
 
+def test_capture_whose_first_title_starts_with_a_bracket_is_still_a_capture(tmp_path):
+    capture = (FIXTURES / "capture-aug-1.txt").read_text("utf-8")
+    body = capture[capture.index("Phi-Ground") :]  # no page chrome: the file starts with a title
+    path = tmp_path / "capture.txt"
+    path.write_text("[Tech report] " + body, "utf-8")
+    assert read(path).entries[0].title.startswith("[Tech report] Phi-Ground")
+    path = tmp_path / "capture.json"
+    path.write_text("[Tech report] " + body, "utf-8")
+    with pytest.raises(DigestError, match="invalid JSON at line 1, column 2"):
+        read(path)
+
+
 # --- merging --------------------------------------------------------------------------------------
 
 
@@ -373,7 +386,7 @@ def _fold(title: str) -> str:
     return " ".join(re.findall(r"\w+", title.casefold()))
 
 
-def test_seeds_and_both_corpora_build_into_one_site(shared_dir, content_copy, seed_build, tmp_path):
+def test_seeds_and_both_corpora_build_into_one_site(shared_dir, content_copy, tmp_path):
     corpora = shared_dir / "corpora"
     dumps = content_copy / "dumps"
     api_files = sorted((corpora / "hf-api-daily-papers-jeongiin" / "api-json").glob("*.json"))
@@ -396,7 +409,8 @@ def test_seeds_and_both_corpora_build_into_one_site(shared_dir, content_copy, se
     # Seed captures carry no ids; those whose title some API or feed entry has merge into that paper.
     corpus_titles = {_fold(p["title"]) for path in api_files for p in raw_papers(path)}
     corpus_titles |= {_fold(i["title"]) for path in feed_files for i in json.loads(path.read_text("utf-8"))["items"]}
-    seed_titles = [_fold(r["title"]) for r in json.loads((seed_build / "data" / "papers.json").read_text("utf-8"))]
+    seeds, _ = read_digests(SEEDS, load_config(SEEDS.parent / "site.yaml"))
+    seed_titles = {_fold(e.title) for d in seeds for e in d.entries}
     merged_seeds = sum(1 for title in seed_titles if title in corpus_titles)
     assert merged_seeds > 0
     assert report.papers == len(records) == len(ids) + len(seed_titles) - merged_seeds
@@ -410,3 +424,7 @@ def test_seeds_and_both_corpora_build_into_one_site(shared_dir, content_copy, se
     assert [paper_key(r["title"]) for r in records].count(paper_key(paper["title"])) == 1
     page = (out / paper["url"] / "index.html").read_text("utf-8")
     assert html.escape(paper["authors"][0]) in page and "upvote" in page
+
+    think = next(r for r in records if "<think>" in r["title"])  # a real title that looks like HTML
+    page = (out / think["url"] / "index.html").read_text("utf-8")
+    assert "&lt;think&gt;" in page and "<think>" not in page

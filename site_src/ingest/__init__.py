@@ -13,7 +13,7 @@ from ..model import Corpus, Digest, Entry, Paper
 from ..slugs import unique_slugs
 from ..source import read_text
 from .dump import Dump
-from .json_dump import looks_like_json, read_json_dump
+from .json_dump import InvalidJson, looks_like_json, read_json_dump
 from .text import header_month_day, parse_text_dump
 
 _FILE_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -26,17 +26,30 @@ def dump_files(dumps_dir: Path) -> list[Path]:
     return sorted(p for p in dumps_dir.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
+def _read_capture(path: Path, text: str) -> Dump:
+    dump = parse_text_dump(path, text)
+    return Dump(entries=dump.entries, heading=dump.heading)
+
+
 def read_entries(path: Path, text: str) -> Dump:
-    """Pick the reader by content (text capture, API JSON or JSON Feed), whatever the file's extension."""
+    """Pick the reader by content (text capture, API JSON or JSON Feed); the extension only picks which error to show."""
+    json_name = path.suffix.lower() == ".json"
     if looks_like_json(text):
-        return read_json_dump(path, text)
+        try:
+            return read_json_dump(path, text)
+        except InvalidJson as json_error:
+            if json_name:
+                raise
+            try:  # not JSON after all: perhaps a capture whose first title starts with "[" or "{"
+                return _read_capture(path, text)
+            except DigestError:
+                raise json_error from None
     try:
-        dump = parse_text_dump(path, text)
+        return _read_capture(path, text)
     except DigestError:
-        if path.suffix.lower() == ".json":
+        if json_name:
             read_json_dump(path, text)  # raises the JSON error, which says more than the text reader's
         raise
-    return Dump(entries=dump.entries, heading=dump.heading)
 
 
 def digest_date(

@@ -17,6 +17,10 @@ from .api_json import looks_like_api, parse_api_json
 from .dump import Dump
 from .jsonfeed import is_json_feed, parse_json_feed
 
+class InvalidJson(DigestError):
+    """The text is not JSON at all (as opposed to JSON of the wrong shape)."""
+
+
 _SCALAR = re.compile(r'^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|"[^"\n]*")$')
 
 
@@ -45,7 +49,7 @@ def load_json(path: Path, text: str) -> object:
                 path,
                 exc.lineno,
             ) from None
-        raise DigestError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", path, exc.lineno) from None
+        raise InvalidJson(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", path, exc.lineno) from None
     except RecursionError:
         raise DigestError("invalid JSON: nested too deeply", path) from None
 
