@@ -16,6 +16,12 @@ class Entry:
     line: int  # where the title stands in the dump (1-based)
     arxiv_id: str | None = None
     authors: tuple[str, ...] = ()
+    upvotes: int | None = None
+    github_url: str | None = None
+    project_url: str | None = None
+    ai_summary: str = ""  # Hugging Face's machine-written summary, never part of the abstract
+    ai_keywords: tuple[str, ...] = ()
+    published: dt.date | None = None  # arXiv publication day, when the dump says
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,12 @@ class Paper:
     arxiv_id: str | None = None
     authors: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    upvotes: int | None = None
+    github_url: str | None = None
+    project_url: str | None = None
+    ai_summary: str = ""
+    ai_keywords: tuple[str, ...] = ()
+    published: dt.date | None = None
 
 
 @dataclass(frozen=True)

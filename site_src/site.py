@@ -12,6 +12,7 @@ from .model import Corpus, Paper
 from .pages import MarkdownPage
 from .slugs import unique_slugs
 from .topics import Grouping
+from .urls import safe_url
 
 RESERVED_PAGE_SLUGS = {"papers", "topics", "digests", "data", "assets", "search", "index", "404"}
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z(\[\"'])", re.DOTALL)
@@ -38,6 +39,11 @@ class PaperView:
     digests: tuple[Link, ...] = ()
     authors: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()  # external: arXiv, PDF, code, ...
+    arxiv_id: str | None = None
+    upvotes: int | None = None
+    ai_summary: str = ""
+    ai_keywords: tuple[str, ...] = ()
+    published: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,21 @@ def first_sentence(text: str, limit: int = 300) -> str:
     match = _FIRST_SENTENCE.match(text)
     sentence = match.group(1) if match else text
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def external_links(paper: Paper) -> tuple[Link, ...]:
+    """Links out of a paper page; `note` names the kind (arxiv, hf, pdf, code, project) for data/papers.json."""
+    links = []
+    if paper.arxiv_id:  # ingest only keeps ids of the form 2506.14965, so these URLs are safe by construction
+        links += [
+            Link(f"https://arxiv.org/abs/{paper.arxiv_id}", "arXiv", "arxiv"),
+            Link(f"https://huggingface.co/papers/{paper.arxiv_id}", "Hugging Face", "hf"),
+            Link(f"https://arxiv.org/pdf/{paper.arxiv_id}", "PDF", "pdf"),
+        ]
+    for url, text, kind in ((paper.github_url, "Code", "code"), (paper.project_url, "Project page", "project")):
+        if safe_url(url):
+            links.append(Link(url, text, kind))
+    return tuple(links)
 
 
 def _topic_views(papers: list[Paper], grouping: Grouping) -> list[TopicView]:
@@ -151,6 +172,12 @@ def assemble(config: SiteConfig, corpus: Corpus, grouping: Grouping, pages: list
             related=related,
             digests=tuple(digest_links[d] for d in paper.digests),
             authors=paper.authors,
+            links=external_links(paper),
+            arxiv_id=paper.arxiv_id,
+            upvotes=paper.upvotes,
+            ai_summary=paper.ai_summary,
+            ai_keywords=paper.ai_keywords,
+            published=paper.published,
         )
     return Site(config, views, tuple(topics), tuple(digests), tuple(pages), grouping.params)
 
@@ -184,6 +211,12 @@ def papers_json(site: Site) -> list[dict]:
             "related": [link.url.split("/")[1] for link in p.related],
             "digests": [digest_ids[link.url] for link in p.digests],
             "authors": list(p.authors),
+            "arxiv_id": p.arxiv_id,
+            "upvotes": p.upvotes,
+            "links": {link.note: link.url for link in p.links},
+            "ai_summary": p.ai_summary,
+            "ai_keywords": list(p.ai_keywords),
+            "published": p.published.isoformat() if p.published else None,
         }
         for p in site.papers.values()
     ]

@@ -12,6 +12,8 @@ from ..errors import DigestError, Warning
 from ..model import Corpus, Digest, Entry, Paper
 from ..slugs import unique_slugs
 from ..source import read_text
+from .dump import Dump
+from .json_dump import InvalidJson, looks_like_json, read_json_dump
 from .text import header_month_day, parse_text_dump
 
 _FILE_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -24,16 +26,37 @@ def dump_files(dumps_dir: Path) -> list[Path]:
     return sorted(p for p in dumps_dir.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def read_entries(path: Path, text: str) -> tuple[str | None, tuple[Entry, ...]]:
-    """Pick the reader by content; return the page's date header (if any) and its entries."""
-    if text.lstrip()[:1] in ("[", "{"):
-        raise DigestError("looks like JSON; JSON dumps are not supported by this version", path)
+def _read_capture(path: Path, text: str) -> Dump:
     dump = parse_text_dump(path, text)
-    return dump.heading, dump.entries
+    return Dump(entries=dump.entries, heading=dump.heading)
 
 
-def digest_date(path: Path, heading: str | None, config: SiteConfig) -> dt.date | None:
-    """site.yaml's date, else a YYYY-MM-DD in the file name, else the header plus site.yaml's year."""
+def read_entries(path: Path, text: str) -> Dump:
+    """Pick the reader by content (text capture, API JSON or JSON Feed); the extension only picks which error to show."""
+    json_name = path.suffix.lower() == ".json"
+    if looks_like_json(text):
+        try:
+            return read_json_dump(path, text)
+        except InvalidJson as json_error:
+            if json_name:
+                raise
+            try:  # not JSON after all: perhaps a capture whose first title starts with "[" or "{"
+                return _read_capture(path, text)
+            except DigestError:
+                raise json_error from None
+    try:
+        return _read_capture(path, text)
+    except DigestError:
+        if json_name:
+            read_json_dump(path, text)  # raises the JSON error, which says more than the text reader's
+        raise
+
+
+def digest_date(
+    path: Path, heading: str | None, config: SiteConfig, content_date: dt.date | None = None
+) -> dt.date | None:
+    """site.yaml's date, else a YYYY-MM-DD in the file name, else the content's own date
+    (an API response's listing day, a feed's newest item), else the header plus site.yaml's year."""
     meta = config.dumps.get(path.name)
     if meta and meta.date:
         return meta.date
@@ -43,6 +66,8 @@ def digest_date(path: Path, heading: str | None, config: SiteConfig) -> dt.date 
             return dt.date(*map(int, match.groups()))
         except ValueError:
             raise DigestError(f"the file name holds an impossible date {match.group(0)!r}", path) from None
+    if content_date:
+        return content_date
     if heading and config.year:
         month, day = header_month_day(heading)
         try:
@@ -66,13 +91,18 @@ def read_digests(dumps_dir: Path, config: SiteConfig) -> tuple[list[Digest], lis
     files = dump_files(dumps_dir)
     ids = unique_slugs(((p.name, p.stem) for p in files), fallback="digest")
     digests = []
+    warnings = []
     for path in files:
         text = read_text(path)
-        heading, entries = read_entries(path, text)
-        date = digest_date(path, heading, config)
+        dump = read_entries(path, text)
+        warnings += dump.warnings
+        if not dump.entries:  # an empty day (the reader warned): no digest page
+            continue
+        heading = dump.heading
+        date = digest_date(path, heading, config, dump.date)
         title = _digest_title(path, date, heading, config)
-        digests.append(Digest(ids[path.name], path, title, date, heading, entries))
-    warnings = [
+        digests.append(Digest(ids[path.name], path, title, date, heading, dump.entries))
+    warnings += [
         Warning(f"dumps.{name}: no such file in {dumps_dir}", config.source)
         for name in sorted(set(config.dumps) - {p.name for p in files})
     ]
@@ -86,24 +116,62 @@ def paper_key(title: str) -> str:
     return " ".join(re.findall(r"\w+", folded))
 
 
-def entry_key(entry: Entry) -> str:
-    return entry.arxiv_id or paper_key(entry.title)
+def title_ids(digests: list[Digest]) -> dict[str, str]:
+    """Normalized title → arXiv id, for each title that exactly one arXiv id carries."""
+    ids: dict[str, set[str]] = {}
+    for digest in digests:
+        for entry in digest.entries:
+            if entry.arxiv_id:
+                ids.setdefault(paper_key(entry.title), set()).add(entry.arxiv_id)
+    return {title: next(iter(found)) for title, found in ids.items() if len(found) == 1}
 
 
-def merge_papers(digests: list[Digest]) -> list[Paper]:
-    """The same paper in several digests becomes one Paper listing each digest; longest abstract wins."""
+def entry_key(entry: Entry, titles: dict[str, str] | None = None) -> str:
+    """Merge identity: the arXiv id; without one, the id that entries of the same title carry, else the title.
+
+    So a text capture (titles only) and an API response (ids) of the same paper merge into one.
+    """
+    if entry.arxiv_id:
+        return entry.arxiv_id
+    key = paper_key(entry.title)
+    return (titles or {}).get(key, key)
+
+
+def _richest(key: str, slug: str, seen: list[tuple[Digest, Entry]]) -> Paper:
+    """One Paper from every listing of it: the first title, the longest abstract and author list, the most upvotes."""
+    entries = [entry for _, entry in seen]
+    first = entries[0]
+
+    def known(values):
+        return next((v for v in values if v), None)
+
+    upvotes = [e.upvotes for e in entries if e.upvotes is not None]
+    return Paper(
+        key=key,
+        slug=slug,
+        title=first.title,
+        abstract=max((e.abstract for e in entries), key=len),
+        digests=tuple(dict.fromkeys(digest.id for digest, _ in seen)),
+        arxiv_id=known(e.arxiv_id for e in entries),
+        authors=max((e.authors for e in entries), key=len),
+        upvotes=max(upvotes) if upvotes else None,
+        github_url=known(e.github_url for e in entries),
+        project_url=known(e.project_url for e in entries),
+        ai_summary=max((e.ai_summary for e in entries), key=len),
+        ai_keywords=max((e.ai_keywords for e in entries), key=len),
+        published=known(e.published for e in entries),
+    )
+
+
+def merge_papers(digests: list[Digest], titles: dict[str, str] | None = None) -> list[Paper]:
+    """The same paper in several digests (of any kind) becomes one Paper listing each digest."""
+    titles = title_ids(digests) if titles is None else titles
     groups: dict[str, list[tuple[Digest, Entry]]] = {}
     for digest in digests:
         for entry in digest.entries:
-            groups.setdefault(entry_key(entry), []).append((digest, entry))
+            groups.setdefault(entry_key(entry, titles), []).append((digest, entry))
     slugs = unique_slugs(((key, seen[0][1].title) for key, seen in groups.items()), fallback="paper")
-    papers = []
-    for key, seen in groups.items():
-        first = seen[0][1]
-        abstract = max((entry.abstract for _, entry in seen), key=len)
-        digest_ids = tuple(dict.fromkeys(digest.id for digest, _ in seen))
-        authors = next((entry.authors for _, entry in seen if entry.authors), ())
-        papers.append(Paper(key, slugs[key], first.title, abstract, digest_ids, first.arxiv_id, authors))
+    papers = [_richest(key, slugs[key], seen) for key, seen in groups.items()]
     papers.sort(key=lambda p: p.slug)
     return papers
 
@@ -111,7 +179,10 @@ def merge_papers(digests: list[Digest]) -> list[Paper]:
 def read_corpus(dumps_dir: Path, config: SiteConfig) -> tuple[Corpus, list[Warning]]:
     """Read and merge every dump."""
     digests, warnings = read_digests(dumps_dir, config)
-    papers = merge_papers(digests)
+    titles = title_ids(digests)
+    papers = merge_papers(digests, titles)
     slug_of = {paper.key: paper.slug for paper in papers}
-    listings = {d.id: tuple(dict.fromkeys(slug_of[entry_key(e)] for e in d.entries)) for d in digests}
+    listings = {d.id: tuple(dict.fromkeys(slug_of[entry_key(e, titles)] for e in d.entries)) for d in digests}
+    where = {entry_key(e, titles): (d.source, e.line) for d in reversed(digests) for e in d.entries}
+    warnings += [Warning(f"paper without an abstract: {p.title!r}", *where[p.key]) for p in papers if not p.abstract]
     return Corpus(tuple(digests), tuple(papers), listings), warnings

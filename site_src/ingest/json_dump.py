@@ -1,0 +1,106 @@
+"""JSON dumps: tell a JSON file by its content, decode it with line and column, and pass it to its reader.
+
+Known shapes: an API response (a list of `{"paper": ...}`), a JSON Feed (an object with a jsonfeed.org
+`version`). Known bad shapes get an error that says what the file is: an API error body, a bare value
+such as `1`, a Python-repr dump. An empty list is an empty day: a warning.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+from ..errors import DigestError, Warning
+from .api_json import looks_like_api, parse_api_json
+from .dump import Dump
+from .jsonfeed import is_json_feed, parse_json_feed
+
+class InvalidJson(DigestError):
+    """The text is not JSON at all (as opposed to JSON of the wrong shape)."""
+
+
+_SCALAR = re.compile(r'^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|"[^"\n]*")$')
+
+
+def looks_like_json(text: str) -> bool:
+    """JSON by content: an object or list, or a lone scalar (`1`, `null`); the file's extension is not asked."""
+    stripped = text.strip()
+    return stripped[:1] in ("[", "{") or bool(_SCALAR.match(stripped))
+
+
+def _python_literal(text: str) -> object | None:
+    try:
+        return ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def load_json(path: Path, text: str) -> object:
+    """The decoded JSON; invalid JSON is an error with line and column, a Python repr is named as one."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if isinstance(_python_literal(text), (list, dict)):
+            raise DigestError(
+                "this is a Python-repr dump (single quotes, True/False/None), not JSON; "
+                "re-save it with json.dump, or convert it with ast.literal_eval and json.dumps",
+                path,
+                exc.lineno,
+            ) from None
+        raise InvalidJson(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", path, exc.lineno) from None
+    except RecursionError:
+        raise DigestError("invalid JSON: nested too deeply", path) from None
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _reject(path: Path, data: object) -> None:
+    """Raise the error that says what a JSON file is, when it is no dump of papers."""
+    if isinstance(data, dict) and "error" in data:
+        raise DigestError(
+            f"an API error body, not papers: {data['error']!r} (the download failed; fetch the day again or remove the file)",
+            path,
+        )
+    if isinstance(data, dict):
+        raise DigestError(
+            "a JSON object that is neither a JSON Feed (no jsonfeed.org `version`) nor an API error body; "
+            "expected a daily-papers API list or a JSON Feed",
+            path,
+        )
+    if not isinstance(data, list):
+        raise DigestError(
+            f"the file holds only {_kind(data)} ({json.dumps(data)[:40]}), not a list of papers "
+            "(some downloaders save `1` for a day without papers); remove the file",
+            path,
+        )
+    strings = [item for item in data if isinstance(item, str)]
+    if strings and len(strings) == len(data) and isinstance(_python_literal(strings[0]), dict):
+        raise DigestError(
+            f"this is a Python-repr dump: a JSON list of {len(data)} strings, each the Python repr of an API object "
+            "({'paper': ...}), not the objects; convert each string with ast.literal_eval and save the list with json.dumps",
+            path,
+        )
+    bad = next(i for i, item in enumerate(data, 1) if not (isinstance(item, dict) and "paper" in item))
+    raise DigestError(
+        f"a JSON list, but item {bad} is {_kind(data[bad - 1])} without a `paper`; expected a daily-papers API response",
+        path,
+    )
+
+
+def read_json_dump(path: Path, text: str) -> Dump:
+    """Read one JSON dump with the reader its content calls for."""
+    data = load_json(path, text)
+    if data == []:
+        return Dump(entries=(), warnings=(Warning("empty day: the API listed no papers ([]); left out of the site", path),))
+    if looks_like_api(data):
+        return parse_api_json(path, text, data)
+    if is_json_feed(data):
+        return parse_json_feed(path, text, data)
+    _reject(path, data)
+    raise AssertionError("unreachable")
