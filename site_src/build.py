@@ -22,6 +22,7 @@ class BuildReport:
     feeds: int = 0
     feed_notes: list[str] = field(default_factory=list)
     topic_params: dict = field(default_factory=dict)
+    lock_written: bool = False
     stages: dict[str, float] = field(default_factory=dict)
     warnings: list[Warning] = field(default_factory=list)
 
@@ -48,11 +49,15 @@ def build(
     out_dir: Path,
     base_url: str | None = None,
     strict: bool = False,
+    lock: bool = True,
     on_warning: Callable[[Warning], None] = lambda w: None,
 ) -> BuildReport:
-    """Build the site from content_dir into out_dir; bad input raises DigestError and leaves out_dir as it was."""
+    """Build the site from content_dir into out_dir; bad input raises DigestError and leaves out_dir as it was.
+
+    With `lock`, topics are named after content_dir/topics.lock.json, which is then updated.
+    """
     # Imported here so `digest --help` stays fast: these pull in scikit-learn and Jinja.
-    from . import feeds, ingest, output, pages, render, search, site, topics
+    from . import feeds, ingest, output, pages, render, search, site, topic_lock
 
     report = BuildReport()
     stages = _Stages(report)
@@ -65,14 +70,10 @@ def build(
         on_warning(warning)
     report.warnings = warnings
     papers = corpus.papers
-    grouping = stages.run(
-        "topics",
-        topics.group_papers,
-        [p.title for p in papers],
-        [p.abstract for p in papers],
-        config.topics,
-    )
-    assembled = stages.run("assemble", site.assemble, config, corpus, grouping, markdown_pages)
+    lock_path = content_dir / topic_lock.LOCK_NAME
+    named = stages.run("topics", topic_lock.name_grouping, papers, config.topics, topic_lock.read_lock(lock_path) if lock else None)
+    grouping = named.grouping
+    assembled = stages.run("assemble", site.assemble, config, corpus, named, markdown_pages)
     dirs = render.template_dirs(content_dir.absolute().parent)
     found = stages.run("search", search.search_files, assembled, content_dir.absolute().parent)
     site_feeds = stages.run("feeds", feeds.build_feeds, assembled)
@@ -85,6 +86,8 @@ def build(
     files.update(found.files)
     files.update(site_feeds.files)
     stages.run("write", output.write_site, files, out_dir)
+    if lock:  # only after the site is safely out: a failed build changes nothing in content/
+        report.lock_written = topic_lock.write_lock(lock_path, named.lock)
 
     report.papers = len(papers)
     report.entries = sum(len(d.entries) for d in corpus.digests)

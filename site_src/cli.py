@@ -45,7 +45,13 @@ def main() -> None:
     help="Public URL of the site, e.g. https://you.github.io/my-digest/ (overrides site.yaml; env DIGEST_BASE_URL).",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
-def build_command(content: Path, out: Path, base_url: str | None, strict: bool) -> None:
+@click.option(
+    "--lock/--no-lock",
+    default=True,
+    show_default=True,
+    help="Name topics after CONTENT/topics.lock.json and update it, so topic URLs survive new dumps.",
+)
+def build_command(content: Path, out: Path, base_url: str | None, strict: bool, lock: bool) -> None:
     """Build the site from CONTENT into OUT."""
     from .build import build
 
@@ -53,11 +59,13 @@ def build_command(content: Path, out: Path, base_url: str | None, strict: bool) 
         click.echo(f"warning: {warning}", err=True)
 
     try:
-        report = build(content, out, base_url=base_url, strict=strict, on_warning=warn)
+        report = build(content, out, base_url=base_url, strict=strict, lock=lock, on_warning=warn)
     except DigestError as error:
         _fail(error)
     params = ", ".join(f"{k}={v}" for k, v in report.topic_params.items())
     click.echo(f"topics: {params}")
+    if report.lock_written:
+        click.echo(f"topics: wrote {content / 'topics.lock.json'} (commit it with your content)")
     for note in report.feed_notes:
         click.echo(f"feeds: {note}")
     stages = " ".join(f"{name} {seconds:.2f}s" for name, seconds in report.stages.items())

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from watchfiles import watch
 
 from .errors import DigestError
+from .topic_lock import LOCK_NAME
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
@@ -74,7 +75,11 @@ def watch_and_rebuild(
     folders: list[Path], rebuild: Callable[[], None], stop: threading.Event, on_error: Callable[[str], None]
 ) -> None:
     """Call rebuild after each batch of changes in folders, until stop is set; a failed rebuild keeps the old site."""
-    for _changes in watch(*folders, stop_event=stop, raise_interrupt=False):
+    # The build writes content/topics.lock.json itself: that change must not start another build.
+    def not_the_lock(_change, path: str) -> bool:
+        return Path(path).name not in (LOCK_NAME, f".{LOCK_NAME}.new")
+
+    for _changes in watch(*folders, stop_event=stop, raise_interrupt=False, watch_filter=not_the_lock):
         try:
             rebuild()
         except DigestError as error:

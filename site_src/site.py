@@ -10,8 +10,8 @@ from .config import SiteConfig
 from .errors import DigestError
 from .model import Corpus, Paper
 from .pages import MarkdownPage
-from .slugs import unique_slugs
-from .topics import Grouping
+from .topic_lock import NamedGrouping
+from .topic_map import TopicMap, layout
 from .urls import safe_url
 
 RESERVED_PAGE_SLUGS = {"papers", "topics", "digests", "data", "assets", "search", "index", "404"}
@@ -52,8 +52,18 @@ class TopicView:
     url: str
     label: str
     phrases: tuple[str, ...]
-    papers: tuple[str, ...]  # paper slugs, most central first
+    papers: tuple[str, ...]  # paper slugs: its own, most central first, then those it is a second topic of
     related: tuple[Link, ...] = ()
+    own: int = 0  # how many of `papers` have this as their own (first) topic
+    position: tuple[float, float] = (0.5, 0.5)  # on the topic map
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """An old topic URL that now leads to the topic that took over its papers."""
+
+    path: str  # "topics/old-slug/"
+    target: Link
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,8 @@ class Site:
     digests: tuple[DigestView, ...]  # chronological, undated last
     pages: tuple[MarkdownPage, ...]
     grouping_params: dict
+    redirects: tuple[Redirect, ...] = ()
+    topic_map: TopicMap | None = None
 
     @property
     def latest(self) -> DigestView | None:
@@ -115,23 +127,34 @@ def external_links(paper: Paper) -> tuple[Link, ...]:
     return tuple(links)
 
 
-def _topic_views(papers: list[Paper], grouping: Grouping) -> list[TopicView]:
-    labels = [" · ".join(t.label) for t in grouping.topics]
-    slugs = unique_slugs(((label, label) for label in labels), max_length=40, fallback="topic")
-    views = []
-    for topic, label in zip(grouping.topics, labels):
-        related = tuple(Link(f"topics/{slugs[labels[r]]}/", labels[r]) for r in topic.related)
-        views.append(
-            TopicView(
-                slug=slugs[label],
-                url=f"topics/{slugs[label]}/",
-                label=label,
-                phrases=topic.label,
-                papers=tuple(papers[i].slug for i in topic.members),
-                related=related,
-            )
+def _topic_views(papers: list[Paper], named: NamedGrouping) -> list[TopicView]:
+    topics = named.grouping.topics
+    labels = [" · ".join(t.label) for t in topics]
+    urls = [f"topics/{slug}/" for slug in named.slugs]
+    return [
+        TopicView(
+            slug=slug,
+            url=url,
+            label=label,
+            phrases=topic.label,
+            papers=tuple(papers[i].slug for i in topic.members),
+            related=tuple(Link(urls[r], labels[r]) for r in topic.related),
+            own=topic.size,
+            position=topic.position,
         )
-    return views
+        for slug, url, label, topic in zip(named.slugs, urls, labels, topics)
+    ]
+
+
+def _redirects(named: NamedGrouping, topics: list[TopicView]) -> tuple[Redirect, ...]:
+    """Every retired topic URL, pointing at its successor (or the topics index when it has none)."""
+    by_slug = {t.slug: t for t in topics}
+    redirects = []
+    for retired in named.retired:
+        successor = by_slug.get(retired.successor)
+        target = Link(successor.url, successor.label) if successor else Link("topics/", "All topics")
+        redirects.append(Redirect(f"topics/{retired.slug}/", target))
+    return tuple(redirects)
 
 
 def _digest_views(corpus: Corpus) -> list[DigestView]:
@@ -146,19 +169,20 @@ def _digest_views(corpus: Corpus) -> list[DigestView]:
     return linked
 
 
-def assemble(config: SiteConfig, corpus: Corpus, grouping: Grouping, pages: list[MarkdownPage]) -> Site:
+def assemble(config: SiteConfig, corpus: Corpus, named: NamedGrouping, pages: list[MarkdownPage]) -> Site:
     """Every view of the site, with the URLs that link them."""
     papers = list(corpus.papers)
     for page in pages:
         if page.slug in RESERVED_PAGE_SLUGS:
             raise DigestError(f"page name {page.slug!r} is taken by the site itself; rename the file", page.source)
-    topics = _topic_views(papers, grouping)
-    topic_of = grouping.paper_topic
+    grouping = named.grouping
+    topics = _topic_views(papers, named)
     digests = _digest_views(corpus)
     digest_links = {d.id: Link(d.url, d.title) for d in digests}
     views = {}
     for index, paper in enumerate(papers):
-        topic = topics[topic_of[index]]
+        own, second = grouping.paper_topics[index]
+        paper_topics = tuple(Link(topics[t].url, topics[t].label) for t in (own, second) if t >= 0)
         related = tuple(
             Link(f"papers/{papers[j].slug}/", papers[j].title) for j in grouping.related[index] if j >= 0
         )
@@ -168,7 +192,7 @@ def assemble(config: SiteConfig, corpus: Corpus, grouping: Grouping, pages: list
             title=paper.title,
             abstract=paper.abstract,
             summary=first_sentence(paper.abstract),
-            topics=(Link(topic.url, topic.label),),
+            topics=paper_topics,
             related=related,
             digests=tuple(digest_links[d] for d in paper.digests),
             authors=paper.authors,
@@ -179,7 +203,9 @@ def assemble(config: SiteConfig, corpus: Corpus, grouping: Grouping, pages: list
             ai_keywords=paper.ai_keywords,
             published=paper.published,
         )
-    return Site(config, views, tuple(topics), tuple(digests), tuple(pages), grouping.params)
+    return Site(
+        config, views, tuple(topics), tuple(digests), tuple(pages), grouping.params, _redirects(named, topics), layout(topics)
+    )
 
 
 def site_pages(site: Site) -> list[Page]:
@@ -194,12 +220,12 @@ def site_pages(site: Site) -> list[Page]:
     pages += [Page(p.url, "paper.html", p.title, {"paper": p}) for p in site.papers.values()]
     pages += [Page(d.url, "digest.html", d.title, {"digest": d}) for d in site.digests]
     pages += [Page(f"{p.slug}/", "page.html", p.title, {"doc": p}) for p in site.pages]
+    pages += [Page(r.path, "redirect.html", r.target.text, {"redirect": r}) for r in site.redirects]
     return pages
 
 
 def papers_json(site: Site) -> list[dict]:
     """The records of data/papers.json: every paper with its links, for other tools."""
-    topic_of = {slug: t.slug for t in site.topics for slug in t.papers}
     digest_ids = {d.url: d.id for d in site.digests}
     return [
         {
@@ -207,7 +233,7 @@ def papers_json(site: Site) -> list[dict]:
             "title": p.title,
             "abstract": p.abstract,
             "url": p.url,
-            "topics": [topic_of[p.slug]],
+            "topics": [link.url.split("/")[1] for link in p.topics],
             "related": [link.url.split("/")[1] for link in p.related],
             "digests": [digest_ids[link.url] for link in p.digests],
             "authors": list(p.authors),

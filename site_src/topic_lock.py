@@ -15,12 +15,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .config import TopicSettings
 from .errors import DigestError
 from .slugs import unique_slugs
+
+if TYPE_CHECKING:
+    from .topics import Grouping
 
 LOCK_NAME = "topics.lock.json"
 LOCK_VERSION = 1
@@ -161,7 +165,7 @@ def topic_slugs(labels: list[str]) -> list[str]:
 class NamedGrouping:
     """The grouping with its topics' lasting names, the redirects, and the lock to write."""
 
-    grouping: "Grouping"
+    grouping: Grouping
     slugs: tuple[str, ...]  # one per topic of `grouping`
     retired: tuple[RetiredTopic, ...]
     lock: TopicLock
@@ -203,7 +207,6 @@ def _retire(lock: TopicLock, matched: dict[int, int], grouping, slugs, paper_slu
             continue
         votes = sorted(home[p] for p in old.papers[: old.primary] if p in home)
         moved[old.slug] = max(sorted(set(votes)), key=votes.count, default="")
-        moved[old.slug] = moved[old.slug]
     retired = [RetiredTopic(slug, old.label, moved[slug]) for old in lock.topics for slug in [old.slug] if slug in moved]
     for old in lock.retired:  # an older redirect follows its target if that moved too
         successor, hops = old.successor, 0
@@ -226,7 +229,9 @@ def name_grouping(papers, settings: TopicSettings, lock: TopicLock | None) -> Na
         grouping = _from_lock(lock, paper_slugs, topics.related_only(titles, abstracts, settings), params)
         return NamedGrouping(grouping, tuple(t.slug for t in lock.topics), lock.retired, lock)
     priors = [t.terms for t in lock.topics] if lock else None
-    grouping = topics.group_papers(titles, abstracts, settings, priors)
+    remembered = {slug: row for row, t in enumerate(lock.topics) for slug in t.papers[: t.primary]} if lock else {}
+    prior_topic = np.array([remembered.get(slug, -1) for slug in paper_slugs], dtype=np.int64)
+    grouping = topics.group_papers(titles, abstracts, settings, priors, prior_topic)
     new_sets = [{paper_slugs[i] for i in t.members[: t.size]} for t in grouping.topics]
     matched = match_topics(new_sets, [t.terms for t in grouping.topics], lock) if lock else {}
     relabelled = tuple(

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 
 from .config import TopicSettings
@@ -47,6 +49,7 @@ GENERIC_LABEL_WORDS = frozenset(
 ) | {"pre training", "pre trained"}
 TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b"
 LABEL_PHRASES = 3
+STICKY = 0.3  # a paper leaves its remembered topic only when another weighs over 3 times as much
 LABEL_CANDIDATES = 20
 
 
@@ -192,13 +195,20 @@ def _display(phrase: str, texts: list[str]) -> str:
 
 def _factorize(X: sp.csr_matrix, k: int, settings: TopicSettings, prior: np.ndarray | None):
     """NMF weights (papers x topics) and centroids (topics x terms); warm-started from `prior` rows when given."""
+    with warnings.catch_warnings():
+        # An iteration cap reached is fine: the result is still deterministic, and good enough to group by.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return _nmf(X, k, settings, prior)
+
+
+def _nmf(X: sp.csr_matrix, k: int, settings: TopicSettings, prior: np.ndarray | None):
     n = X.shape[0]
     if k == 1:
         return np.ones((n, 1)), np.asarray(X.sum(axis=0))
     if prior is None or not len(prior):
         nmf = NMF(n_components=k, init="nndsvda", random_state=settings.seed, max_iter=400)
         return nmf.fit_transform(X), nmf.components_
-    H0 = prior[np.linalg.norm(prior, axis=1) > 0]
+    H0 = prior  # row i stays component i, so remembered memberships keep their meaning
     if len(H0) < k:  # more topics wanted than remembered: add the fresh ones least like the old
         fresh = NMF(n_components=k, init="nndsvda", random_state=settings.seed, max_iter=50).fit(X).components_
         unit = lambda M: M / np.maximum(np.linalg.norm(M, axis=1, keepdims=True), 1e-12)  # noqa: E731
@@ -210,7 +220,8 @@ def _factorize(X: sp.csr_matrix, k: int, settings: TopicSettings, prior: np.ndar
     scale = np.sqrt(max((W0 * W0).sum(), 1e-12) / max(np.trace((W0.T @ W0) @ (H0 @ H0.T)), 1e-12))
     W0, H0 = W0 * scale, H0 * scale
     nmf = NMF(n_components=len(H0), init="custom", random_state=settings.seed, max_iter=400)
-    return nmf.fit_transform(X, W=np.ascontiguousarray(W0), H=np.ascontiguousarray(H0)), nmf.components_
+    W0, H0 = (np.ascontiguousarray(M, dtype=X.dtype) for M in (W0, H0))
+    return nmf.fit_transform(X, W=W0, H=H0), nmf.components_
 
 
 def prior_matrix(priors: list[dict[str, float]], vocabulary: dict[str, int]) -> np.ndarray:
@@ -251,11 +262,14 @@ def group_papers(
     abstracts: list[str],
     settings: TopicSettings,
     priors: list[dict[str, float]] | None = None,
+    prior_topic: np.ndarray | None = None,
 ) -> Grouping:
     """Group papers into labelled topics and find each paper's related papers.
 
     `priors` (remembered topic centroids, from the lock file) warm-start the factorization, so
-    that a rebuild after new dumps keeps the old topics where the papers still support them.
+    that a rebuild after new dumps keeps the old topics where the papers still support them;
+    `prior_topic` (per paper: its remembered topic's row in `priors`, or -1) keeps a paper in its
+    old topic unless the new fit clearly prefers another (hysteresis, STICKY).
     """
     n = len(titles)
     docs = _documents(titles, abstracts, settings.title_weight)
@@ -279,10 +293,14 @@ def group_papers(
     terms = vectorizer.get_feature_names_out() if vectorizer else np.array([], dtype=object)
     prior = prior_matrix(priors, vectorizer.vocabulary_) if priors and vectorizer else None
     if prior is not None:
-        k = max(k, int((np.linalg.norm(prior, axis=1) > 0).sum()))
+        k = max(k, len(prior))
     weights, centroids = _factorize(X, k, settings, prior)
     k = weights.shape[1]
     assignment = weights.argmax(axis=1)
+    if prior is not None and prior_topic is not None:
+        remembered = np.where(prior_topic >= 0, prior_topic, assignment)
+        stays = weights[np.arange(n), remembered] >= STICKY * weights[np.arange(n), assignment]
+        assignment = np.where(stays & (weights[np.arange(n), remembered] > 0), remembered, assignment)
     # Drop topics no paper chose; order the rest by size, then by first member, for stable output.
     sizes = np.bincount(assignment, minlength=k)
     first = np.full(k, n)

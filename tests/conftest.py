@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,13 +16,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 SEEDS = ROOT / "content" / "dumps"
 SHARED = ROOT.parent / "shared"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory) -> Path:
     """build/ of the shipped content (the four seed dumps), built once; tests must not modify it."""
     out = tmp_path_factory.mktemp("seed") / "build"
-    build(CONTENT, out)
+    build(CONTENT, out, lock=False)  # tests never write into the repository's content/
     return out
 
 
@@ -37,3 +41,62 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+# --- a real browser (Debian's Chromium through Playwright) on the seed site served over HTTP ---------------
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def served(seed_build, tmp_path_factory):
+    """The seed site at http://127.0.0.1:PORT/paper-digest/ and a copy at the root, /."""
+    top = tmp_path_factory.mktemp("served")
+    shutil.copytree(seed_build, top / "paper-digest")
+    for item in seed_build.iterdir():
+        (shutil.copytree if item.is_dir() else shutil.copy)(item, top / item.name)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(top)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium package")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+CSP_WATCH = """document.addEventListener('securitypolicyviolation', e =>
+  (window.__cspViolations = window.__cspViolations || []).push(e.violatedDirective + ' ' + e.blockedURI));"""
+
+
+@pytest.fixture
+def page(browser, served):
+    """A fresh tab that records console errors, uncaught exceptions and CSP violations; none may happen."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.add_init_script(CSP_WATCH)
+    problems: list[str] = []
+    tab.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type in ("error", "warning") else None)
+    tab.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    tab.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
+    tab.on("response", lambda response: problems.append(f"HTTP {response.status}: {response.url}") if response.status >= 400 else None)
+    yield tab
+    violations = tab.evaluate("window.__cspViolations || []")
+    context.close()
+    assert problems == [] and violations == []

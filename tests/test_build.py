@@ -70,6 +70,8 @@ def test_papers_json_lists_every_paper_with_its_links(seed_build):
 def test_every_internal_link_and_asset_resolves(seed_build):
     broken = []
     for page in seed_build.rglob("*.html"):
+        if page.name == "404.html":
+            continue  # served at any missing URL, it links root-absolute: test_publish checks it over HTTP
         for ref in internal_refs(page):
             target = (page.parent / unquote(urlsplit(ref).path)).resolve()
             if target.is_dir():
@@ -93,7 +95,7 @@ def test_paper_page_shows_abstract_topics_related_and_digests(seed_build):
 
 def test_two_builds_of_the_same_content_are_byte_identical(seed_build, tmp_path):
     again = tmp_path / "again"
-    build(ROOT / "content", again)
+    build(ROOT / "content", again, lock=False)
     assert tree_digest(again) == tree_digest(seed_build)
 
 

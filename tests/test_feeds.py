@@ -194,7 +194,7 @@ def test_undated_papers_get_no_date_and_stay_out_of_atom(dated_build):
 
 def test_undated_seed_site_has_rss_without_any_date_and_no_atom(tmp_path):
     out = tmp_path / "build"
-    build(CONTENT, out, base_url=BASE)
+    build(CONTENT, out, base_url=BASE, lock=False)
     feeds = feed_paths(out)
     assert feeds and all(p.name == "feed.xml" for p in feeds)
     for path in feeds:
@@ -210,7 +210,7 @@ def test_without_base_url_feeds_are_skipped_and_strict_fails(seed_build, tmp_pat
     assert feed_paths(seed_build) == []
     assert lxml.html.parse(str(seed_build / "index.html")).findall(".//link[@rel='alternate']") == []
     with pytest.raises(DigestError, match="base_url"):
-        build(CONTENT, tmp_path / "build", strict=True)
+        build(CONTENT, tmp_path / "build", strict=True, lock=False)
     assert not (tmp_path / "build").exists()
 
 

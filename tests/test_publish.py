@@ -135,7 +135,7 @@ def check_not_found_page(site_url: str, folder: Path) -> None:
 def subpath_build(tmp_path_factory) -> Path:
     """The seed site built for https://example.github.io/paper-digest/, inside a web root at paper-digest/."""
     web_root = tmp_path_factory.mktemp("web")
-    build(CONTENT, web_root / "paper-digest", base_url=BASE_URL)
+    build(CONTENT, web_root / "paper-digest", base_url=BASE_URL, lock=False)
     return web_root
 
 

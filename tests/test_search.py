@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import json
 import os
 import shutil
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,7 +17,6 @@ from site_src.errors import DigestError
 from site_src.search import LUNR_JS_VERSION, find_lunr_js, query_terms, search
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 LORA = "LoRA: Low-Rank Adaptation of Large Language Models"
 
 
@@ -119,62 +115,6 @@ def test_lunr_js_ranks_like_lunr_py(seed_build, tmp_path):
 
 
 # --- in Chromium, served under a sub-path ------------------------------------------------------------------
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def served(seed_build, tmp_path_factory):
-    """The seed site at http://127.0.0.1:PORT/paper-digest/ and a copy at the root, /."""
-    top = tmp_path_factory.mktemp("served")
-    shutil.copytree(seed_build, top / "paper-digest")
-    for item in seed_build.iterdir():
-        (shutil.copytree if item.is_dir() else shutil.copy)(item, top / item.name)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(top)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium package")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
-
-
-CSP_WATCH = """document.addEventListener('securitypolicyviolation', e =>
-  (window.__cspViolations = window.__cspViolations || []).push(e.violatedDirective + ' ' + e.blockedURI));"""
-
-
-@pytest.fixture
-def page(browser, served):
-    """A fresh tab that records console errors, uncaught exceptions and CSP violations; none may happen."""
-    context = browser.new_context()
-    tab = context.new_page()
-    tab.add_init_script(CSP_WATCH)
-    problems: list[str] = []
-    tab.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type in ("error", "warning") else None)
-    tab.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    tab.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
-    tab.on("response", lambda response: problems.append(f"HTTP {response.status}: {response.url}") if response.status >= 400 else None)
-    yield tab
-    violations = tab.evaluate("window.__cspViolations || []")
-    context.close()
-    assert problems == [] and violations == []
 
 
 def _titles(tab, selector: str) -> list[str]:

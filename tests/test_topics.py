@@ -7,7 +7,7 @@ import pytest
 
 from site_src.config import SiteConfig, TopicSettings
 from site_src.ingest import read_corpus
-from site_src.topics import GENERIC_LABEL_WORDS, group_papers, pick_label, related_papers, topic_count
+from site_src.topics import group_papers, pick_label, related_papers, topic_count
 
 from .conftest import SEEDS
 

@@ -1,0 +1,116 @@
+"""Stable topics: the lock file keeps topic URLs and labels across rebuilds, and old URLs never 404."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_src.build import build
+from site_src.errors import DigestError
+from site_src.topic_lock import LOCK_NAME, lock_bytes, read_lock
+
+from .test_build import tree_digest
+
+HELD_BACK = "003_e7d9a4a7239a3bcf.txt"
+
+
+def own_topics(out: Path) -> dict[str, str]:
+    return {r["slug"]: r["topics"][0] for r in json.loads((out / "data" / "papers.json").read_text(encoding="utf-8"))}
+
+
+def topic_urls(out: Path) -> set[str]:
+    return {p.parent.name for p in (out / "topics").glob("*/index.html")}
+
+
+def resolves(out: Path, slug: str) -> bool:
+    """A topic URL resolves: its page exists, and a redirect there leads to a page that exists."""
+    page = out / "topics" / slug / "index.html"
+    if not page.is_file():
+        return False
+    refresh = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', page.read_text(encoding="utf-8"))
+    return not refresh or (page.parent / refresh.group(1) / "index.html").resolve().is_file()
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory):
+    """The first three seed dumps built, then all four, into two outputs, with the lock file between them."""
+    from .conftest import CONTENT
+
+    top = tmp_path_factory.mktemp("lock")
+    content = top / "content"
+    shutil.copytree(CONTENT, content)
+    (content / LOCK_NAME).unlink(missing_ok=True)
+    held = top / HELD_BACK
+    shutil.move(content / "dumps" / HELD_BACK, held)
+    build(content, top / "first")
+    first_lock = (content / LOCK_NAME).read_bytes()
+    shutil.move(held, content / "dumps" / HELD_BACK)
+    report = build(content, top / "second")
+    return content, top / "first", top / "second", first_lock, report
+
+
+def test_most_papers_keep_their_topic_when_a_dump_is_added(two_builds):
+    _, first, second, _, report = two_builds
+    assert "warm-started" in report.topic_params["method"]
+    before, after = own_topics(first), own_topics(second)
+    kept = sum(before[slug] == after[slug] for slug in before)
+    assert kept >= 0.9 * len(before), f"only {kept} of {len(before)} papers kept their topic"
+
+
+def test_every_topic_url_of_the_first_build_still_resolves(two_builds):
+    _, first, second, _, _ = two_builds
+    old = topic_urls(first)
+    assert old
+    assert all(resolves(second, slug) for slug in old)
+
+
+def test_lock_file_round_trips(two_builds):
+    content, _, _, first_lock, _ = two_builds
+    path = content / LOCK_NAME
+    lock = read_lock(path)
+    assert lock_bytes(lock) == path.read_bytes()
+    assert path.read_bytes() != first_lock  # the second build recorded the new grouping
+    assert {t.slug for t in lock.topics} == topic_urls(content.parent / "second") - {r.slug for r in lock.retired}
+
+
+def test_unchanged_inputs_reuse_the_lock_and_give_the_same_bytes(two_builds, tmp_path):
+    content, _, second, _, _ = two_builds
+    report = build(content, tmp_path / "again")
+    assert "reused from topics.lock.json" in report.topic_params["method"]
+    assert not report.lock_written
+    assert tree_digest(tmp_path / "again") == tree_digest(second)
+
+
+def test_a_topic_that_disappears_leaves_a_redirect(content_copy, tmp_path):
+    build(content_copy, tmp_path / "one")
+    path = content_copy / LOCK_NAME
+    data = json.loads(path.read_text(encoding="utf-8"))
+    gone = dict(data["topics"][0], slug="vanished-topic", label=["Vanished"], terms={"zzzz": 1.0}, papers=[], primary=0, related=[])
+    data["topics"].append(gone)
+    data["fingerprint"] = "changed"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    build(content_copy, tmp_path / "two")
+    lock = read_lock(path)
+    assert [r.slug for r in lock.retired] == ["vanished-topic"]
+    assert resolves(tmp_path / "two", "vanished-topic")
+    page = (tmp_path / "two" / "topics" / "vanished-topic" / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh"' in page and "noindex" in page
+
+
+def test_damaged_lock_is_an_error_naming_the_file(content_copy, tmp_path):
+    (content_copy / LOCK_NAME).write_text('{"version": 1, "topics": [', encoding="utf-8")
+    with pytest.raises(DigestError) as caught:
+        build(content_copy, tmp_path / "out")
+    assert caught.value.path == content_copy / LOCK_NAME
+    assert "damaged lock file" in caught.value.message
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_lock_builds_leave_content_alone(content_copy, tmp_path):
+    (content_copy / LOCK_NAME).unlink(missing_ok=True)
+    build(content_copy, tmp_path / "out", lock=False)
+    assert not (content_copy / LOCK_NAME).exists()
