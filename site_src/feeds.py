@@ -234,4 +234,9 @@ def build_feeds(site: Site) -> Feeds:
     feeds, notes = plan_feeds(site)
     writers = {"rss": rss_bytes, "atom": atom_bytes}
     files = {feed.path: writers[feed.format](feed, site.config) for feed in feeds}
+    # A retired topic's feeds keep working: they carry its successor's items.
+    for redirect in site.redirects:
+        for name in ("feed.xml", "atom.xml"):
+            if redirect.target.url.startswith("topics/") and redirect.target.url + name in files:
+                files[redirect.path + name] = files[redirect.target.url + name]
     return Feeds(feeds, files, (), notes)

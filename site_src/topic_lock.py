@@ -225,7 +225,7 @@ def name_grouping(papers, settings: TopicSettings, lock: TopicLock | None) -> Na
     abstracts = [p.abstract for p in papers]
     stamp = fingerprint(paper_slugs, titles, abstracts, settings)
     if lock and lock.fingerprint == stamp:
-        params = {"papers": len(papers), "topics": len(lock.topics), "seed": settings.seed}
+        params = {"papers": len(papers), "topics": len(lock.topics), **dataclasses.asdict(settings)}
         grouping = _from_lock(lock, paper_slugs, topics.related_only(titles, abstracts, settings), params)
         return NamedGrouping(grouping, tuple(t.slug for t in lock.topics), lock.retired, lock)
     priors = [t.terms for t in lock.topics] if lock else None

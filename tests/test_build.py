@@ -143,10 +143,13 @@ def test_cli_reports_bad_dump_with_file_and_line_and_exit_1(content_copy, tmp_pa
 
 
 def test_cli_build_prints_summary_and_parameters(content_copy, tmp_path):
-    result = run_cli("build", "--content", str(content_copy), "--out", str(tmp_path / "out"))
-    assert result.returncode == 0, result.stderr
-    assert re.search(r"340 papers \(374 entries in 4 digests\), \d+ topics, \d+ pages", result.stdout)
-    assert "method=NMF" in result.stdout and "seed=0" in result.stdout
+    fresh = run_cli("build", "--no-lock", "--content", str(content_copy), "--out", str(tmp_path / "a"))
+    assert fresh.returncode == 0, fresh.stderr
+    assert re.search(r"340 papers \(374 entries in 4 digests\), \d+ topics, \d+ pages", fresh.stdout)
+    assert "method=NMF" in fresh.stdout and "seed=0" in fresh.stdout and "min_df=2" in fresh.stdout
+    locked = run_cli("build", "--content", str(content_copy), "--out", str(tmp_path / "b"))
+    assert locked.returncode == 0, locked.stderr
+    assert "method=reused from topics.lock.json" in locked.stdout and "min_df=2" in locked.stdout
 
 
 def test_strict_turns_warnings_into_errors(content_copy, tmp_path):

@@ -51,7 +51,7 @@ def date_dumps(content: Path, **settings) -> None:
 
 
 def feed_paths(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*.xml"))
+    return sorted(p for p in out.rglob("*.xml") if p.name in ("feed.xml", "atom.xml"))
 
 
 def rss_items(path: Path) -> list[etree._Element]:
