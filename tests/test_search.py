@@ -197,6 +197,19 @@ def test_escape_closes_the_header_panel(page, served):
     assert page.evaluate("document.activeElement.id") == "search-box"
 
 
+def test_back_button_returns_to_the_query_before_a_slowly_typed_one(page, served):
+    """A reader who pauses while typing (the debounced search runs) still gets Back to the earlier query."""
+    page.goto(f"{served}/paper-digest/search/")
+    box = page.locator("#search-page-box")
+    for query in ("speech", "lora"):
+        box.fill(query)
+        page.wait_for_url(f"**/search/?q={query}")  # the debounced search has run and updated the URL
+        box.press("Enter")
+    page.go_back()
+    page.wait_for_url("**/search/?q=speech")
+    page.wait_for_function("() => document.querySelector('#search-page-box').value === 'speech'")
+
+
 def test_back_button_returns_to_the_previous_query(page, served):
     page.goto(f"{served}/paper-digest/search/")
     box = page.locator("#search-page-box")

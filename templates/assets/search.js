@@ -142,6 +142,7 @@
     this.root = form.getAttribute("data-search-root");
     this.timer = null;
     this.shown = "";
+    this.committed = true;  // the URL holds a query the reader asked for: the next change pushes
   }
 
   Widget.prototype.show = function (text) {
@@ -218,13 +219,18 @@
     clearTimeout(this.timer);
     var run = function () {
       self.show(self.input.value);
-      if (!self.panel) self.remember(self.input.value, false);
+      if (!self.panel) {
+        // The first change after a submitted (or opened) query starts a new history entry, so Back
+        // returns to that query; later keystrokes update the new entry in place.
+        self.remember(self.input.value, self.committed);
+        self.committed = false;
+      }
     };
     if (now) run();
     else this.timer = setTimeout(run, DEBOUNCE_MS);
   };
 
-  /** The search page's URL follows the query, so it can be shared; typing replaces, submitting adds history. */
+  /** The search page's URL follows the query, so it can be shared; each submitted query keeps its own history entry. */
   Widget.prototype.remember = function (text, push) {
     var url = new URL(this.win.location.href);
     if (text.trim()) url.searchParams.set("q", text.trim());
@@ -250,10 +256,12 @@
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearTimeout(self.timer);
-      self.remember(self.input.value, true);
+      self.remember(self.input.value, self.committed);
+      self.committed = true;
       self.show(self.input.value);
     });
     var fromURL = function () {
+      self.committed = true;
       self.input.value = new URL(win.location.href).searchParams.get("q") || "";
       self.show(self.input.value);
     };
