@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve check clean
+.PHONY: site test serve check clean topics-eval
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,3 +33,7 @@ check: $(STAMP) $(NODE_STAMP)
 
 clean:
 	test ! -d build || $(BIN)/digest clean
+
+# Score the topic grouping of the seed papers against a person's themes (bench/topic_themes.yaml).
+topics-eval: $(STAMP)
+	$(BIN)/python bench/topics_eval.py --sweep
