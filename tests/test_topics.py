@@ -101,7 +101,7 @@ def test_related_papers_agree_with_a_dense_computation():
 
 
 def test_topic_count_is_automatic_or_set():
-    assert topic_count(340, TopicSettings()) == 18
+    assert topic_count(340, TopicSettings()) == 26
     assert topic_count(340, TopicSettings(count=12)) == 12
     assert topic_count(100_000, TopicSettings()) == TopicSettings().max_count
     assert topic_count(3, TopicSettings(count=10)) == 3
