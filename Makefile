@@ -37,3 +37,8 @@ clean:
 # Score the topic grouping of the seed papers against a person's themes (bench/topic_themes.yaml).
 topics-eval: $(STAMP)
 	$(BIN)/python bench/topics_eval.py --sweep
+
+# Generated corpora of 340 / 3,400 / 34,000 papers from ../shared, built and measured; writes bench/results.md
+.PHONY: bench
+bench: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python bench/run.py

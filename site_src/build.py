@@ -51,11 +51,24 @@ def build(
     strict: bool = False,
     lock: bool = True,
     on_warning: Callable[[Warning], None] = lambda w: None,
+    cache: bool = True,
 ) -> BuildReport:
     """Build the site from content_dir into out_dir; bad input raises DigestError and leaves out_dir as it was.
 
     With `lock`, topics are named after content_dir/topics.lock.json, which is then updated.
+    With `cache`, a build whose inputs and output are as the last build left them returns at once (build_cache).
     """
+    from . import build_cache
+
+    options = {"base_url": base_url, "strict": strict, "lock": lock, "out": str(out_dir.absolute())}
+    if cache:
+        start = time.perf_counter()
+        cached = build_cache.lookup(out_dir, build_cache.input_key(content_dir, options), BuildReport)
+        if cached is not None:
+            for warning in cached.warnings:
+                on_warning(warning)
+            cached.stages["cache"] = time.perf_counter() - start
+            return cached
     # Imported here so `digest --help` stays fast: these pull in scikit-learn and Jinja.
     from . import feeds, ingest, output, pages, render, search, site, topic_lock
 
@@ -98,6 +111,8 @@ def build(
     report.topic_params = grouping.params
     report.feeds = len(site_feeds.files)
     report.feed_notes = list(site_feeds.notes)
+    if cache:  # keyed after the lock is written: the next build reads the lock as it is now
+        build_cache.store(out_dir, build_cache.input_key(content_dir, options), report)
     return report
 
 

@@ -52,6 +52,10 @@ AUTO_TOPICS_PER_SQRT = 1.4
 LABEL_PHRASES = 3
 STICKY = 0.2  # a paper leaves its remembered topic only when another weighs over 5 times as much
 LABEL_CANDIDATES = 20
+# The factorization's stopping rule: a looser tolerance than scikit-learn's 1e-4 stops once the topics have
+# settled (bench/topics_eval.py scores no worse), and the iteration cap bounds a large corpus's build time.
+NMF_MAX_ITER = 400
+NMF_TOL = 1e-4
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,7 @@ def _nmf(X: sp.csr_matrix, k: int, settings: TopicSettings, prior: np.ndarray | 
     if k == 1:
         return np.ones((n, 1)), np.asarray(X.sum(axis=0))
     if prior is None or not len(prior):
-        nmf = NMF(n_components=k, init="nndsvda", random_state=settings.seed, max_iter=400)
+        nmf = NMF(n_components=k, init="nndsvda", random_state=settings.seed, max_iter=NMF_MAX_ITER, tol=NMF_TOL)
         return nmf.fit_transform(X), nmf.components_
     H0 = prior  # row i stays component i, so remembered memberships keep their meaning
     if len(H0) < k:  # more topics wanted than remembered: add the fresh ones least like the old
@@ -229,7 +233,7 @@ def _nmf(X: sp.csr_matrix, k: int, settings: TopicSettings, prior: np.ndarray | 
     # Scale W0 H0 to the size of X, so the solver starts near, not far from, a fit.
     scale = np.sqrt(max((W0 * W0).sum(), 1e-12) / max(np.trace((W0.T @ W0) @ (H0 @ H0.T)), 1e-12))
     W0, H0 = W0 * scale, H0 * scale
-    nmf = NMF(n_components=len(H0), init="custom", random_state=settings.seed, max_iter=400)
+    nmf = NMF(n_components=len(H0), init="custom", random_state=settings.seed, max_iter=NMF_MAX_ITER, tol=NMF_TOL)
     W0, H0 = (np.ascontiguousarray(M, dtype=X.dtype) for M in (W0, H0))
     return nmf.fit_transform(X, W=W0, H=H0), nmf.components_
 

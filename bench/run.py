@@ -1,0 +1,161 @@
+"""`make bench`: build generated corpora of 340 / 3,400 / 34,000 papers and measure every stage.
+
+For each size: a cold build (no build/, no cache, no topics lock), a no-change rebuild, and a
+rebuild after adding one dump. Each build runs in its own process, so peak RSS is that build's.
+Prints a Markdown table and writes bench/results.md.
+
+Usage: python bench/run.py [--sizes 340,3400,34000] [--out bench/results.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # noqa: E402
+import search_bench  # noqa: E402
+
+WORK = ROOT / "bench" / ".work"
+BUDGET = 15 * 60  # seconds: `make bench` must finish within this
+STAGES = ("cache", "read", "topics", "assemble", "search", "feeds", "render", "write")
+CHILD = """
+import json, sys, time
+from pathlib import Path
+start = time.perf_counter()
+from site_src.build import build
+report = build(Path(sys.argv[1]), Path(sys.argv[2]), lock=True)
+print(json.dumps({"stages": report.stages, "papers": report.papers, "topics": report.topics,
+                  "files": report.files, "total": time.perf_counter() - start,
+                  "sklearn": "sklearn" in sys.modules}))
+"""
+
+
+def run_build(content: Path, out: Path) -> dict:
+    """One build in a child process: its report, wall time and peak RSS (from wait4, the child's own rusage)."""
+    start = time.perf_counter()
+    log = WORK / "child.out"
+    with open(log, "w") as stdout, open(WORK / "child.err", "w") as stderr:
+        child = subprocess.Popen([sys.executable, "-c", CHILD, str(content), str(out)], cwd=ROOT, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if status:
+        raise SystemExit(f"build of {content} failed:\n{(WORK / 'child.err').read_text()}")
+    result = json.loads(log.read_text().strip().splitlines()[-1])
+    result.update(wall=wall, rss_mb=usage.ru_maxrss / 1024)
+    return result
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def search_payload(build: Path) -> dict:
+    """What a browser downloads for the first query: the index part(s) it needs, the store, lunr.js; raw and gzip."""
+    search = build / "search"
+    manifest = search / "manifest.json"
+    if manifest.is_file():  # a sharded index: the manifest, plus the shards of one typical query's terms
+        names = json.loads(manifest.read_text(encoding="utf-8"))
+        first = [manifest] + [search / name for name in names.get("first_query", [])]
+    else:
+        first = sorted(search.glob("index.*.json"))
+    first += sorted(search.glob("store.*.json")) + sorted((build / "assets").glob("lunr-*.js"))
+    raw = sum(p.stat().st_size for p in first)
+    gz = sum(len(gzip.compress(p.read_bytes(), 6)) for p in first)
+    return {"raw_kb": raw / 1024, "gzip_kb": gz / 1024}
+
+
+def query_times(build: Path) -> dict:
+    index = next((build / "search").glob("index.*.json"))
+    run = subprocess.run(["node", "-e", search_bench.NODE, str(ROOT), str(index), json.dumps(search_bench.QUERIES)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(run.stdout)
+
+
+def bench_size(count: int, pool: list[dict]) -> list[dict]:
+    base = WORK / str(count)
+    content, out = base / "content", base / "build"
+    t = time.perf_counter()
+    generate.generate(count, content, pool)
+    print(f"[{count}] generated in {time.perf_counter() - t:.1f}s", flush=True)
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(base / ".digest-cache", ignore_errors=True)
+    rows = []
+    for case in ("cold", "no change", "one dump added"):
+        if case == "one dump added":
+            for extra in (base / "extra").iterdir():
+                shutil.copy(extra, content / "dumps" / extra.name)
+        before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} if out.exists() else {}
+        result = run_build(content, out)
+        files, size = tree_size(out)
+        rewritten = sum(1 for p in out.rglob("*") if p.is_file() and before.get(p) != p.stat().st_mtime_ns)
+        result.update(size=count, case=case, files=files, bytes=size, rewritten=rewritten, **search_payload(out))
+        if case == "cold":
+            result["query"] = query_times(out)
+        rows.append(result)
+        print(f"[{count}] {case}: {result['wall']:.2f}s wall, {result['rss_mb']:.0f} MB peak", flush=True)
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    head = ["papers", "build", "wall s"] + [f"{s} s" for s in STAGES] + [
+        "peak RSS MB", "files", "MB on disk", "files rewritten", "search 1st query KB raw / gzip", "query ms median / p95", "sklearn imported"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        q = r.get("query")
+        cells = [f"{r['size']:,}", r["case"], f"{r['wall']:.2f}"]
+        cells += [f"{r['stages'].get(s, 0):.2f}" if s in r["stages"] else "–" for s in STAGES]
+        cells += [f"{r['rss_mb']:.0f}", f"{r['files']:,}", f"{r['bytes'] / 2**20:.1f}", f"{r['rewritten']:,}",
+                  f"{r['raw_kb']:.0f} / {r['gzip_kb']:.0f}", f"{q['median']:.1f} / {q['p95']:.1f}" if q else "–",
+                  "yes" if r["sklearn"] else "no"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="340,3400,34000")
+    parser.add_argument("--no-budget", action="store_true", help="run every size even past the 15-minute budget")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    args = parser.parse_args()
+    shared = generate.shared_dir()
+    if shared is None:
+        print("bench: ../shared (the real corpora) not found; skipping the benchmark")
+        return 0
+    WORK.mkdir(parents=True, exist_ok=True)
+    pool = generate.real_papers(shared)
+    started = time.perf_counter()
+    print(f"load average at start: {os.getloadavg()[0]:.1f}", flush=True)
+    rows, skipped = [], []
+    for count in (int(s) for s in args.sizes.split(",")):
+        if rows and not args.no_budget:
+            # A cold build and a one-dump rebuild each grow at least linearly with the papers: project from the last size.
+            last = [r for r in rows if r["case"] != "no change"]
+            projected = sum(r["wall"] for r in last if r["size"] == last[-1]["size"]) * count / last[-1]["size"]
+            # Small builds are dominated by fixed costs, so only a 1,000+ paper size projects the next one.
+            if last[-1]["size"] >= 1000 and time.perf_counter() - started + projected > BUDGET:
+                skipped.append(f"{count:,} papers skipped: projected {projected:.0f} s from the {last[-1]['size']:,}-paper "
+                               f"builds would pass the {BUDGET // 60} min budget of `make bench` (run with --no-budget to force)")
+                print(skipped[-1], flush=True)
+                continue
+        rows += bench_size(count, pool)
+    text = table(rows)
+    note = "".join(f"\n\n**{line}.**" for line in skipped) + (f"\n\n{len(pool):,} real papers in the pool (../shared corpora); larger corpora recombine them. "
+            f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end (other work on the machine inflates every time). Whole benchmark: {time.perf_counter() - started:.0f} s.\n")
+    print(text + note)
+    args.out.write_text("# `make bench` results\n\n" + text + note, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

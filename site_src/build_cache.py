@@ -1,0 +1,90 @@
+"""The build cache: a build whose inputs and output are exactly as the last build left them does nothing.
+
+The key is a content hash of everything a build reads (content/, the templates, lunr.js, this
+package's own code, and the build's options); the last build's report and a listing of the output
+(path, size, modification time) are kept in `.digest-cache/` beside the output folder. A hit
+returns that report without importing scikit-learn or Jinja, and without touching the output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .errors import Warning
+
+CACHE_DIR = ".digest-cache"
+VERSION = 1
+PACKAGE = Path(__file__).resolve().parent
+BUILTIN_TEMPLATES = PACKAGE.parent / "templates"
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for base, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "node_modules"))
+        found += [Path(base, n) for n in sorted(names) if not n.endswith(".pyc")]
+    return found
+
+
+def input_key(content_dir: Path, options: dict) -> str:
+    """A hash of every byte the build reads, and of the options it was given."""
+    project = content_dir.absolute().parent
+    digest = hashlib.sha256(json.dumps([VERSION, options], sort_keys=True, default=str).encode())
+    roots = [content_dir, project / "templates", BUILTIN_TEMPLATES, PACKAGE]
+    lunr = [project / "node_modules" / "lunr", PACKAGE.parent / "node_modules" / "lunr"]
+    paths = [p for root in dict.fromkeys(r.absolute() for r in roots) for p in _files(root)]
+    paths += [d / name for d in lunr for name in ("package.json", "lunr.min.js") if (d / name).is_file()]
+    for path in paths:
+        digest.update(str(path).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def output_listing(out_dir: Path) -> str:
+    """A hash of the output tree's names, sizes and modification times: any edit or deletion there changes it."""
+    digest = hashlib.sha256()
+    for path in _files(out_dir):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(out_dir).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _cache_file(out_dir: Path) -> Path:
+    out_dir = out_dir.absolute()
+    return out_dir.parent / CACHE_DIR / f"{out_dir.name}.json"
+
+
+def lookup(out_dir: Path, key: str, report_type):
+    """The last build's report when its key matches and the output is untouched; else None."""
+    try:
+        saved = json.loads(_cache_file(out_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if saved.get("key") != key or not out_dir.is_dir() or saved.get("output") != output_listing(out_dir.absolute()):
+        return None
+    fields = saved["report"]
+    fields["warnings"] = [Warning(*w) for w in fields.get("warnings", [])]
+    fields["stages"] = {}
+    fields["lock_written"] = False
+    return report_type(**fields)
+
+
+def store(out_dir: Path, key: str, report) -> None:
+    """Remember this build; a failure to write the cache only costs the next build its shortcut."""
+    fields = dataclasses.asdict(report)
+    fields["warnings"] = [(w.message, str(w.path) if w.path is not None else None, w.line) for w in report.warnings]
+    fields.pop("stages", None)
+    path = _cache_file(out_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps({"key": key, "output": output_listing(out_dir.absolute()), "report": fields}, default=str)
+        path.with_suffix(".tmp").write_text(text, encoding="utf-8")
+        os.replace(path.with_suffix(".tmp"), path)
+    except OSError:
+        pass

@@ -1,0 +1,58 @@
+"""The home-made lunr index (site_src/lunr_index.py) gives the very bytes the `lunr` package gives."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from lunr import lunr
+
+from site_src.config import load_config
+from site_src.ingest import read_corpus
+from site_src.lunr_index import build_index
+from site_src.search import FIELDS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bytes(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _documents(content: Path) -> list[dict]:
+    papers = read_corpus(content / "dumps", load_config(content / "site.yaml"))[0].papers
+    return [
+        {"slug": p.slug, "title": p.title, "abstract": p.abstract, "topics": " ".join(p.ai_keywords), "authors": ", ".join(p.authors)}
+        for p in papers
+    ]
+
+
+def _assert_same_as_lunr_package(documents: list[dict]) -> None:
+    reference = lunr(ref="slug", fields=list(FIELDS), documents=documents).serialize()
+    assert _bytes(build_index("slug", list(FIELDS), documents)) == _bytes(reference)
+
+
+def test_index_of_the_seed_papers_equals_the_lunr_package_byte_for_byte():
+    _assert_same_as_lunr_package(_documents(ROOT / "content"))
+
+
+def test_index_of_awkward_text_equals_the_lunr_package():
+    documents = [
+        {"slug": "a", "title": "The the THE: a-b -- c\xa0d", "abstract": "", "topics": "", "authors": "Ünïcode Naïve, O'Brien"},
+        {"slug": "b", "title": "...!!! ??", "abstract": "running runs ran runner's (nested) [brackets]", "topics": "x·y", "authors": ""},
+        {"slug": "c", "title": "Tabs\tand\nnewlines\r\fand\vmore", "abstract": "2024 1.5x 3-D", "topics": "a", "authors": "—"},
+    ]
+    _assert_same_as_lunr_package(documents)
+
+
+def test_index_of_a_generated_3400_paper_corpus_equals_the_lunr_package(shared_dir, tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    pool = generate.real_papers(shared_dir)
+    if not pool:
+        pytest.skip("no papers in ../shared/corpora")
+    generate.generate(3400, tmp_path / "content", pool)
+    _assert_same_as_lunr_package(_documents(tmp_path / "content"))
