@@ -63,7 +63,9 @@ def build(
     options = {"base_url": base_url, "strict": strict, "lock": lock, "out": str(out_dir.absolute())}
     if cache:
         start = time.perf_counter()
-        cached = build_cache.lookup(out_dir, build_cache.input_key(content_dir, options), BuildReport)
+        # Hashed before anything is read: an edit made while this build runs makes the next build a miss.
+        hashes = build_cache.input_hashes(content_dir)
+        cached = build_cache.lookup(out_dir, build_cache.input_key(hashes, options), BuildReport)
         if cached is not None:
             for warning in cached.warnings:
                 on_warning(warning)
@@ -111,8 +113,10 @@ def build(
     report.topic_params = grouping.params
     report.feeds = len(site_feeds.files)
     report.feed_notes = list(site_feeds.notes)
-    if cache:  # keyed after the lock is written: the next build reads the lock as it is now
-        build_cache.store(out_dir, build_cache.input_key(content_dir, options), report)
+    if cache:  # the inputs as this build read them, with the lock file as this build wrote it
+        written = topic_lock.lock_bytes(named.lock) if lock else None
+        hashes = build_cache.with_file(hashes, lock_path, written)
+        build_cache.store(out_dir, build_cache.input_key(hashes, options), report)
     return report
 
 

@@ -32,18 +32,29 @@ def _files(folder: Path) -> list[Path]:
     return found
 
 
-def input_key(content_dir: Path, options: dict) -> str:
-    """A hash of every byte the build reads, and of the options it was given."""
+def input_hashes(content_dir: Path) -> dict[str, bytes]:
+    """The sha256 of every file the build reads, by path: taken before the build reads anything."""
     project = content_dir.absolute().parent
-    digest = hashlib.sha256(json.dumps([VERSION, options], sort_keys=True, default=str).encode())
     roots = [content_dir, project / "templates", BUILTIN_TEMPLATES, PACKAGE]
     lunr = [project / "node_modules" / "lunr", PACKAGE.parent / "node_modules" / "lunr"]
     paths = [p for root in dict.fromkeys(r.absolute() for r in roots) for p in _files(root)]
     paths += [d / name for d in lunr for name in ("package.json", "lunr.min.js") if (d / name).is_file()]
-    for path in paths:
-        digest.update(str(path).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return {str(path): hashlib.sha256(path.read_bytes()).digest() for path in paths}
+
+
+def input_key(hashes: dict[str, bytes], options: dict) -> str:
+    """One key for the inputs (as hashed by input_hashes) and the build's options."""
+    digest = hashlib.sha256(json.dumps([VERSION, options], sort_keys=True, default=str).encode())
+    for path in sorted(hashes):
+        digest.update(path.encode() + b"\0" + hashes[path])
     return digest.hexdigest()
+
+
+def with_file(hashes: dict[str, bytes], path: Path, data: bytes | None) -> dict[str, bytes]:
+    """The hashes as they are once the build itself has written `data` to `path` (None: it wrote nothing)."""
+    if data is None:
+        return hashes
+    return {**hashes, str(path.absolute()): hashlib.sha256(data).digest()}
 
 
 def output_listing(out_dir: Path) -> str:
