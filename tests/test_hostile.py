@@ -244,13 +244,17 @@ def test_feeds_papers_json_and_search_store_hold_the_text_unchanged(hostile):
 # --- the same, in a real browser ----------------------------------------------------------------------------
 
 
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="module")
 def hostile_server(hostile, tmp_path_factory):
     _, out = hostile
     top = tmp_path_factory.mktemp("served")
     shutil.copytree(out, top / "digest")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(top)))
-    server.RequestHandlerClass.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(top)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/digest/"
