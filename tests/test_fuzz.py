@@ -211,3 +211,10 @@ def test_feed_with_megabytes_of_spaces_and_brackets_is_read_in_linear_time():
     ]}
     dump = read_json_dump(Path("feed.json"), json.dumps(feed))
     assert [e.abstract[:4] for e in dump.entries] == ["End.", "<<<<"]
+
+
+@given(st.text(st.sampled_from("ab \t\u00a0\u2028\u3000\x1c")), st.integers(1, 8))
+def test_long_lines_fold_in_chunks_exactly_like_short_ones(line, chunk):
+    from site_src.ingest.text import _fold
+
+    assert _fold(line, chunk) == " ".join(line.split())
