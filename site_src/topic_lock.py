@@ -21,7 +21,7 @@ import numpy as np
 
 from .config import TopicSettings
 from .errors import DigestError
-from .slugs import unique_slugs
+from .slugs import is_slug, unique_slugs
 
 if TYPE_CHECKING:
     from .topics import Grouping
@@ -83,6 +83,9 @@ def read_lock(path: Path) -> TopicLock | None:
             for t in data["topics"]
         )
         retired = tuple(RetiredTopic(r["slug"], tuple(r["label"]), r["successor"]) for r in data["retired"])
+        bad = next((s for s in [t.slug for t in topics] + [r.slug for r in retired] if not is_slug(s)), None)
+        if bad is not None:  # slugs become folder names in build/: only ones slugify could have made
+            raise ValueError(f"{bad!r} is not a slug (lowercase a-z, 0-9 and single hyphens)")
         return TopicLock(data["fingerprint"], topics, retired)
     except json.JSONDecodeError as exc:
         raise DigestError(f"damaged lock file: {exc.msg} (column {exc.colno}); delete it to start afresh", path, exc.lineno) from None

@@ -178,7 +178,10 @@ def _class_tfidf(docs: list[str], assignment: np.ndarray, k: int) -> tuple[np.nd
     # Phrases are counted with stop words in place, so a bigram is two words that really stand
     # side by side ("natural language processing" never yields "natural processing").
     counter = CountVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=min(2, len(docs)))
-    C = counter.fit_transform(docs)
+    try:
+        C = counter.fit_transform(docs)
+    except ValueError:  # no word at all (titles of only punctuation, say): no phrase can label a topic
+        return np.zeros((k, 0)), np.array([], dtype=str)
     names = counter.get_feature_names_out().astype(str)
     stop = np.array(STOP_WORDS)
     edge_is_stop = np.isin(np.char.partition(names, " ")[:, 0], stop) | np.isin(np.char.rpartition(names, " ")[:, 2], stop)

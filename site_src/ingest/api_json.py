@@ -36,8 +36,11 @@ def _url(value: object) -> str | None:
     return safe_url(value.strip()) if isinstance(value, str) else None
 
 
-def _authors(paper: dict) -> tuple[str, ...]:
-    names = (a.get("name") for a in paper.get("authors") or () if isinstance(a, dict))
+def _authors(paper: dict, what: str, path: Path, line: int) -> tuple[str, ...]:
+    people = paper.get("authors") or ()
+    if not isinstance(people, (list, tuple)):
+        raise DigestError(f"{what} should be a list, found {type(people).__name__}", path, line)
+    names = (a.get("name") for a in people if isinstance(a, dict))
     return tuple(unwrap(n) for n in names if isinstance(n, str) and n.strip())
 
 
@@ -62,7 +65,7 @@ def _entry(element: dict, index: int, path: Path, lines: LineFinder) -> Entry:
         abstract=_text(paper.get("summary") or element.get("summary"), f"item {index}: summary", path, line),
         line=line,
         arxiv_id=paper_id,
-        authors=_authors(paper),
+        authors=_authors(paper, f"item {index}: authors", path, line),
         upvotes=upvotes if isinstance(upvotes, int) and not isinstance(upvotes, bool) else None,
         github_url=_url(paper.get("githubRepo")),
         project_url=_url(paper.get("projectPage")),

@@ -19,8 +19,9 @@ from .dump import Dump, LineFinder, arxiv_id, iso_day, unwrap
 VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
 # The failure item the scraper writes when it got no papers.
 SENTINEL = "Something is wrong - no hf papers feed generated"
-_AI_LABEL = re.compile(r"\s*AI-generated summary\s*")
-_TAG = re.compile(r"<[^>]*>")
+AI_LABEL = "AI-generated summary"
+# `[^<>]`, not `[^>]`: a run of `<` without `>` would make the scan quadratic (minutes for a few MB).
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def is_json_feed(data: object) -> bool:
@@ -29,9 +30,10 @@ def is_json_feed(data: object) -> bool:
 
 def split_content(text: str) -> tuple[str, str]:
     """(AI summary, abstract) of an item's page text; without the label it is all abstract."""
-    parts = _AI_LABEL.split(text, maxsplit=1)
-    if len(parts) == 2:
-        return unwrap(parts[0]), unwrap(parts[1])
+    # A plain split: a regex with `\s*` around the label took quadratic time on long runs of spaces.
+    summary, label, abstract = text.partition(AI_LABEL)
+    if label:
+        return unwrap(summary), unwrap(abstract)
     return "", unwrap(text)
 
 

@@ -26,6 +26,8 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 DATE_HEADER = re.compile(r"^(%s)[a-z]*\.? (\d{1,2})$" % "|".join(m.title() for m in MONTHS))
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_SPACES = re.compile(r"\s+")
+_STRADDLE = re.compile(r"  +")
 TITLE_MAX = 400  # longer lines are paragraphs, not titles
 
 
@@ -54,7 +56,16 @@ def _content_lines(text: str) -> list[tuple[int, str]]:
     """Non-blank lines with their 1-based numbers, white space folded (tabs, NBSP, CR)."""
     # Only LF, CRLF and CR end a line, as in editors: str.splitlines() would also split at \x0b, \x0c,
     # \x1c-\x1e, \x85 and U+2028 inside a title, pairing titles with the wrong abstracts.
-    return [(n, " ".join(raw.split())) for n, raw in enumerate(_LINE_BREAK.split(text), 1) if raw.strip()]
+    return [(n, _fold(raw)) for n, raw in enumerate(_LINE_BREAK.split(text), 1) if raw.strip()]
+
+
+def _fold(line: str, chunk: int = 1 << 20) -> str:
+    """Runs of white space as single spaces, ends trimmed; a long line a chunk at a time, since folding
+    a 50 MB line at once makes ten million word strings (800 MB). Regex white space is exactly str.isspace()."""
+    if len(line) <= chunk:
+        return " ".join(line.split())
+    folded = "".join(_SPACES.sub(" ", line[i : i + chunk]) for i in range(0, len(line), chunk))
+    return _STRADDLE.sub(" ", folded).strip(" ")  # a run that straddled chunks left a few spaces: rare, cheap
 
 
 def _skip_header(lines: list[tuple[int, str]]) -> tuple[str | None, int]:
