@@ -14,12 +14,12 @@ from scipy import sparse
 
 from .site import DigestView, Site
 
-DIGESTS_WIDTH, DIGESTS_HEIGHT = 480, 200
-TOPICS_WIDTH, ROW = 480, 38
+DIGESTS_WIDTH, DIGESTS_HEIGHT = 400, 180
+TOPICS_WIDTH, ROW = 400, 40
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 28, 3
 LARGEST_TOPICS = 8
 MAX_LABELS = 8  # labels under the digest bars; with more digests only every k-th is labelled
-LABEL_CHARS = 62
+LABEL_CHARS = 50
 
 
 @dataclass(frozen=True)
