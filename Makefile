@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve check clean topics-eval
+.PHONY: site test serve check clean topics-eval screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ serve: $(STAMP) $(NODE_STAMP)
 
 check: $(STAMP) $(NODE_STAMP)
 	$(BIN)/digest check
+
+# README pictures: builds the seed site and photographs it in Chromium (phone and desktop) into docs/
+screenshots: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python scripts/screenshots.py --out docs
 
 clean:
 	test ! -d build || $(BIN)/digest clean

@@ -24,6 +24,7 @@ class BuildReport:
     topic_params: dict = field(default_factory=dict)
     lock_written: bool = False
     stages: dict[str, float] = field(default_factory=dict)
+    search_bytes: int = 0  # the search index and its store, as written
     warnings: list[Warning] = field(default_factory=list)
 
     @property
@@ -31,13 +32,19 @@ class BuildReport:
         return sum(self.stages.values())
 
 
+# The stages in the order they run ("read" runs twice: dumps, then pages), for progress displays.
+STAGES = ("read", "topics", "assemble", "search", "feeds", "charts", "render", "write")
+
+
 class _Stages:
     """Times each stage of the build into the report."""
 
-    def __init__(self, report: BuildReport):
+    def __init__(self, report: BuildReport, on_stage: Callable[[str], None] = lambda name: None):
         self.report = report
+        self.on_stage = on_stage
 
     def run(self, name: str, step: Callable, *args):
+        self.on_stage(name)
         start = time.perf_counter()
         result = step(*args)
         self.report.stages[name] = self.report.stages.get(name, 0.0) + time.perf_counter() - start
@@ -52,11 +59,13 @@ def build(
     lock: bool = True,
     on_warning: Callable[[Warning], None] = lambda w: None,
     cache: bool = True,
+    on_stage: Callable[[str], None] = lambda name: None,
 ) -> BuildReport:
     """Build the site from content_dir into out_dir; bad input raises DigestError and leaves out_dir as it was.
 
     With `lock`, topics are named after content_dir/topics.lock.json, which is then updated.
     With `cache`, a build whose inputs and output are as the last build left them returns at once (build_cache).
+    `on_stage` hears the name of each stage (see STAGES) as it starts, for a progress display.
     """
     from . import build_cache
 
@@ -72,10 +81,10 @@ def build(
             cached.stages["cache"] = time.perf_counter() - start
             return cached
     # Imported here so `digest --help` stays fast: these pull in scikit-learn and Jinja.
-    from . import feeds, ingest, output, pages, render, search, site, topic_lock
+    from . import charts, feeds, ingest, output, pages, render, search, site, topic_lock
 
     report = BuildReport()
-    stages = _Stages(report)
+    stages = _Stages(report, on_stage)
     config = load_config(content_dir / "site.yaml").with_base_url(base_url)
     corpus, warnings = stages.run("read", ingest.read_corpus, content_dir / "dumps", config)
     markdown_pages = stages.run("read", pages.read_pages, content_dir / "pages")
@@ -97,7 +106,8 @@ def build(
             raise warning.as_error()
         on_warning(warning)
     report.warnings.extend(site_feeds.warnings)
-    files = stages.run("render", render.render_site, assembled, dirs, found, site_feeds)
+    site_charts = stages.run("charts", charts.build_charts, assembled)
+    files = stages.run("render", render.render_site, assembled, dirs, found, site_feeds, site_charts)
     files.update(found.files)
     files.update(site_feeds.files)
     stages.run("write", output.write_site, files, out_dir)
@@ -113,6 +123,7 @@ def build(
     report.topic_params = grouping.params
     report.feeds = len(site_feeds.files)
     report.feed_notes = list(site_feeds.notes)
+    report.search_bytes = len(found.files.get(found.index, b"")) + len(found.files.get(found.store, b""))
     if cache:  # the inputs as this build read them, with the lock file as this build wrote it
         written = topic_lock.lock_bytes(named.lock) if lock else None
         hashes = build_cache.with_file(hashes, lock_path, written)
@@ -120,4 +131,4 @@ def build(
     return report
 
 
-__all__ = ["build", "BuildReport", "DigestError"]
+__all__ = ["build", "BuildReport", "DigestError", "STAGES"]

@@ -26,7 +26,9 @@ OUT = click.option(
 
 
 def _fail(error: DigestError) -> None:
-    click.echo(f"error: {error}", err=True)
+    from .terminal import error_line  # red on a terminal, plain in a pipe or log
+
+    click.echo(error_line(str(error), sys.stderr), err=True)
     sys.exit(1)
 
 
@@ -51,28 +53,39 @@ def main() -> None:
     show_default=True,
     help="Name topics after CONTENT/topics.lock.json and update it, so topic URLs survive new dumps.",
 )
-def build_command(content: Path, out: Path, base_url: str | None, strict: bool, lock: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also name each stage as it starts and list the seconds it took.")
+def build_command(content: Path, out: Path, base_url: str | None, strict: bool, lock: bool, quiet: bool, verbose: bool) -> None:
     """Build the site from CONTENT into OUT."""
     from .build import build
+    from .terminal import progress, summary_lines, warning_line
 
     def warn(warning) -> None:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(warning_line(str(warning), sys.stderr), err=True)
 
-    try:
-        report = build(content, out, base_url=base_url, strict=strict, lock=lock, on_warning=warn)
-    except DigestError as error:
-        _fail(error)
+    def say(line: str) -> None:
+        if not quiet:
+            click.echo(line)
+
+    failed = None
+    with progress(sys.stderr, enabled=not quiet and not verbose) as on_stage:
+        stage = (lambda name: click.echo(f"stage: {name}", err=True)) if verbose and not quiet else on_stage
+        try:
+            report = build(content, out, base_url=base_url, strict=strict, lock=lock, on_warning=warn, on_stage=stage)
+        except DigestError as error:
+            failed = error  # reported once the progress bar has finished its line
+    if failed:
+        _fail(failed)
+    if quiet:
+        return
     params = ", ".join(f"{k}={v}" for k, v in report.topic_params.items())
     click.echo(f"topics: {params}")
     if report.lock_written:
         click.echo(f"topics: wrote {content / 'topics.lock.json'} (commit it with your content)")
     for note in report.feed_notes:
         click.echo(f"feeds: {note}")
-    stages = " ".join(f"{name} {seconds:.2f}s" for name, seconds in report.stages.items())
-    click.echo(
-        f"built {out}: {report.papers} papers ({report.entries} entries in {report.digests} digests), "
-        f"{report.topics} topics, {report.pages} pages, {report.files} files in {report.seconds:.2f}s ({stages})"
-    )
+    for line in summary_lines(report, out, verbose):
+        say(line)
 
 
 @main.command("clean")

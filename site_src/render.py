@@ -79,15 +79,17 @@ def _render(env: Environment, page: Page, shared: dict, root: str) -> bytes:
     return html.encode("utf-8")
 
 
-def render_site(site: Site, dirs: list[Path], search=None, feeds: Feeds = Feeds()) -> dict[str, bytes]:
+def render_site(site: Site, dirs: list[Path], search=None, feeds: Feeds = Feeds(), charts=None) -> dict[str, bytes]:
     """Every output file of the site as bytes, by its path in build/.
 
-    `search` (SearchFiles) names the index files; `feeds` are linked from the pages.
+    `search` (SearchFiles) names the index files; `feeds` are linked from the pages; `charts` (Charts) are drawn.
     """
     env = environment(dirs)
     shared = {"site": site, "config": site.config, "feeds": feeds}
     if search is not None:
         shared["search"] = search
+    if charts is not None:
+        shared["charts"] = charts
     files = asset_files(dirs)
     for page in site_pages(site):
         files[page.path + "index.html"] = _render(env, page, shared, relative_root(page.path))

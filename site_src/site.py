@@ -105,6 +105,11 @@ class Site:
         dated = [d for d in self.digests if d.date]
         return (dated or list(self.digests) or [None])[-1]
 
+    @property
+    def updated(self) -> dt.date | None:
+        """The newest digest's date: the site's "updated" date (never the build time, so builds stay identical)."""
+        return max((d.date for d in self.digests if d.date), default=None)
+
 
 def first_sentence(text: str, limit: int = 300) -> str:
     match = _FIRST_SENTENCE.match(text)

@@ -1,0 +1,106 @@
+"""Charts: papers per digest, the largest topics and topic sparklines, from a small real Site and the seed build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import lxml.html
+import pytest
+
+from site_src.charts import build_charts, digests_chart, sparkline, topic_counts, topics_chart
+from site_src.config import SiteConfig
+from site_src.site import DigestView, PaperView, Site, TopicView
+
+
+def _site() -> Site:
+    """Three dated digests out of file order, one with only a page heading, one with nothing: in site order."""
+    papers = {f"p{i}": PaperView(f"p{i}", f"papers/p{i}/", f"Paper {i}", "Abstract.", "Abstract.") for i in range(10)}
+    digests = (
+        DigestView("a", "digests/a/", "First", dt.date(2024, 3, 1), None, ("p0", "p1")),
+        DigestView("b", "digests/b/", "Second", dt.date(2024, 3, 8), None, ("p1", "p2", "p3", "p4")),
+        DigestView("c", "digests/c/", "Third", dt.date(2025, 1, 2), None, ("p5",)),
+        DigestView("d", "digests/d/", "Headed", None, "Mar 12", ("p6", "p7", "p8")),
+        DigestView("e", "digests/e/", "Bare", None, None, ("p9",)),
+    )
+    topics = (
+        TopicView("small", "topics/small/", "Small · Topic", ("Small", "Topic"), ("p5", "p9")),
+        TopicView("large", "topics/large/", "Large · Topic", ("Large", "Topic"), ("p0", "p1", "p2", "p6", "p7")),
+        TopicView("tie", "topics/tie/", "Also · Two", ("Also", "Two"), ("p3", "p4")),
+    )
+    return Site(SiteConfig(), papers, topics, digests, (), {})
+
+
+def test_digest_bars_follow_site_order_with_heights_in_proportion():
+    chart = digests_chart(_site())
+    assert [b.url for b in chart.bars] == [f"digests/{x}/" for x in "abcde"]
+    assert [b.value for b in chart.bars] == [2, 4, 1, 3, 1]
+    tallest = max(chart.bars, key=lambda b: b.height)
+    assert tallest.value == 4
+    for bar in chart.bars:
+        assert bar.height == pytest.approx(tallest.height * bar.value / 4, abs=0.2)
+        assert bar.y + bar.height == pytest.approx(tallest.y + tallest.height, abs=0.2)  # one baseline
+    assert [b.x for b in chart.bars] == sorted(b.x for b in chart.bars)
+
+
+def test_undated_digests_are_marked_and_never_given_a_date():
+    bars = digests_chart(_site()).bars
+    assert [b.dated for b in bars] == [True, True, True, False, False]
+    assert [b.label for b in bars] == ["Mar 1", "Mar 8", "Jan 2", "Mar 12", "undated"]
+    assert bars[3].title == "Headed (Mar 12, year not known): 3 papers"
+    assert bars[4].title == "Bare (undated): 1 papers"
+    assert not re.search(r"\d{4}", bars[3].title + bars[4].title)
+    assert "2 without a known date at the end" in digests_chart(_site()).description
+
+
+def test_largest_topics_first_ties_by_slug():
+    chart = topics_chart(_site(), limit=2)
+    assert [(b.url, b.value) for b in chart.bars] == [("topics/large/", 5), ("topics/small/", 2)]
+    assert chart.bars[1].width == pytest.approx(chart.bars[0].width * 2 / 5, abs=0.2)
+    assert "Large · Topic: 5 papers" in chart.description
+
+
+def test_topic_counts_per_digest_and_sparkline_points():
+    site = _site()
+    counts = topic_counts(site)
+    assert counts.tolist() == [[0, 0, 1, 0, 1], [2, 2, 0, 2, 0], [0, 2, 0, 0, 0]]
+    line = build_charts(site).sparklines["large"]
+    xs = [x for x, _ in line.dots]
+    ys = [y for _, y in line.dots]
+    assert xs == sorted(xs) and len(xs) == 5
+    assert ys[0] == ys[1] == ys[3] == min(ys) and ys[2] == ys[4] == max(ys)  # highest counts on top
+    assert line.description == "Papers per digest, oldest first: Mar 1: 2, Mar 8: 2, Jan 2: 0, Mar 12: 2, undated: 0"
+
+
+def test_a_single_digest_sparkline_is_one_dot_in_the_middle():
+    line = sparkline([3], ["undated"])
+    assert line.dots == ((60.0, 3.0),)
+
+
+def test_many_digests_label_only_some_bars_but_always_the_newest():
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(40)]
+    site = Site(SiteConfig(), {}, (), tuple(DigestView(str(i), f"digests/{i}/", str(i), d, None, ()) for i, d in enumerate(days)), (), {})
+    chart = digests_chart(site)
+    labelled = [b for b in chart.bars if b.label]
+    assert 2 <= len(labelled) <= 8 and chart.bars[-1].label == "Feb 9"
+    assert not chart.show_values
+
+
+def test_home_and_topic_pages_draw_the_charts_with_text_alternatives(seed_build):
+    home = lxml.html.fromstring((seed_build / "index.html").read_bytes())
+    digest_svg, topics_svg = home.xpath("//svg[contains(@class, 'chart')]")
+    for svg in (digest_svg, topics_svg):
+        assert svg.get("role") == "img"
+        labels = [home.get_element_by_id(i) for i in svg.get("aria-labelledby").split()]
+        assert [e.tag for e in labels] == ["title", "desc"] and all(e.text_content().strip() for e in labels)
+    listed = [li.text_content() for li in home.xpath("//section[@aria-labelledby='digests']//li")][::-1]
+    bar_titles = digest_svg.xpath(".//rect/title/text()")
+    assert len(bar_titles) == len(listed) == 4
+    for title, item in zip(bar_titles, listed):
+        assert title.split(" (")[0] in item and title.rsplit(": ", 1)[1] in item  # same digest, same count
+    assert len(topics_svg.xpath(".//rect")) == 8
+    topic = next(p for p in (seed_build / "topics").iterdir() if p.is_dir())
+    page = lxml.html.fromstring((topic / "index.html").read_bytes())
+    (spark,) = page.xpath("//svg[@class='sparkline']")
+    assert spark.get("aria-label").startswith("Papers per digest, oldest first: ")
+    assert len(spark.xpath(".//circle")) == 4
