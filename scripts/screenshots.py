@@ -2,7 +2,7 @@
 
     python scripts/screenshots.py [--out docs]      (or: make screenshots)
 
-Writes docs/screenshot-<page>-<phone|desktop>.png for the home page, a topic, a paper and search results,
+Writes docs/screenshot-<page>-<phone|desktop>.png for the home page, the topics index (its map), a topic, a paper and search results,
 docs/screenshot-home.png (desktop, as the README's first picture) and docs/screenshot-home-dark.png.
 """
 
@@ -37,6 +37,7 @@ def pick_pages(site: Path) -> dict[str, str]:
     ) else next(p for p in papers if p["topics"] and p["related"])
     return {
         "home": "",
+        "topics": "topics/",  # the topic map
         "topic": f"topics/{paper['topics'][0]}/",
         "paper": paper["url"],
         "search": f"search/?q={QUERY}",
