@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import shutil
 import threading
@@ -51,6 +52,18 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def http_server(folder: Path):
+    """A plain static HTTP server on 127.0.0.1 for `folder`; yields its root URL (no trailing slash)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def served(seed_build, tmp_path_factory):
     """The seed site at http://127.0.0.1:PORT/paper-digest/ and a copy at the root, /."""
@@ -58,12 +71,8 @@ def served(seed_build, tmp_path_factory):
     shutil.copytree(seed_build, top / "paper-digest")
     for item in seed_build.iterdir():
         (shutil.copytree if item.is_dir() else shutil.copy)(item, top / item.name)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(top)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with http_server(top) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,9 @@ output is then checked as text, as parsed HTML/XML/JSON, and in Chromium.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import lxml.etree
@@ -27,6 +24,8 @@ from site_src.config import SiteConfig
 from site_src.output import MARKER
 from site_src.pages import read_page
 from site_src.search import query_terms
+
+from .conftest import http_server
 
 SCRIPT = "<script>window.__pwned=1;alert(1)</script>"
 BREAKOUT = '"><img src=x onerror="window.__pwned=1;alert(1)">'
@@ -244,22 +243,13 @@ def test_feeds_papers_json_and_search_store_hold_the_text_unchanged(hostile):
 # --- the same, in a real browser ----------------------------------------------------------------------------
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def hostile_server(hostile, tmp_path_factory):
     _, out = hostile
     top = tmp_path_factory.mktemp("served")
     shutil.copytree(out, top / "digest")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(top)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/digest/"
-    server.shutdown()
-    server.server_close()
+    with http_server(top) as url:
+        yield f"{url}/digest/"
 
 
 @pytest.fixture
