@@ -51,6 +51,15 @@ class _Stages:
         return result
 
 
+def _report_warnings(warnings, strict: bool, on_warning: Callable[[Warning], None], report: BuildReport) -> None:
+    """Hand each warning on, or with `strict` stop the build at the first."""
+    for warning in warnings:
+        if strict:
+            raise warning.as_error()
+        on_warning(warning)
+    report.warnings.extend(warnings)
+
+
 def build(
     content_dir: Path,
     out_dir: Path,
@@ -88,11 +97,7 @@ def build(
     config = load_config(content_dir / "site.yaml").with_base_url(base_url)
     corpus, warnings = stages.run("read", ingest.read_corpus, content_dir / "dumps", config)
     markdown_pages = stages.run("read", pages.read_pages, content_dir / "pages")
-    for warning in warnings:
-        if strict:
-            raise warning.as_error()
-        on_warning(warning)
-    report.warnings = warnings
+    _report_warnings(warnings, strict, on_warning, report)
     papers = corpus.papers
     lock_path = content_dir / topic_lock.LOCK_NAME
     named = stages.run("topics", topic_lock.name_grouping, papers, config.topics, topic_lock.read_lock(lock_path) if lock else None)
@@ -101,11 +106,7 @@ def build(
     dirs = render.template_dirs(content_dir.absolute().parent)
     found = stages.run("search", search.search_files, assembled, content_dir.absolute().parent)
     site_feeds = stages.run("feeds", feeds.build_feeds, assembled)
-    for warning in site_feeds.warnings:
-        if strict:
-            raise warning.as_error()
-        on_warning(warning)
-    report.warnings.extend(site_feeds.warnings)
+    _report_warnings(site_feeds.warnings, strict, on_warning, report)
     site_charts = stages.run("charts", charts.build_charts, assembled)
     files = stages.run("render", render.render_site, assembled, dirs, found, site_feeds, site_charts)
     files.update(found.files)
