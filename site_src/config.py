@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -59,13 +59,7 @@ class SiteConfig:
     def with_base_url(self, base_url: str | None) -> "SiteConfig":
         if base_url is None:
             return self
-        return _replace(self, base_url=_check_base_url(base_url, None, None))
-
-
-def _replace(obj, **changes):
-    values = {f.name: getattr(obj, f.name) for f in fields(obj)}
-    values.update(changes)
-    return type(obj)(**values)
+        return replace(self, base_url=_check_base_url(base_url, None, None))
 
 
 class _Loader(yaml.SafeLoader):
@@ -218,7 +212,7 @@ def _read_topics(reader: _Reader, topics: dict) -> TopicSettings:
         if kind is int and value < low:
             raise reader.error(("topics", name), f"expected a whole number >= {low}, got {value}")
         values[name] = value
-    return _replace(defaults, **values)
+    return replace(defaults, **values)
 
 
 def _read_feed_items(reader: _Reader, value: Any) -> int:
