@@ -15,11 +15,11 @@ import os
 from pathlib import Path
 
 from .errors import Warning
+from .source import BUILTIN_TEMPLATES, lunr_js_bases
 
 CACHE_DIR = ".digest-cache"
 VERSION = 1
 PACKAGE = Path(__file__).resolve().parent
-BUILTIN_TEMPLATES = PACKAGE.parent / "templates"
 
 
 def _files(folder: Path) -> list[Path]:
@@ -36,7 +36,7 @@ def input_hashes(content_dir: Path) -> dict[str, bytes]:
     """The sha256 of every file the build reads, by path: taken before the build reads anything."""
     project = content_dir.absolute().parent
     roots = [content_dir, project / "templates", BUILTIN_TEMPLATES, PACKAGE]
-    lunr = [project / "node_modules" / "lunr", PACKAGE.parent / "node_modules" / "lunr"]
+    lunr = [base / "node_modules" / "lunr" for base in lunr_js_bases(project)]
     paths = [p for root in dict.fromkeys(r.absolute() for r in roots) for p in _files(root)]
     paths += [d / name for d in lunr for name in ("package.json", "lunr.min.js") if (d / name).is_file()]
     return {str(path): hashlib.sha256(path.read_bytes()).digest() for path in paths}

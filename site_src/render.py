@@ -11,11 +11,11 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup, escape
 
 from .errors import DigestError
+from .source import BUILTIN_TEMPLATES
 from .feeds import Feeds
 from .site import Page, Site, papers_json, relative_root, site_pages
 from .sitemap import sitemap_files
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
 _TRAILING = ".,;:!?)]}'\""
 

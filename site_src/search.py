@@ -15,9 +15,9 @@ from lunr.query import Query
 from . import lunr_index
 from .errors import DigestError
 from .site import Site
+from .source import lunr_js_bases
 
 LUNR_JS_VERSION = "2.3.9"  # the lunr.js version lunr.py's serialized indexes are made for
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 # Title words decide what a paper is about; topic labels and authors are short, so a hit there counts more
 # than one among the abstract's hundreds of words.
 FIELDS = (
@@ -105,7 +105,7 @@ def find_lunr_js(bases: list[Path]) -> Path:
 
 def search_files(site: Site, project_dir: Path) -> SearchFiles:
     """The index, the store and lunr.js, under content-hashed or versioned names."""
-    lunr_js = find_lunr_js([project_dir, PACKAGE_ROOT])  # the curator's project first, then this package's
+    lunr_js = find_lunr_js(lunr_js_bases(project_dir))
     index = _json_bytes(serialized_index(site))
     shown = _json_bytes(store(site))
     index_path, store_path = _hashed("index", index), _hashed("store", shown)

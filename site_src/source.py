@@ -6,6 +6,15 @@ from pathlib import Path
 
 from .errors import DigestError
 
+# The checkout this package runs from: its templates/ is the built-in theme, its node_modules/ a fallback.
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+BUILTIN_TEMPLATES = PACKAGE_ROOT / "templates"
+
+
+def lunr_js_bases(project_dir: Path) -> list[Path]:
+    """Where node_modules/lunr is looked for: the curator's project first, then this package's checkout."""
+    return [project_dir, PACKAGE_ROOT]
+
 
 def decode(path: Path, data: bytes) -> str:
     """UTF-8 (a BOM is allowed); anything else is an error naming the byte offset."""
