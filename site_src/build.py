@@ -112,8 +112,9 @@ def build(
     files.update(found.files)
     files.update(site_feeds.files)
     stages.run("write", output.write_site, files, out_dir)
+    lock_data = topic_lock.lock_bytes(named.lock) if lock else None
     if lock:  # only after the site is safely out: a failed build changes nothing in content/
-        report.lock_written = topic_lock.write_lock(lock_path, named.lock)
+        report.lock_written = topic_lock.write_lock(lock_path, lock_data)
 
     report.papers = len(papers)
     report.entries = sum(len(d.entries) for d in corpus.digests)
@@ -126,8 +127,7 @@ def build(
     report.feed_notes = list(site_feeds.notes)
     report.search_bytes = len(found.files.get(found.index, b"")) + len(found.files.get(found.store, b""))
     if cache:  # the inputs as this build read them, with the lock file as this build wrote it
-        written = topic_lock.lock_bytes(named.lock) if lock else None
-        hashes = build_cache.with_file(hashes, lock_path, written)
+        hashes = build_cache.with_file(hashes, lock_path, lock_data)
         build_cache.store(out_dir, build_cache.input_key(hashes, options), report)
     return report
 

@@ -107,9 +107,8 @@ def lock_bytes(lock: TopicLock) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
-def write_lock(path: Path, lock: TopicLock) -> bool:
-    """Write the lock when its bytes change (atomically); True when it was written."""
-    data = lock_bytes(lock)
+def write_lock(path: Path, data: bytes) -> bool:
+    """Write the lock's bytes (lock_bytes) when they changed, atomically; True when it was written."""
     if path.exists() and path.read_bytes() == data:
         return False
     staging = path.with_name(f".{path.name}.new")
