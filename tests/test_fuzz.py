@@ -215,6 +215,6 @@ def test_feed_with_megabytes_of_spaces_and_brackets_is_read_in_linear_time():
 
 @given(st.text(st.sampled_from("ab \t\u00a0\u2028\u3000\x1c")), st.integers(1, 8))
 def test_long_lines_fold_in_chunks_exactly_like_short_ones(line, chunk):
-    from site_src.ingest.text import _fold
+    from site_src.ingest.dump import unwrap
 
-    assert _fold(line, chunk) == " ".join(line.split())
+    assert unwrap(line, chunk) == " ".join(line.split())

@@ -26,11 +26,6 @@ def dump_files(dumps_dir: Path) -> list[Path]:
     return sorted(p for p in dumps_dir.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def _read_capture(path: Path, text: str) -> Dump:
-    dump = parse_text_dump(path, text)
-    return Dump(entries=dump.entries, heading=dump.heading)
-
-
 def read_entries(path: Path, text: str) -> Dump:
     """Pick the reader by content (text capture, API JSON or JSON Feed); the extension only picks which error to show."""
     json_name = path.suffix.lower() == ".json"
@@ -41,11 +36,11 @@ def read_entries(path: Path, text: str) -> Dump:
             if json_name:
                 raise
             try:  # not JSON after all: perhaps a capture whose first title starts with "[" or "{"
-                return _read_capture(path, text)
+                return parse_text_dump(path, text)
             except DigestError:
                 raise json_error from None
     try:
-        return _read_capture(path, text)
+        return parse_text_dump(path, text)
     except DigestError:
         if json_name:
             read_json_dump(path, text)  # raises the JSON error, which says more than the text reader's

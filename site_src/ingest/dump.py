@@ -12,6 +12,8 @@ from ..model import Entry
 # New-style arXiv ids (YYMM.NNNNN), the only kind Hugging Face Papers lists; a version suffix is dropped.
 ARXIV_ID = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\w.])")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_SPACES = re.compile(r"\s+")
+_STRADDLE = re.compile(r"  +")
 
 
 @dataclass(frozen=True)
@@ -24,9 +26,16 @@ class Dump:
     warnings: tuple[Warning, ...] = ()
 
 
-def unwrap(text: str) -> str:
-    """Undo arXiv's hard line wraps (and any other run of white space) into single spaces."""
-    return " ".join(text.split())
+def unwrap(text: str, chunk: int = 1 << 20) -> str:
+    """Runs of white space (arXiv's hard line wraps, tabs, NBSP) as single spaces, ends trimmed.
+
+    A long text is folded a chunk at a time, since folding a 50 MB line at once makes ten million
+    word strings (800 MB). Regex white space is exactly str.isspace().
+    """
+    if len(text) <= chunk:
+        return " ".join(text.split())
+    folded = "".join(_SPACES.sub(" ", text[i : i + chunk]) for i in range(0, len(text), chunk))
+    return _STRADDLE.sub(" ", folded).strip(" ")  # a run that straddled chunks left a few spaces: rare, cheap
 
 
 def arxiv_id(text: str) -> str | None:

@@ -7,11 +7,11 @@ title and abstract lines in turn, either separated by blank lines or back to bac
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DigestError
 from ..model import Entry
+from .dump import Dump, unwrap
 
 CHROME = frozenset(
     {
@@ -26,15 +26,7 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 DATE_HEADER = re.compile(r"^(%s)[a-z]*\.? (\d{1,2})$" % "|".join(m.title() for m in MONTHS))
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_SPACES = re.compile(r"\s+")
-_STRADDLE = re.compile(r"  +")
 TITLE_MAX = 400  # longer lines are paragraphs, not titles
-
-
-@dataclass(frozen=True)
-class TextDump:
-    heading: str | None  # the date header as printed, e.g. "Mar 12"
-    entries: tuple[Entry, ...]
 
 
 def header_month_day(heading: str) -> tuple[int, int]:
@@ -56,16 +48,7 @@ def _content_lines(text: str) -> list[tuple[int, str]]:
     """Non-blank lines with their 1-based numbers, white space folded (tabs, NBSP, CR)."""
     # Only LF, CRLF and CR end a line, as in editors: str.splitlines() would also split at \x0b, \x0c,
     # \x1c-\x1e, \x85 and U+2028 inside a title, pairing titles with the wrong abstracts.
-    return [(n, _fold(raw)) for n, raw in enumerate(_LINE_BREAK.split(text), 1) if raw.strip()]
-
-
-def _fold(line: str, chunk: int = 1 << 20) -> str:
-    """Runs of white space as single spaces, ends trimmed; a long line a chunk at a time, since folding
-    a 50 MB line at once makes ten million word strings (800 MB). Regex white space is exactly str.isspace()."""
-    if len(line) <= chunk:
-        return " ".join(line.split())
-    folded = "".join(_SPACES.sub(" ", line[i : i + chunk]) for i in range(0, len(line), chunk))
-    return _STRADDLE.sub(" ", folded).strip(" ")  # a run that straddled chunks left a few spaces: rare, cheap
+    return [(n, unwrap(raw)) for n, raw in enumerate(_LINE_BREAK.split(text), 1) if raw.strip()]
 
 
 def _skip_header(lines: list[tuple[int, str]]) -> tuple[str | None, int]:
@@ -85,7 +68,7 @@ def _skip_header(lines: list[tuple[int, str]]) -> tuple[str | None, int]:
     return heading, len(lines)
 
 
-def parse_text_dump(path: Path, text: str) -> TextDump:
+def parse_text_dump(path: Path, text: str) -> Dump:
     """Parse one capture; a title with no abstract, or text that is not a capture, is an error."""
     lines = _content_lines(text)
     heading, start = _skip_header(lines)
@@ -112,4 +95,4 @@ def parse_text_dump(path: Path, text: str) -> TextDump:
                 title_line,
             )
         entries.append(Entry(title=title, abstract=abstract, line=title_line))
-    return TextDump(heading=heading, entries=tuple(entries))
+    return Dump(entries=tuple(entries), heading=heading)
