@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ class BuildReport:
     digests: int = 0
     topics: int = 0
     pages: int = 0
+    rendered: int = 0  # pages rendered anew; the rest were kept from the last build (render_memo)
     files: int = 0
     feeds: int = 0
     feed_notes: list[str] = field(default_factory=list)
@@ -60,6 +62,14 @@ def _report_warnings(warnings, strict: bool, on_warning: Callable[[Warning], Non
     report.warnings.extend(warnings)
 
 
+def _workers() -> int:
+    """Processes to render in: the cores this process may use, at most 4."""
+    try:
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    except AttributeError:  # not on Linux
+        return max(1, min(4, os.cpu_count() or 1))
+
+
 def build(
     content_dir: Path,
     out_dir: Path,
@@ -90,7 +100,7 @@ def build(
             cached.stages["cache"] = time.perf_counter() - start
             return cached
     # Imported here so `digest --help` stays fast: these pull in scikit-learn and Jinja.
-    from . import charts, feeds, ingest, output, pages, render, search, site, topic_lock
+    from . import charts, feeds, ingest, output, pages, render, render_memo, search, site, topic_lock
 
     report = BuildReport()
     stages = _Stages(report, on_stage)
@@ -108,10 +118,13 @@ def build(
     site_feeds = stages.run("feeds", feeds.build_feeds, assembled)
     _report_warnings(site_feeds.warnings, strict, on_warning, report)
     site_charts = stages.run("charts", charts.build_charts, assembled)
-    files = stages.run("render", render.render_site, assembled, dirs, found, site_feeds, site_charts)
-    files.update(found.files)
-    files.update(site_feeds.files)
-    stages.run("write", output.write_site, files, out_dir)
+    memo_path = render_memo.memo_path(out_dir, build_cache.CACHE_DIR)
+    memo = render_memo.load(memo_path) if cache else None
+    rendered = stages.run("render", render.render_site, assembled, dirs, found, site_feeds, site_charts, memo, out_dir, _workers())
+    files = {**rendered.files, **found.files, **site_feeds.files}
+    stages.run("write", output.write_site, files, out_dir, rendered.kept)
+    if cache:
+        render_memo.save(memo_path, rendered.memo, out_dir)
     lock_data = topic_lock.lock_bytes(named.lock) if lock else None
     if lock:  # only after the site is safely out: a failed build changes nothing in content/
         report.lock_written = topic_lock.write_lock(lock_path, lock_data)
@@ -120,8 +133,9 @@ def build(
     report.entries = sum(len(d.entries) for d in corpus.digests)
     report.digests = len(corpus.digests)
     report.topics = len(grouping.topics)
-    report.pages = sum(1 for name in files if name.endswith(".html"))
-    report.files = len(files) + 1
+    report.pages = sum(1 for name in files if name.endswith(".html")) + len(rendered.kept)
+    report.files = len(files) + len(rendered.kept) + 1
+    report.rendered = report.pages - len(rendered.kept)
     report.topic_params = grouping.params
     report.feeds = len(site_feeds.files)
     report.feed_notes = list(site_feeds.notes)

@@ -24,6 +24,9 @@ class DigestError(Exception):
     def __str__(self) -> str:
         return f"{_where(self.path, self.line)}{self.message}"
 
+    def __reduce__(self):  # keeps file and line when a worker process hands the error back
+        return (type(self), (self.message, self.path, self.line))
+
 
 @dataclass(frozen=True)
 class Warning:

@@ -42,13 +42,12 @@ class FeedItem:
 
 
 @dataclass(frozen=True)
-class Feed:
-    path: str  # where it goes in build/: "feed.xml", "topics/x/atom.xml"
-    format: str  # "rss" or "atom"
+class FeedLink:
+    """What a page needs to link a feed: not its items, so a page does not change when only the items do."""
+
+    path: str
+    format: str
     title: str
-    description: str
-    page: str  # site-relative URL of the HTML page the feed follows: "" (home) or "topics/x/"
-    items: tuple[FeedItem, ...]  # newest first
 
     @property
     def media_type(self) -> str:
@@ -60,6 +59,13 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class Feed(FeedLink):
+    description: str
+    page: str  # site-relative URL of the HTML page the feed follows: "" (home) or "topics/x/"
+    items: tuple[FeedItem, ...]  # newest first
+
+
+@dataclass(frozen=True)
 class Feeds:
     """The site's feeds, their files, and what the build should tell the curator about them."""
 
@@ -68,9 +74,9 @@ class Feeds:
     warnings: tuple[Warning, ...] = ()
     notes: tuple[str, ...] = ()
 
-    def for_page(self, page: str) -> tuple[Feed, ...]:
-        """The feeds that follow one page ("" for home, "topics/x/" for a topic)."""
-        return tuple(f for f in self.feeds if f.page == page)
+    def for_page(self, page: str) -> tuple[FeedLink, ...]:
+        """Links to the feeds that follow one page ("" for home, "topics/x/" for a topic)."""
+        return tuple(FeedLink(f.path, f.format, f.title) for f in self.feeds if f.page == page)
 
 
 def xml_text(text: str) -> str:

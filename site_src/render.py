@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
+import multiprocessing
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
+from . import render_memo
 from .errors import DigestError
 from .source import BUILTIN_TEMPLATES
 from .feeds import Feeds
 from .site import Page, Site, papers_json, relative_root, site_pages
 from .sitemap import sitemap_files
 
+PACKAGE = Path(__file__).resolve().parent
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
 _TRAILING = ".,;:!?)]}'\""
 
@@ -45,8 +50,42 @@ def format_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "undated"
 
 
+class _Recording(Environment):
+    """A Jinja environment that notes what each page reads from the site-wide objects (render_memo)."""
+
+    tracked: dict[int, str] = {}  # id of a site-wide object -> its name in the templates
+    reads: set | None = None  # the current page's reads, while one renders
+
+    def getattr(self, obj, attribute):
+        value = super().getattr(obj, attribute)
+        name = self.tracked.get(id(obj))
+        if name is not None and self.reads is not None:
+            if inspect.ismethod(value):
+                return _RecordedCall(self.reads, name, attribute, value)
+            self.reads.add((name, attribute))
+        return value
+
+    def getitem(self, obj, argument):
+        name = self.tracked.get(id(obj))
+        if name is not None and self.reads is not None:
+            self.reads.add((name, argument if isinstance(argument, str) else "\0"))
+        return super().getitem(obj, argument)
+
+
+class _RecordedCall:
+    """A site-wide object's method, called from a template: the call and its arguments are a read."""
+
+    def __init__(self, reads: set, name: str, attribute: str, method):
+        self.reads, self.name, self.attribute, self.method = reads, name, attribute, method
+
+    def __call__(self, *args, **kwargs):
+        repeatable = not kwargs and all(isinstance(a, (str, int, float, bool, type(None))) for a in args)
+        self.reads.add((self.name, self.attribute, tuple(args)) if repeatable else (self.name, "\0"))
+        return self.method(*args, **kwargs)
+
+
 def environment(dirs: list[Path]) -> Environment:
-    env = Environment(
+    env = _Recording(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
         autoescape=True,
         undefined=StrictUndefined,
@@ -79,22 +118,97 @@ def _render(env: Environment, page: Page, shared: dict, root: str) -> bytes:
     return html.encode("utf-8")
 
 
-def render_site(site: Site, dirs: list[Path], search=None, feeds: Feeds = Feeds(), charts=None) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class Rendered:
+    """The rendered site: new files by path, the pages kept as the last build wrote them, and the memo to save."""
+
+    files: dict[str, bytes]
+    kept: frozenset[str]
+    memo: render_memo.RenderMemo
+
+
+# A forked worker renders its share of the pages from this, set just before the workers start.
+_JOB: dict = {}
+
+
+def _render_share(share: int, shares: int) -> list[tuple[str, bytes | None, str | None, list]]:
+    """Every `shares`-th page from `share` on: (file name, HTML or None when kept, page hash, reads)."""
+    job = _JOB
+    env, shared, pages, memo, out_dir = job["env"], job["shared"], job["pages"], job["memo"], job["out_dir"]
+    reads_now = job["reads"]
+    done = []
+    for page in pages[share::shares]:
+        name = page.path + "index.html"
+        page_hash = render_memo.value_hash(page)
+        if render_memo.keepable(memo, job["templates"], out_dir, name, page_hash, reads_now):
+            done.append((name, None, page_hash, memo.pages[name]["reads"]))
+            continue
+        env.reads = set()
+        html = _render(env, page, shared, relative_root(page.path))
+        reads, env.reads = env.reads, None
+        done.append((name, html, page_hash, sorted(render_memo.read_key(r) for r in reads)))
+    return done
+
+
+def _run_shares(workers: int) -> list:
+    if workers <= 1 or len(_JOB["pages"]) < 200:
+        return _render_share(0, 1)
+    context = multiprocessing.get_context("fork")
+    shares = workers * 4  # small shares even out pages of unequal cost
+    with context.Pool(workers) as pool:
+        parts = pool.starmap(_render_share, [(i, shares) for i in range(shares)])
+    return [item for part in parts for item in part]
+
+
+def render_site(
+    site: Site,
+    dirs: list[Path],
+    search=None,
+    feeds: Feeds = Feeds(),
+    charts=None,
+    memo: render_memo.RenderMemo | None = None,
+    out_dir: Path | None = None,
+    workers: int = 1,
+) -> Rendered:
     """Every output file of the site as bytes, by its path in build/.
 
     `search` (SearchFiles) names the index files; `feeds` are linked from the pages; `charts` (Charts) are drawn.
+    With the last build's `memo` and its `out_dir`, pages whose inputs did not change are kept, not rendered.
+    `workers` > 1 renders in that many forked processes.
     """
     env = environment(dirs)
     shared = {"site": site, "config": site.config, "feeds": feeds}
+    objects = {"site": site, "config": site.config, "feeds": feeds}
     if search is not None:
-        shared["search"] = search
+        shared["search"] = objects["search"] = search
     if charts is not None:
-        shared["charts"] = charts
+        shared["charts"] = objects["charts"] = charts
+    env.tracked = {id(value): name for name, value in objects.items()}
+    templates = render_memo.tree_hash(dirs + [PACKAGE], lambda: repr(sorted(shared)).encode())
+    pages = site_pages(site)
+    memo = memo if out_dir is not None and memo is not None and memo.templates == templates else None
+    reads_now = render_memo.Reads(objects)
+    for key in memo.reads if memo else ():  # once here, not once per worker
+        reads_now.hash(key)
+    _JOB.update(env=env, shared=shared, pages=pages, memo=memo, out_dir=out_dir, reads=reads_now, templates=templates)
+    try:
+        done = _run_shares(workers)
+    finally:
+        _JOB.clear()
     files = asset_files(dirs)
-    for page in site_pages(site):
-        files[page.path + "index.html"] = _render(env, page, shared, relative_root(page.path))
+    new_memo = render_memo.RenderMemo(templates)
+    kept = set()
+    for name, html, page_hash, reads in sorted(done):
+        if html is None:
+            kept.add(name)
+        else:
+            files[name] = html
+        if page_hash is not None:
+            new_memo.pages[name] = {"page": page_hash, "reads": reads}
+    for key in sorted({key for entry in new_memo.pages.values() for key in entry["reads"]}):
+        new_memo.reads[key] = reads_now.hash(key)
     files["data/papers.json"] = (json.dumps(papers_json(site), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     # GitHub Pages serves 404.html at any missing URL, so it links root-absolute, from the base URL's path.
     files["404.html"] = _render(env, Page("404.html", "404.html", "Page not found"), shared, site.config.base_path)
     files.update(sitemap_files(site))
-    return files
+    return Rendered(files, frozenset(kept), new_memo)

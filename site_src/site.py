@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .config import SiteConfig
 from .errors import DigestError
@@ -99,13 +100,13 @@ class Site:
     redirects: tuple[Redirect, ...] = ()
     topic_map: TopicMap | None = None
 
-    @property
+    @cached_property
     def latest(self) -> DigestView | None:
         """The newest dated digest; without dates, the last by file name."""
         dated = [d for d in self.digests if d.date]
         return (dated or list(self.digests) or [None])[-1]
 
-    @property
+    @cached_property
     def updated(self) -> dt.date | None:
         """The newest digest's date: the site's "updated" date (never the build time, so builds stay identical)."""
         return max((d.date for d in self.digests if d.date), default=None)

@@ -1,0 +1,132 @@
+"""Render only what changed: which pages of the last build can be kept as they are.
+
+A page's HTML is a function of the templates, the page's own data (its `Page`, context included),
+and whatever the template reads from the site-wide objects (`site`, `config`, `feeds`, `search`,
+`charts`). While a page renders, the Jinja environment records each of those reads: an attribute
+(`site.topics`) or a method call with its arguments (`feeds.for_page("")`). The memo keeps, per
+page, a hash of its `Page` and the reads it made, and per read a hash of the value it gave.
+The next build keeps a page's file from the last build when its `Page` hashes the same and every
+read gives a value that hashes the same; anything it cannot hash or repeat counts as changed, so a
+doubt costs a render, never a stale page. The memo also holds each kept file's size and
+modification time, so a file edited by hand in build/ is rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VERSION = 1
+Read = tuple  # ("site", "topics") or ("feeds", "for_page", [args...]): one read of a site-wide object
+
+
+def value_hash(value) -> str | None:
+    """A hash of a value's whole state; None when it cannot be pickled (so it never matches)."""
+    try:
+        return hashlib.sha256(pickle.dumps(value, protocol=5)).hexdigest()
+    except Exception:  # an unpicklable value: treat as always changed
+        return None
+
+
+@dataclass
+class RenderMemo:
+    """What the last build rendered: per page its hash and reads, per read the hash of its value."""
+
+    templates: str = ""  # hash of the template files and this package's code
+    pages: dict[str, dict] = field(default_factory=dict)  # file name -> {"page", "reads", "size", "mtime"}
+    reads: dict[str, str | None] = field(default_factory=dict)  # json of a Read -> value hash
+
+
+def read_key(read: Read) -> str:
+    return json.dumps(read, separators=(",", ":"))
+
+
+class Reads:
+    """Looks up (once per build) what each read gives now, from the site-wide objects by name."""
+
+    def __init__(self, objects: dict[str, object]):
+        self.objects = objects
+        self.known: dict[str, str | None] = {}
+
+    def hash(self, key: str) -> str | None:
+        if key not in self.known:
+            self.known[key] = self._evaluate(json.loads(key))
+        return self.known[key]
+
+    def _evaluate(self, read: list) -> str | None:
+        name, attribute, *call = read
+        owner = self.objects.get(name)
+        if owner is None or not hasattr(owner, attribute):
+            return None
+        value = getattr(owner, attribute)
+        if call:
+            try:
+                value = value(*call[0])
+            except Exception:
+                return None
+        return value_hash(value)
+
+
+def keepable(memo: RenderMemo | None, templates: str, out_dir: Path, name: str, page_hash: str | None, reads: Reads) -> bool:
+    """Whether the last build's file `name` is exactly what rendering the page now would give."""
+    if memo is None or memo.templates != templates or page_hash is None:
+        return False
+    last = memo.pages.get(name)
+    if last is None or last["page"] != page_hash:
+        return False
+    for key in last["reads"]:
+        now = reads.hash(key)
+        if now is None or memo.reads.get(key) != now:
+            return False
+    try:
+        stat = (out_dir / name).stat()
+    except OSError:
+        return False
+    return stat.st_size == last["size"] and stat.st_mtime_ns == last["mtime"]
+
+
+def memo_path(out_dir: Path, cache_dir: str) -> Path:
+    out_dir = out_dir.absolute()
+    return out_dir.parent / cache_dir / f"{out_dir.name}.render.json"
+
+
+def load(path: Path) -> RenderMemo | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return None
+    return RenderMemo(data.get("templates", ""), data.get("pages", {}), data.get("reads", {}))
+
+
+def save(path: Path, memo: RenderMemo, out_dir: Path) -> None:
+    """Write the memo with each page's size and modification time as the output now holds them."""
+    pages = {}
+    for name, entry in memo.pages.items():
+        try:
+            stat = (out_dir / name).stat()
+        except OSError:
+            continue
+        pages[name] = {**entry, "size": stat.st_size, "mtime": stat.st_mtime_ns}
+    text = json.dumps({"version": VERSION, "templates": memo.templates, "pages": pages, "reads": memo.reads})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.with_suffix(".tmp").write_text(text, encoding="utf-8")
+        os.replace(path.with_suffix(".tmp"), path)
+    except OSError:
+        pass  # without a memo the next build renders every page: slower, never wrong
+
+
+def tree_hash(folders: list[Path], extra: Callable[[], bytes] = lambda: b"") -> str:
+    """A hash of every file under `folders` (names and bytes), plus `extra`."""
+    digest = hashlib.sha256(extra())
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,87 @@
+"""Rendering only what changed: a rebuild keeps the pages whose inputs did not change, and gives the same bytes as a cold build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from site_src.build import build
+
+from .conftest import CONTENT
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _content(tmp_path: Path, dumps: int) -> Path:
+    content = tmp_path / f"content{dumps}"
+    shutil.copytree(CONTENT, content)
+    for extra in sorted((content / "dumps").iterdir())[dumps:]:
+        extra.unlink()
+    return content
+
+
+def test_adding_a_dump_renders_few_pages_and_equals_a_cold_build(tmp_path):
+    content = _content(tmp_path, 3)
+    out = tmp_path / "site" / "build"
+    first = build(content, out)  # the curator's way: topics.lock.json keeps topics (and their pages) stable
+    assert first.rendered == first.pages  # nothing to keep yet
+    shutil.copy(sorted((CONTENT / "dumps").iterdir())[3], content / "dumps")
+    lock_before = (content / "topics.lock.json").read_bytes()
+    second = build(content, out)
+    assert 0 < second.rendered < second.pages / 2, (second.rendered, second.pages)
+    cold_content = tmp_path / "cold" / "content"
+    shutil.copytree(content, cold_content)
+    (cold_content / "topics.lock.json").write_bytes(lock_before)  # the same inputs the second build read
+    cold = tmp_path / "cold" / "build"
+    build(cold_content, cold, cache=False)
+    assert _tree(out) == _tree(cold)
+
+
+def test_a_curator_footer_reading_every_paper_rerenders_every_page(tmp_path):
+    """The memo follows what templates read: a footer counting papers makes every page depend on the papers."""
+    content = _content(tmp_path, 3)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "base.html").write_text(
+        (Path(__file__).resolve().parent.parent / "templates" / "base.html")
+        .read_text(encoding="utf-8")
+        .replace("{% block footer %}", "{% block footer %}<p>{{ site.papers | length }} papers</p>"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "build"
+    build(content, out, lock=False)
+    shutil.copy(sorted((CONTENT / "dumps").iterdir())[3], content / "dumps")
+    again = build(content, out, lock=False)
+    assert again.rendered == again.pages
+    cold = tmp_path / "cold"
+    build(content, cold, lock=False, cache=False)
+    assert _tree(out) == _tree(cold)
+
+
+def test_a_page_edited_in_the_output_is_rendered_again(tmp_path):
+    content = _content(tmp_path, 3)
+    out = tmp_path / "build"
+    build(content, out, lock=False)
+    paper = next((out / "papers").iterdir()) / "index.html"
+    original = paper.read_bytes()
+    paper.write_bytes(b"edited by hand")
+    (content / "site.yaml").write_text((content / "site.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = build(content, out, lock=False)  # an input changed, so this is no cache hit; the edited page is redone
+    assert paper.read_bytes() == original
+    assert again.rendered < again.pages / 2
+
+
+def test_a_changed_template_renders_every_page(tmp_path):
+    content = _content(tmp_path, 4)
+    out = tmp_path / "build"
+    build(content, out, lock=False)
+    (tmp_path / "templates").mkdir()
+    source = Path(__file__).resolve().parent.parent / "templates" / "paper.html"
+    (tmp_path / "templates" / "paper.html").write_text(
+        source.read_text(encoding="utf-8").replace("<h1>", "<h1 class=curated>"), encoding="utf-8"
+    )
+    again = build(content, out, lock=False)
+    assert again.rendered == again.pages
+    page = next((out / "papers").iterdir()) / "index.html"
+    assert b"<h1 class=curated>" in page.read_bytes()
