@@ -50,26 +50,28 @@ def format_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "undated"
 
 
-class _Recording(Environment):
-    """A Jinja environment that notes what each page reads from the site-wide objects (render_memo)."""
+class _Log:
+    """The reads of the page now rendering (None between pages)."""
 
-    tracked: dict[int, str] = {}  # id of a site-wide object -> its name in the templates
-    reads: set | None = None  # the current page's reads, while one renders
+    reads: set | None = None
 
-    def getattr(self, obj, attribute):
-        value = super().getattr(obj, attribute)
-        name = self.tracked.get(id(obj))
-        if name is not None and self.reads is not None:
+
+class _Watched:
+    """A site-wide object as templates see it: each attribute read or method call is noted (render_memo)."""
+
+    __slots__ = ("_name", "_target", "_log")
+
+    def __init__(self, name: str, target, log: _Log):
+        self._name, self._target, self._log = name, target, log
+
+    def __getattr__(self, attribute: str):
+        value = getattr(self._target, attribute)
+        reads = self._log.reads
+        if reads is not None:
             if inspect.ismethod(value):
-                return _RecordedCall(self.reads, name, attribute, value)
-            self.reads.add((name, attribute))
+                return _RecordedCall(reads, self._name, attribute, value)
+            reads.add((self._name, attribute))
         return value
-
-    def getitem(self, obj, argument):
-        name = self.tracked.get(id(obj))
-        if name is not None and self.reads is not None:
-            self.reads.add((name, argument if isinstance(argument, str) else "\0"))
-        return super().getitem(obj, argument)
 
 
 class _RecordedCall:
@@ -85,13 +87,14 @@ class _RecordedCall:
 
 
 def environment(dirs: list[Path]) -> Environment:
-    env = _Recording(
+    env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # one build renders from one set of templates; no stat() per page
     )
     env.filters["linkify"] = linkify
     env.filters["date"] = format_date
@@ -135,7 +138,8 @@ def _render_share(share: int, shares: int) -> list[tuple[str, bytes | None, str 
     """Every `shares`-th page from `share` on: (file name, HTML or None when kept, page hash, reads)."""
     job = _JOB
     env, shared, pages, memo, out_dir = job["env"], job["shared"], job["pages"], job["memo"], job["out_dir"]
-    reads_now = job["reads"]
+    reads_now, log = job["reads"], job["log"]
+    keys: dict[tuple, str] = {}
     done = []
     for page in pages[share::shares]:
         name = page.path + "index.html"
@@ -143,10 +147,10 @@ def _render_share(share: int, shares: int) -> list[tuple[str, bytes | None, str 
         if render_memo.keepable(memo, job["templates"], out_dir, name, page_hash, reads_now):
             done.append((name, None, page_hash, memo.pages[name]["reads"]))
             continue
-        env.reads = set()
+        log.reads = set()
         html = _render(env, page, shared, relative_root(page.path))
-        reads, env.reads = env.reads, None
-        done.append((name, html, page_hash, sorted(render_memo.read_key(r) for r in reads)))
+        reads, log.reads = log.reads, None
+        done.append((name, html, page_hash, sorted(keys.get(r) or keys.setdefault(r, render_memo.read_key(r)) for r in reads)))
     return done
 
 
@@ -177,20 +181,20 @@ def render_site(
     `workers` > 1 renders in that many forked processes.
     """
     env = environment(dirs)
-    shared = {"site": site, "config": site.config, "feeds": feeds}
     objects = {"site": site, "config": site.config, "feeds": feeds}
     if search is not None:
-        shared["search"] = objects["search"] = search
+        objects["search"] = search
     if charts is not None:
-        shared["charts"] = objects["charts"] = charts
-    env.tracked = {id(value): name for name, value in objects.items()}
+        objects["charts"] = charts
+    log = _Log()
+    shared = {name: _Watched(name, value, log) for name, value in objects.items()}
     templates = render_memo.tree_hash(dirs + [PACKAGE], lambda: repr(sorted(shared)).encode())
     pages = site_pages(site)
     memo = memo if out_dir is not None and memo is not None and memo.templates == templates else None
     reads_now = render_memo.Reads(objects)
     for key in memo.reads if memo else ():  # once here, not once per worker
         reads_now.hash(key)
-    _JOB.update(env=env, shared=shared, pages=pages, memo=memo, out_dir=out_dir, reads=reads_now, templates=templates)
+    _JOB.update(env=env, shared=shared, log=log, pages=pages, memo=memo, out_dir=out_dir, reads=reads_now, templates=templates)
     try:
         done = _run_shares(workers)
     finally:
