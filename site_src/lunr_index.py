@@ -15,7 +15,6 @@ package on the seed site and on a generated 3,400-paper corpus.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -28,7 +27,6 @@ from lunr.token import Token
 from lunr.trimmer import trimmer
 
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
-_SEPARATOR = re.compile("[ \t\n\r\f\v\xa0-]+")  # lunr.tokenizer.SEPARATOR_CHARS
 
 
 @dataclass(frozen=True)
@@ -45,14 +43,30 @@ class IndexArrays:
 
 
 def _pipeline():
-    """lunr's default builder pipeline, as one function from a raw token to the terms it becomes."""
+    """lunr's default builder pipeline, as one function from a raw token to the terms it becomes.
+
+    The trimmer runs first and alone, so the stop-word filter and stemmer run once per trimmed word
+    ("model," and "model." stem once).
+    """
     builder = Builder()
-    builder.pipeline.add(trimmer, stop_word_filter, stemmer)
+    builder.pipeline.add(stop_word_filter, stemmer)
+    cache: dict[str, tuple[str, ...]] = {}
 
     def terms(word: str) -> tuple[str, ...]:
-        return tuple(str(t) for t in builder.pipeline.run([Token(word, {})]))
+        trimmed = str(trimmer(Token(word, {})))
+        found = cache.get(trimmed)
+        if found is None:
+            found = cache[trimmed] = tuple(str(t) for t in builder.pipeline.run([Token(trimmed, {})]))
+        return found
 
     return terms
+
+
+def _words(text: str) -> list[str]:
+    """lunr's tokenizer on lowercased text: split at its separators (str.replace and split beat the regex)."""
+    for separator in "\t\n\r\f\v\xa0-":
+        text = text.replace(separator, " ")
+    return text.split(" ")
 
 
 def _round3(values: np.ndarray) -> np.ndarray:
@@ -75,7 +89,7 @@ def _word_ids(names: list[str], documents: list[dict]) -> tuple[list[str], np.nd
             value = doc[name]
             before = len(tokens)
             if value is not None:
-                tokens.extend(map(ids.__getitem__, filter(None, _SEPARATOR.split(str(value).lower()))))
+                tokens.extend(map(ids.__getitem__, filter(None, _words(str(value).lower()))))
             counts.append(len(tokens) - before)
     return list(ids), np.array(tokens, dtype=np.int64), np.array(counts, dtype=np.int64)
 
