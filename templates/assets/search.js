@@ -67,24 +67,32 @@
     return Object.keys(manifest.shards).filter(function (k) { return k.slice(0, key.length) === key; });
   }
 
-  /** The shards a query needs, by key, sorted: its words as the index's search pipeline (the stemmer) makes them, and the typed prefix. */
-  function shardKeys(lunr, manifest, text) {
-    var terms = queryTerms(text), keys = {};
+  /** The index terms a query can match: its words as the index's search pipeline (the stemmer) makes them, and the typed prefix. */
+  function wanted(lunr, text) {
+    var terms = queryTerms(text), exact = Object.create(null);
     var pipeline = lunr.Pipeline.load(["stemmer"]);
     terms.forEach(function (word) {
-      pipeline.runString(word).forEach(function (term) { keys[termKey(manifest, term)] = true; });
+      pipeline.runString(word).forEach(function (term) { exact[term] = true; });
     });
     var prefix = prefixWord(text, terms);
-    if (prefix) prefixKeys(manifest, prefix).forEach(function (key) { keys[key] = true; });
+    return { exact: exact, prefix: prefix, has: function (term) { return exact[term] === true || (prefix !== null && term.slice(0, prefix.length) === prefix); } };
+  }
+
+  /** The shards a query needs, by key, sorted. */
+  function shardKeys(lunr, manifest, text) {
+    var want = wanted(lunr, text), keys = {};
+    Object.keys(want.exact).forEach(function (term) { keys[termKey(manifest, term)] = true; });
+    if (want.prefix) prefixKeys(manifest, want.prefix).forEach(function (key) { keys[key] = true; });
     return Object.keys(keys).filter(function (key) { return has(manifest.shards, key); }).sort();
   }
 
-  /** A lunr index of the terms in shards (lists of [term, _index, docs, weights, ...]), with every term's own
-      `_index` and each document's field vectors cut down to these terms: scores are those of the whole index. */
-  function assemble(lunr, manifest, shards) {
-    var fields = manifest.fields, inverted = [], vectors = Object.create(null);
+  /** A lunr index of the terms text can match in shards (lists of [term, _index, docs, weights, ...]), with every
+      term's own `_index` and each document's field vectors cut down to these terms: scores are the whole index's. */
+  function assemble(lunr, manifest, shards, text) {
+    var fields = manifest.fields, inverted = [], vectors = Object.create(null), want = wanted(lunr, text);
     shards.forEach(function (entries) {
       entries.forEach(function (entry) {
+        if (!want.has(entry[0])) return;
         var term = entry[0], at = entry[1], posting = { _index: at };
         fields.forEach(function (field, f) {
           var deltas = entry[2 + 2 * f], weights = entry[3 + 2 * f], refs = {}, doc = 0;
@@ -153,8 +161,6 @@
     this.manifest = manifest;
     this.base = base;
     this.files = {};
-    this.assembled = null;
-    this.assembledKeys = null;
   }
 
   Search.prototype.fetch = function (name) {
@@ -171,12 +177,8 @@
     var self = this;
     var keys = shardKeys(this.lunr, this.manifest, text);
     return Promise.all(keys.map(function (key) { return self.fetch(self.manifest.shards[key]); })).then(function (shards) {
-      if (self.assembledKeys !== keys.join("\n")) {
-        self.assembled = assemble(self.lunr, self.manifest, shards);
-        self.assembledKeys = keys.join("\n");
-      }
       try {
-        return runQuery(self.lunr, self.assembled, text);
+        return runQuery(self.lunr, assemble(self.lunr, self.manifest, shards, text), text);
       } catch (error) {
         return []; // queryTerms leaves lunr nothing to reject; this is a last guard
       }

@@ -33,7 +33,7 @@ const allTerms = Object.keys(reference.invertedIndex).sort();
 /** What the page does for text: the shards it loads, the index it assembles from them, lunr's results. */
 function sharded(text) {
   const keys = search.shardKeys(lunr, manifest, text);
-  return { keys, results: search.runQuery(lunr, search.assemble(lunr, manifest, keys.map((k) => shards[k])), text) };
+  return { keys, results: search.runQuery(lunr, search.assemble(lunr, manifest, keys.map((k) => shards[k]), text), text) };
 }
 
 function assertSameRanking(text) {
