@@ -61,25 +61,16 @@ def tree_size(folder: Path) -> tuple[int, int]:
 
 
 def search_payload(build: Path) -> dict:
-    """What a browser downloads for the first query: the index part(s) it needs, the store, lunr.js; raw and gzip."""
-    search = build / "search"
-    manifest = search / "manifest.json"
-    if manifest.is_file():  # a sharded index: the manifest, plus the shards of one typical query's terms
-        names = json.loads(manifest.read_text(encoding="utf-8"))
-        first = [manifest] + [search / name for name in names.get("first_query", [])]
-    else:
-        first = sorted(search.glob("index.*.json"))
-    first += sorted(search.glob("store.*.json")) + sorted((build / "assets").glob("lunr-*.js"))
-    raw = sum(p.stat().st_size for p in first)
-    gz = sum(len(gzip.compress(p.read_bytes(), 6)) for p in first)
-    return {"raw_kb": raw / 1024, "gzip_kb": gz / 1024}
+    """What a browser downloads for the first query ("speech recognition" typed): manifest, lunr.js, the index shards
+    it needs and the store chunks of the 8 results the panel shows; raw and gzip. Also the worst of the QUERIES."""
+    found = search_bench.first_queries(build)
+    return {key: found[key] for key in ("raw_kb", "gzip_kb", "worst_raw_kb", "worst_gzip_kb", "worst_query")}
 
 
 def query_times(build: Path) -> dict:
-    index = next((build / "search").glob("index.*.json"))
-    run = subprocess.run(["node", "-e", search_bench.NODE, str(ROOT), str(index), json.dumps(search_bench.QUERIES)],
-                         capture_output=True, text=True, check=True)
-    return json.loads(run.stdout)
+    """search.js in node: assembling the mini index from the (parsed) shards plus lunr's query, ms over 20 rounds."""
+    found = search_bench.first_queries(build)
+    return {key: found[key] for key in ("median", "p95", "max")}
 
 
 def bench_size(count: int, pool: list[dict]) -> list[dict]:

@@ -1,4 +1,8 @@
-"""Search benchmark: index and store size (raw, gzip), and lunr.js load and query time in node.
+"""Search benchmark: what a browser downloads for a first query (raw, gzip), and query time in node.
+
+A query loads manifest.json, lunr.js, the index shards its words need and the store chunks of the results
+the header panel shows (8); query time is search.js assembling the mini index from those shards (already
+parsed) plus lunr's query over it, as the page does.
 
 Usage: python bench/search_bench.py [BUILD_DIR]   (default: build/, made by `make site`)
 """
@@ -14,52 +18,77 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["speech recognition", "lora", "large language models", "diffusion", "retrieval augmented generation",
            "reinforcement learning", "code generation", "quantization", "recog", "title:^*~"]
+TYPICAL = "speech recognition"  # typed, so its last word is also searched as a prefix
+SHOWN = 8  # results in the header panel: their store chunks are fetched
 
 NODE = r"""
 const { performance } = require("node:perf_hooks");
 const fs = require("node:fs");
-const [root, indexPath, queriesJson] = process.argv.slice(1);
-let t = performance.now();
+const path = require("node:path");
+const [root, searchDir, queriesJson, shownText] = process.argv.slice(1);
 const lunr = require(root + "/node_modules/lunr/lunr.min.js");
 const search = require(root + "/templates/assets/search.js");
-const loadScript = performance.now() - t;
-t = performance.now();
-const index = lunr.Index.load(JSON.parse(fs.readFileSync(indexPath, "utf8")));
-const loadIndex = performance.now() - t;
+const manifest = JSON.parse(fs.readFileSync(path.join(searchDir, "manifest.json"), "utf8"));
+const parsed = {};
+const shard = (key) => parsed[key] || (parsed[key] = JSON.parse(fs.readFileSync(path.join(searchDir, manifest.shards[key]), "utf8")));
 const queries = JSON.parse(queriesJson);
+const out = [];
 const times = [];
-let hits = 0;
-for (let round = 0; round < 20; round++) {
-  for (const q of queries) {
-    t = performance.now();
-    hits += search.runQuery(lunr, index, q).length;
+for (const q of queries) {
+  const keys = search.shardKeys(lunr, manifest, q);
+  keys.forEach(shard);  // fetched and parsed: not part of the query time
+  let results = [];
+  for (let round = 0; round < 20; round++) {
+    const t = performance.now();
+    results = search.runQuery(lunr, search.assemble(lunr, manifest, keys.map(shard), q), q);
     times.push(performance.now() - t);
   }
+  const chunks = [...new Set(results.slice(0, Number(shownText)).map((r) => manifest.store.files[Math.floor(r.ref / manifest.store.chunk)]))];
+  out.push({ query: q, results: results.length, files: [...keys.map((k) => manifest.shards[k]), ...chunks] });
 }
 times.sort((a, b) => a - b);
 const pick = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-console.log(JSON.stringify({ loadScript, loadIndex, median: pick(0.5), p95: pick(0.95), max: times[times.length - 1], runs: times.length }));
+console.log(JSON.stringify({ queries: out, median: pick(0.5), p95: pick(0.95), max: times[times.length - 1], runs: times.length }));
 """
 
 
-def size_line(label: str, path: Path) -> str:
-    data = path.read_bytes()
-    return f"{label:<10} {len(data) / 1024:9.1f} KiB raw {len(gzip.compress(data, 9)) / 1024:8.1f} KiB gzip  ({path.name})"
+def run_node(build_dir: Path, queries: list[str]) -> dict:
+    """Per query: the shard and store files it loads; and assemble+query times over 20 rounds of every query."""
+    run = subprocess.run(["node", "-e", NODE, str(ROOT), str(build_dir / "search"), json.dumps(queries), str(SHOWN)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(run.stdout)
+
+
+def payload(build_dir: Path, files: list[str]) -> tuple[int, int]:
+    """Raw and gzip bytes of manifest.json, lunr.js and the given files under search/."""
+    paths = [build_dir / "search" / "manifest.json", *sorted((build_dir / "assets").glob("lunr-*.js"))]
+    paths += [build_dir / "search" / name for name in files]
+    data = [p.read_bytes() for p in paths]
+    return sum(map(len, data)), sum(len(gzip.compress(d, 6)) for d in data)
+
+
+def first_queries(build_dir: Path) -> dict:
+    """The typical first query's payload, the worst of QUERIES, and the node query times."""
+    found = run_node(build_dir, [TYPICAL, *QUERIES])
+    sizes = [(payload(build_dir, q["files"]), q) for q in found["queries"]]
+    (raw, gz), _ = sizes[0]
+    (worst_raw, worst_gz), worst = max(sizes, key=lambda s: s[0][1])
+    return {"raw_kb": raw / 1024, "gzip_kb": gz / 1024, "worst_raw_kb": worst_raw / 1024, "worst_gzip_kb": worst_gz / 1024,
+            "worst_query": worst["query"], "median": found["median"], "p95": found["p95"], "max": found["max"],
+            "per_query": [{"query": q["query"], "results": q["results"], "files": len(q["files"]), "gzip_kb": s[1] / 1024}
+                          for s, q in sizes]}
 
 
 def main(build_dir: Path) -> None:
-    index = next((build_dir / "search").glob("index.*.json"))
-    store = next((build_dir / "search").glob("store.*.json"))
-    papers = len(json.loads(store.read_text(encoding="utf-8")))
-    print(f"search over {papers} papers in {build_dir}")
-    print(size_line("index", index))
-    print(size_line("store", store))
-    print(size_line("lunr.js", next((build_dir / "assets").glob("lunr-*.js"))))
-    run = subprocess.run(["node", "-e", NODE, str(ROOT), str(index), json.dumps(QUERIES)],
-                         capture_output=True, text=True, check=True)
-    t = json.loads(run.stdout)
-    print(f"node: lunr.js load {t['loadScript']:.1f} ms, index parse+load {t['loadIndex']:.1f} ms")
-    print(f"node: query median {t['median']:.2f} ms, p95 {t['p95']:.2f} ms, max {t['max']:.2f} ms over {t['runs']} queries")
+    manifest = json.loads((build_dir / "search" / "manifest.json").read_text(encoding="utf-8"))
+    print(f"search over {manifest['papers']} papers in {build_dir}: {len(manifest['shards'])} shards, "
+          f"{len(manifest['split'])} split keys, {len(manifest['store']['files'])} store chunks")
+    m = first_queries(build_dir)
+    for q in m["per_query"]:
+        print(f"  {q['query']!r:36} {q['results']:6} results, {q['files']:3} files, first query {q['gzip_kb']:7.1f} KiB gzip")
+    print(f"first query {TYPICAL!r}: {m['raw_kb']:.1f} KiB raw, {m['gzip_kb']:.1f} KiB gzip (manifest, lunr.js, shards, store chunks)")
+    print(f"worst of QUERIES {m['worst_query']!r}: {m['worst_raw_kb']:.1f} KiB raw, {m['worst_gzip_kb']:.1f} KiB gzip")
+    print(f"node: assemble+query median {m['median']:.2f} ms, p95 {m['p95']:.2f} ms, max {m['max']:.2f} ms")
 
 
 if __name__ == "__main__":

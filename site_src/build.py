@@ -139,7 +139,7 @@ def build(
     report.topic_params = grouping.params
     report.feeds = len(site_feeds.files)
     report.feed_notes = list(site_feeds.notes)
-    report.search_bytes = len(found.files.get(found.index, b"")) + len(found.files.get(found.store, b""))
+    report.search_bytes = found.size
     if cache:  # the inputs as this build read them, with the lock file as this build wrote it
         hashes = build_cache.with_file(hashes, lock_path, lock_data)
         build_cache.store(out_dir, build_cache.input_key(hashes, options), report)

@@ -1,19 +1,22 @@
-"""lunr's serialized index (lunr.js 2.3.9 format), computed directly: the same JSON the `lunr` package builds.
+"""lunr's index (lunr.js 2.3.9 format), computed directly as arrays: the numbers the `lunr` package builds.
 
 The `lunr` package runs its pipeline (trimmer, stop-word filter, stemmer) on every token of every
-document and keeps Python objects per posting; here the pipeline runs once per distinct word
-(every pipeline step looks at one token alone, so this is exact), term counts come from Counters,
-and the BM25 field vectors are computed for all (field, document, term) triples at once in numpy,
-with the same operations in the same order as lunr.builder, then rounded as Python's round() does.
-tests/test_search_parity.py checks the bytes against the `lunr` package on the seed site and on a
-generated 3,400-paper corpus.
+document and keeps Python objects per posting; here every word gets an id in one pass, the pipeline
+runs once per distinct word (every pipeline step looks at one token alone, so this is exact), term
+counts per (document, field) come from one np.unique over (cell, term) keys, and the BM25 field
+vectors are computed for all (document, field, term) triples at once, with the same operations in
+the same order as lunr.builder, then rounded as Python's round() does.
+
+`index_arrays` is what search.py shards; `build_index` serializes the whole index, the reference the
+sharded search is compared with, and tests/test_search_parity.py checks its bytes against the `lunr`
+package on the seed site and on a generated 3,400-paper corpus.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter
+from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 from lunr import __TARGET_JS_VERSION__
@@ -24,102 +27,157 @@ from lunr.token import Token
 from lunr.trimmer import trimmer
 
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
-_SEPARATOR = re.compile("[ \t\n\r\f\v\xa0-]+")  # lunr.tokenizer.SEPARATOR_CHARS
+
+
+@dataclass(frozen=True)
+class IndexArrays:
+    """Every posting of a lunr index, one row per (term, field, document), sorted in that order."""
+
+    fields: tuple[str, ...]
+    refs: tuple[str, ...]  # document refs, in insertion order (documents are numbered by position)
+    terms: tuple[str, ...]  # by lunr's term `_index`: first seen over documents, fields, tokens
+    term: np.ndarray  # int64 term index of each posting
+    field: np.ndarray  # int64 field number
+    doc: np.ndarray  # int64 document number
+    weight: np.ndarray  # float64 BM25 weight, rounded to 3 decimals as lunr does
 
 
 def _pipeline():
-    """lunr's default builder pipeline, as one function from a raw token to the terms it becomes."""
+    """lunr's default builder pipeline, as one function from a raw token to the terms it becomes.
+
+    The trimmer runs first and alone, so the stop-word filter and stemmer run once per trimmed word
+    ("model," and "model." stem once).
+    """
     builder = Builder()
-    builder.pipeline.add(trimmer, stop_word_filter, stemmer)
+    builder.pipeline.add(stop_word_filter, stemmer)
     cache: dict[str, tuple[str, ...]] = {}
 
     def terms(word: str) -> tuple[str, ...]:
-        found = cache.get(word)
+        trimmed = str(trimmer(Token(word, {})))
+        found = cache.get(trimmed)
         if found is None:
-            found = cache[word] = tuple(str(t) for t in builder.pipeline.run([Token(word, {})]))
+            found = cache[trimmed] = tuple(str(t) for t in builder.pipeline.run([Token(trimmed, {})]))
         return found
 
     return terms
 
 
-def _round3(values: np.ndarray) -> list[float]:
+def _words(text: str) -> list[str]:
+    """lunr's tokenizer on lowercased text: split at its separators (str.replace and split beat the regex)."""
+    for separator in "\t\n\r\f\v\xa0-":
+        text = text.replace(separator, " ")
+    return text.split(" ")
+
+
+def _round3(values: np.ndarray) -> np.ndarray:
     """Python's round(x, 3) for every value: numpy's rounding, redone by Python near a half."""
     scaled = values * 1000.0
     rounded = np.round(values, 3)
-    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
-    out = rounded.tolist()
-    for i in np.flatnonzero(near_half).tolist():
-        out[i] = round(float(values[i]), 3)
-    return out
+    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
+        rounded[i] = round(float(values[i]), 3)
+    return rounded
 
 
-def build_index(ref: str, fields: list[dict], documents: list[dict]) -> dict:
-    """The serialized index lunr(ref=ref, fields=fields, documents=documents).serialize() would give."""
+def _word_ids(names: list[str], documents: list[dict]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Distinct words in first-seen order, the word id of every token, and the number of tokens per (document, field)."""
+    ids: defaultdict[str, int] = defaultdict()
+    ids.default_factory = ids.__len__  # a new word gets the next id
+    tokens: list[int] = []
+    counts: list[int] = []
+    for doc in documents:
+        for name in names:
+            value = doc[name]
+            before = len(tokens)
+            if value is not None:
+                tokens.extend(map(ids.__getitem__, filter(None, _words(str(value).lower()))))
+            counts.append(len(tokens) - before)
+    return list(ids), np.array(tokens, dtype=np.int64), np.array(counts, dtype=np.int64)
+
+
+def index_arrays(ref: str, fields: list[dict], documents: list[dict]) -> IndexArrays:
+    """The postings and field vectors lunr(ref=ref, fields=fields, documents=documents) would hold."""
     terms_of = _pipeline()
     names = [f["field_name"] for f in fields]
-    boosts = [f.get("boost", 1) for f in fields]
-    term_ids: dict[str, int] = {}  # term -> _index, in first-seen order (documents, then fields, then tokens)
-    postings: list[list[list[str]]] = []  # term id -> per field: doc refs in order
-    vector_keys, lengths = [], []
-    cell_field, cell_term, cell_tf, cell_vector = [], [], [], []
-    for doc in documents:
-        doc_ref = str(doc[ref])
-        for f, name in enumerate(names):
-            value = doc[name]
-            words = [w for w in _SEPARATOR.split(str(value).lower()) if w] if value is not None else []
-            counts: Counter = Counter()
-            length = 0
-            for word, n in Counter(words).items():
-                for term in terms_of(word):
-                    counts[term] += n
-                    length += n
-            # lunr counts terms in token order; Counter(words) keeps first occurrences in order, so do terms
-            vector = len(vector_keys)
-            vector_keys.append(f"{name}/{doc_ref}")
-            lengths.append(length)
-            for term, tf in counts.items():
-                tid = term_ids.get(term)
-                if tid is None:
-                    tid = term_ids[term] = len(postings)
-                    postings.append([[] for _ in names])
-                postings[tid][f].append(doc_ref)
-                cell_term.append(tid)
-                cell_tf.append(tf)
-            cell_field.extend([f] * len(counts))
-            cell_vector.extend([vector] * len(counts))
-    n_docs = len(documents)
-    lengths_arr = np.array(lengths, dtype=np.float64).reshape(max(n_docs, 0), len(names)) if n_docs else np.zeros((0, len(names)))
-    average = [sum(lengths[f::len(names)]) / n_docs if n_docs else 0.0 for f in range(len(names))]
-    idf = np.array([math.log(1 + abs((n_docs - d + 0.5) / (d + 0.5))) for d in (sum(map(len, p)) for p in postings)])
-    field = np.array(cell_field, dtype=np.int64)
-    term = np.array(cell_term, dtype=np.int64)
-    tf = np.array(cell_tf, dtype=np.float64)
-    vec = np.array(cell_vector, dtype=np.int64)
-    field_length = lengths_arr.reshape(-1)[vec]
-    avg = np.array(average, dtype=np.float64)[field]
-    score = idf[term] * ((K1 + 1) * tf) / (K1 * (1 - B + B * (field_length / avg)) + tf)
-    score = score * np.array(boosts, dtype=np.float64)[field] * 1.0
-    rounded = _round3(score)
-    # Each vector's elements sorted by term index; cells are grouped by vector already.
-    order = np.lexsort((term, vec)).tolist()
-    bounds = np.searchsorted(vec[order] if len(order) else vec, np.arange(len(vector_keys) + 1)).tolist()
-    term_list = term.tolist()
+    boosts = np.array([f.get("boost", 1) for f in fields], dtype=np.float64)
+    n_fields, n_docs = len(names), len(documents)
+    words, tokens, counts = _word_ids(names, documents)
+    # Words are numbered in first-seen order, so numbering their terms in word order gives lunr's first-seen `_index`.
+    term_ids: dict[str, int] = {}
+    word_term = np.full(len(words) + 1, -1, dtype=np.int64)
+    for w, word in enumerate(words):
+        found = terms_of(word)
+        if len(found) > 1:
+            raise AssertionError(f"lunr's pipeline made {len(found)} terms of {word!r}")
+        if found:
+            word_term[w] = term_ids.setdefault(found[0], len(term_ids))
+    n_terms = len(term_ids)
+    term = word_term[tokens]
+    cell = np.repeat(np.arange(n_docs * n_fields, dtype=np.int64), counts)
+    kept = term >= 0
+    term, cell = term[kept], cell[kept]
+    lengths = np.bincount(cell, minlength=n_docs * n_fields)  # terms per (document, field): lunr's field length
+    keys, tf = np.unique(cell * max(n_terms, 1) + term, return_counts=True)  # sorted by document, field, term
+    cell, term = keys // max(n_terms, 1), keys % max(n_terms, 1)
+    doc, field = cell // n_fields, cell % n_fields
+    postings = np.bincount(term, minlength=n_terms)  # documents with the term, summed over fields (lunr.idf)
+    idf = np.array([math.log(1 + abs((n_docs - d + 0.5) / (d + 0.5))) for d in postings.tolist()], dtype=np.float64)
+    per_field = lengths.reshape(n_docs, n_fields).sum(axis=0).tolist() if n_docs else [0] * n_fields
+    average = np.array([total / n_docs if n_docs else 0.0 for total in per_field], dtype=np.float64)
+    tf = tf.astype(np.float64)
+    field_length = lengths[cell].astype(np.float64)
+    score = idf[term] * ((K1 + 1) * tf) / (K1 * (1 - B + B * (field_length / average[field])) + tf)
+    score = score * boosts[field] * 1.0
+    order = np.lexsort((doc, field, term))
+    return IndexArrays(
+        fields=tuple(names),
+        refs=tuple(str(d[ref]) for d in documents),
+        terms=tuple(term_ids),
+        term=term[order],
+        field=field[order],
+        doc=doc[order],
+        weight=_round3(score)[order],
+    )
+
+
+def _group_bounds(keys: np.ndarray, count: int) -> list[int]:
+    """Start of every group 0..count in sorted keys, and the end: bounds[g]..bounds[g+1] is group g."""
+    return np.searchsorted(keys, np.arange(count + 1)).tolist()
+
+
+def serialize(arrays: IndexArrays) -> dict:
+    """The whole index as lunr.js's Index.load reads it (what lunr.py's Index.serialize() gives)."""
+    names, refs = arrays.fields, arrays.refs
+    n_fields = len(names)
+    # Field vectors: every (document, field), its terms by index.
+    by_vector = np.lexsort((arrays.term, arrays.field, arrays.doc))
+    vector_key = (arrays.doc * n_fields + arrays.field)[by_vector]
+    vector_bounds = _group_bounds(vector_key, len(refs) * n_fields)
+    terms, weights = arrays.term[by_vector].tolist(), arrays.weight[by_vector].tolist()
     field_vectors = []
-    for v, key in enumerate(vector_keys):
-        elements = []
-        for i in order[bounds[v] : bounds[v + 1]]:
-            elements += (term_list[i], rounded[i])
-        field_vectors.append([key, elements])
+    for v in range(len(refs) * n_fields):
+        start, end = vector_bounds[v], vector_bounds[v + 1]
+        elements = [None] * (2 * (end - start))
+        elements[0::2], elements[1::2] = terms[start:end], weights[start:end]
+        field_vectors.append([f"{names[v % n_fields]}/{refs[v // n_fields]}", elements])
+    posting_bounds = _group_bounds(arrays.term * n_fields + arrays.field, len(arrays.terms) * n_fields)
+    docs = arrays.doc.tolist()
     inverted = []
-    for term_name in sorted(term_ids):
-        tid = term_ids[term_name]
-        posting = {name: dict.fromkeys(refs, {}) for name, refs in zip(names, postings[tid])}
+    for tid, term_name in sorted(enumerate(arrays.terms), key=lambda pair: pair[1]):
+        posting = {}
+        for f, name in enumerate(names):
+            g = tid * n_fields + f
+            posting[name] = dict.fromkeys((refs[d] for d in docs[posting_bounds[g] : posting_bounds[g + 1]]), {})
         posting["_index"] = tid
         inverted.append([term_name, posting])
     return {
         "version": __TARGET_JS_VERSION__,
-        "fields": names,
+        "fields": list(names),
         "fieldVectors": field_vectors,
         "invertedIndex": inverted,
         "pipeline": ["stemmer"],
     }
+
+
+def build_index(ref: str, fields: list[dict], documents: list[dict]) -> dict:
+    """The serialized index lunr(ref=ref, fields=fields, documents=documents).serialize() would give."""
+    return serialize(index_arrays(ref, fields, documents))

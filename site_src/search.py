@@ -1,8 +1,7 @@
-"""Search: a lunr index of every paper, prebuilt for lunr.js 2.3.9, and the small store its results show."""
+"""Search: a lunr index of every paper for lunr.js 2.3.9, sharded by term (shards.py), and the store its results show."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -12,7 +11,8 @@ from lunr import lunr
 from lunr.index import Index
 from lunr.query import Query
 
-from . import lunr_index
+from . import lunr_index, shards
+from .shards import MANIFEST
 from .errors import DigestError
 from .site import Site
 from .source import lunr_js_bases
@@ -37,13 +37,17 @@ class SearchFiles:
     """What search adds to build/: the files, and the site-relative paths pages load them from."""
 
     files: dict[str, bytes]
-    index: str  # search/index.<hash>.json: the serialized lunr index
-    store: str  # search/store.<hash>.json: slug -> {t: title, u: url, k: topic labels, s: snippet}
+    manifest: str  # search/manifest.json: the fields, the shard and store files by key (content-hashed names)
     script: str  # assets/lunr-<version>.min.js
+
+    @property
+    def size(self) -> int:
+        """Bytes of the index shards, store chunks and manifest."""
+        return sum(len(data) for name, data in self.files.items() if name.startswith("search/"))
 
 
 def documents(site: Site) -> list[dict]:
-    """One lunr document per paper, ref = its slug."""
+    """One lunr document per paper, ref = its slug; a paper's position here is its number in the sharded index."""
     return [
         {
             "slug": p.slug,
@@ -57,29 +61,23 @@ def documents(site: Site) -> list[dict]:
 
 
 def build_index(site: Site) -> Index:
-    """The index as the `lunr` package builds it: the reference the site's own serialized index must equal."""
+    """The index as the `lunr` package builds it: the reference for lunr_index."""
     return lunr(ref="slug", fields=list(FIELDS), documents=documents(site))
 
 
 def serialized_index(site: Site) -> dict:
-    """The index as lunr.js loads it, computed directly (lunr_index): the same JSON as build_index(site).serialize(), faster."""
+    """The whole index as lunr.js loads it, computed directly (lunr_index): the same JSON as build_index(site).serialize()."""
     return lunr_index.build_index("slug", list(FIELDS), documents(site))
 
 
-def store(site: Site) -> dict[str, dict]:
-    """What a result shows, by slug: title, url, topic labels and the abstract's first sentence."""
-    return {
-        p.slug: {"t": p.title, "u": p.url, "k": [link.text for link in p.topics], "s": p.summary}
-        for p in site.papers.values()
-    }
+def numbered_index(docs: list[dict]) -> dict:
+    """One unsharded lunr index of docs with refs "0".."n-1": what the shards of index_files(docs) must rank exactly like."""
+    return lunr_index.build_index("number", list(FIELDS), [{**d, "number": i} for i, d in enumerate(docs)])
 
 
-def _json_bytes(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _hashed(stem: str, data: bytes) -> str:
-    return f"search/{stem}.{hashlib.sha256(data).hexdigest()[:12]}.json"
+def store(site: Site) -> list[dict]:
+    """What a result shows, by paper number: title, url, topic labels and the abstract's first sentence."""
+    return [{"t": p.title, "u": p.url, "k": [link.text for link in p.topics], "s": p.summary} for p in site.papers.values()]
 
 
 def find_lunr_js(bases: list[Path]) -> Path:
@@ -104,14 +102,17 @@ def find_lunr_js(bases: list[Path]) -> Path:
 
 
 def search_files(site: Site, project_dir: Path) -> SearchFiles:
-    """The index, the store and lunr.js, under content-hashed or versioned names."""
+    """The manifest, the index shards, the store chunks and lunr.js (content-hashed or versioned names)."""
     lunr_js = find_lunr_js(lunr_js_bases(project_dir))
-    index = _json_bytes(serialized_index(site))
-    shown = _json_bytes(store(site))
-    index_path, store_path = _hashed("index", index), _hashed("store", shown)
+    files = {f"search/{name}": data for name, data in index_files(documents(site), store(site)).items()}
     script_path = f"assets/lunr-{LUNR_JS_VERSION}.min.js"
-    files = {index_path: index, store_path: shown, script_path: lunr_js.read_bytes()}
-    return SearchFiles(files, index_path, store_path, script_path)
+    files[script_path] = lunr_js.read_bytes()
+    return SearchFiles(files, f"search/{MANIFEST}", script_path)
+
+
+def index_files(docs: list[dict], shown: list[dict]) -> dict[str, bytes]:
+    """manifest.json and the shard and store files it names, by path under search/ (see shards.py)."""
+    return shards.index_files(lunr_index.index_arrays("slug", list(FIELDS), docs), shown)
 
 
 def query_terms(text: str) -> list[str]:
@@ -121,13 +122,13 @@ def query_terms(text: str) -> list[str]:
 
 
 def search(index: Index, text: str) -> list[dict]:
-    """What search.js finds for text: every word, stemmed, and the last one also as a prefix while typed."""
+    """What search.js finds for text: every word, stemmed, and the last one also as a prefix while typed (2+ characters)."""
     terms = query_terms(text)
     if not terms:
         return []
     query = index.create_query()
     for term in terms:
         query.term(term)
-    if not text[-1:].isspace():
+    if not text[-1:].isspace() and len(terms[-1]) >= shards.KEY_LENGTH:
         query.term(terms[-1], use_pipeline=False, wildcard=Query.WILDCARD_TRAILING)
     return index.query(query)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -27,39 +28,54 @@ def _load_parity():
     return module
 
 
-def _index(seed_build: Path) -> Index:
-    path = next((seed_build / "search").glob("index.*.json"))
-    return Index.load(json.loads(path.read_text(encoding="utf-8")))
+@pytest.fixture(scope="module")
+def seed_index(tmp_path_factory) -> Path:
+    """The seed site's whole unsharded index (refs = slugs), as lunr.js loads it: the reference search ranks like."""
+    return _load_parity().write_index(ROOT / "content", tmp_path_factory.mktemp("index"))
 
 
-def _store(seed_build: Path) -> dict:
-    path = next((seed_build / "search").glob("store.*.json"))
-    return json.loads(path.read_text(encoding="utf-8"))
+def _index(index_path: Path) -> Index:
+    return Index.load(json.loads(index_path.read_text(encoding="utf-8")))
+
+
+def _manifest(seed_build: Path) -> dict:
+    return json.loads((seed_build / "search" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _store(seed_build: Path) -> list[dict]:
+    """Every store record, by paper number, from the store chunks the manifest lists."""
+    files = _manifest(seed_build)["store"]["files"]
+    return [record for name in files for record in json.loads((seed_build / "search" / name).read_text(encoding="utf-8"))]
 
 
 # --- the index and the store -------------------------------------------------------------------------------
 
 
-def test_index_and_store_have_content_hashed_names_every_page_points_to(seed_build):
-    index = next((seed_build / "search").glob("index.*.json"))
-    store = next((seed_build / "search").glob("store.*.json"))
-    assert json.loads(index.read_bytes())["version"] == LUNR_JS_VERSION
+def test_shards_and_store_chunks_have_content_hashed_names_in_the_manifest_every_page_points_to(seed_build):
+    manifest = _manifest(seed_build)
+    named = [*manifest["shards"].values(), *manifest["store"]["files"]]
+    assert len(manifest["shards"]) > 100 and manifest["fields"] == ["title", "abstract", "topics", "authors"]
+    for name in named:
+        data = (seed_build / "search" / name).read_bytes()
+        assert name.endswith(f"/{hashlib.sha256(data).hexdigest()[:12]}.json"), name
+    written = {str(p.relative_to(seed_build / "search")) for p in (seed_build / "search").glob("*/*.json")}
+    assert written == set(named)  # nothing left over, nothing missing
     assert (seed_build / "assets" / f"lunr-{LUNR_JS_VERSION}.min.js").is_file()
     for page in [seed_build / "index.html", *sorted((seed_build / "papers").glob("*/index.html"))[:5]]:
         html = page.read_text(encoding="utf-8")
-        assert f"search/{index.name}\"" in html and f"search/{store.name}\"" in html, page
+        assert 'search/manifest.json"' in html, page
 
 
 def test_store_holds_what_a_result_shows_for_every_paper(seed_build):
     store = _store(seed_build)
     papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
-    assert sorted(store) == sorted(p["slug"] for p in papers)
-    lora = next(p for p in store.values() if p["t"] == LORA)
+    assert sorted(r["u"] for r in store) == sorted(p["url"] for p in papers) and _manifest(seed_build)["papers"] == len(papers)
+    lora = next(p for p in store if p["t"] == LORA)
     assert set(lora) == {"t", "u", "k", "s"} and lora["u"].startswith("papers/") and lora["k"] and lora["s"]
 
 
-def test_titles_rank_first_in_lunr_py(seed_build):
-    refs = [r["ref"] for r in search(_index(seed_build), "lora")]
+def test_titles_rank_first_in_lunr_py(seed_index):
+    refs = [r["ref"] for r in search(_index(seed_index), "lora")]
     assert refs[0] == "lora-low-rank-adaptation-of-large-language-models"
 
 
@@ -97,21 +113,52 @@ def test_search_script_never_writes_html_strings():
 # --- lunr.js gives the same ranking ------------------------------------------------------------------------
 
 
-def test_lunr_js_ranks_like_lunr_py(seed_build, tmp_path):
+def _node_test(script: str, **env: str) -> None:
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed; search parity needs it")
-    fixture = tmp_path / "parity.json"
-    fixture.write_text(json.dumps(_load_parity().expected(seed_build)), encoding="utf-8")
-    run = subprocess.run(
-        [node, "--test", "tests/js/"],
-        cwd=ROOT,
-        env={**os.environ, "SEARCH_PARITY": str(fixture)},
-        capture_output=True,
-        text=True,
-    )
+    run = subprocess.run([node, "--test", script], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
-    assert "# fail 0" in run.stdout
+    assert "# fail 0" in run.stdout and "# pass 0" not in run.stdout
+
+
+def test_lunr_js_ranks_like_lunr_py(seed_index, tmp_path):
+    fixture = tmp_path / "parity.json"
+    fixture.write_text(json.dumps(_load_parity().expected(seed_index)), encoding="utf-8")
+    _node_test("tests/js/search.test.js", SEARCH_PARITY=str(fixture))
+
+
+def _load_shard_parity():
+    spec = importlib.util.spec_from_file_location("shard_parity", ROOT / "tests" / "js" / "shard_parity.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_built_shards_rank_exactly_like_one_unsharded_index_in_lunr_js(seed_build, tmp_path):
+    """The seed site's own shards and store, against one lunr index of the same documents with the same refs."""
+    from site_src.search import documents, numbered_index
+    from site_src.shards import json_bytes
+
+    parity = _load_shard_parity()
+    shutil.copytree(seed_build / "search", tmp_path, dirs_exist_ok=True)
+    site = _load_parity().assembled_site(ROOT / "content")
+    (tmp_path / "reference.json").write_bytes(json_bytes(numbered_index(documents(site))))
+    (tmp_path / "queries.json").write_text(json.dumps(parity.QUERIES), encoding="utf-8")
+    _node_test("tests/js/shards.test.js", SHARD_PARITY=str(tmp_path))
+
+
+def test_shards_of_a_generated_3400_paper_corpus_rank_exactly_like_one_unsharded_index(shared_dir, tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    pool = generate.real_papers(shared_dir)
+    if not pool:
+        pytest.skip("no papers in ../shared/corpora")
+    generate.generate(3400, tmp_path / "content", pool)
+    parity = _load_shard_parity()
+    parity.write_fixture(*parity.corpus_documents(tmp_path / "content"), tmp_path / "fixture")
+    _node_test("tests/js/shards.test.js", SHARD_PARITY=str(tmp_path / "fixture"))
 
 
 # --- in Chromium, served under a sub-path ------------------------------------------------------------------
@@ -222,3 +269,22 @@ def test_back_button_returns_to_the_previous_query(page, served):
     page.wait_for_url("**/search/?q=speech")
     page.wait_for_function("() => document.querySelector('#search-page-box').value === 'speech'")
     page.locator("#search-page-results li").first.wait_for()
+
+
+def test_one_query_fetches_the_manifest_its_shards_and_the_store_chunks_of_its_results_only(page, served, seed_build):
+    manifest = _manifest(seed_build)
+    keys = json.loads(subprocess.run(
+        ["node", "-e", "const lunr = require('./node_modules/lunr'); const s = require('./templates/assets/search.js');"
+         "console.log(JSON.stringify(s.shardKeys(lunr, JSON.parse(process.argv[1]), 'lora')))", json.dumps(manifest)],
+        cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{served}/paper-digest/search/?q=lora")
+    page.locator("#search-page-results li").first.wait_for()
+    prefix = f"{served}/paper-digest/search/"
+    fetched = sorted(url[len(prefix):] for url in requested if url.startswith(prefix) and url.endswith(".json"))
+    numbers = {record["u"]: i for i, record in enumerate(_store(seed_build))}
+    shown = [numbers[href[len(f"{served}/paper-digest/"):]] for href in page.locator("#search-page-results a.title").evaluate_all("links => links.map(a => a.href)")]
+    chunks = {manifest["store"]["files"][n // manifest["store"]["chunk"]] for n in shown}
+    assert keys and len(keys) < len(manifest["shards"]) / 10
+    assert fetched == sorted(["manifest.json", *(manifest["shards"][k] for k in keys), *chunks])

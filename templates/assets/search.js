@@ -1,4 +1,6 @@
-/* Search every paper in the browser: lunr.js over the index the build made (site_src/search.py).
+/* Search every paper in the browser: lunr.js over the index the build made (site_src/search.py, shards.py).
+   A query loads only the index shards its words fall in and the store chunks of the results it shows; lunr's
+   own query code runs on a small index assembled from those shards, which ranks exactly as the whole index would.
    Results are built from DOM text nodes and <mark> elements, never from HTML strings. */
 (function (factory) {
   "use strict";
@@ -12,6 +14,7 @@
   "use strict";
 
   var MAX_TERMS = 12;
+  var KEY_LENGTH = 2; // shards.KEY_LENGTH: a prefix of fewer characters would need every shard of its first one
   var DEBOUNCE_MS = 150;
   var PANEL_RESULTS = 8;
   var PAGE_RESULTS = 50;
@@ -29,17 +32,88 @@
     return seen.slice(0, MAX_TERMS);
   }
 
+  function chars(text) { return Array.from(text); }  // code points, as Python slices strings
+
+  /** The word searched as a prefix: the last one while it is being typed, once it has KEY_LENGTH characters. */
+  function prefixWord(text, terms) {
+    var last = terms[terms.length - 1];
+    return last && !/\s$/.test(text) && chars(last).length >= KEY_LENGTH ? last : null;
+  }
+
   /** Every word, stemmed, and the last one also as a prefix while it is being typed; never throws on syntax. */
   function runQuery(lunr, index, text) {
     var terms = queryTerms(text);
     if (!terms.length) return [];
-    var typing = !/\s$/.test(text);
+    var prefix = prefixWord(text, terms);
     return index.query(function (q) {
       terms.forEach(function (term) { q.term(term); });
-      if (typing) {
-        q.term(terms[terms.length - 1], { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING });
-      }
+      if (prefix) q.term(prefix, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING });
     });
+  }
+
+  function has(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
+
+  /** The key of the shard that holds an index term: its first characters, one more while that key is split. */
+  function termKey(manifest, term) {
+    var all = chars(term), n = Math.min(manifest.key, all.length), key = all.slice(0, n).join("");
+    while (n < all.length && manifest.split.indexOf(key) >= 0) key = all.slice(0, ++n).join("");
+    return key;
+  }
+
+  /** The keys of the shards that hold every term starting with prefix. */
+  function prefixKeys(manifest, prefix) {
+    var key = termKey(manifest, prefix);
+    if (manifest.split.indexOf(key) < 0) return [key];
+    return Object.keys(manifest.shards).filter(function (k) { return k.slice(0, key.length) === key; });
+  }
+
+  /** The index terms a query can match: its words as the index's search pipeline (the stemmer) makes them, and the typed prefix. */
+  function wanted(lunr, text) {
+    var terms = queryTerms(text), exact = Object.create(null);
+    var pipeline = lunr.Pipeline.load(["stemmer"]);
+    terms.forEach(function (word) {
+      pipeline.runString(word).forEach(function (term) { exact[term] = true; });
+    });
+    var prefix = prefixWord(text, terms);
+    return { exact: exact, prefix: prefix, has: function (term) { return exact[term] === true || (prefix !== null && term.slice(0, prefix.length) === prefix); } };
+  }
+
+  /** The shards a query needs, by key, sorted. */
+  function shardKeys(lunr, manifest, text) {
+    var want = wanted(lunr, text), keys = {};
+    Object.keys(want.exact).forEach(function (term) { keys[termKey(manifest, term)] = true; });
+    if (want.prefix) prefixKeys(manifest, want.prefix).forEach(function (key) { keys[key] = true; });
+    return Object.keys(keys).filter(function (key) { return has(manifest.shards, key); }).sort();
+  }
+
+  /** A lunr index of the terms text can match in shards (lists of [term, _index, docs, weights, ...]), with every
+      term's own `_index` and each document's field vectors cut down to these terms: scores are the whole index's. */
+  function assemble(lunr, manifest, shards, text) {
+    var fields = manifest.fields, inverted = [], vectors = Object.create(null), want = wanted(lunr, text);
+    shards.forEach(function (entries) {
+      entries.forEach(function (entry) {
+        if (!want.has(entry[0])) return;
+        var term = entry[0], at = entry[1], posting = { _index: at };
+        fields.forEach(function (field, f) {
+          var deltas = entry[2 + 2 * f], weights = entry[3 + 2 * f], refs = {}, doc = 0;
+          for (var i = 0; i < deltas.length; i++) {
+            doc += deltas[i];
+            refs[doc] = {};
+            var ref = field + "/" + doc;
+            (vectors[ref] || (vectors[ref] = [])).push([at, weights[i] / 1000]);
+          }
+          posting[field] = refs;
+        });
+        inverted.push([term, posting]);
+      });
+    });
+    inverted.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
+    var fieldVectors = Object.keys(vectors).map(function (ref) {
+      var elements = [];
+      vectors[ref].sort(function (a, b) { return a[0] - b[0]; }).forEach(function (pair) { elements.push(pair[0], pair[1]); });
+      return [ref, elements];
+    });
+    return lunr.Index.load({ version: lunr.version, fields: fields, fieldVectors: fieldVectors, invertedIndex: inverted, pipeline: ["stemmer"] });
   }
 
   /** Appends text to parent, wrapping each word whose stem is among the matched index terms in <mark>. */
@@ -81,16 +155,56 @@
     });
   }
 
+  /** The manifest's shards and store chunks, each fetched once per page and only when a query needs it. */
+  function Search(lunr, manifest, base) {
+    this.lunr = lunr;
+    this.manifest = manifest;
+    this.base = base;
+    this.files = {};
+  }
+
+  Search.prototype.fetch = function (name) {
+    var files = this.files;
+    if (!files[name]) {
+      files[name] = fetchJSON(new URL(name, this.base).href);
+      files[name].catch(function () { delete files[name]; }); // let a later keystroke try again
+    }
+    return files[name];
+  };
+
+  /** lunr's results for text, from the shards its words need. */
+  Search.prototype.query = function (text) {
+    var self = this;
+    var keys = shardKeys(this.lunr, this.manifest, text);
+    return Promise.all(keys.map(function (key) { return self.fetch(self.manifest.shards[key]); })).then(function (shards) {
+      try {
+        return runQuery(self.lunr, assemble(self.lunr, self.manifest, shards, text), text);
+      } catch (error) {
+        return []; // queryTerms leaves lunr nothing to reject; this is a last guard
+      }
+    });
+  };
+
+  /** What the results with these refs (paper numbers) show, from the store chunks they fall in. */
+  Search.prototype.papers = function (refs) {
+    var self = this, store = this.manifest.store;
+    var chunks = refs.map(function (ref) { return Math.floor(Number(ref) / store.chunk); });
+    return Promise.all(chunks.map(function (c) { return self.fetch(store.files[c]); })).then(function (lists) {
+      return refs.map(function (ref, i) { return lists[i][Number(ref) % store.chunk]; });
+    });
+  };
+
   var loaded = null;
-  /** lunr.js, the index and the store, fetched once per page, on first use. */
+  /** lunr.js and the manifest, fetched once per page, on first use (the manifest revalidated: its name is fixed). */
   function load(form, win) {
     if (loaded) return loaded;
-    var url = function (name) { return new URL(form.getAttribute(name), win.location.href).href; };
-    var script = win.lunr ? Promise.resolve() : loadScript(win.document, url("data-search-lunr"));
-    loaded = Promise.all([script, fetchJSON(url("data-search-index")), fetchJSON(url("data-search-store"))])
-      .then(function (parts) {
-        return { lunr: win.lunr, index: win.lunr.Index.load(parts[1]), store: parts[2] };
-      });
+    var manifest = new URL(form.getAttribute("data-search-manifest"), win.location.href).href;
+    var script = win.lunr ? Promise.resolve() : loadScript(win.document, new URL(form.getAttribute("data-search-lunr"), win.location.href).href);
+    var fetched = fetch(manifest, { cache: "no-cache" }).then(function (response) {
+      if (!response.ok) throw new Error(manifest + ": " + response.status);
+      return response.json();
+    });
+    loaded = Promise.all([script, fetched]).then(function (parts) { return new Search(win.lunr, parts[1], manifest); });
     loaded.catch(function () { loaded = null; }); // let a later keystroke try again
     return loaded;
   }
@@ -102,8 +216,7 @@
     return node;
   }
 
-  function resultItem(doc, search, root, result) {
-    var paper = search.store[result.ref];
+  function resultItem(doc, search, root, result, paper) {
     var matched = result.matchData.metadata;
     var item = element(doc, "li", "paper");
     var link = element(doc, "a", "title");
@@ -155,16 +268,16 @@
       this.toggle(false);
       return Promise.resolve();
     }
-    return load(this.form, this.win).then(function (search) {
+    var search, results, limit = this.panel ? PANEL_RESULTS : PAGE_RESULTS;
+    return load(this.form, this.win).then(function (loaded) {
+      search = loaded;
+      return self.shown === text ? search.query(text) : [];
+    }).then(function (found) {
+      results = found;
+      return self.shown === text ? search.papers(results.slice(0, limit).map(function (r) { return r.ref; })) : [];
+    }).then(function (papers) {
       if (self.shown !== text) return; // a newer query is on its way
-      var results;
-      try {
-        results = runQuery(search.lunr, search.index, text);
-      } catch (error) {
-        results = []; // queryTerms leaves lunr nothing to reject; this is a last guard
-      }
-      var limit = self.panel ? PANEL_RESULTS : PAGE_RESULTS;
-      var items = results.slice(0, limit).map(function (r) { return resultItem(doc, search, self.root, r); });
+      var items = papers.map(function (paper, i) { return resultItem(doc, search, self.root, results[i], paper); });
       self.list.replaceChildren.apply(self.list, items);
       var topics = { text: "Browse the topics", href: self.form.getAttribute("data-search-topics") };
       if (!results.length) {
@@ -177,7 +290,7 @@
         setStatus(doc, self.status, results.length + (results.length === 1 ? " paper" : " papers") + shown + ".");
       }
       self.toggle(true);
-    }, function () {
+    }).catch(function () {
       if (self.shown !== text) return;
       self.list.replaceChildren();
       setStatus(doc, self.status, "Search could not load its index.", { text: "Browse the topics", href: self.form.getAttribute("data-search-topics") });
@@ -270,10 +383,13 @@
   };
 
   function start(doc, win) {
-    Array.prototype.forEach.call(doc.querySelectorAll("form[data-search-index]"), function (form) {
+    Array.prototype.forEach.call(doc.querySelectorAll("form[data-search-manifest]"), function (form) {
       new Widget(form, win).attach();
     });
   }
 
-  return { queryTerms: queryTerms, runQuery: runQuery, start: start, MAX_TERMS: MAX_TERMS };
+  return {
+    queryTerms: queryTerms, runQuery: runQuery, shardKeys: shardKeys, termKey: termKey, prefixKeys: prefixKeys,
+    assemble: assemble, start: start, MAX_TERMS: MAX_TERMS, KEY_LENGTH: KEY_LENGTH
+  };
 });

@@ -1,0 +1,114 @@
+"""The search index cut into shards by term, and the store cut into chunks by paper number, for loading on demand.
+
+A browser query needs only the postings of its own terms: search.js loads the shards its words
+fall in, assembles a small lunr index from them and runs lunr's own query code on it. lunr scores
+a field match as dot(query vector, field vector) / |query vector|, and the dot product only
+touches the query's terms, so field vectors restricted to the loaded terms, with every term's
+original `_index`, give exactly the scores of the whole index (tests/js/shards.test.js checks).
+
+A shard holds every term that starts with its key: the term's first KEY_LENGTH characters (or the
+whole term if shorter), so a prefix query of KEY_LENGTH+ characters finds in one shard every term
+it expands to. A shard over MAX_SHARD_BYTES is split by one more character ("co" → "com", "con",
+...; the terms equal to "co" stay in "co"), and the manifest lists the split keys.
+
+Shard file: a JSON list, one entry per term: [term, _index, docs, weights, docs, weights, ...] with
+one (docs, weights) pair per field: document numbers delta-encoded, weights × 1000 as integers
+(lunr rounds weights to 3 decimals; n / 1000 in JS is the very double JSON's "0.123" parses to).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+
+import numpy as np
+
+from .lunr_index import IndexArrays
+
+MANIFEST = "manifest.json"  # fixed name, fetched with revalidation; every file it names is content-hashed
+KEY_LENGTH = 2
+MAX_SHARD_BYTES = 64 * 1024
+STORE_CHUNK = 64  # papers per store file
+
+
+def json_bytes(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _hashed(folder: str, data: bytes) -> str:
+    return f"{folder}/{hashlib.sha256(data).hexdigest()[:12]}.json"
+
+
+def term_entries(arrays: IndexArrays) -> list[str]:
+    """The JSON of every term's shard entry, by term `_index`."""
+    n_fields = len(arrays.fields)
+    group = arrays.term * n_fields + arrays.field
+    bounds = np.searchsorted(group, np.arange(len(arrays.terms) * n_fields + 1)).tolist()
+    first = np.ones(len(group), dtype=bool)
+    first[1:] = group[1:] != group[:-1]
+    previous = np.concatenate(([0], arrays.doc[:-1]))
+    deltas = np.where(first, arrays.doc, arrays.doc - previous).tolist()
+    weights = np.rint(arrays.weight * 1000).astype(np.int64).tolist()
+    entries = []
+    for t, term in enumerate(arrays.terms):
+        entry: list = [term, t]
+        for g in range(t * n_fields, (t + 1) * n_fields):
+            entry += (deltas[bounds[g] : bounds[g + 1]], weights[bounds[g] : bounds[g + 1]])
+        entries.append(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+    return entries
+
+
+def shard_terms(sizes: dict[str, int]) -> tuple[dict[str, list[str]], list[str]]:
+    """Terms by shard key, and the keys split into longer ones, for terms of the given encoded sizes."""
+    shards: dict[str, list[str]] = {}
+    split: list[str] = []
+
+    def place(key: str, terms: list[str]) -> None:
+        longer = [t for t in terms if len(t) > len(key)]
+        if not longer or sum(sizes[t] for t in terms) <= MAX_SHARD_BYTES:
+            shards[key] = terms
+            return
+        split.append(key)
+        if len(longer) < len(terms):
+            shards[key] = [t for t in terms if len(t) <= len(key)]
+        groups: dict[str, list[str]] = defaultdict(list)
+        for t in longer:
+            groups[t[: len(key) + 1]].append(t)
+        for sub, members in groups.items():
+            place(sub, members)
+
+    roots: dict[str, list[str]] = defaultdict(list)
+    for term in sorted(sizes):
+        roots[term[:KEY_LENGTH]].append(term)
+    for key, terms in roots.items():
+        place(key, terms)
+    return shards, sorted(split)
+
+
+def index_files(arrays: IndexArrays, shown: list[dict]) -> dict[str, bytes]:
+    """manifest.json and the shard and store files it names, by path relative to the manifest."""
+    entries = term_entries(arrays)
+    by_term = dict(zip(arrays.terms, entries))
+    by_key, split = shard_terms({term: len(entry) for term, entry in by_term.items()})
+    files: dict[str, bytes] = {}
+    shard_names = {}
+    for key in sorted(by_key):
+        data = ("[" + ",".join(by_term[t] for t in by_key[key]) + "]").encode("utf-8")
+        shard_names[key] = _hashed("shards", data)
+        files[shard_names[key]] = data
+    store_names = []
+    for start in range(0, len(shown), STORE_CHUNK):
+        data = json_bytes(shown[start : start + STORE_CHUNK])
+        store_names.append(_hashed("store", data))
+        files[store_names[-1]] = data
+    manifest = {
+        "fields": list(arrays.fields),
+        "papers": len(arrays.refs),
+        "key": KEY_LENGTH,
+        "shards": shard_names,
+        "split": split,
+        "store": {"chunk": STORE_CHUNK, "files": store_names},
+    }
+    files[MANIFEST] = json_bytes(manifest)
+    return files

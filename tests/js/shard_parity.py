@@ -1,0 +1,48 @@
+"""Writes a sharded search index and the unsharded lunr index of the same documents, for tests/js/shards.test.js.
+
+Usage: python tests/js/shard_parity.py OUT_DIR [CONTENT_DIR]  (default: the seed content/, documents as the site makes them)
+OUT_DIR gets manifest.json with its shards/ and store/ files, reference.json (one index, refs "0".."n-1") and queries.json.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from search_bench import QUERIES as BENCH_QUERIES  # noqa: E402
+from search_parity import QUERIES as PARITY_QUERIES  # noqa: E402
+
+from site_src.search import index_files, numbered_index  # noqa: E402
+from site_src.shards import json_bytes  # noqa: E402
+
+# Words that stem, stop words, unicode, and words no paper has; tests/js/shards.test.js adds index terms and typed prefixes.
+QUERIES = [*BENCH_QUERIES, *PARITY_QUERIES, "running models", "learned learning learns", "the of and", "a", "is it",
+           "naïve bayes", "über", "café", "日本語", "emoji 🙂", "ﬁne-tuning", "x", "zz", "3d", "2024", "gpt-4", "a b c d e f"]
+
+
+def corpus_documents(content: Path) -> tuple[list[dict], list[dict]]:
+    """Documents and store records of a corpus straight from its dumps (topics: the papers' own keywords)."""
+    from site_src.config import load_config
+    from site_src.ingest import read_corpus
+
+    papers = read_corpus(content / "dumps", load_config(content / "site.yaml"))[0].papers
+    docs = [{"slug": p.slug, "title": p.title, "abstract": p.abstract, "topics": " ".join(p.ai_keywords),
+             "authors": ", ".join(p.authors)} for p in papers]
+    return docs, [{"t": p.title, "u": f"papers/{p.slug}/", "k": list(p.ai_keywords), "s": p.abstract[:160]} for p in papers]
+
+
+def write_fixture(docs: list[dict], shown: list[dict], out: Path) -> None:
+    for name, data in index_files(docs, shown).items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    (out / "reference.json").write_bytes(json_bytes(numbered_index(docs)))
+    (out / "queries.json").write_text(json.dumps(QUERIES), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_fixture(*corpus_documents(Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "content"), Path(sys.argv[1]))
