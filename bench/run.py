@@ -10,12 +10,12 @@ Usage: python bench/run.py [--sizes 340,3400,34000] [--out bench/results.md]
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -35,23 +35,65 @@ start = time.perf_counter()
 from site_src.build import build
 report = build(Path(sys.argv[1]), Path(sys.argv[2]), lock=True)
 print(json.dumps({"stages": report.stages, "papers": report.papers, "topics": report.topics,
-                  "files": report.files, "total": time.perf_counter() - start,
+                  "files": report.files, "pages": report.pages, "rendered": report.rendered,
+                  "total": time.perf_counter() - start,
                   "sklearn": "sklearn" in sys.modules}))
 """
 
 
+def _pss_mb(pids: list[int]) -> float:
+    """Proportional set size of these processes together (shared pages counted once in all), in MB."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def _tree(root: int) -> list[int]:
+    """root and every process descended from it (the build's render workers)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
 def run_build(content: Path, out: Path) -> dict:
-    """One build in a child process: its report, wall time and peak RSS (from wait4, the child's own rusage)."""
+    """One build in a child process: its report, wall time, peak RSS (from wait4: the largest single process)
+    and the peak memory of the build and its worker processes together (PSS sampled every 0.1 s)."""
     start = time.perf_counter()
     log = WORK / "child.out"
+    peak = [0.0]
     with open(log, "w") as stdout, open(WORK / "child.err", "w") as stderr:
         child = subprocess.Popen([sys.executable, "-c", CHILD, str(content), str(out)], cwd=ROOT, stdout=stdout, stderr=stderr)
+        done = threading.Event()
+
+        def sample():
+            while not done.wait(0.1):
+                peak[0] = max(peak[0], _pss_mb(_tree(child.pid)))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
+        done.set()
+        sampler.join()
     wall = time.perf_counter() - start
     if status:
         raise SystemExit(f"build of {content} failed:\n{(WORK / 'child.err').read_text()}")
     result = json.loads(log.read_text().strip().splitlines()[-1])
-    result.update(wall=wall, rss_mb=usage.ru_maxrss / 1024)
+    result.update(wall=wall, rss_mb=usage.ru_maxrss / 1024, pss_mb=peak[0])
     return result
 
 
@@ -100,14 +142,17 @@ def bench_size(count: int, pool: list[dict]) -> list[dict]:
 
 def table(rows: list[dict]) -> str:
     head = ["papers", "build", "wall s"] + [f"{s} s" for s in STAGES] + [
-        "peak RSS MB", "files", "MB on disk", "files rewritten", "search 1st query KB raw / gzip", "query ms median / p95", "sklearn imported"]
+        "peak RSS MB (largest process)", "peak MB, all processes (PSS)", "files", "MB on disk", "pages rendered",
+        "files rewritten", "search 1st query KB raw / gzip", "worst query KB gzip", "query ms median / p95", "sklearn imported"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         q = r.get("query")
         cells = [f"{r['size']:,}", r["case"], f"{r['wall']:.2f}"]
         cells += [f"{r['stages'].get(s, 0):.2f}" if s in r["stages"] else "–" for s in STAGES]
-        cells += [f"{r['rss_mb']:.0f}", f"{r['files']:,}", f"{r['bytes'] / 2**20:.1f}", f"{r['rewritten']:,}",
-                  f"{r['raw_kb']:.0f} / {r['gzip_kb']:.0f}", f"{q['median']:.1f} / {q['p95']:.1f}" if q else "–",
+        cells += [f"{r['rss_mb']:.0f}", f"{r['pss_mb']:.0f}", f"{r['files']:,}", f"{r['bytes'] / 2**20:.1f}",
+                  f"{r['rendered']:,} of {r['pages']:,}" if "rendered" in r else "–", f"{r['rewritten']:,}",
+                  f"{r['raw_kb']:.0f} / {r['gzip_kb']:.0f}", f"{r['worst_gzip_kb']:.0f} ({r['worst_query']})",
+                  f"{q['median']:.1f} / {q['p95']:.1f}" if q else "–",
                   "yes" if r["sklearn"] else "no"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

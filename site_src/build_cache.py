@@ -83,6 +83,7 @@ def lookup(out_dir: Path, key: str, report_type):
     fields["warnings"] = [Warning(*w) for w in fields.get("warnings", [])]
     fields["stages"] = {}
     fields["lock_written"] = False
+    fields["rendered"] = 0  # a hit renders nothing
     return report_type(**fields)
 
 
