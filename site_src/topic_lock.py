@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 LOCK_NAME = "topics.lock.json"
 LOCK_VERSION = 1
 # Bump when the topic algorithm changes, so old fingerprints stop matching.
-ALGORITHM = "nmf-ctfidf-3"
+ALGORITHM = "nmf-ctfidf-2"
 MATCH_THRESHOLD = 0.3
 
 
