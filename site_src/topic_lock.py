@@ -228,7 +228,8 @@ def name_grouping(papers, settings: TopicSettings, lock: TopicLock | None) -> Na
     stamp = fingerprint(paper_slugs, titles, abstracts, settings)
     if lock and lock.fingerprint == stamp:
         params = {"papers": len(papers), "topics": len(lock.topics), **dataclasses.asdict(settings)}
-        grouping = _from_lock(lock, paper_slugs, topics.related_only(titles, abstracts, settings), params)
+        related = topics.related_only(titles, abstracts, settings, [t.terms for t in lock.topics])
+        grouping = _from_lock(lock, paper_slugs, related, params)
         return NamedGrouping(grouping, tuple(t.slug for t in lock.topics), lock.retired, lock)
     priors = [t.terms for t in lock.topics] if lock else None
     remembered = {slug: row for row, t in enumerate(lock.topics) for slug in t.papers[: t.primary]} if lock else {}

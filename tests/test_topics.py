@@ -7,7 +7,7 @@ import pytest
 
 from site_src.config import SiteConfig, TopicSettings
 from site_src.ingest import read_corpus
-from site_src.topics import group_papers, pick_label, related_papers, topic_count
+from site_src.topics import _tfidf, _documents, fit_sample, group_papers, pick_label, prior_matrix, related_papers, topic_count
 
 from .conftest import SEEDS
 
@@ -118,3 +118,28 @@ def test_tiny_corpora_still_group():
     assert len(one.topics) == 1 and one.topics[0].members == (0,)
     none = group_papers([], [], TopicSettings())
     assert none.topics == ()
+
+
+def test_related_papers_near_shared_topics_mostly_match_every_pair(grouping, papers):
+    """The large-corpus path (compare papers near the same topics) finds most of the exact related papers."""
+    settings = TopicSettings()
+    X, vectorizer = _tfidf(_documents([p.title for p in papers], [p.abstract for p in papers], settings.title_weight), settings)
+    profiles = prior_matrix([t.terms for t in grouping.topics], vectorizer.vocabulary_)
+    near = related_papers(X, settings.related, profiles=profiles, exact_up_to=0)
+    assert near.shape == grouping.related.shape
+    for row, neighbours in enumerate(near):
+        valid = neighbours[neighbours >= 0]
+        assert row not in valid and len(set(valid)) == len(valid)
+        assert (neighbours[: len(valid)] >= 0).all()  # found ones first, -1 only at the end
+    shared = [len(set(a[a >= 0]) & set(b[b >= 0])) / max(1, (a >= 0).sum()) for a, b in zip(grouping.related, near)]
+    assert np.mean(shared) >= 0.85
+
+
+def test_fit_sample_is_seeded_and_barely_moves_when_papers_are_added(papers):
+    titles = [p.title for p in papers]
+    assert fit_sample(titles, 0) is None  # the seeds are few enough to fit whole
+    sample = fit_sample(titles, 0, size=100)
+    assert len(sample) == 100 and np.array_equal(sample, fit_sample(titles, 0, size=100))
+    assert not np.array_equal(sample, fit_sample(titles, 1, size=100))
+    grown = fit_sample(titles + [f"A new paper number {i}" for i in range(10)], 0, size=100)
+    assert len(set(sample) & set(grown)) >= 90
