@@ -2,7 +2,9 @@
 
 The lock remembers, for the last build: each topic's slug, label, centroid terms, map position and
 papers, plus a fingerprint of the inputs. A build with the same fingerprint takes its topics from the
-lock as they are (same bytes out, no factorization). A build with new dumps warm-starts the topic
+lock as they are (same bytes out, no factorization). A build with a few new papers (the papers grew by
+at most a fifth since the topics were fitted) places each new paper on the remembered topic whose
+centroid is closest and changes nothing else. Past that, a build warm-starts the topic
 model from the remembered centroids, matches the new topics to the remembered ones (optimal
 assignment on paper overlap and centroid similarity), keeps their slugs and labels, and leaves a
 redirect behind for every topic that disappears, so no topic URL ever stops resolving.
@@ -31,6 +33,9 @@ LOCK_VERSION = 1
 # Bump when the topic algorithm changes, so old fingerprints stop matching.
 ALGORITHM = "nmf-ctfidf-2"
 MATCH_THRESHOLD = 0.3
+# New papers are placed on the remembered topics until the papers reach this many times those the topics
+# were fitted on; then the topics are fitted again (warm-started), so they follow a growing corpus.
+FOLD_IN_GROWTH = 1.2
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,13 @@ class TopicLock:
     fingerprint: str
     topics: tuple[LockedTopic, ...]
     retired: tuple[RetiredTopic, ...] = ()
+    fitted: int = 0  # how many papers the topics were last fitted on (0: not known)
+    settings: str = ""  # settings_hash() of the fit
+
+
+def settings_hash(settings: TopicSettings) -> str:
+    """What, besides the papers, the fitted topics depend on: the algorithm and the topic settings."""
+    return hashlib.sha256(json.dumps([ALGORITHM, dataclasses.asdict(settings)], sort_keys=True).encode()).hexdigest()[:16]
 
 
 def fingerprint(slugs: list[str], titles: list[str], abstracts: list[str], settings: TopicSettings) -> str:
@@ -86,7 +98,7 @@ def read_lock(path: Path) -> TopicLock | None:
         bad = next((s for s in [t.slug for t in topics] + [r.slug for r in retired] if not is_slug(s)), None)
         if bad is not None:  # slugs become folder names in build/: only ones slugify could have made
             raise ValueError(f"{bad!r} is not a slug (lowercase a-z, 0-9 and single hyphens)")
-        return TopicLock(data["fingerprint"], topics, retired)
+        return TopicLock(data["fingerprint"], topics, retired, int(data.get("fitted", 0)), str(data.get("settings", "")))
     except json.JSONDecodeError as exc:
         raise DigestError(f"damaged lock file: {exc.msg} (column {exc.colno}); delete it to start afresh", path, exc.lineno) from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -98,6 +110,8 @@ def lock_bytes(lock: TopicLock) -> bytes:
         "version": LOCK_VERSION,
         "note": "Written by `digest build`; keeps topic URLs stable. Commit it with your content.",
         "fingerprint": lock.fingerprint,
+        "fitted": lock.fitted,
+        "settings": lock.settings,
         "topics": [
             {**dataclasses.asdict(t), "label": list(t.label), "position": [round(x, 6) for x in t.position]}
             for t in lock.topics
@@ -173,6 +187,15 @@ class NamedGrouping:
     lock: TopicLock
 
 
+def _paper_topics(topics, count: int) -> np.ndarray:
+    """(papers, 2): each paper's topic and second topic (-1: none), from the topics' member lists."""
+    paper_topics = np.full((count, 2), -1, dtype=np.int64)
+    for number, topic in enumerate(topics):
+        paper_topics[list(topic.members[: topic.size]), 0] = number
+        paper_topics[list(topic.members[topic.size :]), 1] = number
+    return paper_topics
+
+
 def _from_lock(lock: TopicLock, paper_slugs: list[str], related: np.ndarray, params: dict):
     from .topics import Grouping, Topic
 
@@ -182,11 +205,48 @@ def _from_lock(lock: TopicLock, paper_slugs: list[str], related: np.ndarray, par
         Topic(t.label, tuple(index[s] for s in t.papers), tuple(position[r] for r in t.related), t.primary, t.position, t.terms)
         for t in lock.topics
     )
-    paper_topics = np.full((len(paper_slugs), 2), -1, dtype=np.int64)
-    for number, topic in enumerate(topics):
-        paper_topics[list(topic.members[: topic.size]), 0] = number
-        paper_topics[list(topic.members[topic.size :]), 1] = number
-    return Grouping(topics, paper_topics, related, {**params, "method": "reused from topics.lock.json (inputs unchanged)"})
+    params = {**params, "method": "reused from topics.lock.json (inputs unchanged)"}
+    return Grouping(topics, _paper_topics(topics, len(paper_slugs)), related, params)
+
+
+def _can_fold_in(lock: TopicLock, paper_slugs: list[str], settings: TopicSettings) -> bool:
+    """New papers go onto the remembered topics, without a new fit, while all of these hold: there are new
+    papers, the lock knows its fit (same settings and algorithm), every remembered paper is still there, and the papers have not
+    grown past FOLD_IN_GROWTH times those the topics were fitted on. Otherwise (no new paper but other
+    changes, a paper gone, an empty topic) the topics are fitted again."""
+    if not lock.fitted or lock.settings != settings_hash(settings) or len(paper_slugs) > FOLD_IN_GROWTH * lock.fitted:
+        return False
+    present = set(paper_slugs)
+    known = {slug for t in lock.topics for slug in t.papers}
+    return known < present and all(t.primary > 0 for t in lock.topics)
+
+
+def _fold_in(lock: TopicLock, paper_slugs: list[str], titles: list[str], abstracts: list[str], settings: TopicSettings, stamp: str):
+    """The remembered topics as they are, each new paper on the topic whose centroid is closest to it."""
+    from .topics import Grouping, Topic, fold_in
+
+    index = {slug: i for i, slug in enumerate(paper_slugs)}
+    position = {t.slug: i for i, t in enumerate(lock.topics)}
+    known = {slug for t in lock.topics for slug in t.papers}
+    new = np.array([i for i, slug in enumerate(paper_slugs) if slug not in known], dtype=np.int64)
+    placed, weight, related = fold_in(titles, abstracts, settings, [t.terms for t in lock.topics], new)
+    topics = []
+    for number, t in enumerate(lock.topics):
+        own = placed[:, 0] == number
+        joined = new[own][np.lexsort((new[own], -weight[own]))].tolist()  # strongest first, ties by index
+        seconds = new[placed[:, 1] == number].tolist()
+        members = [index[s] for s in t.papers[: t.primary]] + joined + [index[s] for s in t.papers[t.primary :]] + seconds
+        related_topics = tuple(position[r] for r in t.related)
+        topics.append(Topic(t.label, tuple(members), related_topics, t.primary + len(joined), t.position, t.terms))
+    params = {
+        "papers": len(paper_slugs), "topics": len(topics), **dataclasses.asdict(settings),
+        "method": f"{len(new)} new papers placed on the topics of topics.lock.json (fitted on {lock.fitted} papers; "
+        f"refitted past {int(FOLD_IN_GROWTH * lock.fitted)})",
+    }
+    grouping = Grouping(tuple(topics), _paper_topics(topics, len(paper_slugs)), related, params)
+    slugs = tuple(t.slug for t in lock.topics)
+    new_lock = TopicLock(stamp, _locked(grouping, slugs, paper_slugs), lock.retired, lock.fitted, lock.settings)
+    return NamedGrouping(grouping, slugs, lock.retired, new_lock)
 
 
 def _locked(grouping, slugs: tuple[str, ...], paper_slugs: list[str]) -> tuple[LockedTopic, ...]:
@@ -230,7 +290,11 @@ def name_grouping(papers, settings: TopicSettings, lock: TopicLock | None) -> Na
         params = {"papers": len(papers), "topics": len(lock.topics), **dataclasses.asdict(settings)}
         related = topics.related_only(titles, abstracts, settings, [t.terms for t in lock.topics])
         grouping = _from_lock(lock, paper_slugs, related, params)
+        if not lock.fitted:  # a lock from before fits were recorded: its topics were fitted on exactly these papers
+            lock = dataclasses.replace(lock, fitted=len(papers), settings=settings_hash(settings))
         return NamedGrouping(grouping, tuple(t.slug for t in lock.topics), lock.retired, lock)
+    if lock and _can_fold_in(lock, paper_slugs, settings):
+        return _fold_in(lock, paper_slugs, titles, abstracts, settings, stamp)
     priors = [t.terms for t in lock.topics] if lock else None
     remembered = {slug: row for row, t in enumerate(lock.topics) for slug in t.papers[: t.primary]} if lock else {}
     prior_topic = np.array([remembered.get(slug, -1) for slug in paper_slugs], dtype=np.int64)
@@ -244,5 +308,5 @@ def name_grouping(papers, settings: TopicSettings, lock: TopicLock | None) -> Na
     grouping = dataclasses.replace(grouping, topics=relabelled)
     slugs = tuple(name_topics([" · ".join(t.label) for t in relabelled], topic_slugs, matched, lock))
     retired = _retire(lock, matched, grouping, slugs, paper_slugs) if lock else ()
-    new_lock = TopicLock(stamp, _locked(grouping, slugs, paper_slugs), retired)
+    new_lock = TopicLock(stamp, _locked(grouping, slugs, paper_slugs), retired, len(papers), settings_hash(settings))
     return NamedGrouping(grouping, slugs, retired, new_lock)

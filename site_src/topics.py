@@ -475,3 +475,27 @@ def related_only(titles: list[str], abstracts: list[str], settings: TopicSetting
     X, vectorizer = _tfidf(_documents(titles, abstracts, settings.title_weight), settings)
     profiles = prior_matrix(terms, vectorizer.vocabulary_) if terms and vectorizer else None
     return related_papers(X, settings.related, profiles=profiles)
+
+
+def fold_in(
+    titles: list[str], abstracts: list[str], settings: TopicSettings, terms: list[dict], new: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The `new` papers placed on remembered topics (their centroid `terms`), without fitting anything.
+
+    Returns each new paper's (topic, second topic or -1), its weight on its topic (to order members),
+    and every paper's related papers.
+    """
+    X, vectorizer = _tfidf(_documents(titles, abstracts, settings.title_weight), settings)
+    profiles = prior_matrix(terms, vectorizer.vocabulary_) if terms and vectorizer else np.zeros((len(terms), X.shape[1]))
+    unit = profiles / np.maximum(np.linalg.norm(profiles, axis=1, keepdims=True), 1e-12)
+    weights = np.asarray(X[new] @ unit.T) if len(new) else np.zeros((0, len(terms)))
+    rows = np.arange(len(new))
+    order = np.argsort(-weights, axis=1, kind="stable")
+    first = order[:, 0] if len(terms) else np.zeros(len(new), dtype=np.int64)
+    runner_up = order[:, 1] if len(terms) > 1 else np.full(len(new), -1)
+    top = weights[rows, first] if len(terms) else np.zeros(len(new))
+    second_weight = weights[rows, runner_up] if len(terms) > 1 else np.zeros(len(new))
+    has_second = (runner_up >= 0) & (settings.second_topic > 0) & (second_weight >= settings.second_topic * top) & (top > 0)
+    placed = np.stack([first, np.where(has_second, runner_up, -1)], axis=1).astype(np.int64)
+    related = related_papers(X, settings.related, profiles=profiles if len(terms) else None)
+    return placed, top, related

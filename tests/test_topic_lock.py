@@ -48,6 +48,11 @@ def two_builds(tmp_path_factory):
     shutil.move(content / "dumps" / HELD_BACK, held)
     build(content, top / "first")
     first_lock = (content / LOCK_NAME).read_bytes()
+    # Forget the size of the fit, so the second build fits the topics again (warm-started from the lock)
+    # instead of placing the new papers on them: this fixture tests the refit.
+    data = json.loads(first_lock)
+    data["fitted"] = 0
+    (content / LOCK_NAME).write_text(json.dumps(data), encoding="utf-8")
     shutil.move(held, content / "dumps" / HELD_BACK)
     report = build(content, top / "second")
     return content, top / "first", top / "second", first_lock, report
@@ -114,3 +119,40 @@ def test_no_lock_builds_leave_content_alone(content_copy, tmp_path):
     (content_copy / LOCK_NAME).unlink(missing_ok=True)
     build(content_copy, tmp_path / "out", lock=False)
     assert not (content_copy / LOCK_NAME).exists()
+
+
+# --- a few new papers join the remembered topics; many new papers refit them ------------------------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "json"
+
+
+def test_a_few_new_papers_join_the_remembered_topics_and_nothing_else_moves(content_copy, tmp_path):
+    build(content_copy, tmp_path / "one")
+    before = read_lock(content_copy / LOCK_NAME)
+    assert before.fitted == 340  # recorded even for the lock shipped before fits were recorded
+    shutil.copy(FIXTURES / "2025-08-01.json", content_copy / "dumps")
+    report = build(content_copy, tmp_path / "two")
+    after = read_lock(content_copy / LOCK_NAME)
+    assert "placed on the topics" in report.topic_params["method"]
+    assert after.fitted == 340 and [t.slug for t in after.topics] == [t.slug for t in before.topics]
+    new = set().union(*(t.papers for t in after.topics)) - set().union(*(t.papers for t in before.topics))
+    assert len(new) == 3
+    for old, now in zip(before.topics, after.topics):
+        assert now.label == old.label and now.terms == old.terms
+        assert now.papers[: old.primary] == old.papers[: old.primary]  # every remembered paper stays, in order
+        assert set(old.papers[old.primary :]) <= set(now.papers[now.primary :])
+    assert sum(now.primary - old.primary for old, now in zip(before.topics, after.topics)) == 3
+
+
+def test_papers_grown_by_more_than_a_fifth_are_fitted_again(content_copy, tmp_path):
+    held = content_copy.parent / "held"
+    held.mkdir()
+    shutil.move(content_copy / "dumps" / "001_e016dad873a756eb.txt", held)  # the largest seed dump
+    (content_copy / LOCK_NAME).unlink()
+    first = build(content_copy, tmp_path / "one")
+    assert read_lock(content_copy / LOCK_NAME).fitted == first.papers
+    shutil.move(held / "001_e016dad873a756eb.txt", content_copy / "dumps")
+    second = build(content_copy, tmp_path / "two")
+    assert second.papers > 1.2 * first.papers
+    assert "placed" not in second.topic_params["method"]
+    assert read_lock(content_copy / LOCK_NAME).fitted == second.papers
