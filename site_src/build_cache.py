@@ -60,9 +60,14 @@ def with_file(hashes: dict[str, bytes], path: Path, data: bytes | None) -> dict[
 def output_listing(out_dir: Path) -> str:
     """A hash of the output tree's names, sizes and modification times: any edit or deletion there changes it."""
     digest = hashlib.sha256()
-    for path in _files(out_dir):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(out_dir).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    root = str(out_dir)
+    for base, dirs, names in os.walk(root):
+        dirs.sort()
+        relative = os.path.relpath(base, root).replace(os.sep, "/")
+        for name in sorted(names):
+            stat = os.stat(os.path.join(base, name))
+            path = name if relative == "." else f"{relative}/{name}"
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

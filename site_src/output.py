@@ -42,60 +42,87 @@ def _link_or_copy(old: Path, target: Path) -> None:
         shutil.copy2(old, target)
 
 
-def _by_depth(folders: set[Path]) -> list[list[Path]]:
-    """Folders grouped by depth, shallowest first, each group sorted."""
-    levels: dict[int, list[Path]] = {}
+def _by_depth(folders: set[str]) -> list[list[str]]:
+    """Folder paths (strings) grouped by depth, shallowest first, each group sorted."""
+    levels: dict[int, list[str]] = {}
     for folder in folders:
-        levels.setdefault(len(folder.parts), []).append(folder)
+        levels.setdefault(folder.count(os.sep), []).append(folder)
     return [sorted(levels[depth]) for depth in sorted(levels)]
 
 
 def _in_parallel(work, items) -> None:
-    """Run file-system calls on many threads: on many disks a single thread waits on each call in turn."""
+    """Run file-system calls on many threads: on many disks a single thread waits on each call in turn.
+
+    Each thread takes every IO_THREADS-th item, so tens of thousands of small calls cost a handful of tasks.
+    """
     items = list(items)
     if len(items) < 64:
         for item in items:
             work(item)
         return
+
+    def share(part: list) -> None:
+        for item in part:
+            work(item)
+
     with ThreadPoolExecutor(IO_THREADS) as pool:
-        for _ in pool.map(work, items):
+        for _ in pool.map(share, [items[i::IO_THREADS] for i in range(IO_THREADS)]):
             pass
 
 
+def _folders(names: list[str]) -> set[str]:
+    """Every folder the relative paths `names` need, as relative paths."""
+    folders: set[str] = set()
+    for name in names:
+        head = name.rpartition("/")[0]
+        while head and head not in folders:
+            folders.add(head)
+            head = head.rpartition("/")[0]
+    return folders
+
+
 def _write_tree(files: dict[str, bytes], kept: frozenset[str], staging: Path, previous: Path) -> None:
-    targets = {name: staging.joinpath(*safe_relative(name).parts) for name in sorted({*files, *kept})}
-    folders = {parent for t in targets.values() for parent in t.relative_to(staging).parents}
-    folders = {staging / folder for folder in folders if folder.parts}
-    for level in _by_depth(folders):  # parents before children; one level at a time on many threads
-        _in_parallel(lambda folder: folder.mkdir(exist_ok=True), level)
+    names = sorted({*files, *kept})
+    for name in names:
+        safe_relative(name)
+    new_root, old_root = str(staging), str(previous)
+    for level in _by_depth({os.path.join(new_root, f) for f in _folders(names)}):  # parents first, a level at a time
+        _in_parallel(lambda folder: os.makedirs(folder, exist_ok=True), level)
 
     def put(name: str) -> None:
-        target = targets[name]
-        old = previous.joinpath(*safe_relative(name).parts)
+        target, old = os.path.join(new_root, name), os.path.join(old_root, name)
         if name in kept and name not in files:
             _link_or_copy(old, target)
             return
         data = files[name]
         try:
-            unchanged = old.stat().st_size == len(data) and old.read_bytes() == data
+            unchanged = os.stat(old).st_size == len(data) and Path(old).read_bytes() == data
         except OSError:
             unchanged = False
         if unchanged:  # same bytes: the same file, so its modification time stays and sync tools see no change
             _link_or_copy(old, target)
         else:
-            target.write_bytes(data)
+            with open(target, "wb") as handle:
+                handle.write(data)
 
-    _in_parallel(put, targets)
+    _in_parallel(put, names)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def remove_tree(folder: Path) -> None:
     """shutil.rmtree, on many threads (deleting tens of thousands of page folders one by one is slow on many disks)."""
     files, folders = [], set()
     for base, dirs, names in os.walk(folder):
-        folders.add(Path(base))
-        files += [Path(base, n) for n in names]
-        files += [Path(base, d) for d in dirs if Path(base, d).is_symlink()]
-    _in_parallel(lambda path: path.unlink(missing_ok=True), files)
+        folders.add(base)
+        files += [os.path.join(base, n) for n in names]
+        files += [os.path.join(base, d) for d in dirs if os.path.islink(os.path.join(base, d))]
+    _in_parallel(_unlink, files)
     for level in reversed(_by_depth(folders)):
         _in_parallel(lambda path: shutil.rmtree(path, ignore_errors=True), level)
 
