@@ -116,6 +116,153 @@
     return lunr.Index.load({ version: lunr.version, fields: fields, fieldVectors: fieldVectors, invertedIndex: inverted, pipeline: ["stemmer"] });
   }
 
+  /* The scorer: exactly what lunr's Index.query returns for runQuery's clauses (every clause OPTIONAL, boost 1,
+     all fields, no edit distance), computed from the shard arrays with typed arrays and plain loops instead of
+     lunr's per-match objects. Each step follows lunr 2.3.9 (Index.prototype.query, Vector, TokenSet), including
+     the order of its floating-point additions:
+     - a clause matches its stemmed words where the index has them; the trailing-wildcard clause matches every
+       index term with the prefix, in the order TokenSet#intersect(...).toArray() lists them (expansionOrder);
+     - the query vector of every field holds, per matched term index, 1 per (clause, term) match; its magnitude
+       sums squares in ascending term index;
+     - a field's score is dot(query vector, field vector) / magnitude, the dot product summed in ascending term
+       index; a paper's score adds its field scores in the order lunr first met each "field/ref" key: clause
+       order, then expanded-term order, field order, ascending paper number;
+     - results are in the order papers were first met, then stably sorted by score, highest first. */
+
+  /** Position of an edge among a TokenSet node's Object.keys: "0".."9" are integer-like keys and come first,
+      the other characters follow in insertion order, which is sorted (lunr.TokenSet.Builder inserts sorted terms). */
+  function edgeRank(code) { return code >= 48 && code <= 57 ? code - 65536 : code; }
+
+  /** Order of the terms a trailing wildcard expands to: toArray pops a stack, so a node's term comes before its
+      children's and children come in reverse edge order. */
+  function expansionOrder(a, b) {
+    var n = Math.min(a.length, b.length);
+    for (var i = 0; i < n; i++) {
+      var x = a.charCodeAt(i), y = b.charCodeAt(i);
+      if (x !== y) return edgeRank(y) - edgeRank(x);
+    }
+    return a.length - b.length;
+  }
+
+  /** A shard entry's postings, per field: paper numbers (ascending) and weights as lunr's field vectors hold them. */
+  function postings(entry, nFields) {
+    var fields = [];
+    for (var f = 0; f < nFields; f++) {
+      var deltas = entry[2 + 2 * f], weights = entry[3 + 2 * f], n = deltas.length;
+      var docs = new Int32Array(n), values = new Float64Array(n), doc = 0;
+      for (var i = 0; i < n; i++) {
+        doc += deltas[i];
+        docs[i] = doc;
+        values[i] = weights[i] / 1000; // the double lunr's JSON "0.123" parses to
+      }
+      fields.push({ docs: docs, weights: values });
+    }
+    return { term: entry[0], index: entry[1], fields: fields };
+  }
+
+  function contains(sorted, value) {
+    var lo = 0, hi = sorted.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (sorted[mid] < value) lo = mid + 1;
+      else if (sorted[mid] > value) hi = mid - 1;
+      else return true;
+    }
+    return false;
+  }
+
+  /** A result as lunr gives it: ref, score, and matchData.metadata (term → field → {}), built when first read. */
+  function Match(doc, score, matched, fields) {
+    this.ref = String(doc);
+    this.score = score;
+    this._doc = doc;
+    this._matched = matched;
+    this._fields = fields;
+    this._data = null;
+  }
+
+  Object.defineProperty(Match.prototype, "matchData", {
+    get: function () {
+      if (this._data) return this._data;
+      var metadata = Object.create(null), doc = this._doc, fields = this._fields;
+      this._matched.forEach(function (p) {
+        for (var f = 0; f < fields.length; f++) {
+          if (contains(p.fields[f].docs, doc)) (metadata[p.term] || (metadata[p.term] = Object.create(null)))[fields[f]] = {};
+        }
+      });
+      return (this._data = { metadata: metadata });
+    }
+  });
+
+  /** runQuery's results for text, computed from shards (lists of [term, _index, docs, weights, ...]) without lunr's index. */
+  function score(lunr, manifest, shards, text) {
+    var terms = queryTerms(text);
+    if (!terms.length) return [];
+    var fields = manifest.fields, nFields = fields.length, nDocs = manifest.papers;
+    var prefix = prefixWord(text, terms), pipeline = lunr.Pipeline.load(["stemmer"]);
+    var stemmed = terms.map(function (word) { return pipeline.runString(word); }), exact = Object.create(null);
+    stemmed.forEach(function (list) { list.forEach(function (term) { exact[term] = true; }); });
+    var found = Object.create(null), prefixed = [];
+    shards.forEach(function (entries) {
+      entries.forEach(function (entry) {
+        var term = entry[0], isPrefixed = prefix !== null && term.slice(0, prefix.length) === prefix;
+        if ((exact[term] !== true && !isPrefixed) || found[term]) return;
+        found[term] = postings(entry, nFields);
+        if (isPrefixed) prefixed.push(term);
+      });
+    });
+    // The matched terms, clause by clause, and the query vector: per term index, how often a clause matched it.
+    var sequence = [];
+    stemmed.forEach(function (list) { list.forEach(function (term) { if (found[term]) sequence.push(found[term]); }); });
+    if (prefix !== null) prefixed.sort(expansionOrder).forEach(function (term) { sequence.push(found[term]); });
+    if (!sequence.length) return [];
+    var distinct = [], counts = new Map();
+    sequence.forEach(function (p) {
+      if (!counts.has(p.index)) distinct.push(p);
+      counts.set(p.index, (counts.get(p.index) || 0) + 1);
+    });
+    distinct.sort(function (a, b) { return a.index - b.index; });
+    var sumOfSquares = 0;
+    distinct.forEach(function (p) { var c = counts.get(p.index); sumOfSquares += c * c; });
+    var magnitude = Math.sqrt(sumOfSquares);
+    // "field/ref" keys (cell = paper × nFields + field) in the order lunr inserts them into matchingFields.
+    var cells = new Uint8Array(nDocs * nFields), keys = [], matched = new Set();
+    sequence.forEach(function (p) {
+      if (matched.has(p)) return; // lunr's termFieldCache
+      matched.add(p);
+      for (var f = 0; f < nFields; f++) {
+        var docs = p.fields[f].docs;
+        for (var i = 0; i < docs.length; i++) {
+          var cell = docs[i] * nFields + f;
+          if (!cells[cell]) { cells[cell] = 1; keys.push(cell); }
+        }
+      }
+    });
+    // Dot products, each cell's sum in ascending term index.
+    var dot = new Float64Array(nDocs * nFields);
+    distinct.forEach(function (p) {
+      var c = counts.get(p.index);
+      for (var f = 0; f < nFields; f++) {
+        var docs = p.fields[f].docs, weights = p.fields[f].weights;
+        for (var i = 0; i < docs.length; i++) dot[docs[i] * nFields + f] += c * weights[i];
+      }
+    });
+    // Paper scores: field scores added in key order; papers in the order first met.
+    var total = new Float64Array(nDocs), met = new Uint8Array(nDocs), order = [];
+    for (var k = 0; k < keys.length; k++) {
+      var cell = keys[k], s = dot[cell] / magnitude || 0, doc = (cell / nFields) | 0;
+      if (met[doc]) total[doc] += s;
+      else { met[doc] = 1; total[doc] = s; order.push(doc); }
+    }
+    var n = order.length, scores = new Float64Array(n), ranked = new Uint32Array(n);
+    for (var r = 0; r < n; r++) { scores[r] = total[order[r]]; ranked[r] = r; }
+    ranked.sort(function (a, b) { return scores[b] - scores[a] || a - b; }); // stable, as Array#sort
+    matched = Array.from(matched);
+    var results = new Array(n);
+    for (var j = 0; j < n; j++) results[j] = new Match(order[ranked[j]], scores[ranked[j]], matched, fields);
+    return results;
+  }
+
   /** Appends text to parent, wrapping each word whose stem is among the matched index terms in <mark>. */
   function appendHighlighted(lunr, parent, text, matched) {
     var doc = parent.ownerDocument;
@@ -178,9 +325,14 @@
     var keys = shardKeys(this.lunr, this.manifest, text);
     return Promise.all(keys.map(function (key) { return self.fetch(self.manifest.shards[key]); })).then(function (shards) {
       try {
-        return runQuery(self.lunr, assemble(self.lunr, self.manifest, shards, text), text);
+        return score(self.lunr, self.manifest, shards, text);
       } catch (error) {
-        return []; // queryTerms leaves lunr nothing to reject; this is a last guard
+        // lunr's own query, on the index assembled from the same shards, is the reference the scorer reproduces.
+        try {
+          return runQuery(self.lunr, assemble(self.lunr, self.manifest, shards, text), text);
+        } catch (again) {
+          return []; // queryTerms leaves lunr nothing to reject; this is a last guard
+        }
       }
     });
   };
@@ -390,6 +542,6 @@
 
   return {
     queryTerms: queryTerms, runQuery: runQuery, shardKeys: shardKeys, termKey: termKey, prefixKeys: prefixKeys,
-    assemble: assemble, start: start, MAX_TERMS: MAX_TERMS, KEY_LENGTH: KEY_LENGTH
+    assemble: assemble, score: score, expansionOrder: expansionOrder, start: start, MAX_TERMS: MAX_TERMS, KEY_LENGTH: KEY_LENGTH
   };
 });
