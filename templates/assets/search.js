@@ -171,28 +171,58 @@
     return false;
   }
 
-  /** A result as lunr gives it: ref, score, and matchData.metadata (term → field → {}), built when first read. */
-  function Match(doc, score, matched, fields) {
-    this.ref = String(doc);
-    this.score = score;
-    this._doc = doc;
-    this._matched = matched;
-    this._fields = fields;
-    this._data = null;
-  }
+  /** A result as lunr gives it: ref, score, and matchData.metadata (term → field → {}), built when read. Each query
+      makes its own kind of Match (score's Result) whose prototype holds what its results share: matched terms, fields. */
+  function Match() {}
+
+  Object.defineProperty(Match.prototype, "ref", { get: function () { return String(this._doc); } });
 
   Object.defineProperty(Match.prototype, "matchData", {
     get: function () {
-      if (this._data) return this._data;
       var metadata = Object.create(null), doc = this._doc, fields = this._fields;
       this._matched.forEach(function (p) {
         for (var f = 0; f < fields.length; f++) {
           if (contains(p.fields[f].docs, doc)) (metadata[p.term] || (metadata[p.term] = Object.create(null)))[fields[f]] = {};
         }
       });
-      return (this._data = { metadata: metadata });
+      return { metadata: metadata };
     }
   });
+
+  /** Positions 0..n-1 ordered by scores, highest first, equal scores by position: what Array#sort (stable) does
+      with lunr's comparator, b.score - a.score. Scores are doubles >= 0, whose bits order as the numbers do, so a
+      stable radix sort of the complemented bits (16 at a time, low to high) gives that order; a comparator sort of
+      tens of thousands of results takes longer than all the scoring. */
+  function rankByScore(scores) {
+    var n = scores.length, words = new Uint32Array(scores.buffer, scores.byteOffset, 2 * n);
+    var high = new Uint32Array(1); high[0] = 1; // which word of a double holds its high bits: the platform's byte order
+    var hi = new Uint8Array(high.buffer)[0] === 1 ? 1 : 0;
+    var ranked = new Int32Array(n), other = new Int32Array(n), count = new Int32Array(65537);
+    for (var r = 0; r < n; r++) ranked[r] = r;
+    for (var pass = 0; pass < 4; pass++) {
+      var word = pass < 2 ? 1 - hi : hi, shift = pass % 2 ? 16 : 0;
+      count.fill(0);
+      for (var i = 0; i < n; i++) count[((~words[2 * ranked[i] + word] >>> shift) & 0xffff) + 1]++;
+      if (count[((~words[2 * ranked[0] + word] >>> shift) & 0xffff) + 1] === n) continue; // one digit: order unchanged
+      for (var d = 0; d < 65536; d++) count[d + 1] += count[d];
+      for (var j = 0; j < n; j++) {
+        var at = ranked[j];
+        other[count[(~words[2 * at + word] >>> shift) & 0xffff]++] = at;
+      }
+      var swap = ranked; ranked = other; other = swap;
+    }
+    return ranked;
+  }
+
+  var work = { size: -1 }; // per-cell and per-paper arrays, kept between queries and left zeroed after each
+
+  function workspace(nDocs, nFields) {
+    if (work.size !== nDocs * nFields) {
+      work = { size: nDocs * nFields, cells: new Uint8Array(nDocs * nFields), dot: new Float64Array(nDocs * nFields),
+               met: new Uint8Array(nDocs), total: new Float64Array(nDocs) };
+    }
+    return work;
+  }
 
   /** runQuery's results for text, computed from shards (lists of [term, _index, docs, weights, ...]) without lunr's index. */
   function score(lunr, manifest, shards, text) {
@@ -226,7 +256,8 @@
     distinct.forEach(function (p) { var c = counts.get(p.index); sumOfSquares += c * c; });
     var magnitude = Math.sqrt(sumOfSquares);
     // "field/ref" keys (cell = paper × nFields + field) in the order lunr inserts them into matchingFields.
-    var cells = new Uint8Array(nDocs * nFields), keys = [], matched = new Set();
+    var w = workspace(nDocs, nFields), cells = w.cells, dot = w.dot, met = w.met, total = w.total;
+    var keys = [], matched = new Set();
     sequence.forEach(function (p) {
       if (matched.has(p)) return; // lunr's termFieldCache
       matched.add(p);
@@ -239,7 +270,6 @@
       }
     });
     // Dot products, each cell's sum in ascending term index.
-    var dot = new Float64Array(nDocs * nFields);
     distinct.forEach(function (p) {
       var c = counts.get(p.index);
       for (var f = 0; f < nFields; f++) {
@@ -248,18 +278,27 @@
       }
     });
     // Paper scores: field scores added in key order; papers in the order first met.
-    var total = new Float64Array(nDocs), met = new Uint8Array(nDocs), order = [];
+    var order = [];
     for (var k = 0; k < keys.length; k++) {
       var cell = keys[k], s = dot[cell] / magnitude || 0, doc = (cell / nFields) | 0;
+      cells[cell] = 0;
+      dot[cell] = 0;
       if (met[doc]) total[doc] += s;
       else { met[doc] = 1; total[doc] = s; order.push(doc); }
     }
-    var n = order.length, scores = new Float64Array(n), ranked = new Uint32Array(n);
-    for (var r = 0; r < n; r++) { scores[r] = total[order[r]]; ranked[r] = r; }
-    ranked.sort(function (a, b) { return scores[b] - scores[a] || a - b; }); // stable, as Array#sort
-    matched = Array.from(matched);
+    var n = order.length, scores = new Float64Array(n);
+    for (var r = 0; r < n; r++) {
+      scores[r] = total[order[r]];
+      met[order[r]] = 0;
+      total[order[r]] = 0;
+    }
+    var ranked = rankByScore(scores);
+    function Result(doc, value) { this._doc = doc; this.score = value; }
+    Result.prototype = Object.create(Match.prototype);
+    Result.prototype._matched = Array.from(matched);
+    Result.prototype._fields = fields;
     var results = new Array(n);
-    for (var j = 0; j < n; j++) results[j] = new Match(order[ranked[j]], scores[ranked[j]], matched, fields);
+    for (var j = 0; j < n; j++) results[j] = new Result(order[ranked[j]], scores[ranked[j]]);
     return results;
   }
 
