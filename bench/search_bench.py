@@ -28,9 +28,9 @@ const path = require("node:path");
 const [root, searchDir, queriesJson, shownText] = process.argv.slice(1);
 const lunr = require(root + "/node_modules/lunr/lunr.min.js");
 const search = require(root + "/templates/assets/search.js");
-const manifest = JSON.parse(fs.readFileSync(path.join(searchDir, "manifest.json"), "utf8"));
+const manifest = search.readManifest(JSON.parse(fs.readFileSync(path.join(searchDir, "manifest.json"), "utf8")));
 const parsed = {};
-const shard = (key) => parsed[key] || (parsed[key] = JSON.parse(fs.readFileSync(path.join(searchDir, manifest.shards[key]), "utf8")));
+const shard = (file) => parsed[file] || (parsed[file] = JSON.parse(fs.readFileSync(path.join(searchDir, file), "utf8")));
 const queries = JSON.parse(queriesJson);
 const shown = Number(shownText);
 const ways = {
@@ -42,7 +42,7 @@ const ways = {
 const out = [];
 const times = { scorer: [], lunr: [] };
 for (const q of queries) {
-  const keys = search.shardKeys(lunr, manifest, q);
+  const keys = search.shardFiles(lunr, manifest, q);
   keys.forEach(shard);  // fetched and parsed: not part of the query time
   let results = [];
   for (const [way, run] of Object.entries(ways)) {
@@ -53,7 +53,7 @@ for (const q of queries) {
     }
   }
   const chunks = [...new Set(results.slice(0, shown).map((r) => manifest.store.files[Math.floor(r.ref / manifest.store.chunk)]))];
-  out.push({ query: q, results: results.length, files: [...keys.map((k) => manifest.shards[k]), ...chunks] });
+  out.push({ query: q, results: results.length, files: [...keys, ...chunks] });
 }
 const stats = (list) => {
   list.sort((a, b) => a - b);
@@ -95,7 +95,8 @@ def first_queries(build_dir: Path) -> dict:
 
 def main(build_dir: Path) -> None:
     manifest = json.loads((build_dir / "search" / "manifest.json").read_text(encoding="utf-8"))
-    print(f"search over {manifest['papers']} papers in {build_dir}: {len(manifest['shards'])} shards, "
+    keys = sum(len(keys) for _, keys in manifest["shards"])
+    print(f"search over {manifest['papers']} papers in {build_dir}: {keys} shards in {len(manifest['shards'])} files, "
           f"{len(manifest['split'])} split keys, {len(manifest['store']['files'])} store chunks")
     m = first_queries(build_dir)
     for q in m["per_query"]:

@@ -78,6 +78,19 @@
     return { exact: exact, prefix: prefix, has: function (term) { return exact[term] === true || (prefix !== null && term.slice(0, prefix.length) === prefix); } };
   }
 
+  /** The manifest as search.js uses it: manifest.json with "shards" (a list of [file, [key, ...]]) as key → file. */
+  function readManifest(json) {
+    var shards = Object.create(null);
+    json.shards.forEach(function (group) { group[1].forEach(function (key) { shards[key] = group[0]; }); });
+    return { fields: json.fields, papers: json.papers, key: json.key, shards: shards, split: json.split, store: json.store };
+  }
+
+  /** The files a query loads: those of its shards, each once (small shards share a file), sorted. */
+  function shardFiles(lunr, manifest, text) {
+    var files = shardKeys(lunr, manifest, text).map(function (key) { return manifest.shards[key]; });
+    return files.filter(function (file, i) { return files.indexOf(file) === i; }).sort();
+  }
+
   /** The shards a query needs, by key, sorted. */
   function shardKeys(lunr, manifest, text) {
     var want = wanted(lunr, text), keys = {};
@@ -361,8 +374,8 @@
   /** lunr's results for text, from the shards its words need. */
   Search.prototype.query = function (text) {
     var self = this;
-    var keys = shardKeys(this.lunr, this.manifest, text);
-    return Promise.all(keys.map(function (key) { return self.fetch(self.manifest.shards[key]); })).then(function (shards) {
+    var files = shardFiles(this.lunr, this.manifest, text);
+    return Promise.all(files.map(function (file) { return self.fetch(file); })).then(function (shards) {
       try {
         return score(self.lunr, self.manifest, shards, text);
       } catch (error) {
@@ -395,7 +408,7 @@
       if (!response.ok) throw new Error(manifest + ": " + response.status);
       return response.json();
     });
-    loaded = Promise.all([script, fetched]).then(function (parts) { return new Search(win.lunr, parts[1], manifest); });
+    loaded = Promise.all([script, fetched]).then(function (parts) { return new Search(win.lunr, readManifest(parts[1]), manifest); });
     loaded.catch(function () { loaded = null; }); // let a later keystroke try again
     return loaded;
   }
@@ -580,7 +593,7 @@
   }
 
   return {
-    queryTerms: queryTerms, runQuery: runQuery, shardKeys: shardKeys, termKey: termKey, prefixKeys: prefixKeys,
+    queryTerms: queryTerms, runQuery: runQuery, readManifest: readManifest, shardKeys: shardKeys, shardFiles: shardFiles, termKey: termKey, prefixKeys: prefixKeys,
     assemble: assemble, score: score, expansionOrder: expansionOrder, start: start, MAX_TERMS: MAX_TERMS, KEY_LENGTH: KEY_LENGTH
   };
 });

@@ -26,21 +26,22 @@ function fixtureDir() {
 
 const dir = fixtureDir();
 const read = (name) => JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
-const manifest = read("manifest.json");
+const manifest = search.readManifest(read("manifest.json"));
 const reference = lunr.Index.load(read("reference.json"));
-const shards = {};
-for (const [key, name] of Object.entries(manifest.shards)) shards[key] = read(name);
+const files = {};  // shard files by name; small shards share one
+for (const name of Object.values(manifest.shards)) files[name] = files[name] || read(name);
 const allTerms = Object.keys(reference.invertedIndex).sort();
 
 /** The shards the page loads for text, and lunr's results on the index it assembles from them (the fallback). */
 function sharded(text) {
   const keys = search.shardKeys(lunr, manifest, text);
-  return { keys, results: search.runQuery(lunr, search.assemble(lunr, manifest, keys.map((k) => shards[k]), text), text) };
+  const loaded = search.shardFiles(lunr, manifest, text).map((name) => files[name]);
+  return { keys, results: search.runQuery(lunr, search.assemble(lunr, manifest, loaded, text), text) };
 }
 
-/** What the page shows for text: the scorer's results from the shards it loads. */
+/** What the page shows for text: the scorer's results from the shard files it loads. */
 function scored(text) {
-  return search.score(lunr, manifest, search.shardKeys(lunr, manifest, text).map((k) => shards[k]), text);
+  return search.score(lunr, manifest, search.shardFiles(lunr, manifest, text).map((name) => files[name]), text);
 }
 
 const comparable = (r) => [r.ref, r.score, Object.keys(r.matchData.metadata).sort()];
@@ -89,21 +90,23 @@ test("every prefix a typing reader passes through ranks as the unsharded index",
   assert.ok(typed.filter((text) => assertSameRanking(text).length > 0).length > typed.length / 2);
 });
 
-test("every term lies in the shard its key names, and every shard is in the manifest", () => {
-  for (const [key, entries] of Object.entries(shards)) {
-    for (const [term] of entries) assert.equal(search.termKey(manifest, term), key, term);
+test("every term lies in the file its key names, and every file is in the manifest", () => {
+  for (const [name, entries] of Object.entries(files)) {
+    for (const [term] of entries) assert.equal(manifest.shards[search.termKey(manifest, term)], name, term);
   }
-  assert.equal(Object.values(shards).reduce((n, entries) => n + entries.length, 0), allTerms.length);
+  assert.equal(Object.values(files).reduce((n, entries) => n + entries.length, 0), allTerms.length);
+  assert.ok(Object.keys(files).length < Object.keys(manifest.shards).length); // small shards share files
 });
 
 test("a typed prefix loads exactly the shards that hold the terms it expands to", () => {
   for (const text of typed.filter((t) => Array.from(t.trim()).length >= search.KEY_LENGTH && !/[\s-]/.test(t))) {
     const prefix = text.toLowerCase();
     const keys = search.prefixKeys(manifest, prefix).filter((k) => k in manifest.shards);
-    const inShards = keys.flatMap((k) => shards[k].map((e) => e[0])).filter((t) => t.startsWith(prefix)).sort();
+    const names = [...new Set(keys.map((k) => manifest.shards[k]))];
+    const inShards = names.flatMap((name) => files[name].map((e) => e[0])).filter((t) => t.startsWith(prefix)).sort();
     assert.deepEqual(inShards, allTerms.filter((t) => t.startsWith(prefix)), text);
     // No shard is loaded for nothing: each holds a term the prefix expands to, or is the one shard its key names.
-    assert.ok(keys.length === 1 || keys.every((k) => shards[k].some((e) => e[0].startsWith(prefix))), text);
+    assert.ok(keys.length === 1 || keys.every((k) => files[manifest.shards[k]].some((e) => e[0].startsWith(prefix))), text);
   }
 });
 
@@ -141,7 +144,8 @@ test("queries where many papers tie keep lunr's order among equal scores", () =>
 });
 
 test("a trailing wildcard expands to terms in the order lunr's TokenSet lists them", () => {
-  const prefixes = [...new Set(allTerms.map((t) => t.slice(0, 2)))];
+  // Typed prefixes never hold "*" (queryTerms splits there); in lunr's TokenSet it would be a wildcard.
+  const prefixes = [...new Set(allTerms.map((t) => t.slice(0, 2)))].filter((p) => !p.includes("*"));
   for (const prefix of prefixes) {
     const expected = reference.tokenSet.intersect(lunr.TokenSet.fromString(prefix + "*")).toArray();
     const ordered = allTerms.filter((t) => t.startsWith(prefix)).sort(search.expansionOrder);
