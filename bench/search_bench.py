@@ -1,8 +1,8 @@
 """Search benchmark: what a browser downloads for a first query (raw, gzip), and query time in node.
 
 A query loads manifest.json, lunr.js, the index shards its words need and the store chunks of the results
-the header panel shows (8); query time is search.js assembling the mini index from those shards (already
-parsed) plus lunr's query over it, as the page does.
+the header panel shows (8). Query time, from shards already parsed: search.js's scorer (what the page runs)
+and, for comparison, lunr's own query over the mini index assembled from the same shards (its fallback).
 
 Usage: python bench/search_bench.py [BUILD_DIR]   (default: build/, made by `make site`)
 """
@@ -28,32 +28,44 @@ const path = require("node:path");
 const [root, searchDir, queriesJson, shownText] = process.argv.slice(1);
 const lunr = require(root + "/node_modules/lunr/lunr.min.js");
 const search = require(root + "/templates/assets/search.js");
-const manifest = JSON.parse(fs.readFileSync(path.join(searchDir, "manifest.json"), "utf8"));
+const manifest = search.readManifest(JSON.parse(fs.readFileSync(path.join(searchDir, "manifest.json"), "utf8")));
 const parsed = {};
-const shard = (key) => parsed[key] || (parsed[key] = JSON.parse(fs.readFileSync(path.join(searchDir, manifest.shards[key]), "utf8")));
+const shard = (file) => parsed[file] || (parsed[file] = JSON.parse(fs.readFileSync(path.join(searchDir, file), "utf8")));
 const queries = JSON.parse(queriesJson);
+const shown = Number(shownText);
+const ways = {
+  // What the page runs: the scorer over the shard arrays, then the metadata (highlighted words) of the shown results.
+  scorer: (q, shards) => { const r = search.score(lunr, manifest, shards, q); r.slice(0, shown).forEach((m) => m.matchData); return r; },
+  // lunr's own query over the mini index assembled from the same shards (the fallback, and the reference).
+  lunr: (q, shards) => search.runQuery(lunr, search.assemble(lunr, manifest, shards, q), q),
+};
 const out = [];
-const times = [];
+const times = { scorer: [], lunr: [] };
 for (const q of queries) {
-  const keys = search.shardKeys(lunr, manifest, q);
+  const keys = search.shardFiles(lunr, manifest, q);
   keys.forEach(shard);  // fetched and parsed: not part of the query time
   let results = [];
-  for (let round = 0; round < 20; round++) {
-    const t = performance.now();
-    results = search.runQuery(lunr, search.assemble(lunr, manifest, keys.map(shard), q), q);
-    times.push(performance.now() - t);
+  for (const [way, run] of Object.entries(ways)) {
+    for (let round = 0; round < 20; round++) {
+      const t = performance.now();
+      results = run(q, keys.map(shard));
+      times[way].push(performance.now() - t);
+    }
   }
-  const chunks = [...new Set(results.slice(0, Number(shownText)).map((r) => manifest.store.files[Math.floor(r.ref / manifest.store.chunk)]))];
-  out.push({ query: q, results: results.length, files: [...keys.map((k) => manifest.shards[k]), ...chunks] });
+  const chunks = [...new Set(results.slice(0, shown).map((r) => manifest.store.files[Math.floor(r.ref / manifest.store.chunk)]))];
+  out.push({ query: q, results: results.length, files: [...keys, ...chunks] });
 }
-times.sort((a, b) => a - b);
-const pick = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-console.log(JSON.stringify({ queries: out, median: pick(0.5), p95: pick(0.95), max: times[times.length - 1], runs: times.length }));
+const stats = (list) => {
+  list.sort((a, b) => a - b);
+  const pick = (p) => list[Math.min(list.length - 1, Math.floor(p * list.length))];
+  return { median: pick(0.5), p95: pick(0.95), max: list[list.length - 1], runs: list.length };
+};
+console.log(JSON.stringify({ queries: out, scorer: stats(times.scorer), lunr: stats(times.lunr) }));
 """
 
 
 def run_node(build_dir: Path, queries: list[str]) -> dict:
-    """Per query: the shard and store files it loads; and assemble+query times over 20 rounds of every query."""
+    """Per query: the shard and store files it loads; query times over 20 rounds of every query, scorer and lunr."""
     run = subprocess.run(["node", "-e", NODE, str(ROOT), str(build_dir / "search"), json.dumps(queries), str(SHOWN)],
                          capture_output=True, text=True, check=True)
     return json.loads(run.stdout)
@@ -74,21 +86,26 @@ def first_queries(build_dir: Path) -> dict:
     (raw, gz), _ = sizes[0]
     (worst_raw, worst_gz), worst = max(sizes, key=lambda s: s[0][1])
     return {"raw_kb": raw / 1024, "gzip_kb": gz / 1024, "worst_raw_kb": worst_raw / 1024, "worst_gzip_kb": worst_gz / 1024,
-            "worst_query": worst["query"], "median": found["median"], "p95": found["p95"], "max": found["max"],
+            "worst_query": worst["query"], "scorer": found["scorer"], "lunr": found["lunr"],
+            # what the page runs (bench/run.py's table reads these)
+            "median": found["scorer"]["median"], "p95": found["scorer"]["p95"], "max": found["scorer"]["max"],
             "per_query": [{"query": q["query"], "results": q["results"], "files": len(q["files"]), "gzip_kb": s[1] / 1024}
                           for s, q in sizes]}
 
 
 def main(build_dir: Path) -> None:
     manifest = json.loads((build_dir / "search" / "manifest.json").read_text(encoding="utf-8"))
-    print(f"search over {manifest['papers']} papers in {build_dir}: {len(manifest['shards'])} shards, "
+    keys = sum(len(keys) for _, keys in manifest["shards"])
+    print(f"search over {manifest['papers']} papers in {build_dir}: {keys} shards in {len(manifest['shards'])} files, "
           f"{len(manifest['split'])} split keys, {len(manifest['store']['files'])} store chunks")
     m = first_queries(build_dir)
     for q in m["per_query"]:
         print(f"  {q['query']!r:36} {q['results']:6} results, {q['files']:3} files, first query {q['gzip_kb']:7.1f} KiB gzip")
     print(f"first query {TYPICAL!r}: {m['raw_kb']:.1f} KiB raw, {m['gzip_kb']:.1f} KiB gzip (manifest, lunr.js, shards, store chunks)")
     print(f"worst of QUERIES {m['worst_query']!r}: {m['worst_raw_kb']:.1f} KiB raw, {m['worst_gzip_kb']:.1f} KiB gzip")
-    print(f"node: assemble+query median {m['median']:.2f} ms, p95 {m['p95']:.2f} ms, max {m['max']:.2f} ms")
+    for way, what in (("scorer", "search.js scorer (the page)"), ("lunr", "lunr.js assemble+query (fallback)")):
+        t = m[way]
+        print(f"node, {what}: median {t['median']:.2f} ms, p95 {t['p95']:.2f} ms, max {t['max']:.2f} ms")
 
 
 if __name__ == "__main__":

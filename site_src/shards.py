@@ -11,6 +11,9 @@ whole term if shorter), so a prefix query of KEY_LENGTH+ characters finds in one
 it expands to. A shard over MAX_SHARD_BYTES is split by one more character ("co" → "com", "con",
 ...; the terms equal to "co" stay in "co"), and the manifest lists the split keys.
 
+Shards smaller than GROUP_BYTES share a file with their neighbours in key order, so the manifest lists
+hundreds of files, not thousands: manifest "shards" is a list of [file, [key, ...]].
+
 Shard file: a JSON list, one entry per term: [term, _index, docs, weights, docs, weights, ...] with
 one (docs, weights) pair per field: document numbers delta-encoded, weights × 1000 as integers
 (lunr rounds weights to 3 decimals; n / 1000 in JS is the very double JSON's "0.123" parses to).
@@ -29,6 +32,7 @@ from .lunr_index import IndexArrays
 MANIFEST = "manifest.json"  # fixed name, fetched with revalidation; every file it names is content-hashed
 KEY_LENGTH = 2
 MAX_SHARD_BYTES = 64 * 1024
+GROUP_BYTES = 16 * 1024  # shards smaller than this share a file with their neighbours
 STORE_CHUNK = 64  # papers per store file
 
 
@@ -86,17 +90,32 @@ def shard_terms(sizes: dict[str, int]) -> tuple[dict[str, list[str]], list[str]]
     return shards, sorted(split)
 
 
+def group_keys(sizes: dict[str, int]) -> list[list[str]]:
+    """Shard keys (of the given encoded sizes) in files: a key of GROUP_BYTES or more alone, smaller neighbours (in
+    key order) together until a file reaches GROUP_BYTES. Most keys are rare two-letter starts; a file each made
+    the manifest, which every first query loads, list thousands of names."""
+    groups: list[list[str]] = []
+    size = GROUP_BYTES
+    for key in sorted(sizes):
+        if sizes[key] >= GROUP_BYTES or size >= GROUP_BYTES:
+            groups.append([])
+            size = 0
+        groups[-1].append(key)
+        size += sizes[key]
+    return groups
+
+
 def index_files(arrays: IndexArrays, shown: list[dict]) -> dict[str, bytes]:
     """manifest.json and the shard and store files it names, by path relative to the manifest."""
     entries = term_entries(arrays)
     by_term = dict(zip(arrays.terms, entries))
     by_key, split = shard_terms({term: len(entry) for term, entry in by_term.items()})
     files: dict[str, bytes] = {}
-    shard_names = {}
-    for key in sorted(by_key):
-        data = ("[" + ",".join(by_term[t] for t in by_key[key]) + "]").encode("utf-8")
-        shard_names[key] = _hashed("shards", data)
-        files[shard_names[key]] = data
+    groups = []
+    for keys in group_keys({key: sum(len(by_term[t]) + 1 for t in terms) for key, terms in by_key.items()}):
+        data = ("[" + ",".join(by_term[t] for key in keys for t in by_key[key]) + "]").encode("utf-8")
+        groups.append([_hashed("shards", data), keys])
+        files[groups[-1][0]] = data
     store_names = []
     for start in range(0, len(shown), STORE_CHUNK):
         data = json_bytes(shown[start : start + STORE_CHUNK])
@@ -106,7 +125,7 @@ def index_files(arrays: IndexArrays, shown: list[dict]) -> dict[str, bytes]:
         "fields": list(arrays.fields),
         "papers": len(arrays.refs),
         "key": KEY_LENGTH,
-        "shards": shard_names,
+        "shards": groups,
         "split": split,
         "store": {"chunk": STORE_CHUNK, "files": store_names},
     }
