@@ -176,6 +176,8 @@ def test_typing_in_the_home_page_box_shows_speech_recognition_papers(page, serve
     page.goto(f"{served}/paper-digest/")
     page.locator("#search-box").press_sequentially("speech recognition", delay=20)
     page.locator("#search-box-results li").first.wait_for()
+    # Typing runs a query per pause; wait for the list that answers the whole text.
+    page.locator('#search-box-results[data-query="speech recognition"]').wait_for(state="attached")
     page.wait_for_function("() => document.querySelector('#search-box-status').textContent.includes('papers')")
     shown = _titles(page, "#search-box-results")
     assert len(wanted) >= 5 and wanted <= set(shown)

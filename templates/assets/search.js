@@ -483,6 +483,7 @@
       if (self.shown !== text) return; // a newer query is on its way
       var items = papers.map(function (paper, i) { return resultItem(doc, search, self.root, results[i], paper); });
       self.list.replaceChildren.apply(self.list, items);
+      self.list.setAttribute("data-query", text); // which query the list answers (typing runs several)
       var topics = { text: "Browse the topics", href: self.form.getAttribute("data-search-topics") };
       if (!results.length) {
         setStatus(doc, self.status, "No results for \u201c" + text.trim() + "\u201d.", topics);
