@@ -34,8 +34,9 @@ class BuildReport:
         return sum(self.stages.values())
 
 
-# The stages in the order they run ("read" runs twice: dumps, then pages), for progress displays.
-STAGES = ("read", "topics", "assemble", "search", "feeds", "charts", "render", "write")
+# The stages in the order they start ("read" runs twice: dumps, then pages; "search" runs alongside "render"),
+# for progress displays.
+STAGES = ("read", "topics", "assemble", "feeds", "charts", "render", "search", "write")
 
 
 class _Stages:
@@ -113,14 +114,26 @@ def build(
     named = stages.run("topics", topic_lock.name_grouping, papers, config.topics, topic_lock.read_lock(lock_path) if lock else None)
     grouping = named.grouping
     assembled = stages.run("assemble", site.assemble, config, corpus, named, markdown_pages)
-    dirs = render.template_dirs(content_dir.absolute().parent)
-    found = stages.run("search", search.search_files, assembled, content_dir.absolute().parent)
+    project = content_dir.absolute().parent
+    dirs = render.template_dirs(project)
     site_feeds = stages.run("feeds", feeds.build_feeds, assembled)
     _report_warnings(site_feeds.warnings, strict, on_warning, report)
     site_charts = stages.run("charts", charts.build_charts, assembled)
     memo_path = render_memo.memo_path(out_dir, build_cache.CACHE_DIR)
     memo = render_memo.load(memo_path) if cache else None
-    rendered = stages.run("render", render.render_site, assembled, dirs, found, site_feeds, site_charts, memo, out_dir, _workers())
+
+    def index_search():  # pages only need the search files' (fixed) names: the index is built while they render
+        on_stage("search")
+        start = time.perf_counter()
+        return search.search_files(assembled, project), time.perf_counter() - start
+
+    rendered = stages.run(
+        "render", render.render_site, assembled, dirs, search.search_names(), site_feeds, site_charts, memo, out_dir,
+        _workers(), index_search,
+    )
+    found, search_seconds = rendered.alongside
+    report.stages["search"] = search_seconds  # the render stage's time is what rendering added beyond it
+    report.stages["render"] -= search_seconds
     files = {**rendered.files, **found.files, **site_feeds.files}
     stages.run("write", output.write_site, files, out_dir, rendered.kept)
     if cache:

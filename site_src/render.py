@@ -7,6 +7,7 @@ import inspect
 import json
 import multiprocessing
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,6 +129,7 @@ class Rendered:
     files: dict[str, bytes]
     kept: frozenset[str]
     memo: render_memo.RenderMemo
+    alongside: object = None  # what render_site's `alongside` returned
 
 
 # A forked worker renders its share of the pages from this, set just before the workers start.
@@ -154,14 +156,17 @@ def _render_share(share: int, shares: int) -> list[tuple[str, bytes | None, str 
     return done
 
 
-def _run_shares(workers: int) -> list:
+def _run_shares(workers: int, alongside: Callable[[], object] | None) -> tuple[list, object]:
+    """The rendered shares; `alongside` runs in this process meanwhile (it would only wait otherwise)."""
     if workers <= 1 or len(_JOB["pages"]) < 200:
-        return _render_share(0, 1)
+        return _render_share(0, 1), alongside() if alongside else None
     context = multiprocessing.get_context("fork")
     shares = workers * 4  # small shares even out pages of unequal cost
     with context.Pool(workers) as pool:
-        parts = pool.starmap(_render_share, [(i, shares) for i in range(shares)])
-    return [item for part in parts for item in part]
+        pending = pool.starmap_async(_render_share, [(i, shares) for i in range(shares)])
+        extra = alongside() if alongside else None
+        parts = pending.get()
+    return [item for part in parts for item in part], extra
 
 
 def render_site(
@@ -173,12 +178,14 @@ def render_site(
     memo: render_memo.RenderMemo | None = None,
     out_dir: Path | None = None,
     workers: int = 1,
+    alongside: Callable[[], object] | None = None,
 ) -> Rendered:
     """Every output file of the site as bytes, by its path in build/.
 
     `search` (SearchFiles) names the index files; `feeds` are linked from the pages; `charts` (Charts) are drawn.
     With the last build's `memo` and its `out_dir`, pages whose inputs did not change are kept, not rendered.
-    `workers` > 1 renders in that many forked processes.
+    `workers` > 1 renders in that many forked processes, while this one runs `alongside` (its result is
+    Rendered.alongside): work that needs no page, such as the search index.
     """
     env = environment(dirs)
     objects = {"site": site, "config": site.config, "feeds": feeds}
@@ -196,7 +203,7 @@ def render_site(
         reads_now.hash(key)
     _JOB.update(env=env, shared=shared, log=log, pages=pages, memo=memo, out_dir=out_dir, reads=reads_now, templates=templates)
     try:
-        done = _run_shares(workers)
+        done, extra = _run_shares(workers, alongside)
     finally:
         _JOB.clear()
     files = asset_files(dirs)
@@ -215,4 +222,4 @@ def render_site(
     # GitHub Pages serves 404.html at any missing URL, so it links root-absolute, from the base URL's path.
     files["404.html"] = _render(env, Page("404.html", "404.html", "Page not found"), shared, site.config.base_path)
     files.update(sitemap_files(site))
-    return Rendered(files, frozenset(kept), new_memo)
+    return Rendered(files, frozenset(kept), new_memo, extra)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -105,9 +106,14 @@ def search_files(site: Site, project_dir: Path) -> SearchFiles:
     """The manifest, the index shards, the store chunks and lunr.js (content-hashed or versioned names)."""
     lunr_js = find_lunr_js(lunr_js_bases(project_dir))
     files = {f"search/{name}": data for name, data in index_files(documents(site), store(site)).items()}
-    script_path = f"assets/lunr-{LUNR_JS_VERSION}.min.js"
-    files[script_path] = lunr_js.read_bytes()
-    return SearchFiles(files, f"search/{MANIFEST}", script_path)
+    names = search_names()
+    files[names.script] = lunr_js.read_bytes()
+    return dataclasses.replace(names, files=files)
+
+
+def search_names() -> SearchFiles:
+    """Where pages find search (fixed names), before the index exists: so pages can render while it is built."""
+    return SearchFiles({}, f"search/{MANIFEST}", f"assets/lunr-{LUNR_JS_VERSION}.min.js")
 
 
 def index_files(docs: list[dict], shown: list[dict]) -> dict[str, bytes]:
