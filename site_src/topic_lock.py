@@ -26,7 +26,7 @@ from .errors import DigestError
 from .slugs import is_slug, unique_slugs
 
 if TYPE_CHECKING:
-    from .topics import Grouping
+    from .grouping import Grouping
 
 LOCK_NAME = "topics.lock.json"
 LOCK_VERSION = 1
@@ -63,6 +63,7 @@ class TopicLock:
     retired: tuple[RetiredTopic, ...] = ()
     fitted: int = 0  # how many papers the topics were last fitted on (0: not known)
     settings: str = ""  # settings_hash() of the fit
+    related_papers: dict = dataclasses.field(default_factory=dict)  # paper slug -> its related papers' slugs
 
 
 def settings_hash(settings: TopicSettings) -> str:
@@ -98,7 +99,8 @@ def read_lock(path: Path) -> TopicLock | None:
         bad = next((s for s in [t.slug for t in topics] + [r.slug for r in retired] if not is_slug(s)), None)
         if bad is not None:  # slugs become folder names in build/: only ones slugify could have made
             raise ValueError(f"{bad!r} is not a slug (lowercase a-z, 0-9 and single hyphens)")
-        return TopicLock(data["fingerprint"], topics, retired, int(data.get("fitted", 0)), str(data.get("settings", "")))
+        related = {str(slug): tuple(map(str, others)) for slug, others in data.get("related_papers", {}).items()}
+        return TopicLock(data["fingerprint"], topics, retired, int(data.get("fitted", 0)), str(data.get("settings", "")), related)
     except json.JSONDecodeError as exc:
         raise DigestError(f"damaged lock file: {exc.msg} (column {exc.colno}); delete it to start afresh", path, exc.lineno) from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -117,6 +119,7 @@ def lock_bytes(lock: TopicLock) -> bytes:
             for t in lock.topics
         ],
         "retired": [dataclasses.asdict(r) | {"label": list(r.label)} for r in lock.retired],
+        "related_papers": {slug: list(lock.related_papers[slug]) for slug in sorted(lock.related_papers)},
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
@@ -187,6 +190,23 @@ class NamedGrouping:
     lock: TopicLock
 
 
+def _related_map(related: np.ndarray, paper_slugs: list[str]) -> dict[str, tuple[str, ...]]:
+    """Each paper's related papers by slug, as the lock keeps them."""
+    return {slug: tuple(paper_slugs[j] for j in row if j >= 0) for slug, row in zip(paper_slugs, related.tolist())}
+
+
+def _remembered_related(lock: TopicLock, paper_slugs: list[str], count: int, papers: list[str]) -> np.ndarray | None:
+    """The lock's related papers of `papers` as rows of indices into paper_slugs (-1: none); None when it lacks them."""
+    if not all(slug in lock.related_papers for slug in papers):
+        return None
+    index = {slug: i for i, slug in enumerate(paper_slugs)}
+    rows = np.full((len(paper_slugs), count), -1, dtype=np.int64)
+    for slug in papers:
+        found = [index[other] for other in lock.related_papers[slug] if other in index][:count]
+        rows[index[slug], : len(found)] = found
+    return rows
+
+
 def _paper_topics(topics, count: int) -> np.ndarray:
     """(papers, 2): each paper's topic and second topic (-1: none), from the topics' member lists."""
     paper_topics = np.full((count, 2), -1, dtype=np.int64)
@@ -197,7 +217,7 @@ def _paper_topics(topics, count: int) -> np.ndarray:
 
 
 def _from_lock(lock: TopicLock, paper_slugs: list[str], related: np.ndarray, params: dict):
-    from .topics import Grouping, Topic
+    from .grouping import Grouping, Topic
 
     index = {slug: i for i, slug in enumerate(paper_slugs)}
     position = {t.slug: i for i, t in enumerate(lock.topics)}
@@ -223,13 +243,15 @@ def _can_fold_in(lock: TopicLock, paper_slugs: list[str], settings: TopicSetting
 
 def _fold_in(lock: TopicLock, paper_slugs: list[str], titles: list[str], abstracts: list[str], settings: TopicSettings, stamp: str):
     """The remembered topics as they are, each new paper on the topic whose centroid is closest to it."""
-    from .topics import Grouping, Topic, fold_in
+    from .grouping import Grouping, Topic
+    from .topics import fold_in
 
     index = {slug: i for i, slug in enumerate(paper_slugs)}
     position = {t.slug: i for i, t in enumerate(lock.topics)}
     known = {slug for t in lock.topics for slug in t.papers}
     new = np.array([i for i, slug in enumerate(paper_slugs) if slug not in known], dtype=np.int64)
-    placed, weight, related = fold_in(titles, abstracts, settings, [t.terms for t in lock.topics], new)
+    remembered = _remembered_related(lock, paper_slugs, settings.related, sorted(known))
+    placed, weight, related = fold_in(titles, abstracts, settings, [t.terms for t in lock.topics], new, remembered)
     topics = []
     for number, t in enumerate(lock.topics):
         own = placed[:, 0] == number
@@ -245,7 +267,9 @@ def _fold_in(lock: TopicLock, paper_slugs: list[str], titles: list[str], abstrac
     }
     grouping = Grouping(tuple(topics), _paper_topics(topics, len(paper_slugs)), related, params)
     slugs = tuple(t.slug for t in lock.topics)
-    new_lock = TopicLock(stamp, _locked(grouping, slugs, paper_slugs), lock.retired, lock.fitted, lock.settings)
+    new_lock = TopicLock(
+        stamp, _locked(grouping, slugs, paper_slugs), lock.retired, lock.fitted, lock.settings, _related_map(related, paper_slugs)
+    )
     return NamedGrouping(grouping, slugs, lock.retired, new_lock)
 
 
@@ -280,7 +304,6 @@ def _retire(lock: TopicLock, matched: dict[int, int], grouping, slugs, paper_slu
 
 def name_grouping(papers, settings: TopicSettings, lock: TopicLock | None) -> NamedGrouping:
     """Group the papers, naming topics after the lock where they continue a remembered one."""
-    from . import topics
 
     paper_slugs = [p.slug for p in papers]
     titles = [p.title for p in papers]
@@ -288,13 +311,20 @@ def name_grouping(papers, settings: TopicSettings, lock: TopicLock | None) -> Na
     stamp = fingerprint(paper_slugs, titles, abstracts, settings)
     if lock and lock.fingerprint == stamp:
         params = {"papers": len(papers), "topics": len(lock.topics), **dataclasses.asdict(settings)}
-        related = topics.related_only(titles, abstracts, settings, [t.terms for t in lock.topics])
+        related = _remembered_related(lock, paper_slugs, settings.related, paper_slugs)
+        if related is None:  # a lock from before related papers were kept: compute them (scikit-learn) and keep them
+            from . import topics
+
+            related = topics.related_only(titles, abstracts, settings, [t.terms for t in lock.topics])
+            lock = dataclasses.replace(lock, related_papers=_related_map(related, paper_slugs))
         grouping = _from_lock(lock, paper_slugs, related, params)
         if not lock.fitted:  # a lock from before fits were recorded: its topics were fitted on exactly these papers
             lock = dataclasses.replace(lock, fitted=len(papers), settings=settings_hash(settings))
         return NamedGrouping(grouping, tuple(t.slug for t in lock.topics), lock.retired, lock)
     if lock and _can_fold_in(lock, paper_slugs, settings):
         return _fold_in(lock, paper_slugs, titles, abstracts, settings, stamp)
+    from . import topics
+
     priors = [t.terms for t in lock.topics] if lock else None
     remembered = {slug: row for row, t in enumerate(lock.topics) for slug in t.papers[: t.primary]} if lock else {}
     prior_topic = np.array([remembered.get(slug, -1) for slug in paper_slugs], dtype=np.int64)
@@ -308,5 +338,8 @@ def name_grouping(papers, settings: TopicSettings, lock: TopicLock | None) -> Na
     grouping = dataclasses.replace(grouping, topics=relabelled)
     slugs = tuple(name_topics([" · ".join(t.label) for t in relabelled], topic_slugs, matched, lock))
     retired = _retire(lock, matched, grouping, slugs, paper_slugs) if lock else ()
-    new_lock = TopicLock(stamp, _locked(grouping, slugs, paper_slugs), retired, len(papers), settings_hash(settings))
+    new_lock = TopicLock(
+        stamp, _locked(grouping, slugs, paper_slugs), retired, len(papers), settings_hash(settings),
+        _related_map(grouping.related, paper_slugs),
+    )
     return NamedGrouping(grouping, slugs, retired, new_lock)

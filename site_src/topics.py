@@ -11,7 +11,6 @@ import math
 import re
 import warnings
 from collections import Counter
-from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,6 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
 
 from .config import TopicSettings
+from .grouping import Grouping, Topic
 
 # The field's boilerplate: words every abstract uses, which say nothing about its theme.
 DOMAIN_STOP_WORDS = frozenset(
@@ -68,28 +68,6 @@ LABEL_PAPERS = 200
 # Related papers compare every pair up to this many papers; above, only papers near the same topics.
 RELATED_EXACT = 5000
 RELATED_BUCKETS = 4
-
-
-@dataclass(frozen=True)
-class Topic:
-    label: tuple[str, ...]  # 2-4 display phrases, most distinctive first
-    members: tuple[int, ...]  # paper indices: its own papers, most central first, then second-topic papers
-    related: tuple[int, ...]  # indices of the most similar other topics
-    size: int = 0  # how many of `members` are its own papers (the rest are second-topic members)
-    position: tuple[float, float] = (0.5, 0.5)  # on the topic map, in [0, 1]; similar topics sit close
-    terms: dict = field(default_factory=dict, compare=False)  # centroid's top terms -> weight (max 1)
-
-
-@dataclass(frozen=True)
-class Grouping:
-    topics: tuple[Topic, ...]
-    paper_topics: np.ndarray  # (papers, 2): each paper's topic, and its second topic or -1
-    related: np.ndarray  # (papers, settings.related) related paper indices, -1 where none
-    params: dict
-
-    @property
-    def paper_topic(self) -> np.ndarray:
-        return self.paper_topics[:, 0]
 
 
 def topic_count(papers: int, settings: TopicSettings) -> int:
@@ -178,19 +156,10 @@ def _related_exact(X: sp.csr_matrix, count: int, chunk: int = 2048) -> np.ndarra
     result = np.full((n, count), -1, dtype=np.int64)
     if n < 2 or count == 0:
         return result
-    take = min(count, n - 1)
     XT = X.T.tocsc()
     for start in range(0, n, chunk):
         rows = np.arange(start, min(start + chunk, n))
-        sims = (X[rows] @ XT).toarray()
-        sims[np.arange(len(rows)), rows] = -1.0
-        top = np.argpartition(-sims, take - 1, axis=1)[:, :take]
-        scores = np.take_along_axis(sims, top, axis=1)
-        # Highest similarity first, then lowest index: a stable order for equal scores.
-        order = np.lexsort((top, -scores), axis=1)
-        top = np.take_along_axis(top, order, axis=1)
-        scores = np.take_along_axis(scores, order, axis=1)
-        result[rows, :take] = np.where(scores > 0, top, -1)
+        result[rows] = _related_exact_rows(X, count, rows, XT)
     return result
 
 
@@ -489,13 +458,58 @@ def related_only(titles: list[str], abstracts: list[str], settings: TopicSetting
     return related_papers(X, settings.related, profiles=profiles)
 
 
+def related_with_new(X: sp.csr_matrix, count: int, remembered: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Related papers after papers were added: a new paper's are the best of all papers; another paper's
+    are the best of its `remembered` ones (rows of paper indices, -1 for none) and the new papers."""
+    n = X.shape[0]
+    # Candidates per paper: its remembered related papers, then every new paper.
+    candidates = np.concatenate([remembered, np.broadcast_to(new, (n, len(new)))], axis=1)
+    rows = np.repeat(np.arange(n), remembered.shape[1])
+    known = remembered.reshape(-1)
+    safe = np.where(known >= 0, known, 0)
+    old_scores = np.asarray(X[rows].multiply(X[safe]).sum(axis=1)).reshape(n, -1)
+    old_scores = np.where(remembered >= 0, old_scores, -1.0)
+    new_scores = np.asarray((X @ X[new].T).todense()) if len(new) else np.zeros((n, 0))
+    scores = np.concatenate([old_scores, new_scores], axis=1)
+    scores[candidates == np.arange(n)[:, None]] = -1.0  # never itself
+    # A paper listed twice (a remembered related paper cannot be new, so only -1 repeats) is harmless.
+    order = np.lexsort((candidates, -scores), axis=1)[:, :count]
+    top = np.take_along_axis(candidates, order, axis=1)
+    best = np.take_along_axis(scores, order, axis=1)
+    result = np.where(best > 0, top, -1)
+    if len(new):  # the new papers compare with every paper
+        result[new] = _related_exact_rows(X, count, new)
+    return result
+
+
+def _related_exact_rows(X: sp.csr_matrix, count: int, rows: np.ndarray, XT=None) -> np.ndarray:
+    """The `count` most cosine-similar other rows of each of `rows`, -1 where none."""
+    n = X.shape[0]
+    result = np.full((len(rows), count), -1, dtype=np.int64)
+    take = min(count, n - 1)
+    if take <= 0 or not len(rows):
+        return result
+    sims = (X[rows] @ (X.T.tocsc() if XT is None else XT)).toarray()
+    sims[np.arange(len(rows)), rows] = -1.0
+    top = np.argpartition(-sims, take - 1, axis=1)[:, :take]
+    scores = np.take_along_axis(sims, top, axis=1)
+    # Highest similarity first, then lowest index: a stable order for equal scores.
+    order = np.lexsort((top, -scores), axis=1)
+    top = np.take_along_axis(top, order, axis=1)
+    scores = np.take_along_axis(scores, order, axis=1)
+    result[:, :take] = np.where(scores > 0, top, -1)
+    return result
+
+
 def fold_in(
-    titles: list[str], abstracts: list[str], settings: TopicSettings, terms: list[dict], new: np.ndarray
+    titles: list[str], abstracts: list[str], settings: TopicSettings, terms: list[dict], new: np.ndarray,
+    remembered: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The `new` papers placed on remembered topics (their centroid `terms`), without fitting anything.
 
     Returns each new paper's (topic, second topic or -1), its weight on its topic (to order members),
-    and every paper's related papers.
+    and every paper's related papers: with `remembered` (each paper's related papers as the lock keeps
+    them), only the new papers are compared with all; without, every pair is (related_papers).
     """
     X, vectorizer = _tfidf(_documents(titles, abstracts, settings.title_weight), settings)
     profiles = prior_matrix(terms, vectorizer.vocabulary_) if terms and vectorizer else np.zeros((len(terms), X.shape[1]))
@@ -509,5 +523,8 @@ def fold_in(
     second_weight = weights[rows, runner_up] if len(terms) > 1 else np.zeros(len(new))
     has_second = (runner_up >= 0) & (settings.second_topic > 0) & (second_weight >= settings.second_topic * top) & (top > 0)
     placed = np.stack([first, np.where(has_second, runner_up, -1)], axis=1).astype(np.int64)
-    related = related_papers(X, settings.related, profiles=profiles if len(terms) else None)
+    if remembered is not None:
+        related = related_with_new(X, settings.related, remembered, new)
+    else:
+        related = related_papers(X, settings.related, profiles=profiles if len(terms) else None)
     return placed, top, related

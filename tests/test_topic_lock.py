@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from site_src.build import build
 from site_src.errors import DigestError
 from site_src.topic_lock import LOCK_NAME, lock_bytes, read_lock
 
+from .conftest import ROOT
 from .test_build import tree_digest
 
 HELD_BACK = "003_e7d9a4a7239a3bcf.txt"
@@ -142,6 +145,24 @@ def test_a_few_new_papers_join_the_remembered_topics_and_nothing_else_moves(cont
         assert now.papers[: old.primary] == old.papers[: old.primary]  # every remembered paper stays, in order
         assert set(old.papers[old.primary :]) <= set(now.papers[now.primary :])
     assert sum(now.primary - old.primary for old, now in zip(before.topics, after.topics)) == 3
+    # Related papers: a remembered paper's come from its remembered ones and the new papers; new papers get some.
+    for slug, related in before.related_papers.items():
+        assert set(after.related_papers[slug]) <= set(related) | new
+    assert all(after.related_papers[slug] for slug in new)
+    assert any(set(after.related_papers[slug]) & new for slug in before.related_papers)
+
+
+def test_a_build_from_an_unchanged_lock_runs_no_topic_model(content_copy, tmp_path):
+    """The lock keeps topics and related papers, so a build whose inputs match it does not even import scikit-learn."""
+    first = build(content_copy, tmp_path / "one")
+    script = (
+        "import sys; from pathlib import Path; from site_src.build import build; "
+        f"build(Path({str(content_copy)!r}), Path({str(tmp_path / 'two')!r}), cache=False); "
+        "print('sklearn' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two") and first.papers == 340
 
 
 def test_papers_grown_by_more_than_a_fifth_are_fitted_again(content_copy, tmp_path):

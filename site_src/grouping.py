@@ -1,0 +1,29 @@
+"""What the topic stage hands on: topics and each paper's place among them (no scikit-learn needed to read it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Topic:
+    label: tuple[str, ...]  # 2-4 display phrases, most distinctive first
+    members: tuple[int, ...]  # paper indices: its own papers, most central first, then second-topic papers
+    related: tuple[int, ...]  # indices of the most similar other topics
+    size: int = 0  # how many of `members` are its own papers (the rest are second-topic members)
+    position: tuple[float, float] = (0.5, 0.5)  # on the topic map, in [0, 1]; similar topics sit close
+    terms: dict = field(default_factory=dict, compare=False)  # centroid's top terms -> weight (max 1)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    topics: tuple[Topic, ...]
+    paper_topics: np.ndarray  # (papers, 2): each paper's topic, and its second topic or -1
+    related: np.ndarray  # (papers, settings.related) related paper indices, -1 where none
+    params: dict
+
+    @property
+    def paper_topic(self) -> np.ndarray:
+        return self.paper_topics[:, 0]
