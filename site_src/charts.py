@@ -10,7 +10,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from .site import DigestView, Site
 
@@ -80,18 +79,17 @@ def digest_title(digest: DigestView) -> str:
 
 
 def topic_counts(site: Site) -> np.ndarray:
-    """Papers of each topic in each digest: a topics × digests matrix (topic incidence @ digest incidence)."""
+    """Papers of each topic in each digest: a topics × digests matrix (one bincount per topic over the listings)."""
     index = {slug: i for i, slug in enumerate(site.papers)}
-    n = len(index)
-
-    def incidence(groups) -> sparse.csr_matrix:
-        rows = [r for r, members in enumerate(groups) for _ in members]
-        cols = [index[slug] for members in groups for slug in members]
-        return sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(groups), n))
-
-    in_topic = incidence([t.papers for t in site.topics])
-    in_digest = incidence([d.papers for d in site.digests])
-    return np.asarray((in_topic @ in_digest.T).todense(), dtype=int).reshape(len(site.topics), len(site.digests))
+    listed = np.array([index[slug] for d in site.digests for slug in d.papers], dtype=np.int64)
+    listing = np.repeat(np.arange(len(site.digests)), [len(d.papers) for d in site.digests])
+    counts = np.zeros((len(site.topics), len(site.digests)), dtype=int)
+    member = np.zeros(len(index), dtype=bool)
+    for row, topic in enumerate(site.topics):
+        member[:] = False
+        member[[index[slug] for slug in topic.papers]] = True
+        counts[row] = np.bincount(listing[member[listed]], minlength=len(site.digests))
+    return counts
 
 
 def _r(value: float) -> float:
