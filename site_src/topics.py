@@ -464,10 +464,12 @@ def related_with_new(X: sp.csr_matrix, count: int, remembered: np.ndarray, new: 
     n = X.shape[0]
     # Candidates per paper: its remembered related papers, then every new paper.
     candidates = np.concatenate([remembered, np.broadcast_to(new, (n, len(new)))], axis=1)
-    rows = np.repeat(np.arange(n), remembered.shape[1])
-    known = remembered.reshape(-1)
-    safe = np.where(known >= 0, known, 0)
-    old_scores = np.asarray(X[rows].multiply(X[safe]).sum(axis=1)).reshape(n, -1)
+    safe = np.where(remembered >= 0, remembered, 0)
+    old_scores = np.empty(remembered.shape)
+    for start in range(0, n, 4096):  # row pairs in chunks: a copy of X per remembered column would be large
+        rows = np.arange(start, min(start + 4096, n))
+        pairs = np.repeat(rows, remembered.shape[1])
+        old_scores[rows] = np.asarray(X[pairs].multiply(X[safe[rows].reshape(-1)]).sum(axis=1)).reshape(len(rows), -1)
     old_scores = np.where(remembered >= 0, old_scores, -1.0)
     new_scores = np.asarray((X @ X[new].T).todense()) if len(new) else np.zeros((n, 0))
     scores = np.concatenate([old_scores, new_scores], axis=1)
