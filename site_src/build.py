@@ -103,6 +103,10 @@ def build(
     # Imported here so `digest --help` stays fast: these pull in scikit-learn and Jinja.
     from . import charts, feeds, ingest, output, pages, render, render_memo, search, site, topic_lock
 
+    # The site the last build replaced is deleted while this one reads and groups (deleting tens of
+    # thousands of folders takes seconds on many disks); joined before any worker process is forked.
+    trash = out_dir.absolute().parent / build_cache.CACHE_DIR / "trash" if cache else None
+    emptying = output.empty_trash(trash) if trash else None
     report = BuildReport()
     stages = _Stages(report, on_stage)
     config = load_config(content_dir / "site.yaml").with_base_url(base_url)
@@ -127,6 +131,8 @@ def build(
         start = time.perf_counter()
         return search.search_files(assembled, project), time.perf_counter() - start
 
+    if emptying:
+        emptying.join()
     rendered = stages.run(
         "render", render.render_site, assembled, dirs, search.search_names(), site_feeds, site_charts, memo, out_dir,
         _workers(), index_search,
@@ -135,7 +141,7 @@ def build(
     report.stages["search"] = search_seconds  # the render stage's time is what rendering added beyond it
     report.stages["render"] -= search_seconds
     files = {**rendered.files, **found.files, **site_feeds.files}
-    stages.run("write", output.write_site, files, out_dir, rendered.kept)
+    stages.run("write", output.write_site, files, out_dir, rendered.kept, trash)
     if cache:
         render_memo.save(memo_path, rendered.memo, out_dir)
     lock_data = topic_lock.lock_bytes(named.lock) if lock else None

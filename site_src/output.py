@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
@@ -137,10 +139,11 @@ def _recover(out_dir: Path) -> None:
             remove_tree(path)
 
 
-def write_site(files: dict[str, bytes], out_dir: Path, kept: frozenset[str] = frozenset()) -> None:
+def write_site(files: dict[str, bytes], out_dir: Path, kept: frozenset[str] = frozenset(), trash: Path | None = None) -> None:
     """Write every file into a staging folder beside out_dir, then swap it in whole.
 
-    `kept` names files of the previous build (in out_dir) to carry over unchanged.
+    `kept` names files of the previous build (in out_dir) to carry over unchanged. With `trash`, the
+    previous site is moved there once swapped out, for empty_trash to delete while the next build computes.
     """
     out_dir = out_dir.absolute()
     _recover(out_dir)
@@ -160,7 +163,22 @@ def write_site(files: dict[str, bytes], out_dir: Path, kept: frozenset[str] = fr
         if retired.exists() and not out_dir.exists():
             os.replace(retired, out_dir)
         raise
+    if trash is not None and retired.exists():
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            os.replace(retired, trash / f"{out_dir.name}-{time.time_ns()}")
+            return
+        except OSError:  # another file system, say: delete it now
+            pass
     remove_tree(retired)
+
+
+def empty_trash(trash: Path) -> threading.Thread:
+    """Delete what earlier builds left in `trash`, on a background thread; join it before forking."""
+    old = sorted(trash.iterdir()) if trash.is_dir() else []
+    thread = threading.Thread(target=lambda: [remove_tree(path) for path in old], name="empty-trash", daemon=True)
+    thread.start()
+    return thread
 
 
 def clean(out_dir: Path) -> bool:

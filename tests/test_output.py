@@ -178,3 +178,21 @@ def test_build_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
     with pytest.raises(DigestError, match="refusing to replace"):
         write_site({"index.html": b"site"}, out)
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_a_replaced_site_waits_in_the_cache_trash_and_the_next_build_deletes_it(content_copy, tmp_path):
+    """Deleting the old tree is slow on many disks: it is moved aside and deleted while the next build computes."""
+    out = tmp_path / "build"
+    trash = tmp_path / ".digest-cache" / "trash"
+    build(content_copy, out, lock=False)
+    assert not trash.exists() or not any(trash.iterdir())
+    for round in range(2):
+        (content_copy / "site.yaml").write_text(
+            (content_copy / "site.yaml").read_text(encoding="utf-8") + f"\n# edit {round}\n", encoding="utf-8"
+        )
+        build(content_copy, out, lock=False)
+        assert leftovers(out) == []
+        held = list(trash.iterdir())
+        assert len(held) == 1 and (held[0] / MARKER).is_file()  # only the site this build replaced
+    build(content_copy, tmp_path / "plain", lock=False, cache=False)  # without the cache, nothing is kept
+    assert leftovers(tmp_path / "plain") == [] and len(list(trash.iterdir())) == 1
