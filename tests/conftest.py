@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.util
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,20 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def generated_3400(shared_dir, tmp_path_factory) -> Path:
+    """content/ of a 3,400-paper corpus made by bench/generate.py from ../shared, made once; tests must not modify it."""
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    pool = generate.real_papers(shared_dir)
+    if not pool:
+        pytest.skip("no papers in ../shared/corpora")
+    content = tmp_path_factory.mktemp("generated") / "content"
+    generate.generate(3400, content, pool)
+    return content
 
 
 # --- a real browser (Debian's Chromium through Playwright) on the seed site served over HTTP ---------------

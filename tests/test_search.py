@@ -150,16 +150,9 @@ def test_the_built_shards_rank_exactly_like_one_unsharded_index_in_lunr_js(seed_
     _node_test("tests/js/shards.test.js", SHARD_PARITY=str(tmp_path))
 
 
-def test_shards_of_a_generated_3400_paper_corpus_rank_exactly_like_one_unsharded_index(shared_dir, tmp_path):
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    pool = generate.real_papers(shared_dir)
-    if not pool:
-        pytest.skip("no papers in ../shared/corpora")
-    generate.generate(3400, tmp_path / "content", pool)
+def test_shards_of_a_generated_3400_paper_corpus_rank_exactly_like_one_unsharded_index(generated_3400, tmp_path):
     parity = _load_shard_parity()
-    parity.write_fixture(*parity.corpus_documents(tmp_path / "content"), tmp_path / "fixture")
+    parity.write_fixture(*parity.corpus_documents(generated_3400), tmp_path / "fixture")
     _node_test("tests/js/shards.test.js", SHARD_PARITY=str(tmp_path / "fixture"))
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
-import pytest
 from lunr import lunr
 
 from site_src.config import load_config
@@ -47,12 +45,5 @@ def test_index_of_awkward_text_equals_the_lunr_package():
     _assert_same_as_lunr_package(documents)
 
 
-def test_index_of_a_generated_3400_paper_corpus_equals_the_lunr_package(shared_dir, tmp_path):
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    pool = generate.real_papers(shared_dir)
-    if not pool:
-        pytest.skip("no papers in ../shared/corpora")
-    generate.generate(3400, tmp_path / "content", pool)
-    _assert_same_as_lunr_package(_documents(tmp_path / "content"))
+def test_index_of_a_generated_3400_paper_corpus_equals_the_lunr_package(generated_3400):
+    _assert_same_as_lunr_package(_documents(generated_3400))
