@@ -15,21 +15,10 @@ import os
 from pathlib import Path
 
 from .errors import Warning
-from .source import BUILTIN_TEMPLATES, lunr_js_bases
+from .source import BUILTIN_TEMPLATES, PACKAGE, files_under, lunr_js_bases
 
 CACHE_DIR = ".digest-cache"
 VERSION = 1
-PACKAGE = Path(__file__).resolve().parent
-
-
-def _files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    found = []
-    for base, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "node_modules"))
-        found += [Path(base, n) for n in sorted(names) if not n.endswith(".pyc")]
-    return found
 
 
 def input_hashes(content_dir: Path) -> dict[str, bytes]:
@@ -37,7 +26,7 @@ def input_hashes(content_dir: Path) -> dict[str, bytes]:
     project = content_dir.absolute().parent
     roots = [content_dir, project / "templates", BUILTIN_TEMPLATES, PACKAGE]
     lunr = [base / "node_modules" / "lunr" for base in lunr_js_bases(project)]
-    paths = [p for root in dict.fromkeys(r.absolute() for r in roots) for p in _files(root)]
+    paths = [p for root in dict.fromkeys(r.absolute() for r in roots) for p in files_under(root)]
     paths += [d / name for d in lunr for name in ("package.json", "lunr.min.js") if (d / name).is_file()]
     return {str(path): hashlib.sha256(path.read_bytes()).digest() for path in paths}
 

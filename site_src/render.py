@@ -16,12 +16,11 @@ from markupsafe import Markup, escape
 
 from . import render_memo
 from .errors import DigestError
-from .source import BUILTIN_TEMPLATES
+from .source import BUILTIN_TEMPLATES, PACKAGE
 from .feeds import Feeds
 from .site import Page, Site, papers_json, relative_root, site_pages
 from .sitemap import sitemap_files
 
-PACKAGE = Path(__file__).resolve().parent
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
 _TRAILING = ".,;:!?)]}'\""
 

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .source import files_under
+
 VERSION = 1
 Read = tuple  # ("site", "topics") or ("feeds", "for_page", [args...]): one read of a site-wide object
 
@@ -127,6 +129,6 @@ def tree_hash(folders: list[Path], extra: Callable[[], bytes] = lambda: b"") -> 
     """A hash of every file under `folders` (names and bytes), plus `extra`."""
     digest = hashlib.sha256(extra())
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        for path in files_under(folder):
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

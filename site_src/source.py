@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .errors import DigestError
@@ -9,6 +10,18 @@ from .errors import DigestError
 # The checkout this package runs from: its templates/ is the built-in theme, its node_modules/ a fallback.
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 BUILTIN_TEMPLATES = PACKAGE_ROOT / "templates"
+PACKAGE = Path(__file__).resolve().parent  # this package's own code: a build's output depends on it too
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Every file under folder, in a fixed order; Python caches and node_modules left out."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for base, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "node_modules"))
+        found += [Path(base, n) for n in sorted(names) if not n.endswith(".pyc")]
+    return found
 
 
 def lunr_js_bases(project_dir: Path) -> list[Path]:
