@@ -105,7 +105,7 @@ def build(
 
     # The site the last build replaced is deleted while this one reads and groups (deleting tens of
     # thousands of folders takes seconds on many disks); joined before any worker process is forked.
-    trash = out_dir.absolute().parent / build_cache.CACHE_DIR / "trash" if cache else None
+    trash = build_cache.cache_path(out_dir, "trash") if cache else None
     emptying = output.empty_trash(trash) if trash else None
     report = BuildReport()
     stages = _Stages(report, on_stage)
@@ -123,7 +123,7 @@ def build(
     site_feeds = stages.run("feeds", feeds.build_feeds, assembled)
     _report_warnings(site_feeds.warnings, strict, on_warning, report)
     site_charts = stages.run("charts", charts.build_charts, assembled)
-    memo_path = render_memo.memo_path(out_dir, build_cache.CACHE_DIR)
+    memo_path = render_memo.memo_path(out_dir)
     memo = render_memo.load(memo_path) if cache else None
 
     def index_search():  # pages only need the search files' (fixed) names: the index is built while they render

@@ -60,9 +60,23 @@ def output_listing(out_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def cache_path(out_dir: Path, name: str) -> Path:
+    """A file or folder of the cache kept beside out_dir."""
+    return out_dir.absolute().parent / CACHE_DIR / name
+
+
 def _cache_file(out_dir: Path) -> Path:
-    out_dir = out_dir.absolute()
-    return out_dir.parent / CACHE_DIR / f"{out_dir.name}.json"
+    return cache_path(out_dir, f"{out_dir.absolute().name}.json")
+
+
+def save_json(path: Path, value) -> None:
+    """Write a cache file atomically; a failure only costs the next build its shortcut, so it is ignored."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.with_suffix(".tmp").write_text(json.dumps(value, default=str), encoding="utf-8")
+        os.replace(path.with_suffix(".tmp"), path)
+    except OSError:
+        pass
 
 
 def lookup(out_dir: Path, key: str, report_type):
@@ -86,11 +100,4 @@ def store(out_dir: Path, key: str, report) -> None:
     fields = dataclasses.asdict(report)
     fields["warnings"] = [(w.message, str(w.path) if w.path is not None else None, w.line) for w in report.warnings]
     fields.pop("stages", None)
-    path = _cache_file(out_dir)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"key": key, "output": output_listing(out_dir.absolute()), "report": fields}, default=str)
-        path.with_suffix(".tmp").write_text(text, encoding="utf-8")
-        os.replace(path.with_suffix(".tmp"), path)
-    except OSError:
-        pass
+    save_json(_cache_file(out_dir), {"key": key, "output": output_listing(out_dir.absolute()), "report": fields})

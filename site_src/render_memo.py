@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .build_cache import cache_path, save_json
 from .source import files_under
 
 VERSION = 1
@@ -92,9 +92,8 @@ def keepable(memo: RenderMemo | None, templates: str, out_dir: Path, name: str, 
     return stat.st_size == last["size"] and stat.st_mtime_ns == last["mtime"]
 
 
-def memo_path(out_dir: Path, cache_dir: str) -> Path:
-    out_dir = out_dir.absolute()
-    return out_dir.parent / cache_dir / f"{out_dir.name}.render.json"
+def memo_path(out_dir: Path) -> Path:
+    return cache_path(out_dir, f"{out_dir.absolute().name}.render.json")
 
 
 def load(path: Path) -> RenderMemo | None:
@@ -116,13 +115,8 @@ def save(path: Path, memo: RenderMemo, out_dir: Path) -> None:
         except OSError:
             continue
         pages[name] = {**entry, "size": stat.st_size, "mtime": stat.st_mtime_ns}
-    text = json.dumps({"version": VERSION, "templates": memo.templates, "pages": pages, "reads": memo.reads})
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.with_suffix(".tmp").write_text(text, encoding="utf-8")
-        os.replace(path.with_suffix(".tmp"), path)
-    except OSError:
-        pass  # without a memo the next build renders every page: slower, never wrong
+    # Without a memo the next build renders every page: slower, never wrong.
+    save_json(path, {"version": VERSION, "templates": memo.templates, "pages": pages, "reads": memo.reads})
 
 
 def tree_hash(folders: list[Path], extra: Callable[[], bytes] = lambda: b"") -> str:
