@@ -401,13 +401,10 @@ def group_papers(
     k = len(kept)
     params["topics"] = k
 
-    # A second topic where a paper's weight there comes close to its first.
     rows = np.arange(n)
-    runner_up = np.where(k > 1, np.argsort(-weights, axis=1, kind="stable")[:, min(1, k - 1)], -1)
     top_weight = weights[rows, assignment]
-    second_weight = weights[rows, runner_up] if k > 1 else np.zeros(n)
-    has_second = (k > 1) & (settings.second_topic > 0) & (second_weight >= settings.second_topic * top_weight) & (top_weight > 0)
-    paper_topics = np.stack([assignment, np.where(has_second, runner_up, -1)], axis=1)
+    # A second topic where a paper's weight there comes close to its first.
+    paper_topics, has_second = _with_second_topics(weights, assignment, settings.second_topic)
 
     # Labels come from each topic's most central papers: they name the theme, and bound the phrase count.
     central = np.lexsort((rows, -top_weight, assignment))
@@ -503,6 +500,20 @@ def _related_exact_rows(X: sp.csr_matrix, count: int, rows: np.ndarray, XT=None)
     return result
 
 
+def _with_second_topics(weights: np.ndarray, first: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """(papers, 2): each paper's `first` topic and its runner-up where the paper weighs at least `share` of
+    its first-topic weight there (else -1); and which papers have such a second topic."""
+    n, k = weights.shape
+    none = np.full(n, -1, dtype=np.int64)
+    if k < 2 or share <= 0:
+        return np.stack([first.astype(np.int64), none], axis=1), np.zeros(n, dtype=bool)
+    rows = np.arange(n)
+    runner_up = np.argsort(-weights, axis=1, kind="stable")[:, 1]
+    top, second = weights[rows, first], weights[rows, runner_up]
+    has_second = (second >= share * top) & (top > 0)
+    return np.stack([first.astype(np.int64), np.where(has_second, runner_up, none)], axis=1), has_second
+
+
 def fold_in(
     titles: list[str], abstracts: list[str], settings: TopicSettings, terms: list[dict], new: np.ndarray,
     remembered: np.ndarray | None = None,
@@ -517,14 +528,9 @@ def fold_in(
     profiles = prior_matrix(terms, vectorizer.vocabulary_) if terms and vectorizer else np.zeros((len(terms), X.shape[1]))
     unit = profiles / np.maximum(np.linalg.norm(profiles, axis=1, keepdims=True), 1e-12)
     weights = np.asarray(X[new] @ unit.T) if len(new) else np.zeros((0, len(terms)))
-    rows = np.arange(len(new))
-    order = np.argsort(-weights, axis=1, kind="stable")
-    first = order[:, 0] if len(terms) else np.zeros(len(new), dtype=np.int64)
-    runner_up = order[:, 1] if len(terms) > 1 else np.full(len(new), -1)
-    top = weights[rows, first] if len(terms) else np.zeros(len(new))
-    second_weight = weights[rows, runner_up] if len(terms) > 1 else np.zeros(len(new))
-    has_second = (runner_up >= 0) & (settings.second_topic > 0) & (second_weight >= settings.second_topic * top) & (top > 0)
-    placed = np.stack([first, np.where(has_second, runner_up, -1)], axis=1).astype(np.int64)
+    first = weights.argmax(axis=1) if len(terms) else np.zeros(len(new), dtype=np.int64)
+    top = weights[np.arange(len(new)), first] if len(terms) else np.zeros(len(new))
+    placed, _ = _with_second_topics(weights, first, settings.second_topic)
     if remembered is not None:
         related = related_with_new(X, settings.related, remembered, new)
     else:
