@@ -134,7 +134,8 @@ def build(
     if emptying:
         emptying.join()
     rendered = stages.run(
-        "render", render.render_site, assembled, dirs, search.search_names(), site_feeds, site_charts, memo, out_dir,
+        "render", render.render_site, assembled, dirs, search.search_names(), site_feeds, site_charts, memo,
+        out_dir if cache else None,
         _workers(), index_search,
     )
     found, search_seconds = rendered.alongside

@@ -144,7 +144,7 @@ def _render_share(share: int, shares: int) -> list[tuple[str, bytes | None, str 
     done = []
     for page in pages[share::shares]:
         name = page.path + "index.html"
-        page_hash = render_memo.value_hash(page)
+        page_hash = render_memo.value_hash(page) if out_dir is not None else None  # no out_dir: nothing to remember
         if render_memo.keepable(memo, job["templates"], out_dir, name, page_hash, reads_now):
             done.append((name, None, page_hash, memo.pages[name]["reads"]))
             continue
@@ -182,7 +182,8 @@ def render_site(
     """Every output file of the site as bytes, by its path in build/.
 
     `search` (SearchFiles) names the index files; `feeds` are linked from the pages; `charts` (Charts) are drawn.
-    With the last build's `memo` and its `out_dir`, pages whose inputs did not change are kept, not rendered.
+    With the last build's `memo` and its `out_dir`, pages whose inputs did not change are kept, not rendered;
+    without `out_dir` the returned memo is empty (nothing to keep pages in).
     `workers` > 1 renders in that many forked processes, while this one runs `alongside` (its result is
     Rendered.alongside): work that needs no page, such as the search index.
     """
