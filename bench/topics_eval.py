@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from site_src.config import SiteConfig, TopicSettings  # noqa: E402
 from site_src.ingest import read_corpus  # noqa: E402
-from site_src.topics import group_papers  # noqa: E402
+from site_src.topics.model import group_papers  # noqa: E402
 
 
 def load_themes(papers, path: Path) -> tuple[np.ndarray, np.ndarray]:

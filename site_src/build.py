@@ -34,17 +34,18 @@ class BuildReport:
         return sum(self.stages.values())
 
 
-# The stages in the order they start ("read" runs twice: dumps, then pages; "search" runs alongside "render"),
-# for progress displays.
-STAGES = ("read", "topics", "assemble", "feeds", "charts", "render", "search", "write")
+# Every stage in the order it starts ("read" runs twice: dumps, then pages; "search" runs while the render
+# workers render). A build answered from the cache runs only "cache", before all of these.
+STAGES = ("read", "topics", "assemble", "feeds", "charts", "render", "search", "sitemap", "write")
 
 
 class _Stages:
-    """Times each stage of the build into the report."""
+    """Times each stage of the build into the report, and gathers its warnings."""
 
-    def __init__(self, report: BuildReport, on_stage: Callable[[str], None] = lambda name: None):
+    def __init__(self, report: BuildReport, on_stage: Callable[[str], None], on_warning: Callable[[Warning], None]):
         self.report = report
         self.on_stage = on_stage
+        self.on_warning = on_warning
 
     def run(self, name: str, step: Callable, *args):
         self.on_stage(name)
@@ -53,14 +54,11 @@ class _Stages:
         self.report.stages[name] = self.report.stages.get(name, 0.0) + time.perf_counter() - start
         return result
 
-
-def _report_warnings(warnings, strict: bool, on_warning: Callable[[Warning], None], report: BuildReport) -> None:
-    """Hand each warning on, or with `strict` stop the build at the first."""
-    for warning in warnings:
-        if strict:
-            raise warning.as_error()
-        on_warning(warning)
-    report.warnings.extend(warnings)
+    def warn(self, warnings) -> None:
+        """Hand each warning on as it is found; a strict build fails on them before anything is written."""
+        for warning in warnings:
+            self.on_warning(warning)
+        self.report.warnings.extend(warnings)
 
 
 def _workers() -> int:
@@ -85,6 +83,7 @@ def build(
 
     With `lock`, topics are named after content_dir/topics.lock.json, which is then updated.
     With `cache`, a build whose inputs and output are as the last build left them returns at once (build_cache).
+    With `strict`, every warning is still reported, then the build fails with their count before it writes.
     `on_stage` hears the name of each stage (see STAGES) as it starts, for a progress display.
     """
     from . import build_cache
@@ -101,62 +100,62 @@ def build(
             cached.stages["cache"] = time.perf_counter() - start
             return cached
     # Imported here so `digest --help` stays fast: these pull in scikit-learn and Jinja.
-    from . import charts, feeds, ingest, output, pages, render, render_memo, search, site, topic_lock
+    from . import feeds, ingest, output, render, search, site, sitemap, topics
+    from .ingest import pages
+    from .render import charts, memo as render_memo
 
     # The site the last build replaced is deleted while this one reads and groups (deleting tens of
     # thousands of folders takes seconds on many disks); joined before any worker process is forked.
     trash = build_cache.cache_path(out_dir, "trash") if cache else None
     emptying = output.empty_trash(trash) if trash else None
     report = BuildReport()
-    stages = _Stages(report, on_stage)
+    stages = _Stages(report, on_stage, on_warning)
+    project = content_dir.absolute().parent
+
+    # Gather: every output of the site, in memory.
     config = load_config(content_dir / "site.yaml").with_base_url(base_url)
     corpus, warnings = stages.run("read", ingest.read_corpus, content_dir / "dumps", config)
     markdown_pages = stages.run("read", pages.read_pages, content_dir / "pages")
-    _report_warnings(warnings, strict, on_warning, report)
-    papers = corpus.papers
-    lock_path = content_dir / topic_lock.LOCK_NAME
-    named = stages.run("topics", topic_lock.name_grouping, papers, config.topics, topic_lock.read_lock(lock_path) if lock else None)
-    grouping = named.grouping
+    stages.warn(warnings)
+    lock_path = content_dir / topics.LOCK_NAME
+    named = stages.run("topics", topics.group, corpus.papers, config.topics, topics.read_lock(lock_path) if lock else None)
     assembled = stages.run("assemble", site.assemble, config, corpus, named, markdown_pages)
-    project = content_dir.absolute().parent
-    dirs = render.template_dirs(project)
     site_feeds = stages.run("feeds", feeds.build_feeds, assembled)
-    _report_warnings(site_feeds.warnings, strict, on_warning, report)
+    stages.warn(site_feeds.warnings)
     site_charts = stages.run("charts", charts.build_charts, assembled)
     memo_path = render_memo.memo_path(out_dir)
     memo = render_memo.load(memo_path) if cache else None
-
-    def index_search():  # pages only need the search files' (fixed) names: the index is built while they render
-        on_stage("search")
-        start = time.perf_counter()
-        return search.search_files(assembled, project), time.perf_counter() - start
-
+    dirs = render.template_dirs(project)
     if emptying:
         emptying.join()
-    rendered = stages.run(
-        "render", render.render_site, assembled, dirs, search.search_names(), site_feeds, site_charts, memo,
-        out_dir if cache else None,
-        _workers(), index_search,
+    pending = stages.run(
+        "render", render.start_render, assembled, dirs, search.search_names(), site_feeds, site_charts, memo,
+        out_dir if cache else None, _workers(),
     )
-    found, search_seconds = rendered.alongside
-    report.stages["search"] = search_seconds  # the render stage's time is what rendering added beyond it
-    report.stages["render"] -= search_seconds
-    files = {**rendered.files, **found.files, **site_feeds.files}
+    found = stages.run("search", search.search_files, assembled, project)  # while the pages render
+    rendered = stages.run("render", pending.result)
+    extra = stages.run("sitemap", lambda: {**site.papers_json_file(assembled), **sitemap.sitemap_files(assembled)})
+    files = {**rendered.files, **extra, **found.files, **site_feeds.files}
+    if strict and report.warnings:
+        count = len(report.warnings)
+        raise DigestError(f"aborted with {count} warning{'s' * (count != 1)} in strict mode; nothing was written", content_dir)
+
+    # Write: build/ replaced whole, then the lock and the caches.
     stages.run("write", output.write_site, files, out_dir, rendered.kept, trash)
     if cache:
         render_memo.save(memo_path, rendered.memo, out_dir)
-    lock_data = topic_lock.lock_bytes(named.lock) if lock else None
+    lock_data = topics.lock_bytes(named.lock) if lock else None
     if lock:  # only after the site is safely out: a failed build changes nothing in content/
-        report.lock_written = topic_lock.write_lock(lock_path, lock_data)
+        report.lock_written = topics.write_lock(lock_path, lock_data)
 
-    report.papers = len(papers)
+    report.papers = len(corpus.papers)
     report.entries = sum(len(d.entries) for d in corpus.digests)
     report.digests = len(corpus.digests)
-    report.topics = len(grouping.topics)
+    report.topics = len(named.grouping.topics)
     report.pages = sum(1 for name in files if name.endswith(".html")) + len(rendered.kept)
     report.files = len(files) + len(rendered.kept) + 1
     report.rendered = report.pages - len(rendered.kept)
-    report.topic_params = grouping.params
+    report.topic_params = named.grouping.params
     report.feeds = len(site_feeds.files)
     report.feed_notes = list(site_feeds.notes)
     report.search_bytes = found.size

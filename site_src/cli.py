@@ -9,20 +9,14 @@ import click
 
 from .errors import DigestError
 
-CONTENT = click.option(
-    "--content",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("content"),
-    show_default=True,
-    help="Folder with site.yaml, dumps/ and pages/. Templates are read from templates/ beside it.",
-)
-OUT = click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Output folder; replaced whole, only after a successful build.",
-)
+
+
+def _folder(flag: str, default: str, help: str):
+    return click.option(flag, type=click.Path(file_okay=False, path_type=Path), default=Path(default), show_default=True, help=help)
+
+
+CONTENT = _folder("--content", "content", "Folder with site.yaml, dumps/ and pages/. Templates are read from templates/ beside it.")
+OUT = _folder("--out", "build", "Output folder; replaced whole, only after a successful build.")
 
 
 def _fail(error: DigestError) -> None:
@@ -46,7 +40,7 @@ def main() -> None:
     envvar="DIGEST_BASE_URL",
     help="Public URL of the site, e.g. https://you.github.io/my-digest/ (overrides site.yaml; env DIGEST_BASE_URL).",
 )
-@click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
+@click.option("--strict", is_flag=True, help="Report every warning, then fail with their count before writing anything (for CI).")
 @click.option(
     "--lock/--no-lock",
     default=True,

@@ -86,15 +86,15 @@ def xml_text(text: str) -> str:
 
 def _first_appearance(site: Site) -> dict[str, tuple]:
     """Per paper slug: (date, sort key newest first) from the earliest dated digest it is in."""
-    index = {d.url: i for i, d in enumerate(site.digests)}
+    index = {d.id: i for i, d in enumerate(site.digests)}
     appearance = {}
     for slug, paper in site.papers.items():
-        digests = [site.digests[index[link.url]] for link in paper.digests]
+        digests = [site.digests[index[link.id]] for link in paper.digests]
         first = next((d for d in digests if d.date), digests[0])
         position = first.papers.index(slug)
         # Dated first, newest date first; then the later digest; then page order.
         day = -first.date.toordinal() if first.date else 0
-        appearance[slug] = (first.date, (first.date is None, day, -index[first.url], position, slug))
+        appearance[slug] = (first.date, (first.date is None, day, -index[first.id], position, slug))
     return appearance
 
 

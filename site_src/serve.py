@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from watchfiles import watch
 
 from .errors import DigestError
-from .topic_lock import LOCK_NAME
+from .topics.lock import LOCK_NAME
 
 
 class SiteHandler(SimpleHTTPRequestHandler):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from .config import SiteConfig
 from .errors import DigestError
-from .model import Corpus, Paper
-from .pages import MarkdownPage
-from .topic_lock import NamedGrouping
-from .topic_map import TopicMap, layout
+from .ingest.pages import MarkdownPage
+from .model import Corpus, Paper, PaperFacts, facts_of
+from .topics import NamedGrouping
 from .urls import safe_url
 
 RESERVED_PAGE_SLUGS = {"papers", "topics", "digests", "data", "assets", "search", "index", "404"}
@@ -21,30 +22,29 @@ _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z(\[\"'])", re.DOTALL)
 
 @dataclass(frozen=True)
 class Link:
-    """Something a page links to: its site-relative URL (`papers/x/`) and its text."""
+    """Something a page links to: its site-relative URL (`papers/x/`), its text, and what it is.
+
+    `id` is the slug or digest id of what it links to, so no later stage parses it back out of the URL;
+    `kind` names an external link's kind (arxiv, hf, pdf, code, project).
+    """
 
     url: str
     text: str
-    note: str = ""
+    kind: str = ""
+    id: str = ""
 
 
-@dataclass(frozen=True)
-class PaperView:
+@dataclass(frozen=True, kw_only=True)
+class PaperView(PaperFacts):
+    """A paper as its pages show it: its facts (model.PaperFacts) and the links to and from it."""
+
     slug: str
     url: str
-    title: str
-    abstract: str
-    summary: str  # the abstract's first sentence
+    summary: str = ""  # the abstract's first sentence
     topics: tuple[Link, ...] = ()
     related: tuple[Link, ...] = ()
     digests: tuple[Link, ...] = ()
-    authors: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()  # external: arXiv, PDF, code, ...
-    arxiv_id: str | None = None
-    upvotes: int | None = None
-    ai_summary: str = ""
-    ai_keywords: tuple[str, ...] = ()
-    published: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,6 @@ class Site:
     pages: tuple[MarkdownPage, ...]
     grouping_params: dict
     redirects: tuple[Redirect, ...] = ()
-    topic_map: TopicMap | None = None
 
     @cached_property
     def latest(self) -> DigestView | None:
@@ -119,7 +118,7 @@ def first_sentence(text: str, limit: int = 300) -> str:
 
 
 def external_links(paper: Paper) -> tuple[Link, ...]:
-    """Links out of a paper page; `note` names the kind (arxiv, hf, pdf, code, project) for data/papers.json."""
+    """Links out of a paper page; `kind` names the kind (arxiv, hf, pdf, code, project) for data/papers.json."""
     links = []
     if paper.arxiv_id:  # ingest only keeps ids of the form 2506.14965, so these URLs are safe by construction
         links += [
@@ -137,6 +136,7 @@ def _topic_views(papers: list[Paper], named: NamedGrouping) -> list[TopicView]:
     topics = named.grouping.topics
     labels = [" · ".join(t.label) for t in topics]
     urls = [f"topics/{slug}/" for slug in named.slugs]
+    links = [Link(url, label, id=slug) for url, label, slug in zip(urls, labels, named.slugs)]
     return [
         TopicView(
             slug=slug,
@@ -144,7 +144,7 @@ def _topic_views(papers: list[Paper], named: NamedGrouping) -> list[TopicView]:
             label=label,
             phrases=topic.label,
             papers=tuple(papers[i].slug for i in topic.members),
-            related=tuple(Link(urls[r], labels[r]) for r in topic.related),
+            related=tuple(links[r] for r in topic.related),
             own=topic.size,
             position=topic.position,
         )
@@ -158,7 +158,7 @@ def _redirects(named: NamedGrouping, topics: list[TopicView]) -> tuple[Redirect,
     redirects = []
     for retired in named.retired:
         successor = by_slug.get(retired.successor)
-        target = Link(successor.url, successor.label) if successor else Link("topics/", "All topics")
+        target = Link(successor.url, successor.label, id=successor.slug) if successor else Link("topics/", "All topics")
         redirects.append(Redirect(f"topics/{retired.slug}/", target))
     return tuple(redirects)
 
@@ -167,12 +167,19 @@ def _digest_views(corpus: Corpus) -> list[DigestView]:
     views = [
         DigestView(d.id, f"digests/{d.id}/", d.title, d.date, d.heading, corpus.listings[d.id]) for d in corpus.digests
     ]
-    linked = []
-    for i, view in enumerate(views):
-        previous = Link(views[i - 1].url, views[i - 1].title) if i > 0 else None
-        following = Link(views[i + 1].url, views[i + 1].title) if i + 1 < len(views) else None
-        linked.append(DigestView(**{**view.__dict__, "previous": previous, "next": following}))
-    return linked
+    links = [digest_link(view) for view in views]
+    return [
+        dataclasses.replace(view, previous=links[i - 1] if i > 0 else None, next=links[i + 1] if i + 1 < len(views) else None)
+        for i, view in enumerate(views)
+    ]
+
+
+def digest_link(digest: DigestView) -> Link:
+    return Link(digest.url, digest.title, id=digest.id)
+
+
+def topic_link(topic: TopicView) -> Link:
+    return Link(topic.url, topic.label, id=topic.slug)
 
 
 def assemble(config: SiteConfig, corpus: Corpus, named: NamedGrouping, pages: list[MarkdownPage]) -> Site:
@@ -184,34 +191,23 @@ def assemble(config: SiteConfig, corpus: Corpus, named: NamedGrouping, pages: li
     grouping = named.grouping
     topics = _topic_views(papers, named)
     digests = _digest_views(corpus)
-    digest_links = {d.id: Link(d.url, d.title) for d in digests}
+    digest_links = {d.id: digest_link(d) for d in digests}
+    topic_links = [topic_link(t) for t in topics]
+    paper_links = [Link(f"papers/{p.slug}/", p.title, id=p.slug) for p in papers]
     views = {}
     for index, paper in enumerate(papers):
         own, second = grouping.paper_topics[index]
-        paper_topics = tuple(Link(topics[t].url, topics[t].label) for t in (own, second) if t >= 0)
-        related = tuple(
-            Link(f"papers/{papers[j].slug}/", papers[j].title) for j in grouping.related[index] if j >= 0
-        )
         views[paper.slug] = PaperView(
+            **facts_of(paper),
             slug=paper.slug,
-            url=f"papers/{paper.slug}/",
-            title=paper.title,
-            abstract=paper.abstract,
+            url=paper_links[index].url,
             summary=first_sentence(paper.abstract),
-            topics=paper_topics,
-            related=related,
+            topics=tuple(topic_links[t] for t in (own, second) if t >= 0),
+            related=tuple(paper_links[j] for j in grouping.related[index] if j >= 0),
             digests=tuple(digest_links[d] for d in paper.digests),
-            authors=paper.authors,
             links=external_links(paper),
-            arxiv_id=paper.arxiv_id,
-            upvotes=paper.upvotes,
-            ai_summary=paper.ai_summary,
-            ai_keywords=paper.ai_keywords,
-            published=paper.published,
         )
-    return Site(
-        config, views, tuple(topics), tuple(digests), tuple(pages), grouping.params, _redirects(named, topics), layout(topics)
-    )
+    return Site(config, views, tuple(topics), tuple(digests), tuple(pages), grouping.params, _redirects(named, topics))
 
 
 def site_pages(site: Site) -> list[Page]:
@@ -232,26 +228,30 @@ def site_pages(site: Site) -> list[Page]:
 
 def papers_json(site: Site) -> list[dict]:
     """The records of data/papers.json: every paper with its links, for other tools."""
-    digest_ids = {d.url: d.id for d in site.digests}
     return [
         {
             "slug": p.slug,
             "title": p.title,
             "abstract": p.abstract,
             "url": p.url,
-            "topics": [link.url.split("/")[1] for link in p.topics],
-            "related": [link.url.split("/")[1] for link in p.related],
-            "digests": [digest_ids[link.url] for link in p.digests],
+            "topics": [link.id for link in p.topics],
+            "related": [link.id for link in p.related],
+            "digests": [link.id for link in p.digests],
             "authors": list(p.authors),
             "arxiv_id": p.arxiv_id,
             "upvotes": p.upvotes,
-            "links": {link.note: link.url for link in p.links},
+            "links": {link.kind: link.url for link in p.links},
             "ai_summary": p.ai_summary,
             "ai_keywords": list(p.ai_keywords),
             "published": p.published.isoformat() if p.published else None,
         }
         for p in site.papers.values()
     ]
+
+
+def papers_json_file(site: Site) -> dict[str, bytes]:
+    """data/papers.json: every paper as a record (papers_json)."""
+    return {"data/papers.json": (json.dumps(papers_json(site), ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
 
 
 def relative_root(page_path: str) -> str:

@@ -162,6 +162,20 @@ def test_strict_turns_warnings_into_errors(content_copy, tmp_path):
     assert "warning:" in relaxed.stderr and "missing.txt" in relaxed.stderr
     strict = run_cli("build", "--strict", "--content", str(content_copy), "--out", str(tmp_path / "b"))
     assert strict.returncode == 1 and "missing.txt" in strict.stderr
+    assert not (tmp_path / "b").exists()
+
+
+def test_strict_lists_every_warning_then_fails_with_their_count(content_copy, tmp_path):
+    site_yaml = content_copy / "site.yaml"
+    text = site_yaml.read_text().replace("dumps:\n", "dumps:\n  gone-1.txt:\n    title: Gone\n  gone-2.txt:\n    title: Gone too\n")
+    site_yaml.write_text(text)
+    strict = run_cli("build", "--strict", "--content", str(content_copy), "--out", str(tmp_path / "b"))
+    assert strict.returncode == 1
+    warnings = [line for line in strict.stderr.splitlines() if line.startswith("warning:")]
+    assert any("gone-1.txt" in w for w in warnings) and any("gone-2.txt" in w for w in warnings)
+    assert any("base_url" in w for w in warnings)  # the seed site.yaml has none: feeds are skipped
+    assert f"aborted with {len(warnings)} warnings in strict mode" in strict.stderr
+    assert not (tmp_path / "b").exists()
 
 
 @pytest.mark.parametrize("command", [[], ["build"], ["clean"]])

@@ -8,14 +8,14 @@ import re
 import lxml.html
 import pytest
 
-from site_src.charts import build_charts, digests_chart, sparkline, topic_counts, topics_chart
+from site_src.render.charts import build_charts, digests_chart, sparkline, topic_counts, topics_chart
 from site_src.config import SiteConfig
 from site_src.site import DigestView, PaperView, Site, TopicView
 
 
 def _site() -> Site:
     """Three dated digests out of file order, one with only a page heading, one with nothing: in site order."""
-    papers = {f"p{i}": PaperView(f"p{i}", f"papers/p{i}/", f"Paper {i}", "Abstract.", "Abstract.") for i in range(10)}
+    papers = {f"p{i}": PaperView(slug=f"p{i}", url=f"papers/p{i}/", title=f"Paper {i}", abstract="Abstract.", summary="Abstract.") for i in range(10)}
     digests = (
         DigestView("a", "digests/a/", "First", dt.date(2024, 3, 1), None, ("p0", "p1")),
         DigestView("b", "digests/b/", "Second", dt.date(2024, 3, 8), None, ("p1", "p2", "p3", "p4")),

@@ -22,8 +22,8 @@ from site_src.errors import DigestError
 from site_src.ingest import read_digests
 from site_src.config import SiteConfig
 from site_src.output import MARKER
-from site_src.pages import read_page
-from site_src.search import query_terms
+from site_src.ingest.pages import read_page
+from tests.search_oracle import query_terms
 
 from .conftest import http_server
 

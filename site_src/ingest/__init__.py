@@ -1,4 +1,8 @@
-"""Ingest: read every dump in content/dumps into digests, then merge them into distinct papers."""
+"""Ingest: read every dump in content/dumps into digests, then merge them into distinct papers.
+
+Each reader (text capture, API JSON, JSON Feed) turns one file into entries; this module picks the reader,
+dates the digest and merges papers. It knows nothing of topics or pages; it reads and never writes.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pathlib import Path
 
 from ..config import SiteConfig
 from ..errors import DigestError, Warning
-from ..model import Corpus, Digest, Entry, Paper
+from ..model import Corpus, Digest, Entry, Paper, merged_facts
 from ..slugs import unique_slugs
 from ..source import read_text
 from .dump import Dump
@@ -133,29 +137,9 @@ def entry_key(entry: Entry, titles: dict[str, str] | None = None) -> str:
 
 
 def _richest(key: str, slug: str, seen: list[tuple[Digest, Entry]]) -> Paper:
-    """One Paper from every listing of it: the first title, the longest abstract and author list, the most upvotes."""
-    entries = [entry for _, entry in seen]
-    first = entries[0]
-
-    def known(values):
-        return next((v for v in values if v), None)
-
-    upvotes = [e.upvotes for e in entries if e.upvotes is not None]
-    return Paper(
-        key=key,
-        slug=slug,
-        title=first.title,
-        abstract=max((e.abstract for e in entries), key=len),
-        digests=tuple(dict.fromkeys(digest.id for digest, _ in seen)),
-        arxiv_id=known(e.arxiv_id for e in entries),
-        authors=max((e.authors for e in entries), key=len),
-        upvotes=max(upvotes) if upvotes else None,
-        github_url=known(e.github_url for e in entries),
-        project_url=known(e.project_url for e in entries),
-        ai_summary=max((e.ai_summary for e in entries), key=len),
-        ai_keywords=max((e.ai_keywords for e in entries), key=len),
-        published=known(e.published for e in entries),
-    )
+    """One Paper from every listing of it, each fact by its merge rule (model.PaperFacts)."""
+    facts = merged_facts([entry for _, entry in seen])
+    return Paper(key=key, slug=slug, digests=tuple(dict.fromkeys(digest.id for digest, _ in seen)), **facts)
 
 
 def merge_papers(digests: list[Digest], titles: dict[str, str] | None = None) -> list[Paper]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DigestError, Warning
@@ -93,14 +95,28 @@ def _reject(path: Path, data: object) -> None:
     )
 
 
+@dataclass(frozen=True)
+class JsonReader:
+    """One kind of JSON dump: its name, how to tell it from decoded JSON, and how to read it."""
+
+    name: str
+    sniff: Callable[[object], bool]
+    parse: Callable[[Path, str, object], Dump]
+
+
+# The JSON readers, tried in order; adding a format is adding a row.
+JSON_READERS = (
+    JsonReader("daily-papers API response", looks_like_api, parse_api_json),
+    JsonReader("JSON Feed", is_json_feed, parse_json_feed),
+)
+
+
 def read_json_dump(path: Path, text: str) -> Dump:
     """Read one JSON dump with the reader its content calls for."""
     data = load_json(path, text)
     if data == []:
         return Dump(entries=(), warnings=(Warning("empty day: the API listed no papers ([]); left out of the site", path),))
-    if looks_like_api(data):
-        return parse_api_json(path, text, data)
-    if is_json_feed(data):
-        return parse_json_feed(path, text, data)
-    _reject(path, data)
-    raise AssertionError("unreachable")
+    reader = next((r for r in JSON_READERS if r.sniff(data)), None)
+    if reader is None:
+        _reject(path, data)
+    return reader.parse(path, text, data)

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from lunr.index import Index
 
-from site_src.search import search
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.search_oracle import search
 
 # Plain words, phrases, prefixes while typing, lunr syntax typed by mistake, and words no paper has.
 QUERIES = (
@@ -26,19 +28,20 @@ QUERIES = (
 
 def assembled_site(content: Path):
     """The Site the build makes of content (topics named without a lock), for the documents search indexes."""
-    from site_src import ingest, pages, site, topic_lock
+    from site_src import ingest, site, topics
     from site_src.config import load_config
+    from site_src.ingest import pages
 
     config = load_config(content / "site.yaml")
     corpus, _ = ingest.read_corpus(content / "dumps", config)
-    named = topic_lock.name_grouping(corpus.papers, config.topics, None)
+    named = topics.group(corpus.papers, config.topics, None)
     return site.assemble(config, corpus, named, pages.read_pages(content / "pages"))
 
 
 def write_index(content: Path, out: Path) -> Path:
     """The whole unsharded index of content's site (refs = slugs), as lunr.js loads it."""
-    from site_src.search import serialized_index
-    from site_src.shards import json_bytes
+    from tests.search_oracle import serialized_index
+    from site_src.search.shards import json_bytes
 
     path = out / "index.json"
     path.write_bytes(json_bytes(serialized_index(assembled_site(content))))

@@ -1,4 +1,4 @@
-"""What the topic stage hands on: topics and each paper's place among them (no scikit-learn needed to read it)."""
+"""What the topic stage hands on: topics, each paper's place among them, their lasting names (no scikit-learn needed to read it)."""
 
 from __future__ import annotations
 
@@ -27,3 +27,13 @@ class Grouping:
     @property
     def paper_topic(self) -> np.ndarray:
         return self.paper_topics[:, 0]
+
+
+@dataclass(frozen=True)
+class NamedGrouping:
+    """The grouping with its topics' lasting names, the redirects, and the lock to write."""
+
+    grouping: Grouping
+    slugs: tuple[str, ...]  # one per topic of `grouping`
+    retired: tuple  # RetiredTopic (lock.py), one per topic URL that now redirects
+    lock: object  # the TopicLock (lock.py) to write after the build

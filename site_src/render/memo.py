@@ -14,14 +14,15 @@ modification time, so a file edited by hand in build/ is rendered again.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build_cache import cache_path, save_json
-from .source import files_under
+from ..build_cache import cache_path, save_json
+from ..source import files_under
 
 VERSION = 1
 Read = tuple  # ("site", "topics") or ("feeds", "for_page", [args...]): one read of a site-wide object
@@ -126,3 +127,39 @@ def tree_hash(folders: list[Path], extra: Callable[[], bytes] = lambda: b"") -> 
         for path in files_under(folder):
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+class Log:
+    """The reads of the page now rendering (None between pages)."""
+
+    reads: set | None = None
+
+
+class Watched:
+    """A site-wide object as templates see it: each attribute read or method call is noted (render_memo)."""
+
+    __slots__ = ("_name", "_target", "_log")
+
+    def __init__(self, name: str, target, log: Log):
+        self._name, self._target, self._log = name, target, log
+
+    def __getattr__(self, attribute: str):
+        value = getattr(self._target, attribute)
+        reads = self._log.reads
+        if reads is not None:
+            if inspect.ismethod(value):
+                return RecordedCall(reads, self._name, attribute, value)
+            reads.add((self._name, attribute))
+        return value
+
+
+class RecordedCall:
+    """A site-wide object's method, called from a template: the call and its arguments are a read."""
+
+    def __init__(self, reads: set, name: str, attribute: str, method):
+        self.reads, self.name, self.attribute, self.method = reads, name, attribute, method
+
+    def __call__(self, *args, **kwargs):
+        repeatable = not kwargs and all(isinstance(a, (str, int, float, bool, type(None))) for a in args)
+        self.reads.add((self.name, self.attribute, tuple(args)) if repeatable else (self.name, "\0"))
+        return self.method(*args, **kwargs)

@@ -1,22 +1,22 @@
-"""Search: a lunr index of every paper for lunr.js 2.3.9, sharded by term (shards.py), and the store its results show."""
+"""Search: a prebuilt lunr index of every paper for lunr.js 2.3.9, cut into shards, and the store its results show.
+
+This package builds the search files (index.py computes lunr's postings as arrays, shards.py cuts them and the
+store into files loaded on demand); the browser side is templates/assets/search.js. It reads only the
+assembled site; it renders no page.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from lunr import lunr
-from lunr.index import Index
-from lunr.query import Query
-
-from . import lunr_index, shards
+from ..errors import DigestError
+from ..site import Site
+from ..source import lunr_js_bases
+from . import index, shards
 from .shards import MANIFEST
-from .errors import DigestError
-from .site import Site
-from .source import lunr_js_bases
 
 LUNR_JS_VERSION = "2.3.9"  # the lunr.js version lunr.py's serialized indexes are made for
 # Title words decide what a paper is about; topic labels and authors are short, so a hit there counts more
@@ -27,10 +27,6 @@ FIELDS = (
     {"field_name": "topics", "boost": 3},
     {"field_name": "authors", "boost": 3},
 )
-MAX_TERMS = 12  # a pasted paragraph is not a query; keeps the browser responsive
-# Mirrors `queryTerms` in templates/assets/search.js: lunr query syntax is dropped, users type plain words.
-_SEPARATOR = re.compile(r"[\s\-:^~*+]+")
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 @dataclass(frozen=True)
@@ -49,31 +45,17 @@ class SearchFiles:
 
 def documents(site: Site) -> list[dict]:
     """One lunr document per paper, ref = its slug; a paper's position here is its number in the sharded index."""
+    phrases = {t.slug: "   ".join(t.phrases) for t in site.topics}
     return [
         {
             "slug": p.slug,
             "title": p.title,
             "abstract": p.abstract,
-            "topics": " ".join(link.text.replace("·", " ") for link in p.topics),
+            "topics": " ".join(phrases[link.id] for link in p.topics),
             "authors": ", ".join(p.authors),
         }
         for p in site.papers.values()
     ]
-
-
-def build_index(site: Site) -> Index:
-    """The index as the `lunr` package builds it: the reference for lunr_index."""
-    return lunr(ref="slug", fields=list(FIELDS), documents=documents(site))
-
-
-def serialized_index(site: Site) -> dict:
-    """The whole index as lunr.js loads it, computed directly (lunr_index): the same JSON as build_index(site).serialize()."""
-    return lunr_index.build_index("slug", list(FIELDS), documents(site))
-
-
-def numbered_index(docs: list[dict]) -> dict:
-    """One unsharded lunr index of docs with refs "0".."n-1": what the shards of index_files(docs) must rank exactly like."""
-    return lunr_index.build_index("number", list(FIELDS), [{**d, "number": i} for i, d in enumerate(docs)])
 
 
 def store(site: Site) -> list[dict]:
@@ -118,23 +100,4 @@ def search_names() -> SearchFiles:
 
 def index_files(docs: list[dict], shown: list[dict]) -> dict[str, bytes]:
     """manifest.json and the shard and store files it names, by path under search/ (see shards.py)."""
-    return shards.index_files(lunr_index.index_arrays("slug", list(FIELDS), docs), shown)
-
-
-def query_terms(text: str) -> list[str]:
-    """The plain words of what a reader typed: lowercased, split at spaces, hyphens and lunr syntax, edge punctuation dropped, each once."""
-    words = (_EDGES.sub("", word) for word in _SEPARATOR.split(text.lower()))
-    return list(dict.fromkeys(w for w in words if w))[:MAX_TERMS]
-
-
-def search(index: Index, text: str) -> list[dict]:
-    """What search.js finds for text: every word, stemmed, and the last one also as a prefix while typed (2+ characters)."""
-    terms = query_terms(text)
-    if not terms:
-        return []
-    query = index.create_query()
-    for term in terms:
-        query.term(term)
-    if not text[-1:].isspace() and len(terms[-1]) >= shards.KEY_LENGTH:
-        query.term(terms[-1], use_pipeline=False, wildcard=Query.WILDCARD_TRAILING)
-    return index.query(query)
+    return shards.index_files(index.index_arrays("slug", list(FIELDS), docs), shown)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .site import DigestView, Site
+from ..site import DigestView, Site
 
 DIGESTS_WIDTH, DIGESTS_HEIGHT = 400, 180
 TOPICS_WIDTH, ROW = 400, 40

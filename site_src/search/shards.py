@@ -27,7 +27,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .lunr_index import IndexArrays
+from .index import IndexArrays
 
 MANIFEST = "manifest.json"  # fixed name, fetched with revalidation; every file it names is content-hashed
 KEY_LENGTH = 2

@@ -7,9 +7,9 @@ counts per (document, field) come from one np.unique over (cell, term) keys, and
 vectors are computed for all (document, field, term) triples at once, with the same operations in
 the same order as lunr.builder, then rounded as Python's round() does.
 
-`index_arrays` is what search.py shards; `build_index` serializes the whole index, the reference the
-sharded search is compared with, and tests/test_search_parity.py checks its bytes against the `lunr`
-package on the seed site and on a generated 3,400-paper corpus.
+`index_arrays` is what shards.py cuts into files. tests/search_oracle.py serializes these arrays as one
+whole lunr index, which tests/test_search_parity.py checks byte for byte against the `lunr` package on the
+seed site and on a generated 3,400-paper corpus, and which the sharded search is compared with.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from lunr import __TARGET_JS_VERSION__
 from lunr.builder import Builder
 from lunr.stemmer import stemmer
 from lunr.stop_word_filter import stop_word_filter
@@ -137,47 +136,3 @@ def index_arrays(ref: str, fields: list[dict], documents: list[dict]) -> IndexAr
         doc=doc[order],
         weight=_round3(score)[order],
     )
-
-
-def _group_bounds(keys: np.ndarray, count: int) -> list[int]:
-    """Start of every group 0..count in sorted keys, and the end: bounds[g]..bounds[g+1] is group g."""
-    return np.searchsorted(keys, np.arange(count + 1)).tolist()
-
-
-def serialize(arrays: IndexArrays) -> dict:
-    """The whole index as lunr.js's Index.load reads it (what lunr.py's Index.serialize() gives)."""
-    names, refs = arrays.fields, arrays.refs
-    n_fields = len(names)
-    # Field vectors: every (document, field), its terms by index.
-    by_vector = np.lexsort((arrays.term, arrays.field, arrays.doc))
-    vector_key = (arrays.doc * n_fields + arrays.field)[by_vector]
-    vector_bounds = _group_bounds(vector_key, len(refs) * n_fields)
-    terms, weights = arrays.term[by_vector].tolist(), arrays.weight[by_vector].tolist()
-    field_vectors = []
-    for v in range(len(refs) * n_fields):
-        start, end = vector_bounds[v], vector_bounds[v + 1]
-        elements = [None] * (2 * (end - start))
-        elements[0::2], elements[1::2] = terms[start:end], weights[start:end]
-        field_vectors.append([f"{names[v % n_fields]}/{refs[v // n_fields]}", elements])
-    posting_bounds = _group_bounds(arrays.term * n_fields + arrays.field, len(arrays.terms) * n_fields)
-    docs = arrays.doc.tolist()
-    inverted = []
-    for tid, term_name in sorted(enumerate(arrays.terms), key=lambda pair: pair[1]):
-        posting = {}
-        for f, name in enumerate(names):
-            g = tid * n_fields + f
-            posting[name] = dict.fromkeys((refs[d] for d in docs[posting_bounds[g] : posting_bounds[g + 1]]), {})
-        posting["_index"] = tid
-        inverted.append([term_name, posting])
-    return {
-        "version": __TARGET_JS_VERSION__,
-        "fields": list(names),
-        "fieldVectors": field_vectors,
-        "invertedIndex": inverted,
-        "pipeline": ["stemmer"],
-    }
-
-
-def build_index(ref: str, fields: list[dict], documents: list[dict]) -> dict:
-    """The serialized index lunr(ref=ref, fields=fields, documents=documents).serialize() would give."""
-    return serialize(index_arrays(ref, fields, documents))

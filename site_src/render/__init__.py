@@ -1,0 +1,156 @@
+"""Render: Jinja2 templates (autoescaped, curator-overridable) turn the assembled site into HTML pages.
+
+It returns pages and the theme's assets as bytes; it writes nothing, and the other outputs (feeds, search,
+sitemap, data/papers.json) are other stages'. Pages whose inputs did not change since the last build are
+kept, not rendered (memo.py). Pages render in forked worker processes while the caller goes on with other
+work: `start_render` returns at once, `PendingRender.result()` waits (build.py builds the search index
+meanwhile).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..feeds import Feeds
+from ..site import Page, Site, relative_root, site_pages
+from ..source import PACKAGE
+from . import memo as render_memo
+from .environment import asset_files, environment, render_page, template_dirs
+from .topic_map import layout
+
+FORK_FROM = 200  # fewer pages render faster in this process than the fork costs
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The rendered site: new files by path, the pages kept as the last build wrote them, and the memo to save."""
+
+    files: dict[str, bytes]
+    kept: frozenset[str]
+    memo: render_memo.RenderMemo
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything a worker needs to render its share of the pages (inherited by fork, never pickled)."""
+
+    env: object
+    shared: dict
+    log: render_memo.Log
+    pages: list[Page]
+    memo: render_memo.RenderMemo | None
+    out_dir: Path | None
+    reads: render_memo.Reads
+    templates: str
+
+
+_WORKER_JOB: _Job | None = None  # set in each forked worker by its initializer, never in the building process
+
+
+def _set_worker_job(job: _Job) -> None:
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _worker_share(share: int, shares: int) -> list:
+    return _render_share(_WORKER_JOB, share, shares)
+
+
+def _render_share(job: _Job, share: int, shares: int) -> list[tuple[str, bytes | None, str | None, list]]:
+    """Every `shares`-th page from `share` on: (file name, HTML or None when kept, page hash, reads)."""
+    keys: dict[tuple, str] = {}
+    done = []
+    for page in job.pages[share::shares]:
+        name = page.path + "index.html"
+        page_hash = render_memo.value_hash(page) if job.out_dir is not None else None  # no out_dir: nothing to remember
+        if render_memo.keepable(job.memo, job.templates, job.out_dir, name, page_hash, job.reads):
+            done.append((name, None, page_hash, job.memo.pages[name]["reads"]))
+            continue
+        job.log.reads = set()
+        html = render_page(job.env, page, job.shared, relative_root(page.path))
+        reads, job.log.reads = job.log.reads, None
+        done.append((name, html, page_hash, sorted(keys.get(r) or keys.setdefault(r, render_memo.read_key(r)) for r in reads)))
+    return done
+
+
+class PendingRender:
+    """Pages rendering in worker processes (or, for a small site, rendered when the result is asked for)."""
+
+    def __init__(self, job: _Job, dirs: list[Path], workers: int):
+        self._job, self._dirs = job, dirs
+        self._pool = self._pending = None
+        if workers > 1 and len(job.pages) >= FORK_FROM:
+            shares = workers * 4  # small shares even out pages of unequal cost
+            self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=_set_worker_job, initargs=(job,))
+            self._pending = self._pool.starmap_async(_worker_share, [(i, shares) for i in range(shares)])
+
+    def result(self) -> Rendered:
+        job = self._job
+        if self._pool is None:
+            done = _render_share(job, 0, 1)
+        else:
+            try:
+                done = [item for part in self._pending.get() for item in part]
+            finally:
+                self._pool.terminate()
+                self._pool.join()
+        files = asset_files(self._dirs)
+        new_memo = render_memo.RenderMemo(job.templates)
+        kept = set()
+        for name, html, page_hash, reads in sorted(done):
+            if html is None:
+                kept.add(name)
+            else:
+                files[name] = html
+            if page_hash is not None:
+                new_memo.pages[name] = {"page": page_hash, "reads": reads}
+        for key in sorted({key for entry in new_memo.pages.values() for key in entry["reads"]}):
+            new_memo.reads[key] = job.reads.hash(key)
+        # GitHub Pages serves 404.html at any missing URL, so it links root-absolute, from the base URL's path.
+        site = job.shared["site"]
+        files["404.html"] = render_page(job.env, Page("404.html", "404.html", "Page not found"), job.shared, site.config.base_path)
+        return Rendered(files, frozenset(kept), new_memo)
+
+
+def start_render(
+    site: Site,
+    dirs: list[Path],
+    search=None,
+    feeds: Feeds = Feeds(),
+    charts=None,
+    memo: render_memo.RenderMemo | None = None,
+    out_dir: Path | None = None,
+    workers: int = 1,
+) -> PendingRender:
+    """Start rendering every page of the site; `.result()` gives them as bytes by path in build/.
+
+    `search` (SearchFiles) names the index files; `feeds` are linked from the pages; `charts` (Charts) are drawn.
+    With the last build's `memo` and its `out_dir`, pages whose inputs did not change are kept, not rendered;
+    without `out_dir` the returned memo is empty (nothing to keep pages in). `workers` > 1 renders in that
+    many forked processes.
+    """
+    env = environment(dirs)
+    objects = {"site": site, "config": site.config, "feeds": feeds, "topic_map": layout(site.topics)}
+    if search is not None:
+        objects["search"] = search
+    if charts is not None:
+        objects["charts"] = charts
+    log = render_memo.Log()
+    shared = {name: render_memo.Watched(name, value, log) for name, value in objects.items()}
+    templates = render_memo.tree_hash(dirs + [PACKAGE], lambda: repr(sorted(shared)).encode())
+    memo = memo if out_dir is not None and memo is not None and memo.templates == templates else None
+    reads_now = render_memo.Reads(objects)
+    for key in memo.reads if memo else ():  # once here, not once per worker
+        reads_now.hash(key)
+    job = _Job(env, shared, log, site_pages(site), memo, out_dir, reads_now, templates)
+    return PendingRender(job, dirs, workers)
+
+
+def render_site(site: Site, dirs: list[Path], **options) -> Rendered:
+    """Every page of the site rendered (start_render, then its result)."""
+    return start_render(site, dirs, **options).result()
+
+
+__all__ = ["Rendered", "PendingRender", "render_site", "start_render", "template_dirs"]

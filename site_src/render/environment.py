@@ -1,0 +1,80 @@
+"""The Jinja2 environment: the curator's templates over the built-in theme, autoescaped, with the site's filters.
+
+Only template lookup, filters and rendering one page; which pages exist is the site stage's (site.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from markupsafe import Markup, escape
+
+from ..errors import DigestError
+from ..site import Page
+from ..source import BUILTIN_TEMPLATES
+
+_URL = re.compile(r"https?://[^\s<>\"'`]+")
+_TRAILING = ".,;:!?)]}'\""
+
+
+def template_dirs(project_dir: Path) -> list[Path]:
+    """The curator's templates/ first, then the built-in theme for anything it leaves out."""
+    dirs = [project_dir / "templates", BUILTIN_TEMPLATES]
+    unique = list(dict.fromkeys(d.resolve() for d in dirs if d.is_dir()))
+    if not unique:
+        raise DigestError("no templates folder found", project_dir / "templates")
+    return unique
+
+
+def linkify(text: str) -> Markup:
+    """Escape text and turn the http(s) URLs in it into links."""
+    parts, last = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        end = match.start() + len(url)
+        parts += [escape(text[last : match.start()]), Markup('<a href="%s" rel="nofollow">%s</a>') % (url, url)]
+        last = end
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
+def format_date(value: dt.date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else "undated"
+
+
+def environment(dirs: list[Path]) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # one build renders from one set of templates; no stat() per page
+    )
+    env.filters["linkify"] = linkify
+    env.filters["date"] = format_date
+    return env
+
+
+def asset_files(dirs: list[Path]) -> dict[str, bytes]:
+    """Files under templates/assets/, the curator's replacing the built-in ones of the same name."""
+    files: dict[str, bytes] = {}
+    for base in reversed(dirs):
+        assets = base / "assets"
+        if assets.is_dir():
+            for path in sorted(p for p in assets.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                files["assets/" + path.relative_to(assets).as_posix()] = path.read_bytes()
+    return files
+
+
+def render_page(env: Environment, page: Page, shared: dict, root: str) -> bytes:
+    try:
+        html = env.get_template(page.template).render(shared, page=page, root=root, **page.context)
+    except TemplateError as exc:
+        name = getattr(exc, "filename", None) or page.template
+        raise DigestError(f"template error: {exc.message}", name, getattr(exc, "lineno", None)) from None
+    return html.encode("utf-8")

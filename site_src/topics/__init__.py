@@ -1,0 +1,123 @@
+"""Topics: the stage that groups papers into labelled topics with lasting URLs, and finds related papers.
+
+`group` is its one entry point. It takes the lock (lock.py) into account: a build with the same inputs takes
+the topics from it as they are; a few new papers are placed on the remembered topics (fold-in); otherwise
+the topics are fitted again (model.py), warm-started, and named after the remembered ones (naming.py).
+It does not read dumps or render anything; scikit-learn is imported only when a fit or fold-in needs it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from ..config import TopicSettings
+from .grouping import Grouping, NamedGrouping, Topic
+from .lock import LOCK_NAME, TopicLock, fingerprint, lock_bytes, read_lock, settings_hash, write_lock
+from .naming import locked, match_topics, name_topics, related_map, remembered_related, retire, topic_slugs, topics_of_papers
+
+# New papers are placed on the remembered topics until the papers reach this many times those the topics
+# were fitted on; then the topics are fitted again (warm-started), so they follow a growing corpus.
+FOLD_IN_GROWTH = 1.2
+
+
+def _from_lock(lock: TopicLock, paper_slugs: list[str], related: np.ndarray, params: dict):
+
+    index = {slug: i for i, slug in enumerate(paper_slugs)}
+    position = {t.slug: i for i, t in enumerate(lock.topics)}
+    topics = tuple(
+        Topic(t.label, tuple(index[s] for s in t.papers), tuple(position[r] for r in t.related), t.primary, t.position, t.terms)
+        for t in lock.topics
+    )
+    params = {**params, "method": "reused from topics.lock.json (inputs unchanged)"}
+    return Grouping(topics, topics_of_papers(topics, len(paper_slugs)), related, params)
+
+
+def _can_fold_in(lock: TopicLock, paper_slugs: list[str], settings: TopicSettings) -> bool:
+    """New papers go onto the remembered topics, without a new fit, while all of these hold: there are new
+    papers, the lock knows its fit (same settings and algorithm), every remembered paper is still there, and the papers have not
+    grown past FOLD_IN_GROWTH times those the topics were fitted on. Otherwise (no new paper but other
+    changes, a paper gone, an empty topic) the topics are fitted again."""
+    if not lock.fitted or lock.settings != settings_hash(settings) or len(paper_slugs) > FOLD_IN_GROWTH * lock.fitted:
+        return False
+    present = set(paper_slugs)
+    known = {slug for t in lock.topics for slug in t.papers}
+    return known < present and all(t.primary > 0 for t in lock.topics)
+
+
+def _fold_in(lock: TopicLock, paper_slugs: list[str], titles: list[str], abstracts: list[str], settings: TopicSettings, stamp: str):
+    """The remembered topics as they are, each new paper on the topic whose centroid is closest to it."""
+    from .model import fold_in
+
+    index = {slug: i for i, slug in enumerate(paper_slugs)}
+    position = {t.slug: i for i, t in enumerate(lock.topics)}
+    known = {slug for t in lock.topics for slug in t.papers}
+    new = np.array([i for i, slug in enumerate(paper_slugs) if slug not in known], dtype=np.int64)
+    remembered = remembered_related(lock, paper_slugs, settings.related, sorted(known))
+    placed, weight, related = fold_in(titles, abstracts, settings, [t.terms for t in lock.topics], new, remembered)
+    topics = []
+    for number, t in enumerate(lock.topics):
+        own = placed[:, 0] == number
+        joined = new[own][np.lexsort((new[own], -weight[own]))].tolist()  # strongest first, ties by index
+        seconds = new[placed[:, 1] == number].tolist()
+        members = [index[s] for s in t.papers[: t.primary]] + joined + [index[s] for s in t.papers[t.primary :]] + seconds
+        related_topics = tuple(position[r] for r in t.related)
+        topics.append(Topic(t.label, tuple(members), related_topics, t.primary + len(joined), t.position, t.terms))
+    params = {
+        "papers": len(paper_slugs), "topics": len(topics), **dataclasses.asdict(settings),
+        "method": f"{len(new)} new papers placed on the topics of topics.lock.json (fitted on {lock.fitted} papers; "
+        f"refitted past {int(FOLD_IN_GROWTH * lock.fitted)})",
+    }
+    grouping = Grouping(tuple(topics), topics_of_papers(topics, len(paper_slugs)), related, params)
+    slugs = tuple(t.slug for t in lock.topics)
+    new_lock = TopicLock(
+        stamp, locked(grouping, slugs, paper_slugs), lock.retired, lock.fitted, lock.settings, related_map(related, paper_slugs)
+    )
+    return NamedGrouping(grouping, slugs, lock.retired, new_lock)
+
+
+def group(papers, settings: TopicSettings, lock: TopicLock | None) -> NamedGrouping:
+    """Group the papers, naming topics after the lock where they continue a remembered one."""
+
+    paper_slugs = [p.slug for p in papers]
+    titles = [p.title for p in papers]
+    abstracts = [p.abstract for p in papers]
+    stamp = fingerprint(paper_slugs, titles, abstracts, settings)
+    if lock and lock.fingerprint == stamp:
+        params = {"papers": len(papers), "topics": len(lock.topics), **dataclasses.asdict(settings)}
+        related = remembered_related(lock, paper_slugs, settings.related, paper_slugs)
+        if related is None:  # a lock from before related papers were kept: compute them (scikit-learn) and keep them
+            from . import model
+
+            related = model.related_only(titles, abstracts, settings, [t.terms for t in lock.topics])
+            lock = dataclasses.replace(lock, related_papers=related_map(related, paper_slugs))
+        grouping = _from_lock(lock, paper_slugs, related, params)
+        if not lock.fitted:  # a lock from before fits were recorded: its topics were fitted on exactly these papers
+            lock = dataclasses.replace(lock, fitted=len(papers), settings=settings_hash(settings))
+        return NamedGrouping(grouping, tuple(t.slug for t in lock.topics), lock.retired, lock)
+    if lock and _can_fold_in(lock, paper_slugs, settings):
+        return _fold_in(lock, paper_slugs, titles, abstracts, settings, stamp)
+    from . import model
+
+    priors = [t.terms for t in lock.topics] if lock else None
+    remembered = {slug: row for row, t in enumerate(lock.topics) for slug in t.papers[: t.primary]} if lock else {}
+    prior_topic = np.array([remembered.get(slug, -1) for slug in paper_slugs], dtype=np.int64)
+    grouping = model.group_papers(titles, abstracts, settings, priors, prior_topic)
+    new_sets = [{paper_slugs[i] for i in t.members[: t.size]} for t in grouping.topics]
+    matched = match_topics(new_sets, [t.terms for t in grouping.topics], lock) if lock else {}
+    relabelled = tuple(
+        dataclasses.replace(t, label=lock.topics[matched[n]].label) if n in matched else t
+        for n, t in enumerate(grouping.topics)
+    )
+    grouping = dataclasses.replace(grouping, topics=relabelled)
+    slugs = tuple(name_topics([" · ".join(t.label) for t in relabelled], topic_slugs, matched, lock))
+    retired = retire(lock, matched, grouping, slugs, paper_slugs) if lock else ()
+    new_lock = TopicLock(
+        stamp, locked(grouping, slugs, paper_slugs), retired, len(papers), settings_hash(settings),
+        related_map(grouping.related, paper_slugs),
+    )
+    return NamedGrouping(grouping, slugs, retired, new_lock)
+
+
+__all__ = ["group", "Grouping", "NamedGrouping", "Topic", "TopicLock", "LOCK_NAME", "read_lock", "lock_bytes", "write_lock"]

@@ -1,0 +1,105 @@
+"""Topic labels: c-TF-IDF phrases over unigrams and bigrams, picked so that none repeats another, shown as the papers write them.
+
+Only naming: which papers form a topic is decided before (model.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer
+
+from .vectors import STOP_WORDS, TOKEN_PATTERN
+
+# Words that may appear inside a label phrase but never stand alone as one.
+GENERIC_LABEL_WORDS = frozenset(
+    "model models result results approach approaches method methods training performance task tasks "
+    "data learning language paper framework system systems text pretraining pretrained self".split()
+) | {"pre training", "pre trained"}
+
+LABEL_PHRASES = 3
+
+LABEL_CANDIDATES = 20
+
+# c-TF-IDF labels count phrases in at most this many of each topic's most central papers.
+LABEL_PAPERS = 200
+
+
+_SUFFIXES = ("izations", "ization", "ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    """A light stem for spotting near-duplicate label words: masked/masking, tokenizer/tokenization."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word[:-1] if len(word) >= 4 and word.endswith("e") else word  # tune/tuning, encode/encoding
+
+
+def _overlap(words: frozenset, other: frozenset) -> bool:
+    """Whether two phrases share a word, or a word of one is part of a word of the other."""
+    return bool(words & other) or any(a in b or b in a for a in words for b in other if min(len(a), len(b)) >= 4)
+
+
+def pick_label(candidates: list[str], limit: int = LABEL_PHRASES) -> list[str]:
+    """The first distinctive phrases, none contained in another (by stemmed words)."""
+    chosen: list[tuple[str, frozenset]] = []
+    for phrase in candidates:
+        if phrase in GENERIC_LABEL_WORDS:
+            continue
+        words = frozenset(_stem(w) for w in phrase.split())
+        if len(words) < len(phrase.split()):  # "image images": a word twice
+            continue
+        if any(words <= other for _, other in chosen):
+            continue
+        wider = [i for i, (_, other) in enumerate(chosen) if other < words]
+        if any(_overlap(words, other) and not other < words for _, other in chosen):
+            continue  # "specific pretraining" after "domain specific", "medical" after "biomedical"
+        if wider:  # "low rank" replaces "rank" where "rank" stood
+            chosen[wider[0]] = (phrase, words)
+            chosen = [c for i, c in enumerate(chosen) if i not in wider[1:]]
+        elif len(chosen) < limit:
+            chosen.append((phrase, words))
+    return [phrase for phrase, _ in chosen]
+
+
+def class_tfidf(docs: list[str], assignment: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """c-TF-IDF over unigrams and bigrams: how distinctive each phrase is of each topic."""
+    # Phrases are counted with stop words in place, so a bigram is two words that really stand
+    # side by side ("natural language processing" never yields "natural processing").
+    counter = CountVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=min(2, len(docs)))
+    try:
+        C = counter.fit_transform(docs)
+    except ValueError:  # no word at all (titles of only punctuation, say): no phrase can label a topic
+        return np.zeros((k, 0)), np.array([], dtype=str)
+    names = counter.get_feature_names_out().astype(str)
+    stop = np.array(STOP_WORDS)
+    edge_is_stop = np.isin(np.char.partition(names, " ")[:, 0], stop) | np.isin(np.char.rpartition(names, " ")[:, 2], stop)
+    n = len(docs)
+    M = sp.csr_matrix((np.ones(n, dtype=np.float32), (assignment, np.arange(n))), shape=(k, n))
+    per_topic = np.asarray((M @ C).todense(), dtype=np.float64)
+    tf = per_topic / np.maximum(per_topic.sum(axis=1, keepdims=True), 1.0)
+    average_words = per_topic.sum() / max(k, 1)
+    idf = np.log1p(average_words / np.maximum(per_topic.sum(axis=0), 1.0))
+    # A phrase found in a single paper is that paper's jargon, not the topic's theme.
+    papers_with = np.asarray((M @ (C > 0).astype(np.float32)).todense())
+    score = tf * idf * (papers_with >= min(2, papers_with.max(initial=1))) * ~edge_is_stop
+    return score, names
+
+
+_SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"}
+
+
+def display(phrase: str, texts: list[str]) -> str:
+    """The phrase as the papers most often write it ("LoRA", "Text-to-Image"), title-cased."""
+    joiner = r"[\s-]+(?:(?:%s)[\s-]+)?" % "|".join(sorted(_SMALL_WORDS))
+    pattern = re.compile(r"\b" + joiner.join(map(re.escape, phrase.split())) + r"\b", re.IGNORECASE)
+    forms = Counter(re.sub(r"\s+", " ", m.group(0)) for text in texts for m in pattern.finditer(text))
+    best = max(sorted(forms), key=lambda form: (forms[form], form != form.lower()), default=phrase)
+    words = re.split(r"([\s-]+)", best)
+    return "".join(w if w in _SMALL_WORDS and i else w[:1].upper() + w[1:] for i, w in enumerate(words))

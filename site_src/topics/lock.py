@@ -1,0 +1,124 @@
+"""topics.lock.json, the file: what keeps topic URLs and labels stable from one build to the next.
+
+The lock remembers, for the last build: each topic's slug, label, centroid terms, map position and
+papers, plus a fingerprint of the inputs. A build with the same fingerprint takes its topics from the
+lock as they are (same bytes out, no factorization). A build with a few new papers (the papers grew by
+at most a fifth since the topics were fitted) places each new paper on the remembered topic whose
+centroid is closest and changes nothing else. Past that, a build warm-starts the topic
+model from the remembered centroids, matches the new topics to the remembered ones (optimal
+assignment on paper overlap and centroid similarity), keeps their slugs and labels, and leaves a
+redirect behind for every topic that disappears, so no topic URL ever stops resolving.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import TopicSettings
+from ..errors import DigestError
+from ..slugs import is_slug
+
+LOCK_NAME = "topics.lock.json"
+LOCK_VERSION = 1
+# Bump when the topic algorithm changes, so old fingerprints stop matching.
+ALGORITHM = "nmf-ctfidf-2"
+
+
+@dataclass(frozen=True)
+class LockedTopic:
+    slug: str
+    label: tuple[str, ...]
+    position: tuple[float, float]
+    terms: dict  # centroid's top terms -> weight
+    papers: tuple[str, ...]  # paper slugs, primary members first (as in Topic.members)
+    primary: int  # how many of `papers` are primary members
+    related: tuple[str, ...]  # slugs of related topics
+
+
+@dataclass(frozen=True)
+class RetiredTopic:
+    slug: str
+    label: tuple[str, ...]
+    successor: str  # slug of the topic that took most of its papers
+
+
+@dataclass(frozen=True)
+class TopicLock:
+    fingerprint: str
+    topics: tuple[LockedTopic, ...]
+    retired: tuple[RetiredTopic, ...] = ()
+    fitted: int = 0  # how many papers the topics were last fitted on (0: not known)
+    settings: str = ""  # settings_hash() of the fit
+    related_papers: dict = dataclasses.field(default_factory=dict)  # paper slug -> its related papers' slugs
+
+
+def settings_hash(settings: TopicSettings) -> str:
+    """What, besides the papers, the fitted topics depend on: the algorithm and the topic settings."""
+    return hashlib.sha256(json.dumps([ALGORITHM, dataclasses.asdict(settings)], sort_keys=True).encode()).hexdigest()[:16]
+
+
+def fingerprint(slugs: list[str], titles: list[str], abstracts: list[str], settings: TopicSettings) -> str:
+    """A hash of everything the grouping depends on."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([ALGORITHM, dataclasses.asdict(settings)], sort_keys=True).encode())
+    for record in zip(slugs, titles, abstracts):
+        digest.update(json.dumps(record).encode())
+    return digest.hexdigest()
+
+
+def read_lock(path: Path) -> TopicLock | None:
+    """The lock file, or None when there is none; a damaged one is an error naming the file."""
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != LOCK_VERSION:
+            raise ValueError(f"unknown version {data.get('version')!r}")
+        topics = tuple(
+            LockedTopic(
+                t["slug"], tuple(t["label"]), tuple(t["position"]), dict(t["terms"]),
+                tuple(t["papers"]), int(t["primary"]), tuple(t["related"]),
+            )
+            for t in data["topics"]
+        )
+        retired = tuple(RetiredTopic(r["slug"], tuple(r["label"]), r["successor"]) for r in data["retired"])
+        bad = next((s for s in [t.slug for t in topics] + [r.slug for r in retired] if not is_slug(s)), None)
+        if bad is not None:  # slugs become folder names in build/: only ones slugify could have made
+            raise ValueError(f"{bad!r} is not a slug (lowercase a-z, 0-9 and single hyphens)")
+        related = {str(slug): tuple(map(str, others)) for slug, others in data.get("related_papers", {}).items()}
+        return TopicLock(data["fingerprint"], topics, retired, int(data.get("fitted", 0)), str(data.get("settings", "")), related)
+    except json.JSONDecodeError as exc:
+        raise DigestError(f"damaged lock file: {exc.msg} (column {exc.colno}); delete it to start afresh", path, exc.lineno) from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DigestError(f"damaged lock file: {exc}; delete it to start afresh", path) from None
+
+
+def lock_bytes(lock: TopicLock) -> bytes:
+    data = {
+        "version": LOCK_VERSION,
+        "note": "Written by `digest build`; keeps topic URLs stable. Commit it with your content.",
+        "fingerprint": lock.fingerprint,
+        "fitted": lock.fitted,
+        "settings": lock.settings,
+        "topics": [
+            {**dataclasses.asdict(t), "label": list(t.label), "position": [round(x, 6) for x in t.position]}
+            for t in lock.topics
+        ],
+        "retired": [dataclasses.asdict(r) | {"label": list(r.label)} for r in lock.retired],
+        "related_papers": {slug: list(lock.related_papers[slug]) for slug in sorted(lock.related_papers)},
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def write_lock(path: Path, data: bytes) -> bool:
+    """Write the lock's bytes (lock_bytes) when they changed, atomically; True when it was written."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    staging = path.with_name(f".{path.name}.new")
+    staging.write_bytes(data)
+    staging.replace(path)
+    return True

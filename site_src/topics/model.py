@@ -1,0 +1,172 @@
+"""The vectorized core's one pass: TF-IDF, NMF topics, c-TF-IDF labels and related papers for a list of papers.
+
+No Python loop runs over papers or vocabulary terms; loops here run over topics and over
+a handful of label candidates per topic. Naming topics after the lock is the package's job (__init__.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import TopicSettings
+from .factorize import NMF_SAMPLE, factorize, fit_sample, topic_count, with_second_topics
+from .grouping import Grouping, Topic
+from .labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, pick_label
+from .related import related_papers, related_with_new
+from .vectors import documents, prior_matrix, tfidf, top_terms
+
+STICKY = 0.2  # a paper leaves its remembered topic only when another weighs over 5 times as much
+
+
+def _positions(unit: np.ndarray) -> np.ndarray:
+    """A 2-D map of the topics: the first two principal axes of their unit centroids, in [0, 1]."""
+    k = len(unit)
+    if k < 3:
+        return np.array([[0.5, 0.5], [0.0, 1.0]][:k]) if k else np.zeros((0, 2))
+    centred = unit - unit.mean(axis=0)
+    U, S, _ = np.linalg.svd(centred, full_matrices=False)
+    coords = U[:, :2] * S[:2]
+    signs = np.sign(coords[np.abs(coords).argmax(axis=0), [0, 1]])  # fix each axis' sign: deterministic
+    coords = coords * np.where(signs == 0, 1, signs)
+    low, high = coords.min(axis=0), coords.max(axis=0)
+    # Rounded as the lock file keeps them, so a build from the lock draws the very same map.
+    return np.round((coords - low) / np.where(high > low, high - low, 1), 6)
+
+
+
+def group_papers(
+    titles: list[str],
+    abstracts: list[str],
+    settings: TopicSettings,
+    priors: list[dict[str, float]] | None = None,
+    prior_topic: np.ndarray | None = None,
+) -> Grouping:
+    """Group papers into labelled topics and find each paper's related papers.
+
+    `priors` (remembered topic centroids, from the lock file) warm-start the factorization, so
+    that a rebuild after new dumps keeps the old topics where the papers still support them;
+    `prior_topic` (per paper: its remembered topic's row in `priors`, or -1) keeps a paper in its
+    old topic unless the new fit clearly prefers another (hysteresis, STICKY).
+    """
+    n = len(titles)
+    docs = documents(titles, abstracts, settings.title_weight)
+    X, vectorizer = tfidf(docs, settings)
+    k = min(topic_count(n, settings), max(1, X.shape[1]))
+    params = {
+        "papers": n,
+        "vocabulary": X.shape[1],
+        "topics": k,
+        "topics_chosen": "site.yaml" if settings.count else "auto (1.4 x sqrt of papers)",
+        "method": "NMF (nndsvda) on TF-IDF"
+        + (f", fitted on {NMF_SAMPLE} sampled papers, all projected" if n > NMF_SAMPLE else "")
+        + (", warm-started from topics.lock.json" if priors else ""),
+        "seed": settings.seed,
+        "min_df": settings.min_df,
+        "max_df": settings.max_df,
+        "title_weight": settings.title_weight,
+        "second_topic": settings.second_topic,
+    }
+    empty = np.zeros((0, settings.related), dtype=np.int64)
+    if n == 0:
+        return Grouping((), np.zeros((0, 2), dtype=np.int64), empty, params)
+    terms = vectorizer.get_feature_names_out() if vectorizer else np.array([], dtype=object)
+    prior = prior_matrix(priors, vectorizer.vocabulary_) if priors and vectorizer else None
+    if prior is not None:
+        k = max(k, len(prior))
+    sample = fit_sample(titles, settings.seed)
+    weights, centroids = factorize(X, k, settings, prior, sample)
+    k = weights.shape[1]
+    assignment = weights.argmax(axis=1)
+    if prior is not None and prior_topic is not None:
+        remembered = np.where(prior_topic >= 0, prior_topic, assignment)
+        stays = weights[np.arange(n), remembered] >= STICKY * weights[np.arange(n), assignment]
+        assignment = np.where(stays & (weights[np.arange(n), remembered] > 0), remembered, assignment)
+    # Drop topics no paper chose; order the rest by size, then by first member, for stable output.
+    sizes = np.bincount(assignment, minlength=k)
+    first = np.full(k, n)
+    np.minimum.at(first, assignment, np.arange(n))
+    kept = np.array([t for t in np.lexsort((first, -sizes)) if sizes[t] > 0])
+    renumber = np.full(k, -1)
+    renumber[kept] = np.arange(len(kept))
+    assignment = renumber[assignment]
+    weights = weights[:, kept]
+    centroids = centroids[kept]
+    k = len(kept)
+    params["topics"] = k
+
+    rows = np.arange(n)
+    top_weight = weights[rows, assignment]
+    # A second topic where a paper's weight there comes close to its first.
+    paper_topics, has_second = with_second_topics(weights, assignment, settings.second_topic)
+
+    # Labels come from each topic's most central papers: they name the theme, and bound the phrase count.
+    central = np.lexsort((rows, -top_weight, assignment))
+    rank = np.arange(n) - np.searchsorted(assignment[central], assignment[central])
+    central = np.sort(central[rank < LABEL_PAPERS])
+    score, phrases = class_tfidf([docs[i] for i in central], assignment[central], k)
+    candidates = np.argsort(-score, axis=1, kind="stable")[:, :LABEL_CANDIDATES]
+    norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+    unit = centroids / np.where(norms == 0, 1, norms)
+    topic_sims = unit @ unit.T
+    np.fill_diagonal(topic_sims, -np.inf)
+    related_topics = np.argsort(-topic_sims, axis=1, kind="stable")[:, : min(3, k - 1)]
+    positions = _positions(unit)
+    centroid_terms = top_terms(centroids, terms) if len(terms) else [{} for _ in range(k)]
+    # Members: primary members first, most central first; then second-topic members; ties by index.
+    member_topic = np.concatenate([assignment, paper_topics[has_second, 1]])
+    member_paper = np.concatenate([rows, rows[has_second]])
+    member_rank = np.concatenate([np.zeros(n), np.ones(int(has_second.sum()))])
+    member_weight = weights[member_paper, member_topic]
+    order = np.lexsort((member_paper, -member_weight, member_rank, member_topic))
+    bounds = np.searchsorted(member_topic[order], np.arange(k + 1))
+
+    topics = []
+    for t in range(k):
+        members = member_paper[order[bounds[t] : bounds[t + 1]]]
+        primary = members[: int(sizes[kept[t]])]
+        label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0])
+        texts = [titles[i] for i in primary] + [abstracts[i] for i in primary[:20]]
+        label = tuple(display(phrase, texts) for phrase in label) or (f"Topic {t + 1}",)
+        topics.append(
+            Topic(
+                label=label,
+                members=tuple(int(i) for i in members),
+                related=tuple(int(i) for i in related_topics[t]),
+                size=len(primary),
+                position=(float(positions[t, 0]), float(positions[t, 1])),
+                terms=centroid_terms[t],
+            )
+        )
+    profiles = prior_matrix([t.terms for t in topics], vectorizer.vocabulary_) if vectorizer else None
+    return Grouping(tuple(topics), paper_topics, related_papers(X, settings.related, profiles=profiles), params)
+
+
+def related_only(titles: list[str], abstracts: list[str], settings: TopicSettings, terms: list[dict] | None = None) -> np.ndarray:
+    """Just each paper's related papers (for a rebuild that takes its topics, and their `terms`, from the lock file)."""
+    X, vectorizer = tfidf(documents(titles, abstracts, settings.title_weight), settings)
+    profiles = prior_matrix(terms, vectorizer.vocabulary_) if terms and vectorizer else None
+    return related_papers(X, settings.related, profiles=profiles)
+
+
+def fold_in(
+    titles: list[str], abstracts: list[str], settings: TopicSettings, terms: list[dict], new: np.ndarray,
+    remembered: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The `new` papers placed on remembered topics (their centroid `terms`), without fitting anything.
+
+    Returns each new paper's (topic, second topic or -1), its weight on its topic (to order members),
+    and every paper's related papers: with `remembered` (each paper's related papers as the lock keeps
+    them), only the new papers are compared with all; without, every pair is (related_papers).
+    """
+    X, vectorizer = tfidf(documents(titles, abstracts, settings.title_weight), settings)
+    profiles = prior_matrix(terms, vectorizer.vocabulary_) if terms and vectorizer else np.zeros((len(terms), X.shape[1]))
+    unit = profiles / np.maximum(np.linalg.norm(profiles, axis=1, keepdims=True), 1e-12)
+    weights = np.asarray(X[new] @ unit.T) if len(new) else np.zeros((0, len(terms)))
+    first = weights.argmax(axis=1) if len(terms) else np.zeros(len(new), dtype=np.int64)
+    top = weights[np.arange(len(new)), first] if len(terms) else np.zeros(len(new))
+    placed, _ = with_second_topics(weights, first, settings.second_topic)
+    if remembered is not None:
+        related = related_with_new(X, settings.related, remembered, new)
+    else:
+        related = related_papers(X, settings.related, profiles=profiles if len(terms) else None)
+    return placed, top, related
