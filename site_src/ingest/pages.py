@@ -16,12 +16,24 @@ from ..source import read_text
 _markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
 
 
+def markdown_html(text: str) -> str:
+    """Curator's Markdown as HTML, raw HTML disabled (shown as text): safe to insert as is."""
+    return _markdown.render(text)
+
+
 @dataclass(frozen=True)
 class MarkdownPage:
     slug: str
     title: str
     html: str  # rendered by markdown-it with raw HTML disabled: safe to insert as is
     source: Path
+    draft: bool = False  # built only by `digest serve` and `digest build --drafts`
+    order: int | None = None  # place in the header: ordered pages first, by this number, then the rest by file name
+    nav: bool = True  # False: built, but not linked from the header
+
+
+# Front matter keys: their type, and the word an error uses for it.
+_FRONT_MATTER = {"title": (str, "text"), "draft": (bool, "true or false"), "order": (int, "a whole number"), "nav": (bool, "true or false")}
 
 
 def split_front_matter(path: Path, text: str) -> tuple[dict, str, int]:
@@ -42,19 +54,30 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, str, int]:
     raise DigestError("front matter opened with --- but never closed", path, 1)
 
 
+def _key_line(text: str, key) -> int:
+    """The line of a front matter key (2 where it cannot be told)."""
+    lines = text.splitlines()[1:]
+    return next((n for n, line in enumerate(lines, 2) if line.startswith(f"{key}:")), 2)
+
+
 def read_page(path: Path) -> MarkdownPage:
-    meta, body, _ = split_front_matter(path, read_text(path))
-    unknown = set(meta) - {"title"}
-    if unknown:
-        raise DigestError(f"unknown front matter key {sorted(unknown)[0]!r} (known: title)", path, 2)
+    text = read_text(path)
+    meta, body, _ = split_front_matter(path, text)
+    for key, value in meta.items():
+        if key not in _FRONT_MATTER:
+            raise DigestError(f"unknown front matter key {key!r} (known: {', '.join(_FRONT_MATTER)})", path, _key_line(text, key))
+        kind, words = _FRONT_MATTER[key]
+        if not isinstance(value, kind) or kind is int and isinstance(value, bool):
+            raise DigestError(f"front matter {key} must be {words}, got {value!r}", path, _key_line(text, key))
     title = meta.get("title", path.stem.replace("-", " ").title())
-    if not isinstance(title, str):
-        raise DigestError("front matter title must be text", path, 2)
-    return MarkdownPage(slugify(path.stem, fallback="page"), title, _markdown.render(body), path)
+    return MarkdownPage(
+        slugify(path.stem, fallback="page"), title, _markdown.render(body), path,
+        meta.get("draft", False), meta.get("order"), meta.get("nav", True),
+    )
 
 
-def read_pages(pages_dir: Path) -> list[MarkdownPage]:
-    """Every page in content/pages, by file name."""
+def read_pages(pages_dir: Path, drafts: bool = False) -> list[MarkdownPage]:
+    """Every page in content/pages (drafts only when asked), in header order: by `order`, then by file name."""
     if not pages_dir.is_dir():
         return []
     pages = [read_page(p) for p in sorted(pages_dir.glob("*.md")) if not p.name.startswith(".")]
@@ -63,4 +86,5 @@ def read_pages(pages_dir: Path) -> list[MarkdownPage]:
         if page.slug in seen:
             raise DigestError(f"same page name as {seen[page.slug].name}", page.source)
         seen[page.slug] = page.source
-    return pages
+    pages = [page for page in pages if drafts or not page.draft]
+    return sorted(pages, key=lambda page: (page.order is None, page.order or 0))  # stable: file name order within
