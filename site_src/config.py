@@ -62,22 +62,31 @@ class SiteConfig:
         return replace(self, base_url=_check_base_url(base_url, None, None))
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text: we parse them, so 2024-13-01 is our error, not a crash."""
+def _safe_loader_without(*tags: str) -> type[yaml.SafeLoader]:
+    """Safe YAML that leaves plain values of these kinds as text."""
+    tags = tuple(f"tag:yaml.org,2002:{tag}" for tag in tags)
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [r for r in resolvers if r[0] not in tags] for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+# Dates stay text: we parse them, so 2024-13-01 is our error, not a crash.
+_Loader = _safe_loader_without("timestamp")
+# Numbers stay text too, for files that name things: arXiv id 2506.10010 must not become the float 2506.1001.
+TEXT_LOADER = _safe_loader_without("timestamp", "int", "float")
 
 
 def yaml_load(text: str) -> Any:
     return yaml.load(text, Loader=_Loader)
 
 
-def _line_map(text: str) -> dict[tuple[str, ...], int]:
-    """Line number (1-based) of every mapping key, by its path of keys."""
+def _line_map(text: str, loader=_Loader) -> dict[tuple[str, ...], int]:
+    """Line number (1-based) of every mapping key and list item, by its path of keys (an item's key is its index)."""
     lines: dict[tuple[str, ...], int] = {}
 
     def walk(node, prefix):
@@ -86,9 +95,14 @@ def _line_map(text: str) -> dict[tuple[str, ...], int]:
                 key = (*prefix, str(key_node.value))
                 lines[key] = key_node.start_mark.line + 1
                 walk(value_node, key)
+        elif isinstance(node, yaml.SequenceNode):
+            for number, item in enumerate(node.value):
+                key = (*prefix, number)
+                lines[key] = item.start_mark.line + 1
+                walk(item, key)
 
     try:
-        walk(yaml.compose(text, Loader=_Loader), ())
+        walk(yaml.compose(text, Loader=loader), ())
     except yaml.YAMLError:
         pass
     return lines
@@ -101,8 +115,8 @@ class _Reader:
         self.path = path
         self.lines = lines
 
-    def error(self, keys: tuple[str, ...], message: str) -> DigestError:
-        name = ".".join(keys)
+    def error(self, keys: tuple, message: str) -> DigestError:
+        name = "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in keys).lstrip(".")
         line = self.lines.get(keys)
         if line is None and len(keys) > 1:
             line = self.lines.get(keys[:-1])
@@ -142,18 +156,23 @@ def _check_base_url(value: str, reader: _Reader | None, keys) -> str:
     return value.rstrip("/") + "/"
 
 
-def load_config(path: Path) -> SiteConfig:
-    """Read and validate site.yaml; a missing file gives the defaults."""
-    if not path.exists():
-        return SiteConfig()
+def read_yaml(path: Path, loader=_Loader) -> tuple[Any, _Reader]:
+    """A YAML file's data and a reader that checks it, naming the line of each key; bad YAML is an error with its line."""
     text = read_text(path)
     try:
-        data = yaml_load(text)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise DigestError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path, line) from None
-    reader = _Reader(path, _line_map(text))
+    return data, _Reader(path, _line_map(text, loader))
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read and validate site.yaml; a missing file gives the defaults."""
+    if not path.exists():
+        return SiteConfig()
+    data, reader = read_yaml(path)
     data = reader.mapping(data, ("site.yaml",))
     plain = {"title", "description", "base_url", "language", "year", "dumps", "topics", "feed_items"}
     reader.known(data, plain, ())
