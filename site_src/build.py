@@ -24,6 +24,7 @@ class BuildReport:
     feeds: int = 0
     feed_notes: list[str] = field(default_factory=list)
     topic_params: dict = field(default_factory=dict)
+    curation: str = ""  # what content/curation.yaml changed, in words
     lock_written: bool = False
     stages: dict[str, float] = field(default_factory=dict)
     search_bytes: int = 0  # the search index and its store, as written
@@ -34,9 +35,9 @@ class BuildReport:
         return sum(self.stages.values())
 
 
-# Every stage in the order it starts ("read" runs twice: dumps, then pages; "search" runs while the render
-# workers render). A build answered from the cache runs only "cache", before all of these.
-STAGES = ("read", "topics", "assemble", "feeds", "charts", "render", "search", "sitemap", "write")
+# Every stage in the order it starts ("read" runs three times: dumps, pages, curation.yaml; "search" runs while
+# the render workers render). A build answered from the cache runs only "cache", before all of these.
+STAGES = ("read", "topics", "curate", "assemble", "feeds", "charts", "render", "search", "sitemap", "write")
 
 
 class _Stages:
@@ -78,6 +79,7 @@ def build(
     on_warning: Callable[[Warning], None] = lambda w: None,
     cache: bool = True,
     on_stage: Callable[[str], None] = lambda name: None,
+    drafts: bool = False,
 ) -> BuildReport:
     """Build the site from content_dir into out_dir; bad input raises DigestError and leaves out_dir as it was.
 
@@ -85,10 +87,11 @@ def build(
     With `cache`, a build whose inputs and output are as the last build left them returns at once (build_cache).
     With `strict`, every warning is still reported, then the build fails with their count before it writes.
     `on_stage` hears the name of each stage (see STAGES) as it starts, for a progress display.
+    With `drafts`, Markdown pages marked `draft: true` are built too.
     """
     from . import build_cache
 
-    options = {"base_url": base_url, "strict": strict, "lock": lock, "out": str(out_dir.absolute())}
+    options = {"base_url": base_url, "strict": strict, "lock": lock, "out": str(out_dir.absolute()), "drafts": drafts}
     if cache:
         start = time.perf_counter()
         # Hashed before anything is read: an edit made while this build runs makes the next build a miss.
@@ -100,7 +103,7 @@ def build(
             cached.stages["cache"] = time.perf_counter() - start
             return cached
     # Imported here so `digest --help` stays fast: these pull in scikit-learn and Jinja.
-    from . import feeds, ingest, output, render, search, site, sitemap, topics
+    from . import curation, feeds, ingest, output, render, search, site, sitemap, topics
     from .ingest import pages
     from .render import charts, memo as render_memo
 
@@ -115,11 +118,15 @@ def build(
     # Gather: every output of the site, in memory.
     config = load_config(content_dir / "site.yaml").with_base_url(base_url)
     corpus, warnings = stages.run("read", ingest.read_corpus, content_dir / "dumps", config)
-    markdown_pages = stages.run("read", pages.read_pages, content_dir / "pages")
+    markdown_pages = stages.run("read", pages.read_pages, content_dir / "pages", drafts)
+    curator = stages.run("read", curation.read_curation, content_dir / curation.CURATION_NAME)
     stages.warn(warnings)
     lock_path = content_dir / topics.LOCK_NAME
     named = stages.run("topics", topics.group, corpus.papers, config.topics, topics.read_lock(lock_path) if lock else None)
-    assembled = stages.run("assemble", site.assemble, config, corpus, named, markdown_pages)
+    # Applied to the model's grouping on every build, never kept in the lock: so it survives refits and a deleted lock.
+    curated = stages.run("curate", curation.apply, curator, corpus, named)
+    stages.warn(curated.warnings)
+    assembled = stages.run("assemble", site.assemble, config, curated, markdown_pages)
     site_feeds = stages.run("feeds", feeds.build_feeds, assembled)
     stages.warn(site_feeds.warnings)
     site_charts = stages.run("charts", charts.build_charts, assembled)
@@ -148,14 +155,15 @@ def build(
     if lock:  # only after the site is safely out: a failed build changes nothing in content/
         report.lock_written = topics.write_lock(lock_path, lock_data)
 
-    report.papers = len(corpus.papers)
+    report.papers = len(curated.corpus.papers)  # as shown: without the papers the curator hid
     report.entries = sum(len(d.entries) for d in corpus.digests)
     report.digests = len(corpus.digests)
-    report.topics = len(named.grouping.topics)
+    report.topics = len(curated.named.grouping.topics)
     report.pages = sum(1 for name in files if name.endswith(".html")) + len(rendered.kept)
     report.files = len(files) + len(rendered.kept) + 1
     report.rendered = report.pages - len(rendered.kept)
     report.topic_params = named.grouping.params
+    report.curation = curated.summary
     report.feeds = len(site_feeds.files)
     report.feed_notes = list(site_feeds.notes)
     report.search_bytes = found.size

@@ -47,9 +47,12 @@ def main() -> None:
     show_default=True,
     help="Name topics after CONTENT/topics.lock.json and update it, so topic URLs survive new dumps.",
 )
+@click.option("--drafts", is_flag=True, help="Also build Markdown pages marked `draft: true` (digest serve always does).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also name each stage as it starts and list the seconds it took.")
-def build_command(content: Path, out: Path, base_url: str | None, strict: bool, lock: bool, quiet: bool, verbose: bool) -> None:
+def build_command(
+    content: Path, out: Path, base_url: str | None, strict: bool, lock: bool, drafts: bool, quiet: bool, verbose: bool
+) -> None:
     """Build the site from CONTENT into OUT."""
     from .build import build
     from .terminal import progress, summary_lines, warning_line
@@ -65,7 +68,9 @@ def build_command(content: Path, out: Path, base_url: str | None, strict: bool, 
     with progress(sys.stderr, enabled=not quiet and not verbose) as on_stage:
         stage = (lambda name: click.echo(f"stage: {name}", err=True)) if verbose and not quiet else on_stage
         try:
-            report = build(content, out, base_url=base_url, strict=strict, lock=lock, on_warning=warn, on_stage=stage)
+            report = build(
+                content, out, base_url=base_url, strict=strict, lock=lock, on_warning=warn, on_stage=stage, drafts=drafts
+            )
         except DigestError as error:
             failed = error  # reported once the progress bar has finished its line
     if failed:
@@ -74,6 +79,8 @@ def build_command(content: Path, out: Path, base_url: str | None, strict: bool, 
         return
     params = ", ".join(f"{k}={v}" for k, v in report.topic_params.items())
     click.echo(f"topics: {params}")
+    if report.curation:
+        click.echo(f"curation: {report.curation}")
     if report.lock_written:
         click.echo(f"topics: wrote {content / 'topics.lock.json'} (commit it with your content)")
     for note in report.feed_notes:
@@ -137,13 +144,13 @@ def check_command(content: Path, out: Path, base_url: str | None) -> None:
 @BASE_URL
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
 def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> None:
-    """Build, then serve OUT on 127.0.0.1 under the base URL's path, rebuilding when content or templates change."""
+    """Build (with drafts), then serve OUT on 127.0.0.1 under the base URL's path, rebuilding when content or templates change."""
     from .build import build
     from .config import load_config
     from .serve import serve
 
     def rebuild() -> None:
-        report = build(content, out, base_url=base_url, on_warning=lambda w: click.echo(f"warning: {w}", err=True))
+        report = build(content, out, base_url=base_url, on_warning=lambda w: click.echo(f"warning: {w}", err=True), drafts=True)
         click.echo(f"built {out}: {report.pages} pages in {report.seconds:.2f}s")
 
     try:

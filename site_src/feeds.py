@@ -39,6 +39,7 @@ class FeedItem:
     date: dt.date | None  # of the digest the paper first appeared in; None when that one is undated
     categories: tuple[str, ...]
     authors: tuple[str, ...]
+    html: str = ""  # the curator's note or a digest's introduction (safe HTML, curation.py), shown before the abstract
 
 
 @dataclass(frozen=True)
@@ -98,22 +99,28 @@ def _first_appearance(site: Site) -> dict[str, tuple]:
     return appearance
 
 
-def _items(site: Site, slugs, appearance: dict[str, tuple]) -> list[FeedItem]:
+def _items(site: Site, slugs, appearance: dict[str, tuple], intros: bool = False) -> list[FeedItem]:
+    """The papers' items, newest first; with `intros`, each introduced digest's item comes just before its papers."""
     base = site.config.base_url
-    items = []
-    for slug in sorted(slugs, key=lambda s: appearance[s][1]):
+    keyed = []
+    for slug in slugs:
         paper = site.papers[slug]
-        items.append(
-            FeedItem(
-                url=base + paper.url,
-                title=paper.title,
-                abstract=paper.abstract,
-                date=appearance[slug][0],
-                categories=tuple(t.text for t in paper.topics),
-                authors=paper.authors,
-            )
+        item = FeedItem(
+            url=base + paper.url,
+            title=paper.title,
+            abstract=paper.abstract,
+            date=appearance[slug][0],
+            categories=tuple(t.text for t in paper.topics),
+            authors=paper.authors,
+            html=paper.note,
         )
-    return items
+        keyed.append((appearance[slug][1], item))
+    for index, digest in enumerate(site.digests if intros else ()):
+        if digest.intro:
+            day = -digest.date.toordinal() if digest.date else 0
+            item = FeedItem(base + digest.url, digest.title, "", digest.date, (), (), digest.intro)
+            keyed.append(((digest.date is None, day, -index, -1, ""), item))
+    return [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
 
 
 def plan_feeds(site: Site) -> tuple[tuple[Feed, ...], tuple[str, ...]]:
@@ -128,7 +135,7 @@ def plan_feeds(site: Site) -> tuple[tuple[Feed, ...], tuple[str, ...]]:
         )
     feeds, undated = [], set()
     for page, title, description, slugs in streams:
-        items = _items(site, slugs, appearance)
+        items = _items(site, slugs, appearance, intros=not page)
         feeds.append(Feed(page + "feed.xml", "rss", title, description, page, tuple(items[:limit])))
         dated = [item for item in items if item.date]
         undated.update(item.url for item in items if not item.date)
@@ -184,7 +191,7 @@ def rss_bytes(feed: Feed, config: SiteConfig) -> bytes:
         _sub(entry, "guid", item.url, isPermaLink="true")
         if item.date:
             _sub(entry, "pubDate", format_datetime(_midnight(item.date)))
-        _sub(entry, "description", f"<p>{html.escape(xml_text(item.abstract), quote=False)}</p>")
+        _sub(entry, "description", item.html + _abstract_html(item))
         for label in item.categories:
             _sub(entry, "category", label)
         for name in item.authors:
@@ -221,8 +228,15 @@ def atom_bytes(feed: Feed, config: SiteConfig) -> bytes:
             sub(sub(entry, "author"), "name", name)
         for label in item.categories:
             sub(entry, "category", term=label)
-        sub(entry, "summary", item.abstract, type="text")
+        if item.abstract:
+            sub(entry, "summary", item.abstract, type="text")
+        if item.html:
+            sub(entry, "content", item.html + _abstract_html(item), type="html")
     return _serialize(atom)
+
+
+def _abstract_html(item: FeedItem) -> str:
+    return f"<p>{html.escape(xml_text(item.abstract), quote=False)}</p>" if item.abstract else ""
 
 
 def _serialize(root) -> bytes:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .config import SiteConfig
+from .curation import Curated
 from .errors import DigestError
 from .ingest.pages import MarkdownPage
 from .model import Corpus, Paper, PaperFacts, facts_of
@@ -45,6 +46,7 @@ class PaperView(PaperFacts):
     related: tuple[Link, ...] = ()
     digests: tuple[Link, ...] = ()
     links: tuple[Link, ...] = ()  # external: arXiv, PDF, code, ...
+    note: str = ""  # the curator's note as HTML (curation.py), shown on its page, in listings and feeds
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class DigestView:
     papers: tuple[str, ...]  # paper slugs in page order
     previous: Link | None = None
     next: Link | None = None
+    intro: str = ""  # the curator's introduction as HTML (curation.py)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class Page:
     template: str
     title: str
     context: dict = field(default_factory=dict)
+    listed: bool = True  # in sitemap.xml; drafts and removed papers are not
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,8 @@ class Site:
     pages: tuple[MarkdownPage, ...]
     grouping_params: dict
     redirects: tuple[Redirect, ...] = ()
+    featured: tuple[str, ...] = ()  # paper slugs: the curator's picks on the home page
+    removed: tuple[str, ...] = ()  # slugs of papers the curator hid: their URLs say so
 
     @cached_property
     def latest(self) -> DigestView | None:
@@ -163,9 +169,10 @@ def _redirects(named: NamedGrouping, topics: list[TopicView]) -> tuple[Redirect,
     return tuple(redirects)
 
 
-def _digest_views(corpus: Corpus) -> list[DigestView]:
+def _digest_views(corpus: Corpus, intros: dict[str, str]) -> list[DigestView]:
     views = [
-        DigestView(d.id, f"digests/{d.id}/", d.title, d.date, d.heading, corpus.listings[d.id]) for d in corpus.digests
+        DigestView(d.id, f"digests/{d.id}/", d.title, d.date, d.heading, corpus.listings[d.id], intro=intros.get(d.id, ""))
+        for d in corpus.digests
     ]
     links = [digest_link(view) for view in views]
     return [
@@ -182,15 +189,16 @@ def topic_link(topic: TopicView) -> Link:
     return Link(topic.url, topic.label, id=topic.slug)
 
 
-def assemble(config: SiteConfig, corpus: Corpus, named: NamedGrouping, pages: list[MarkdownPage]) -> Site:
-    """Every view of the site, with the URLs that link them."""
+def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) -> Site:
+    """Every view of the site, with the URLs that link them, as the curator shaped it."""
+    corpus, named = curated.corpus, curated.named
     papers = list(corpus.papers)
     for page in pages:
         if page.slug in RESERVED_PAGE_SLUGS:
             raise DigestError(f"page name {page.slug!r} is taken by the site itself; rename the file", page.source)
     grouping = named.grouping
     topics = _topic_views(papers, named)
-    digests = _digest_views(corpus)
+    digests = _digest_views(corpus, curated.intros)
     digest_links = {d.id: digest_link(d) for d in digests}
     topic_links = [topic_link(t) for t in topics]
     paper_links = [Link(f"papers/{p.slug}/", p.title, id=p.slug) for p in papers]
@@ -206,8 +214,12 @@ def assemble(config: SiteConfig, corpus: Corpus, named: NamedGrouping, pages: li
             related=tuple(paper_links[j] for j in grouping.related[index] if j >= 0),
             digests=tuple(digest_links[d] for d in paper.digests),
             links=external_links(paper),
+            note=curated.notes.get(paper.slug, ""),
         )
-    return Site(config, views, tuple(topics), tuple(digests), tuple(pages), grouping.params, _redirects(named, topics))
+    return Site(
+        config, views, tuple(topics), tuple(digests), tuple(pages), grouping.params, _redirects(named, topics),
+        curated.featured, curated.removed,
+    )
 
 
 def site_pages(site: Site) -> list[Page]:
@@ -221,8 +233,9 @@ def site_pages(site: Site) -> list[Page]:
     pages += [Page(t.url, "topic.html", t.label, {"topic": t}) for t in site.topics]
     pages += [Page(p.url, "paper.html", p.title, {"paper": p}) for p in site.papers.values()]
     pages += [Page(d.url, "digest.html", d.title, {"digest": d}) for d in site.digests]
-    pages += [Page(f"{p.slug}/", "page.html", p.title, {"doc": p}) for p in site.pages]
+    pages += [Page(f"{p.slug}/", "page.html", p.title, {"doc": p}, listed=not p.draft) for p in site.pages]
     pages += [Page(r.path, "redirect.html", r.target.text, {"redirect": r}) for r in site.redirects]
+    pages += [Page(f"papers/{slug}/", "removed.html", "Removed", listed=False) for slug in site.removed]
     return pages
 
 
@@ -235,6 +248,7 @@ def papers_json(site: Site) -> list[dict]:
             "abstract": p.abstract,
             "url": p.url,
             "topics": [link.id for link in p.topics],
+            "topic_labels": [link.text for link in p.topics],
             "related": [link.id for link in p.related],
             "digests": [link.id for link in p.digests],
             "authors": list(p.authors),

@@ -13,7 +13,7 @@ def sitemap_files(site: Site) -> dict[str, bytes]:
     robots = "User-agent: *\nAllow: /\n"
     if not base_url:
         return {"robots.txt": robots.encode("utf-8")}
-    urls = [base_url + page.path for page in site_pages(site)]
+    urls = [base_url + page.path for page in site_pages(site) if page.listed]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
     lines.append("</urlset>")

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import shutil
 import textwrap
 
+import feedparser
+import lxml.html
 import pytest
 
 from site_src import ingest, topics
+from site_src.build import build
 from site_src.config import load_config
 from site_src.curation import apply, read_curation
 from site_src.errors import DigestError
+from site_src.slugs import slugify
 from site_src.topics.lock import RetiredTopic
 
 from .conftest import CONTENT
@@ -212,3 +218,209 @@ def test_a_retired_slug_follows_its_redirect_with_a_warning(tmp_path, seeds):
     curated = curate(tmp_path, (corpus, dataclasses.replace(named, retired=(retired,))), "topics:\n  old-speech:\n    label: Speech\n")
     assert curated.named.grouping.topics[0].label == ("Speech",)
     assert [w.line for w in curated.warnings] == [2] and f"write {named.slugs[0]!r}" in curated.warnings[0].message
+
+
+# --- end to end: the seed site built with a curation file, then grown by a fold-in and a refit ----------------
+
+BASE = "https://example.org/digest/"
+LABEL = 'Speechcraft & "ASR" <recognition>'
+API_DUMPS = "corpora/hf-api-daily-papers-jeongiin/api-json"
+
+
+@dataclasses.dataclass
+class Choices:
+    """What the curation file says, by slug: chosen from the site's own first build, so they follow the topic model."""
+
+    renamed: str
+    merged: str
+    target: str
+    moved: str
+    hidden: str
+    noted: str
+    featured: tuple[str, ...]
+    intro_dump: str
+    intro_digest: str
+
+
+def lock_topics(content) -> dict[str, dict]:
+    return {t["slug"]: t for t in json.loads((content / topics.LOCK_NAME).read_text(encoding="utf-8"))["topics"]}
+
+
+def choose(content, out) -> Choices:
+    fitted = list(lock_topics(content).values())
+    related = json.loads((content / topics.LOCK_NAME).read_text(encoding="utf-8"))["related_papers"]
+    moved, noted, picked = fitted[2]["papers"][0], fitted[3]["papers"][1], fitted[5]["papers"][0]
+    hidden = next(r for r in related[fitted[3]["papers"][0]] if r not in (moved, noted, picked))
+    listing = json.loads((out / "data" / "papers.json").read_text(encoding="utf-8"))
+    digest = next(p["digests"][0] for p in listing if p["slug"] == noted)
+    dump = next(p.name for p in (content / "dumps").iterdir() if slugify(p.stem) == digest)
+    return Choices(fitted[0]["slug"], fitted[1]["slug"], fitted[4]["slug"], moved, hidden, noted, (noted, picked), dump, digest)
+
+
+def write_curation(content, c: Choices, extra: str = "") -> None:
+    (content / "curation.yaml").write_text(
+        textwrap.dedent(f"""\
+        topics:
+          {c.renamed}:
+            label: '{LABEL}'
+            merge: [{c.merged}]
+        papers:
+          {c.moved}:
+            topics: [{c.target}]
+          {c.hidden}:
+            hide: true
+          {c.noted}:
+            note: "Read this one first: it **changed** how <b>we</b> test."
+        digests:
+          {c.intro_dump}:
+            intro: "This week: *speech*, and a note on <script>alert(1)</script>."
+        featured: [{", ".join(c.featured)}]
+        """) + extra,
+        encoding="utf-8",
+    )
+
+
+def page(out, path: str):
+    return lxml.html.fromstring((out / path / "index.html").read_bytes())
+
+
+def live(content, slug: str) -> str:
+    """Where a slug lives now: itself, or the topic the lock's redirect sends it to."""
+    retired = {r["slug"]: r["successor"] for r in json.loads((content / topics.LOCK_NAME).read_text(encoding="utf-8"))["retired"]}
+    return retired.get(slug, slug)
+
+
+def check_every_output(content, out, c: Choices) -> None:
+    """The curation as every output kind shows it: pages, map, redirects, removed page, feeds, search, papers.json, sitemap."""
+    renamed, merged, target = live(content, c.renamed), live(content, c.merged), live(content, c.target)
+    listing = {p["slug"]: p for p in json.loads((out / "data" / "papers.json").read_text(encoding="utf-8"))}
+    # renamed: the topic page, the topics index, its map, its papers' chips, papers.json, its feed
+    assert page(out, f"topics/{renamed}").findtext(".//h1") == LABEL
+    index = page(out, "topics")
+    assert f"{LABEL}: " in " ".join(index.xpath("//figure[@class='topic-map']//title/text()"))
+    assert LABEL in index.xpath("//ul[@class='topics']/li/a/text()")
+    members = [p for p in listing.values() if renamed in p["topics"]]
+    assert members and all(LABEL in p["topic_labels"] for p in members)
+    chips = page(out, members[0]["url"].rstrip("/")).xpath("//p[@class='chips']/a/text()")
+    assert LABEL in chips
+    topic_feed = feedparser.parse((out / "topics" / renamed / "feed.xml").read_bytes())
+    assert topic_feed.bozo == 0 and topic_feed.feed.title.endswith(LABEL)
+    assert LABEL in [t.term for t in topic_feed.entries[0].tags]
+    # merged: its URL redirects to the renamed topic, which lists its papers; no page links the merged topic
+    if merged != renamed:
+        redirect = page(out, f"topics/{merged}")
+        assert redirect.xpath("//meta[@http-equiv='refresh']/@content")[0].endswith(f"topics/{renamed}/")
+    assert merged not in {t for p in listing.values() for t in p["topics"]} or merged == renamed
+    # moved: on the curator's topic, off its old one
+    if c.moved != c.hidden:
+        assert listing[c.moved]["topics"] == [target]
+        assert f"../../papers/{c.moved}/" in page(out, f"topics/{target}").xpath("//ol[@class='papers']//a[@class='title']/@href")
+    # hidden: a page saying so, and nowhere else: pages, papers.json, feeds, search store, sitemap
+    removed = page(out, f"papers/{c.hidden}")
+    assert removed.findtext(".//h1") == "This paper was removed by the curator"
+    assert removed.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    assert c.hidden not in listing
+    for html_file in out.rglob("*.html"):
+        if html_file.parent.name != c.hidden:
+            assert f"papers/{c.hidden}/" not in html_file.read_text(encoding="utf-8"), html_file
+    for feed in list(out.rglob("feed.xml")) + list(out.rglob("atom.xml")):
+        assert f"papers/{c.hidden}/" not in feed.read_text(encoding="utf-8"), feed
+    store = [r for name in json.loads((out / "search" / "manifest.json").read_bytes())["store"]["files"] for r in json.loads((out / "search" / name).read_bytes())]
+    assert f"papers/{c.hidden}/" not in [r["u"] for r in store] and len(store) == len(listing)
+    assert all(LABEL in r["k"] for r in store if r["u"] in {p["url"] for p in members})
+    shards = {term for name, _ in json.loads((out / "search" / "manifest.json").read_bytes())["shards"] for term, *_ in json.loads((out / "search" / name).read_bytes())}
+    assert "speechcraft" in shards
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"papers/{c.hidden}/" not in sitemap and f"papers/{c.noted}/" in sitemap
+    # the note: on its page, in listings, in the feeds; Markdown rendered, raw HTML shown as text
+    note = page(out, f"papers/{c.noted}").xpath("//div[@class='curator-note']")[0]
+    assert note.xpath(".//strong/text()") == ["changed"] and "<b>we</b>" in note.text_content() and not note.xpath(".//b")
+    topic_of_noted = listing[c.noted]["topics"][0]
+    assert page(out, f"topics/{topic_of_noted}").xpath("//li[@class='paper']//div[@class='curator-note']//strong/text()") == ["changed"]
+    site_feed = feedparser.parse((out / "feed.xml").read_bytes())
+    entry = next(e for e in site_feed.entries if e.link == BASE + f"papers/{c.noted}/")
+    assert "<strong>changed</strong>" in entry.description and "&lt;b&gt;we&lt;/b&gt;" in entry.description
+    # the digest's introduction: at the top of its page and as an entry of the site's feed
+    intro = page(out, f"digests/{c.intro_digest}").xpath("//div[contains(@class, 'intro')]")[0]
+    assert intro.xpath(".//em/text()") == ["speech"] and "<script>" in intro.text_content() and not intro.xpath(".//script")
+    introduced = [e for e in site_feed.entries if e.link == BASE + f"digests/{c.intro_digest}/"]
+    assert len(introduced) == 1 and "<em>speech</em>" in introduced[0].description
+    # the picks, in the curator's order, on the home page
+    picks = page(out, "").xpath("//section[@class='picks']//a[@class='title']/@href")
+    assert picks == [f"papers/{slug}/" for slug in c.featured]
+
+
+@pytest.fixture(scope="module")
+def curated(tmp_path_factory):
+    """The seed content (lock deleted, so topics come from the model alone), built once plain, then with curation.yaml."""
+    content = tmp_path_factory.mktemp("curated") / "content"
+    shutil.copytree(CONTENT, content)
+    (content / topics.LOCK_NAME).unlink()
+    with (content / "site.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("feed_items: 1000\n")  # every paper in the site's feed, however many dumps the tests add
+    out = content.parent / "build"
+    build(content, out, base_url=BASE)
+    choices = choose(content, out)
+    write_curation(content, choices)
+    report = build(content, out, base_url=BASE)
+    return content, out, choices, report
+
+
+def test_seed_site_shows_the_curation_in_every_output(curated):
+    content, out, choices, report = curated
+    check_every_output(content, out, choices)
+    assert report.papers == 339 and report.warnings == []
+    assert report.curation == (
+        "1 topic renamed, 1 topic merged, 1 paper moved, 1 paper hidden, 1 note, 1 digest introduced, 2 papers featured"
+    )
+
+
+def test_curation_is_not_kept_in_the_lock(curated):
+    content, _, choices, _ = curated
+    lock = (content / topics.LOCK_NAME).read_text(encoding="utf-8")
+    assert "Speechcraft" not in lock and choices.merged in lock_topics(content)
+
+
+def test_curation_survives_a_deleted_lock(curated, tmp_path):
+    content, _, choices, _ = curated
+    copy = tmp_path / "content"
+    shutil.copytree(content, copy)
+    (copy / topics.LOCK_NAME).unlink()
+    build(copy, tmp_path / "build", base_url=BASE)
+    check_every_output(copy, tmp_path / "build", choices)
+
+
+def grown(curated, tmp_path, shared_dir, days: list[str], hidden_id: bool = False):
+    """The curated content with API dumps added; with `hidden_id`, the curation also hides a new paper by its arXiv id."""
+    content, _, choices, _ = curated
+    copy = tmp_path / "content"
+    shutil.copytree(content, copy)
+    for day in days:
+        shutil.copy(shared_dir / API_DUMPS / f"{day}.json", copy / "dumps")
+    if hidden_id:
+        first, second = json.loads((shared_dir / API_DUMPS / f"{days[0]}.json").read_text(encoding="utf-8"))[:2]
+        extra = f"  {first['paper']['id']}:\n    hide: true\n  {second['paper']['id']}:\n    note: A *dated* note.\n"
+        text = (copy / "curation.yaml").read_text(encoding="utf-8").replace("digests:\n", extra + "digests:\n")
+        (copy / "curation.yaml").write_text(text, encoding="utf-8")
+    report = build(copy, tmp_path / "build", base_url=BASE)
+    return copy, tmp_path / "build", report
+
+
+def test_curation_survives_new_papers_placed_on_the_remembered_topics(curated, tmp_path, shared_dir):
+    content, out, report = grown(curated, tmp_path, shared_dir, ["2024-12-18"], hidden_id=True)
+    assert "placed on the topics of topics.lock.json" in report.topic_params["method"]
+    check_every_output(content, out, curated[2])
+    assert report.papers == 339 + 13 - 1 and "2 papers hidden" in report.curation
+    hidden, noted = json.loads((shared_dir / API_DUMPS / "2024-12-18.json").read_text(encoding="utf-8"))[:2]
+    listing = json.loads((out / "data" / "papers.json").read_bytes())
+    assert hidden["paper"]["id"] not in [p["arxiv_id"] for p in listing] and sum(p["arxiv_id"] is not None for p in listing) == 12
+    slug = next(p["slug"] for p in listing if p["arxiv_id"] == noted["paper"]["id"])
+    atom = feedparser.parse((out / "atom.xml").read_bytes())  # Atom holds only dated papers: here, the new ones
+    entry = next(e for e in atom.entries if e.link == BASE + f"papers/{slug}/")
+    assert atom.bozo == 0 and "<em>dated</em>" in entry.content[0].value and entry.summary.startswith(noted["paper"]["summary"][:20])
+
+
+def test_curation_survives_a_refit(curated, tmp_path, shared_dir):
+    content, out, report = grown(curated, tmp_path, shared_dir, ["2024-12-16", "2024-12-17", "2024-12-19", "2024-12-20"])
+    assert "reused" not in report.topic_params["method"] and "placed" not in report.topic_params["method"]
+    check_every_output(content, out, curated[2])

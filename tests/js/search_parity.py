@@ -30,12 +30,13 @@ def assembled_site(content: Path):
     """The Site the build makes of content (topics named without a lock), for the documents search indexes."""
     from site_src import ingest, site, topics
     from site_src.config import load_config
+    from site_src.curation import Curated
     from site_src.ingest import pages
 
     config = load_config(content / "site.yaml")
     corpus, _ = ingest.read_corpus(content / "dumps", config)
     named = topics.group(corpus.papers, config.topics, None)
-    return site.assemble(config, corpus, named, pages.read_pages(content / "pages"))
+    return site.assemble(config, Curated(corpus, named), pages.read_pages(content / "pages"))
 
 
 def write_index(content: Path, out: Path) -> Path:
