@@ -3,7 +3,9 @@
     python scripts/screenshots.py [--out docs]      (or: make screenshots)
 
 Writes docs/screenshot-<page>-<phone|desktop>.png for the home page, the topics index (its map), a topic, a paper and search results,
-docs/screenshot-home.png (desktop, as the README's first picture) and docs/screenshot-home-dark.png.
+docs/screenshot-home.png (desktop, as the README's first picture) and docs/screenshot-home-dark.png; and, from the
+seed site with a curation file (curation_text), docs/screenshot-curated-home.png (the curator's picks) and
+docs/screenshot-curated-paper.png (a paper with a curator's note). `--only curated` makes just those two.
 """
 
 from __future__ import annotations
@@ -44,9 +46,43 @@ def pick_pages(site: Path) -> dict[str, str]:
     }
 
 
+def curation_text(site: Path, dumps: Path) -> str:
+    """A curation file for the seed site: a note on the paper photographed, three picks, its topic renamed, a digest introduced."""
+    from site_src.slugs import slugify
+
+    papers = json.loads((site / "data" / "papers.json").read_text(encoding="utf-8"))
+    paper = next(p for p in papers if p["url"] == pick_pages(site)["paper"])
+    picks = [paper["slug"]] + [p["slug"] for p in papers if p["related"] and p["slug"] != paper["slug"]][:2]
+    dump = next(d.name for d in sorted(dumps.iterdir()) if slugify(d.stem) == paper["digests"][0])
+    return f"""\
+topics:
+  {paper["topics"][0]}:
+    label: Low-rank adaptation
+papers:
+  {paper["slug"]}:
+    note: "The paper that made fine-tuning a large model fit on **one GPU**: read it before any of its many follow-ups."
+digests:
+  {dump}:
+    intro: "A week of *efficient fine-tuning*: LoRA and the papers that build on it."
+featured: [{", ".join(picks)}]
+"""
+
+
+def curated_site(top: Path, plain: Path) -> Path:
+    """The seed site built again with curation_text as content/curation.yaml, beside the plain one."""
+    from site_src.build import build
+
+    content = top / "curated-content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "curation.yaml").write_text(curation_text(plain, content / "dumps"), encoding="utf-8")
+    build(content, top / "curated" / "paper-digest", lock=False)
+    return top / "curated" / "paper-digest"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument("--only", choices=["curated"], help="make only the two pictures of the curated site")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -57,13 +93,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         top = Path(tmp)
         build(ROOT / "content", top / "paper-digest", lock=False)
+        curated = curated_site(top, top / "paper-digest")
         server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(top)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/paper-digest/"
         shots = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for device, viewport in VIEWPORTS.items():
+            context = browser.new_context(viewport=VIEWPORTS["desktop"])
+            page = context.new_page()
+            for name, url in (("home", ""), ("paper", pick_pages(curated)["paper"])):
+                page.goto(f"{base}../curated/paper-digest/{url}")
+                path = args.out / f"screenshot-curated-{name}.png"
+                page.screenshot(path=str(path))
+                shots.append(path)
+            context.close()
+            for device, viewport in VIEWPORTS.items() if not args.only else ():
                 for scheme in ("light", "dark") if device == "desktop" else ("light",):
                     context = browser.new_context(
                         viewport=viewport, color_scheme=scheme, is_mobile=device == "phone", has_touch=device == "phone"
@@ -83,7 +128,8 @@ def main() -> None:
             browser.close()
         server.shutdown()
         server.server_close()
-    shutil.copyfile(args.out / "screenshot-home-desktop.png", args.out / "screenshot-home.png")
+    if not args.only:
+        shutil.copyfile(args.out / "screenshot-home-desktop.png", args.out / "screenshot-home.png")
     for path in shots:
         print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {path.stat().st_size // 1024} KB")
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import queue
 import shutil
+import signal
+import subprocess
+import sys
 import textwrap
+import threading
+import time
 
 import feedparser
 import lxml.html
@@ -13,6 +19,7 @@ import pytest
 
 from site_src import ingest, topics
 from site_src.build import build
+from site_src.check import check_site
 from site_src.config import load_config
 from site_src.curation import apply, read_curation
 from site_src.errors import DigestError
@@ -348,6 +355,7 @@ def check_every_output(content, out, c: Choices) -> None:
     # the picks, in the curator's order, on the home page
     picks = page(out, "").xpath("//section[@class='picks']//a[@class='title']/@href")
     assert picks == [f"papers/{slug}/" for slug in c.featured]
+    assert check_site(out, BASE) == []  # every link still resolves: to a redirect, a removed page, or a live page
 
 
 @pytest.fixture(scope="module")
@@ -424,3 +432,88 @@ def test_curation_survives_a_refit(curated, tmp_path, shared_dir):
     content, out, report = grown(curated, tmp_path, shared_dir, ["2024-12-16", "2024-12-17", "2024-12-19", "2024-12-20"])
     assert "reused" not in report.topic_params["method"] and "placed" not in report.topic_params["method"]
     check_every_output(content, out, curated[2])
+
+
+# --- Markdown pages: draft, order, nav --------------------------------------------------------------------
+
+
+def write_pages(content) -> None:
+    pages = content / "pages"
+    (pages / "zeta.md").write_text("---\ntitle: Zeta first\norder: 1\n---\nOrdered first.\n", encoding="utf-8")
+    (pages / "beta.md").write_text("---\ntitle: Beta\n---\nUnordered.\n", encoding="utf-8")
+    (pages / "imprint.md").write_text("---\ntitle: Imprint\nnav: false\n---\nNot in the header.\n", encoding="utf-8")
+    (pages / "plans.md").write_text("---\ntitle: Plans\ndraft: true\norder: 2\n---\nNot yet.\n", encoding="utf-8")
+
+
+def header_links(out) -> list[str]:
+    return page(out, "").xpath("//header//nav/a/text()")
+
+
+def test_pages_follow_order_then_file_name_and_nav_false_stays_out_of_the_header(content_copy, tmp_path):
+    write_pages(content_copy)
+    out = tmp_path / "build"
+    build(content_copy, out, lock=False, base_url=BASE)
+    assert header_links(out) == ["Topics", "Digests", "Zeta first", "About", "Beta"]
+    assert page(out, "imprint").findtext(".//h1") == "Imprint" and "imprint/" in (out / "sitemap.xml").read_text()
+    assert not (out / "plans").exists()  # a draft: not built by `digest build`
+
+
+def test_drafts_are_built_when_asked_marked_and_left_out_of_the_sitemap(content_copy, tmp_path):
+    write_pages(content_copy)
+    out = tmp_path / "build"
+    build(content_copy, out, lock=False, base_url=BASE, drafts=True)
+    assert header_links(out) == ["Topics", "Digests", "Zeta first", "Plans", "About", "Beta"]
+    assert page(out, "plans").xpath("//p[@class='draft-note']")
+    assert "plans/" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "front, line, message",
+    [
+        ("title: T\norder: first\n", 3, "front matter order must be a whole number, got 'first'"),
+        ("draft: 'yes'\n", 2, "front matter draft must be true or false"),
+        ("title: T\nweight: 3\n", 3, "unknown front matter key 'weight' (known: title, draft, order, nav)"),
+        ("nav: 0\n", 2, "front matter nav must be true or false, got 0"),
+    ],
+)
+def test_wrong_front_matter_names_the_file_and_line(tmp_path, front, line, message):
+    from site_src.ingest.pages import read_pages
+
+    (tmp_path / "page.md").write_text(f"---\n{front}---\nBody.\n", encoding="utf-8")
+    with pytest.raises(DigestError) as caught:
+        read_pages(tmp_path)
+    assert message in str(caught.value) and caught.value.line == line and caught.value.path.name == "page.md"
+
+
+def test_digest_build_drafts_flag_and_serve_build_drafts(content_copy, tmp_path):
+    from .test_serve import get, poll, read_lines, wait_for
+
+    write_pages(content_copy)
+    out = tmp_path / "build"
+    cli = [sys.executable, "-m", "site_src"]
+    done = subprocess.run([*cli, "build", "--content", str(content_copy), "--out", str(out), "--no-lock", "--drafts", "-q"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (out / "plans" / "index.html").is_file()
+    process = subprocess.Popen(
+        [*cli, "serve", "--content", str(content_copy), "--out", str(tmp_path / "served"), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
+    try:
+        url = wait_for(lines, "serving").split(" at ")[1].split()[0]
+        assert get(url + "plans/")[0] == 200
+        slug = json.loads(get(url + "data/papers.json")[2])[0]["topics"][0]
+        (content_copy / "curation.yaml").write_text(f"topics:\n  {slug}:\n    label: Renamed while serving\n", encoding="utf-8")
+        poll(url + f"topics/{slug}/", 200)
+        deadline = time.monotonic() + 180
+        while b"Renamed while serving" not in get(url + f"topics/{slug}/")[2] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert b"<h1>Renamed while serving</h1>" in get(url + f"topics/{slug}/")[2]
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
