@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import queue
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 
 import feedparser
@@ -486,37 +483,22 @@ def test_wrong_front_matter_names_the_file_and_line(tmp_path, front, line, messa
 
 
 def test_digest_build_drafts_flag_and_serve_build_drafts(content_copy, tmp_path):
-    from .test_serve import get, poll, read_lines, wait_for
+    from .test_serve import digest_serve, get
 
     write_pages(content_copy)
     out = tmp_path / "build"
-    cli = [sys.executable, "-m", "site_src"]
-    done = subprocess.run([*cli, "build", "--content", str(content_copy), "--out", str(out), "--no-lock", "--drafts", "-q"], capture_output=True, text=True)
+    command = [sys.executable, "-m", "site_src", "build", "--content", str(content_copy), "--out", str(out), "--no-lock", "--drafts", "-q"]
+    done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (out / "plans" / "index.html").is_file()
-    process = subprocess.Popen(
-        [*cli, "serve", "--content", str(content_copy), "--out", str(tmp_path / "served"), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    lines: queue.Queue = queue.Queue()
-    threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
-    try:
-        url = wait_for(lines, "serving").split(" at ")[1].split()[0]
+    with digest_serve(content_copy, tmp_path / "served") as (url, _):
         assert get(url + "plans/")[0] == 200
         slug = json.loads(get(url + "data/papers.json")[2])[0]["topics"][0]
         (content_copy / "curation.yaml").write_text(f"topics:\n  {slug}:\n    label: Renamed while serving\n", encoding="utf-8")
-        poll(url + f"topics/{slug}/", 200)
-        deadline = time.monotonic() + 180
-        while b"Renamed while serving" not in get(url + f"topics/{slug}/")[2] and time.monotonic() < deadline:
+        deadline = time.monotonic() + 180  # curation.yaml is watched like the rest of content/
+        while b"<h1>Renamed while serving</h1>" not in get(url + f"topics/{slug}/")[2]:
+            assert time.monotonic() < deadline, "digest serve never showed the renamed topic"
             time.sleep(0.2)
-        assert b"<h1>Renamed while serving</h1>" in get(url + f"topics/{slug}/")[2]
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_the_readme_example_is_a_valid_curation_file(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -81,11 +83,11 @@ def poll(url: str, status: int) -> None:
     pytest.fail(f"{url} never answered {status}")
 
 
-def test_serve_rebuilds_on_changes_and_keeps_the_old_site_when_a_build_fails(content_copy, tmp_path):
-    out = tmp_path / "build"
+@contextlib.contextmanager
+def digest_serve(content: Path, out: Path, *options: str):
+    """`digest serve` in a subprocess: yields its URL and the lines it prints (a queue); stopped as by Ctrl-C."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "site_src", "serve", "--content", str(content_copy), "--out", str(out), "--port", "0",
-         "--base-url", "https://example.github.io/paper-digest/"],
+        [sys.executable, "-m", "site_src", "serve", "--content", str(content), "--out", str(out), "--port", "0", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -93,7 +95,18 @@ def test_serve_rebuilds_on_changes_and_keeps_the_old_site_when_a_build_fails(con
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
     try:
-        url = wait_for(lines, "serving").split(" at ")[1].split()[0]
+        yield wait_for(lines, "serving").split(" at ")[1].split()[0], lines
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_serve_rebuilds_on_changes_and_keeps_the_old_site_when_a_build_fails(content_copy, tmp_path):
+    with digest_serve(content_copy, tmp_path / "build", "--base-url", "https://example.github.io/paper-digest/") as (url, lines):
         assert url.startswith("http://127.0.0.1:") and url.endswith("/paper-digest/")
         assert get(url)[0] == 200
 
@@ -105,10 +118,3 @@ def test_serve_rebuilds_on_changes_and_keeps_the_old_site_when_a_build_fails(con
         line = wait_for(lines, "error:")
         assert "000_9e4e85290f684f28.txt:" in line and "title line without an abstract" in line
         assert get(url + "colophon/")[0] == 200  # still the previous build
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
