@@ -36,16 +36,16 @@ def axe_script() -> Path:
     return AXE
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_pages_have_no_axe_violations(browser, served, seed_build, axe_script, scheme):
+def audit(browser, axe_script: Path, root: str, pages: dict[str, str], scheme: str) -> tuple[dict[str, list[str]], set[str]]:
+    """axe-core's violations on each page (name -> site-relative URL under `root`), and the body backgrounds seen."""
     # bypass_csp lets the audit inject axe.min.js; the site itself never loads scripts from elsewhere.
     context = browser.new_context(color_scheme=scheme, bypass_csp=True, viewport={"width": 1280, "height": 900})
     found = {}
     backgrounds = set()
     try:
         tab = context.new_page()
-        for name, url in _pages(seed_build).items():
-            tab.goto(f"{served}/paper-digest/{url}")
+        for name, url in pages.items():
+            tab.goto(f"{root}{url}")
             if url.startswith("search/"):
                 tab.wait_for_selector("#search-page-results li")
             tab.add_script_tag(path=str(axe_script))
@@ -60,6 +60,12 @@ def test_pages_have_no_axe_violations(browser, served, seed_build, axe_script, s
             assert result["testEngine"]["name"] == "axe-core" and len(result["passes"]) > 10  # the audit really ran
     finally:
         context.close()
+    return found, backgrounds
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_pages_have_no_axe_violations(browser, served, seed_build, axe_script, scheme):
+    found, backgrounds = audit(browser, axe_script, f"{served}/paper-digest/", _pages(seed_build), scheme)
     assert found == {}
     assert len(backgrounds) == 1  # one theme throughout
 

@@ -284,7 +284,7 @@ def write_curation(content, c: Choices, extra: str = "") -> None:
     )
 
 
-def page(out, path: str):
+def html_of(out, path: str):
     return lxml.html.fromstring((out / path / "index.html").read_bytes())
 
 
@@ -299,28 +299,28 @@ def check_every_output(content, out, c: Choices) -> None:
     renamed, merged, target = live(content, c.renamed), live(content, c.merged), live(content, c.target)
     listing = {p["slug"]: p for p in json.loads((out / "data" / "papers.json").read_text(encoding="utf-8"))}
     # renamed: the topic page, the topics index, its map, its papers' chips, papers.json, its feed
-    assert page(out, f"topics/{renamed}").findtext(".//h1") == LABEL
-    index = page(out, "topics")
+    assert html_of(out, f"topics/{renamed}").findtext(".//h1") == LABEL
+    index = html_of(out, "topics")
     assert f"{LABEL}: " in " ".join(index.xpath("//figure[@class='topic-map']//title/text()"))
     assert LABEL in index.xpath("//ul[@class='topics']/li/a/text()")
     members = [p for p in listing.values() if renamed in p["topics"]]
     assert members and all(LABEL in p["topic_labels"] for p in members)
-    chips = page(out, members[0]["url"].rstrip("/")).xpath("//p[@class='chips']/a/text()")
+    chips = html_of(out, members[0]["url"].rstrip("/")).xpath("//p[@class='chips']/a/text()")
     assert LABEL in chips
     topic_feed = feedparser.parse((out / "topics" / renamed / "feed.xml").read_bytes())
     assert topic_feed.bozo == 0 and topic_feed.feed.title.endswith(LABEL)
     assert LABEL in [t.term for t in topic_feed.entries[0].tags]
     # merged: its URL redirects to the renamed topic, which lists its papers; no page links the merged topic
     if merged != renamed:
-        redirect = page(out, f"topics/{merged}")
+        redirect = html_of(out, f"topics/{merged}")
         assert redirect.xpath("//meta[@http-equiv='refresh']/@content")[0].endswith(f"topics/{renamed}/")
     assert merged not in {t for p in listing.values() for t in p["topics"]} or merged == renamed
     # moved: on the curator's topic, off its old one
     if c.moved != c.hidden:
         assert listing[c.moved]["topics"] == [target]
-        assert f"../../papers/{c.moved}/" in page(out, f"topics/{target}").xpath("//ol[@class='papers']//a[@class='title']/@href")
+        assert f"../../papers/{c.moved}/" in html_of(out, f"topics/{target}").xpath("//ol[@class='papers']//a[@class='title']/@href")
     # hidden: a page saying so, and nowhere else: pages, papers.json, feeds, search store, sitemap
-    removed = page(out, f"papers/{c.hidden}")
+    removed = html_of(out, f"papers/{c.hidden}")
     assert removed.findtext(".//h1") == "This paper was removed by the curator"
     assert removed.xpath("//meta[@name='robots']/@content") == ["noindex"]
     assert c.hidden not in listing
@@ -337,20 +337,20 @@ def check_every_output(content, out, c: Choices) -> None:
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
     assert f"papers/{c.hidden}/" not in sitemap and f"papers/{c.noted}/" in sitemap
     # the note: on its page, in listings, in the feeds; Markdown rendered, raw HTML shown as text
-    note = page(out, f"papers/{c.noted}").xpath("//div[@class='curator-note']")[0]
+    note = html_of(out, f"papers/{c.noted}").xpath("//div[@class='curator-note']")[0]
     assert note.xpath(".//strong/text()") == ["changed"] and "<b>we</b>" in note.text_content() and not note.xpath(".//b")
     topic_of_noted = listing[c.noted]["topics"][0]
-    assert page(out, f"topics/{topic_of_noted}").xpath("//li[@class='paper']//div[@class='curator-note']//strong/text()") == ["changed"]
+    assert html_of(out, f"topics/{topic_of_noted}").xpath("//li[@class='paper']//div[@class='curator-note']//strong/text()") == ["changed"]
     site_feed = feedparser.parse((out / "feed.xml").read_bytes())
     entry = next(e for e in site_feed.entries if e.link == BASE + f"papers/{c.noted}/")
     assert "<strong>changed</strong>" in entry.description and "&lt;b&gt;we&lt;/b&gt;" in entry.description
     # the digest's introduction: at the top of its page and as an entry of the site's feed
-    intro = page(out, f"digests/{c.intro_digest}").xpath("//div[contains(@class, 'intro')]")[0]
+    intro = html_of(out, f"digests/{c.intro_digest}").xpath("//div[contains(@class, 'intro')]")[0]
     assert intro.xpath(".//em/text()") == ["speech"] and "<script>" in intro.text_content() and not intro.xpath(".//script")
     introduced = [e for e in site_feed.entries if e.link == BASE + f"digests/{c.intro_digest}/"]
     assert len(introduced) == 1 and "<em>speech</em>" in introduced[0].description
     # the picks, in the curator's order, on the home page
-    picks = page(out, "").xpath("//section[@class='picks']//a[@class='title']/@href")
+    picks = html_of(out, "").xpath("//section[@class='picks']//a[@class='title']/@href")
     assert picks == [f"papers/{slug}/" for slug in c.featured]
     assert check_site(out, BASE) == []  # every link still resolves: to a redirect, a removed page, or a live page
 
@@ -379,6 +379,28 @@ def test_seed_site_shows_the_curation_in_every_output(curated):
         "1 topic renamed, 1 topic merged, 1 paper moved, 1 paper hidden, 1 note, 1 digest introduced, 2 papers featured"
     )
 
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_curated_pages_have_no_axe_violations(curated, browser, scheme):
+    from .conftest import http_server
+    from .test_accessibility import AXE, audit
+
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing; run `npm ci`")
+    _, out, c, _ = curated
+    noted = next(p for p in json.loads((out / "data" / "papers.json").read_bytes()) if p["slug"] == c.noted)
+    pages = {
+        "home with picks": "",
+        "paper with a note": f"papers/{c.noted}/",
+        "topic listing a note": f"topics/{noted['topics'][0]}/",
+        "renamed topic": f"topics/{c.renamed}/",
+        "digest with an intro": f"digests/{c.intro_digest}/",
+        "removed paper": f"papers/{c.hidden}/",
+    }
+    with http_server(out) as root:
+        found, _ = audit(browser, AXE, root + "/", pages, scheme)
+    assert found == {}
 
 def test_curation_is_not_kept_in_the_lock(curated):
     content, _, choices, _ = curated
@@ -443,7 +465,7 @@ def write_pages(content) -> None:
 
 
 def header_links(out) -> list[str]:
-    return page(out, "").xpath("//header//nav/a/text()")
+    return html_of(out, "").xpath("//header//nav/a/text()")
 
 
 def test_pages_follow_order_then_file_name_and_nav_false_stays_out_of_the_header(content_copy, tmp_path):
@@ -451,7 +473,7 @@ def test_pages_follow_order_then_file_name_and_nav_false_stays_out_of_the_header
     out = tmp_path / "build"
     build(content_copy, out, lock=False, base_url=BASE)
     assert header_links(out) == ["Topics", "Digests", "Zeta first", "About", "Beta"]
-    assert page(out, "imprint").findtext(".//h1") == "Imprint" and "imprint/" in (out / "sitemap.xml").read_text()
+    assert html_of(out, "imprint").findtext(".//h1") == "Imprint" and "imprint/" in (out / "sitemap.xml").read_text()
     assert not (out / "plans").exists()  # a draft: not built by `digest build`
 
 
@@ -460,7 +482,7 @@ def test_drafts_are_built_when_asked_marked_and_left_out_of_the_sitemap(content_
     out = tmp_path / "build"
     build(content_copy, out, lock=False, base_url=BASE, drafts=True)
     assert header_links(out) == ["Topics", "Digests", "Zeta first", "Plans", "About", "Beta"]
-    assert page(out, "plans").xpath("//p[@class='draft-note']")
+    assert html_of(out, "plans").xpath("//p[@class='draft-note']")
     assert "plans/" not in (out / "sitemap.xml").read_text(encoding="utf-8")
 
 
