@@ -178,10 +178,38 @@ def apply(curation: Curation, corpus: Corpus, named: NamedGrouping) -> Curated:
     names = _Names(curation, corpus, named)
     into = _merges(curation, names, len(named.slugs))
     labels = _labels(curation, names, into)
-    grouping = named.grouping
-    own, second = into[grouping.paper_topics[:, 0]], np.where(grouping.paper_topics[:, 1] >= 0, into[grouping.paper_topics[:, 1]], -1)
-    hidden, notes, moved = set(), {}, 0
+    places = named.grouping.paper_topics
+    own, second = into[places[:, 0]], np.where(places[:, 1] >= 0, into[places[:, 1]], -1)  # merged topics live on as one
+    hidden, notes, moved = _papers(curation, names, corpus, into, own, second)
+    featured = []
+    for number, ref in enumerate(curation.featured):
+        index = names.paper(ref, ("featured", number))
+        if index in hidden:
+            raise curation.reader.error(("featured", number), f"{ref!r} is hidden ({hidden[index]}); a hidden paper cannot be featured")
+        featured.append(corpus.papers[index].slug)
+    intros = {names.digest(name, ("digests", name)): markdown_html(text) for name, text in curation.intros.items() if text}
+    gone = {corpus.papers[i].slug for i in hidden}
+    kept = Corpus(
+        corpus.digests,
+        tuple(p for p in corpus.papers if p.slug not in gone),
+        {d: tuple(s for s in slugs if s not in gone) for d, slugs in corpus.listings.items()},
+    )
+    counts = {
+        ("topic renamed", "topics renamed"): len(labels), ("topic merged", "topics merged"): int((into != np.arange(len(into))).sum()),
+        ("paper moved", "papers moved"): moved, ("paper hidden", "papers hidden"): len(hidden), ("note", "notes"): len(notes),
+        ("digest introduced", "digests introduced"): len(intros), ("paper featured", "papers featured"): len(featured),
+    }
+    summary = ", ".join(f"{n} {one if n == 1 else many}" for (one, many), n in counts.items() if n)
+    regrouped = _regroup(named, into, labels, own, second, set(hidden))
+    return Curated(kept, regrouped, tuple(sorted(gone)), notes, intros, tuple(featured), tuple(names.warnings), summary)
+
+
+def _papers(curation: Curation, names: _Names, corpus: Corpus, into, own: np.ndarray, second: np.ndarray):
+    """Each paper entry: hidden ones (index -> where the file says so), notes as HTML, and moves made in own/second."""
+    hidden: dict[int, str] = {}
+    notes: dict[str, str] = {}
     seen: dict[int, str] = {}
+    moved = 0
     for ref, edit in curation.papers.items():
         keys = ("papers", ref)
         index = names.paper(ref, keys)
@@ -189,8 +217,7 @@ def apply(curation: Curation, corpus: Corpus, named: NamedGrouping) -> Curated:
             raise curation.reader.error(keys, f"the same paper as papers.{seen[index]}")
         seen[index] = ref
         if edit.hide:
-            hidden.add(index)
-            continue
+            hidden[index] = f"papers.{ref}"
         if edit.topics:
             places = list(dict.fromkeys(int(into[names.topic(s, (*keys, "topics", n))]) for n, s in enumerate(edit.topics)))
             own[index], second[index] = places[0], places[1] if len(places) > 1 else -1
@@ -198,27 +225,7 @@ def apply(curation: Curation, corpus: Corpus, named: NamedGrouping) -> Curated:
         if edit.note:
             notes[corpus.papers[index].slug] = markdown_html(edit.note)
     second[second == own] = -1
-    featured = []
-    for number, ref in enumerate(curation.featured):
-        index = names.paper(ref, ("featured", number))
-        if index in hidden:
-            raise curation.reader.error(("featured", number), f"{ref!r} is hidden (papers.{seen[index]}); a hidden paper cannot be featured")
-        featured.append(corpus.papers[index].slug)
-    intros = {names.digest(name, ("digests", name)): markdown_html(text) for name, text in curation.intros.items() if text}
-    curated_named = _regroup(named, into, labels, own, second, hidden)
-    kept = [p for i, p in enumerate(corpus.papers) if i not in hidden]
-    gone = {corpus.papers[i].slug for i in hidden}
-    listings = {d: tuple(s for s in slugs if s not in gone) for d, slugs in corpus.listings.items()}
-    counts = [
-        (len(labels), "topic renamed", "topics renamed"), (int((into != np.arange(len(into))).sum()), "topic merged", "topics merged"),
-        (moved, "paper moved", "papers moved"), (len(hidden), "paper hidden", "papers hidden"), (len(notes), "note", "notes"),
-        (len(intros), "digest introduced", "digests introduced"), (len(featured), "paper featured", "papers featured"),
-    ]
-    summary = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts if n)
-    return Curated(
-        Corpus(corpus.digests, tuple(kept), listings), curated_named, tuple(sorted(gone)), notes, intros, tuple(featured),
-        tuple(names.warnings), summary,
-    )
+    return hidden, notes, moved
 
 
 def _merges(curation: Curation, names: _Names, count: int) -> np.ndarray:
