@@ -56,7 +56,7 @@ def progress(stream: IO, enabled: bool) -> Iterator[Callable[[str], None]]:
     ) as bar:
 
         def on_stage(name: str) -> None:
-            if name in seen:  # "read" runs twice
+            if name in seen:  # "read" runs more than once
                 return
             bar.update(1 if seen else 0, current_item=name)
             seen.append(name)
