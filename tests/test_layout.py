@@ -10,8 +10,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "site_src"
 ORDER = {
     "errors": 0, "slugs": 0, "urls": 0, "source": 0, "build_cache": 0,
     "config": 1, "model": 1,
-    "ingest": 2, "topics": 3, "site": 4, "feeds": 5, "search": 6, "sitemap": 6, "render": 6,
-    "output": 7, "build": 8, "terminal": 9, "check": 9, "serve": 9, "cli": 10, "__main__": 11,
+    "ingest": 2, "topics": 3, "curation": 4, "site": 5, "feeds": 6, "search": 7, "sitemap": 7, "render": 7,
+    "output": 8, "build": 9, "terminal": 10, "check": 10, "serve": 10, "cli": 11, "__main__": 12,
 }
 
 
