@@ -5,52 +5,100 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from site_src.render.topic_map import HEIGHT, WIDTH
+import pytest
+
+from site_src.render.topic_map import MIN_RADIUS
 
 
 class _Map(HTMLParser):
+    """Each drawing of the map (wide, narrow): its canvas, links and circles."""
+
     def __init__(self):
         super().__init__()
-        self.in_svg = False
-        self.links: list[str] = []
-        self.circles: list[dict] = []
+        self.drawings: dict[str, dict] = {}
+        self.current: dict | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "svg":
-            self.in_svg = True
-        elif self.in_svg and tag == "a":
-            self.links.append(attrs["href"])
-        elif self.in_svg and tag == "circle":
-            self.circles.append({k: float(attrs[k]) for k in ("cx", "cy", "r")})
+        if tag == "svg" and self.current is None and "viewbox" in attrs:  # HTMLParser lowercases names
+            _, _, width, height = map(float, attrs["viewbox"].split())
+            self.current = self.drawings.setdefault(attrs["class"], {"width": width, "height": height, "links": [], "circles": []})
+        elif self.current is not None and tag == "a":
+            self.current["links"].append(attrs["href"])
+        elif self.current is not None and tag == "circle":
+            self.current["circles"].append({k: float(attrs[k]) for k in ("cx", "cy", "r")})
 
     def handle_endtag(self, tag):
         if tag == "svg":
-            self.in_svg = False
+            self.current = None
 
 
-def read_map(seed_build) -> _Map:
+def read_map(seed_build) -> dict[str, dict]:
     parser = _Map()
     parser.feed((seed_build / "topics" / "index.html").read_text(encoding="utf-8"))
-    return parser
+    return parser.drawings
 
 
-def test_every_topic_has_one_circle_linking_to_its_page(seed_build):
-    topic_map = read_map(seed_build)
+def test_every_topic_has_one_circle_linking_to_its_page_in_each_drawing(seed_build):
+    drawings = read_map(seed_build)
+    assert sorted(drawings) == ["narrow", "wide"]
     pages = {p.parent.name for p in (seed_build / "topics").glob("*/index.html")}
-    linked = [re.fullmatch(r"\.\./topics/([a-z0-9-]+)/", href).group(1) for href in topic_map.links]
-    assert sorted(linked) == sorted(pages)
-    assert len(topic_map.circles) == len(pages)
+    for drawing in drawings.values():
+        linked = [re.fullmatch(r"\.\./topics/([a-z0-9-]+)/", href).group(1) for href in drawing["links"]]
+        assert sorted(linked) == sorted(pages)
+        assert len(drawing["circles"]) == len(pages)
 
 
-def test_circles_stay_on_the_canvas_and_do_not_overlap(seed_build):
-    circles = read_map(seed_build).circles
+@pytest.mark.parametrize("name", ["wide", "narrow"])
+def test_circles_stay_on_the_canvas_are_tap_sized_and_do_not_overlap(seed_build, name):
+    drawing = read_map(seed_build)[name]
+    circles, width, height = drawing["circles"], drawing["width"], drawing["height"]
     for c in circles:
-        assert c["r"] <= c["cx"] <= WIDTH - c["r"] and c["r"] <= c["cy"] <= HEIGHT - c["r"]
+        assert c["r"] >= MIN_RADIUS
+        assert c["r"] <= c["cx"] <= width - c["r"] and c["r"] <= c["cy"] <= height - c["r"]
     for i, a in enumerate(circles):
         for b in circles[i + 1 :]:
             distance = ((a["cx"] - b["cx"]) ** 2 + (a["cy"] - b["cy"]) ** 2) ** 0.5
             assert distance >= a["r"] + b["r"] - 1.0, (a, b)
+
+
+# Per label: its size on screen (font size times the SVG's scale), its box, and its circle's box, in CSS px.
+_MEASURE = """() => [...document.querySelectorAll('figure.topic-map svg')]
+  .filter(svg => svg.getBoundingClientRect().width > 0)
+  .flatMap(svg => [...svg.querySelectorAll('a')].map(a => {
+    const scale = svg.getScreenCTM().a, circle = a.querySelector('circle').getBoundingClientRect();
+    return {svg: svg.getAttribute('class'), circle: [circle.x, circle.y, circle.width],
+            texts: [...a.querySelectorAll('text')].map(t => {
+              const box = t.getBoundingClientRect();
+              return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale,
+                      box: [box.x, box.y, box.width, box.height]};
+            })};
+  }))"""
+
+
+@pytest.mark.parametrize("viewport, shown", [((390, 844), "narrow"), ((360, 740), "narrow"), ((1280, 900), "wide")])
+def test_map_labels_read_at_12_px_inside_tap_sized_circles(browser, served, viewport, shown):
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 500, has_touch=width < 500)
+    tab = context.new_page()
+    tab.goto(f"{served}/paper-digest/topics/")
+    circles = tab.evaluate(_MEASURE)
+    context.close()
+    assert {c["svg"] for c in circles} == {shown}  # one drawing on screen
+    labels = [t for c in circles for t in c["texts"]]
+    assert len(circles) >= 8 and len(labels) >= len(circles)
+    for c in circles:
+        x, y, size = c["circle"]
+        assert size >= 44, c  # a finger's tap target
+        assert c["texts"], c  # every circle names its topic
+        centre, radius = (x + size / 2, y + size / 2), size / 2
+        for t in c["texts"]:
+            assert t["px"] >= 12, t
+            assert "…" not in t["text"]
+            left, top, w, h = t["box"]
+            # The text's ink (its box less the font's line gap) lies inside the circle: nothing is cut.
+            for px, py in ((left, top + h * 0.2), (left + w, top + h * 0.2), (left, top + h * 0.8), (left + w, top + h * 0.8)):
+                assert ((px - centre[0]) ** 2 + (py - centre[1]) ** 2) ** 0.5 <= radius + 1, (t, c["circle"])
 
 
 def test_map_renders_in_chromium_and_its_circles_open_topics(browser, served, tmp_path):
@@ -58,16 +106,16 @@ def test_map_renders_in_chromium_and_its_circles_open_topics(browser, served, tm
     errors: list[str] = []
     tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     tab.goto(f"{served}/paper-digest/topics/")
-    svg = tab.locator("figure.topic-map svg")
+    svg = tab.locator("figure.topic-map svg.wide")
     box = svg.bounding_box()
     assert box and box["width"] > 500 and box["height"] > 250
-    circles = tab.locator("figure.topic-map circle")
+    circles = tab.locator("figure.topic-map svg.wide circle")
     assert circles.count() >= 8
     first = circles.nth(0).bounding_box()
     assert first and first["width"] > 20  # drawn, with a real size
     tab.screenshot(path=str(tmp_path / "topics.png"))
-    label = tab.locator("figure.topic-map a").nth(0).locator("title").text_content()
-    tab.locator("figure.topic-map a").nth(0).click()
+    label = tab.locator("figure.topic-map svg.wide a").nth(0).locator("title").text_content()
+    tab.locator("figure.topic-map svg.wide a").nth(0).click()
     tab.wait_for_load_state()
     assert tab.url.startswith(f"{served}/paper-digest/topics/") and tab.url != f"{served}/paper-digest/topics/"
     assert tab.locator("h1").text_content() == label.rsplit(":", 1)[0]
