@@ -8,11 +8,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import urlencode
 
 from .config import SiteConfig
 from .curation import Curated
 from .errors import DigestError
 from .ingest.pages import MarkdownPage
+from .latex import readable
 from .model import Corpus, Paper, PaperFacts, facts_of
 from .topics import NamedGrouping
 from .urls import safe_url
@@ -124,13 +126,22 @@ def first_sentence(text: str, limit: int = 300) -> str:
 
 
 def external_links(paper: Paper) -> tuple[Link, ...]:
-    """Links out of a paper page; `kind` names the kind (arxiv, hf, pdf, code, project) for data/papers.json."""
+    """Links out of a paper page; `kind` names the kind (arxiv, hf, pdf, code, project) for data/papers.json.
+
+    Without an arXiv id (text captures carry none) the paper is looked up by its title: a search on arXiv and
+    on Hugging Face Papers, labelled as searches (kinds arxiv-search, hf-search).
+    """
     links = []
     if paper.arxiv_id:  # ingest only keeps ids of the form 2506.14965, so these URLs are safe by construction
         links += [
             Link(f"https://arxiv.org/abs/{paper.arxiv_id}", "arXiv", "arxiv"),
             Link(f"https://huggingface.co/papers/{paper.arxiv_id}", "Hugging Face", "hf"),
             Link(f"https://arxiv.org/pdf/{paper.arxiv_id}", "PDF", "pdf"),
+        ]
+    else:  # the title, percent-encoded, is the query: nothing in it can leave the URL's query string
+        links += [
+            Link("https://arxiv.org/search/?" + urlencode({"query": paper.title, "searchtype": "title"}), "Search arXiv for this title", "arxiv-search"),
+            Link("https://huggingface.co/papers?" + urlencode({"q": paper.title}), "Search Hugging Face Papers for this title", "hf-search"),
         ]
     for url, text, kind in ((paper.github_url, "Code", "code"), (paper.project_url, "Project page", "project")):
         if safe_url(url):
@@ -201,15 +212,17 @@ def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) ->
     digests = _digest_views(corpus, curated.intros)
     digest_links = {d.id: digest_link(d) for d in digests}
     topic_links = [topic_link(t) for t in topics]
-    paper_links = [Link(f"papers/{p.slug}/", p.title, id=p.slug) for p in papers]
+    titles = [readable(p.title) for p in papers]  # LaTeX fragments as text, here once for every page and feed
+    paper_links = [Link(f"papers/{p.slug}/", titles[i], id=p.slug) for i, p in enumerate(papers)]
     views = {}
     for index, paper in enumerate(papers):
         own, second = grouping.paper_topics[index]
+        shown = {"title": titles[index], "abstract": readable(paper.abstract), "ai_summary": readable(paper.ai_summary)}
         views[paper.slug] = PaperView(
-            **facts_of(paper),
+            **{**facts_of(paper), **shown},
             slug=paper.slug,
             url=paper_links[index].url,
-            summary=first_sentence(paper.abstract),
+            summary=first_sentence(shown["abstract"]),
             topics=tuple(topic_links[t] for t in (own, second) if t >= 0),
             related=tuple(paper_links[j] for j in grouping.related[index] if j >= 0),
             digests=tuple(digest_links[d] for d in paper.digests),
