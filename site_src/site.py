@@ -83,6 +83,13 @@ class DigestView:
     next: Link | None = None
     intro: str = ""  # the curator's introduction as HTML (curation.py)
 
+    @property
+    def date_in_title(self) -> bool:
+        """The title already says when ("6 June 2025"; "Listing of Mar 12" for the heading Mar 12): pages don't repeat it."""
+        if self.date:
+            return f"{self.date.day} {self.date:%B %Y}" in self.title
+        return bool(self.heading) and self.heading in self.title
+
 
 @dataclass(frozen=True)
 class Page:
@@ -112,6 +119,13 @@ class Site:
         """The newest dated digest; without dates, the last by file name."""
         dated = [d for d in self.digests if d.date]
         return (dated or list(self.digests) or [None])[-1]
+
+    @cached_property
+    def newest_first(self) -> tuple[DigestView, ...]:
+        """The order lists and the digests chart show: dated digests newest first, then the undated ones, last file
+        name first (so without any date the first is `latest`)."""
+        dated = [d for d in self.digests if d.date]
+        return tuple(dated[::-1] + [d for d in self.digests if not d.date][::-1])
 
     @cached_property
     def updated(self) -> dt.date | None:

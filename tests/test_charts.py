@@ -31,24 +31,25 @@ def _site() -> Site:
     return Site(SiteConfig(), papers, topics, digests, (), {})
 
 
-def test_digest_bars_follow_site_order_with_heights_in_proportion():
-    chart = digests_chart(_site())
-    assert [b.url for b in chart.bars] == [f"digests/{x}/" for x in "abcde"]
-    assert [b.value for b in chart.bars] == [2, 4, 1, 3, 1]
-    tallest = max(chart.bars, key=lambda b: b.height)
-    assert tallest.value == 4
+def test_digest_bars_follow_the_lists_order_newest_first_with_lengths_in_proportion():
+    site = _site()
+    chart = digests_chart(site)
+    assert [b.url for b in chart.bars] == [d.url for d in site.newest_first] == [f"digests/{x}/" for x in "cbaed"]
+    assert [b.value for b in chart.bars] == [1, 4, 2, 1, 3]
+    longest = max(chart.bars, key=lambda b: b.width)
+    assert longest.value == 4
     for bar in chart.bars:
-        assert bar.height == pytest.approx(tallest.height * bar.value / 4, abs=0.2)
-        assert bar.y + bar.height == pytest.approx(tallest.y + tallest.height, abs=0.2)  # one baseline
-    assert [b.x for b in chart.bars] == sorted(b.x for b in chart.bars)
+        assert bar.width == pytest.approx(longest.width * bar.value / 4, abs=0.2)
+        assert bar.x == 0.0  # one baseline
+    assert [b.y for b in chart.bars] == sorted(b.y for b in chart.bars)
 
 
 def test_undated_digests_are_marked_and_never_given_a_date():
     bars = digests_chart(_site()).bars
     assert [b.dated for b in bars] == [True, True, True, False, False]
-    assert [b.label for b in bars] == ["Mar 1", "Mar 8", "Jan 2", "Mar 12", "undated"]
-    assert bars[3].title == "Headed (Mar 12, year not known): 3 papers"
-    assert bars[4].title == "Bare (undated): 1 papers"
+    assert [b.label for b in bars] == ["Third · Jan 2", "Second · Mar 8", "First · Mar 1", "Bare", "Headed · Mar 12"]
+    assert bars[4].title == "Headed (Mar 12, year not known): 3 papers"
+    assert bars[3].title == "Bare (undated): 1 papers"
     assert not re.search(r"\d{4}", bars[3].title + bars[4].title)
     assert "2 without a known date at the end" in digests_chart(_site()).description
 
@@ -74,16 +75,22 @@ def test_topic_counts_per_digest_and_sparkline_points():
 
 def test_a_single_digest_sparkline_is_one_dot_in_the_middle():
     line = sparkline([3], ["undated"])
-    assert line.dots == ((60.0, 3.0),)
+    assert len(line.dots) == 1 and line.dots[0][1] == line.top
+    assert line.dots[0][0] == pytest.approx((line.left + line.width - 4) / 2, abs=0.1)
 
 
-def test_many_digests_label_only_some_bars_but_always_the_newest():
+def test_sparkline_carries_its_scale():
+    line = sparkline([0, 5, 2], ["Mar 1", "Mar 8", "Jan 2"])
+    assert line.most == 5 and line.ends == ("Mar 1", "Jan 2")
+    assert [y for _, y in line.dots] == [line.bottom, line.top, pytest.approx(line.bottom - (line.bottom - line.top) * 2 / 5, abs=0.1)]
+
+
+def test_many_digests_chart_the_newest_few():
     days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(40)]
-    site = Site(SiteConfig(), {}, (), tuple(DigestView(str(i), f"digests/{i}/", str(i), d, None, ()) for i, d in enumerate(days)), (), {})
+    site = Site(SiteConfig(), {}, (), tuple(DigestView(str(i), f"digests/{i}/", f"{d.day} {d:%B %Y}", d, None, ()) for i, d in enumerate(days)), (), {})
     chart = digests_chart(site)
-    labelled = [b for b in chart.bars if b.label]
-    assert 2 <= len(labelled) <= 8 and chart.bars[-1].label == "Feb 9"
-    assert not chart.show_values
+    assert [b.label for b in chart.bars][:2] == ["9 February 2024", "8 February 2024"]  # the title says the date
+    assert len(chart.bars) == 8 and chart.description.startswith("The 8 newest of 40 digests, newest first")
 
 
 def test_home_and_topic_pages_draw_the_charts_with_text_alternatives(seed_build):
@@ -93,7 +100,7 @@ def test_home_and_topic_pages_draw_the_charts_with_text_alternatives(seed_build)
         assert svg.get("role") == "img"
         labels = [home.get_element_by_id(i) for i in svg.get("aria-labelledby").split()]
         assert [e.tag for e in labels] == ["title", "desc"] and all(e.text_content().strip() for e in labels)
-    listed = [li.text_content() for li in home.xpath("//section[@aria-labelledby='digests']//li")][::-1]
+    listed = [li.text_content() for li in home.xpath("//section[@aria-labelledby='digests']//li")]
     bar_titles = digest_svg.xpath(".//rect/title/text()")
     assert len(bar_titles) == len(listed) == 4
     for title, item in zip(bar_titles, listed):
@@ -104,3 +111,5 @@ def test_home_and_topic_pages_draw_the_charts_with_text_alternatives(seed_build)
     (spark,) = page.xpath("//svg[@class='sparkline']")
     assert spark.get("aria-label").startswith("Papers per digest, oldest first: ")
     assert len(spark.xpath(".//circle")) == 4
+    scale = spark.xpath(".//text/text()")
+    assert scale[1] == "0" and int(scale[0]) >= 1 and len(scale) == 4  # highest count, 0, first and last digest

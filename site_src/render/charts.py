@@ -1,23 +1,23 @@
 """Charts: papers per digest, the largest topics and each topic's sparkline, as coordinates for inline SVG.
 
-Everything is computed here at build time; the templates only draw the shapes. Digests keep the site's
-order (chronological, undated last); an undated digest is marked as such and never given a date.
+Everything is computed here at build time; the templates only draw the shapes. The digests chart runs in
+the order of the digest lists (newest first, undated last) and shows the newest few; a topic's sparkline runs
+oldest to newest, left to right, with its scale. An undated digest is marked as such and never given a date.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..site import DigestView, Site
 
-DIGESTS_WIDTH, DIGESTS_HEIGHT = 400, 180
-TOPICS_WIDTH, ROW = 400, 40
-SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 28, 3
-LARGEST_TOPICS = 8
-MAX_LABELS = 8  # labels under the digest bars; with more digests only every k-th is labelled
+DIGESTS_WIDTH = TOPICS_WIDTH = 400
+ROW = 40
+DIGEST_ROWS = LARGEST_TOPICS = 8
+# The sparkline is drawn at its own size in CSS px (no scaling), so its 11-unit scale text is 11 px.
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_LEFT, SPARK_TOP, SPARK_PLOT = 200, 46, 26, 6, 24
 LABEL_CHARS = 50
 
 
@@ -52,6 +52,11 @@ class Sparkline:
     points: str  # "x,y x,y ..." for <polyline>
     dots: tuple[tuple[float, float], ...]
     description: str
+    most: int = 0  # the scale: 0 at `bottom`, `most` at `top`
+    left: float = 0.0  # where the plot starts; the scale's numbers stand left of it
+    top: float = 0.0
+    bottom: float = 0.0
+    ends: tuple[str, str] = ("", "")  # the first and the last digest, under the line's ends
 
 
 @dataclass(frozen=True)
@@ -96,40 +101,35 @@ def _r(value: float) -> float:
     return round(value, 1)
 
 
-def digests_chart(site: Site) -> BarChart:
-    """Vertical bars: papers per digest, in the site's digest order."""
-    digests = site.digests
-    counts = [len(d.papers) for d in digests]
-    top, bottom, side = 18, 30, 4
-    plot = DIGESTS_HEIGHT - top - bottom
-    slot = (DIGESTS_WIDTH - 2 * side) / max(len(digests), 1)
-    width = min(slot * 0.72, 56)
+def digests_chart(site: Site, limit: int = DIGEST_ROWS) -> BarChart:
+    """Horizontal bars: papers per digest in the order of the digest lists (newest first, undated last)."""
+    shown = site.newest_first[:limit]
+    counts = [len(d.papers) for d in shown]
     most = max(counts, default=0) or 1
-    every = max(1, math.ceil(len(digests) / MAX_LABELS))
+    room = DIGESTS_WIDTH - 40  # leaves space for the count after the longest bar
     bars = []
-    for i, (digest, count) in enumerate(zip(digests, counts)):
-        height = max(plot * count / most, 1.0)
-        centre = side + slot * (i + 0.5)
-        labelled = (len(digests) - 1 - i) % every == 0  # the newest always gets its label
+    for i, (digest, count) in enumerate(zip(shown, counts)):
+        label = digest.title if digest.date_in_title or not (digest.date or digest.heading) else f"{digest.title} · {digest_label(digest)}"
         bars.append(
             Bar(
-                label=digest_label(digest) if labelled else "",
+                label=_shorten(label),
                 title=f"{digest_title(digest)}: {count} papers",
                 url=digest.url,
                 value=count,
-                x=_r(centre - width / 2),
-                y=_r(top + plot - height),
-                width=_r(width),
-                height=_r(height),
+                x=0.0,
+                y=_r(i * ROW + 18),
+                width=_r(max(room * count / most, 1.0)),
+                height=12.0,
                 dated=digest.date is not None,
-                label_x=_r(centre),
-                label_y=_r(DIGESTS_HEIGHT - bottom + 16),
+                label_x=0.0,
+                label_y=_r(i * ROW + 13),
             )
         )
-    undated = sum(1 for d in digests if d.date is None)
-    words = "; ".join(b.title for b in bars) if len(bars) <= 30 else f"from {min(counts)} to {max(counts)} papers each"
-    description = f"{len(bars)} digests, oldest first" + (f", {undated} without a known date at the end" if undated else "")
-    return BarChart(DIGESTS_WIDTH, DIGESTS_HEIGHT, tuple(bars), f"{description}: {words}.", len(bars) <= 24)
+    undated = sum(1 for d in shown if d.date is None)
+    words = "; ".join(b.title for b in bars)
+    more = f"the {len(bars)} newest of {len(site.digests)} digests" if len(site.digests) > len(bars) else f"{len(bars)} digests"
+    description = f"{more}, newest first" + (f", {undated} without a known date at the end" if undated else "")
+    return BarChart(DIGESTS_WIDTH, len(bars) * ROW + 2, tuple(bars), f"{description[0].upper()}{description[1:]}: {words}.")
 
 
 def _shorten(text: str, limit: int = LABEL_CHARS) -> str:
@@ -164,17 +164,29 @@ def topics_chart(site: Site, limit: int = LARGEST_TOPICS) -> BarChart:
 
 
 def sparkline(values: list[int], labels: list[str]) -> Sparkline:
-    """A small line through the values, highest at the top; a single value sits in the middle."""
+    """A small line through the values (oldest digest first), highest at the top, with its scale: 0 and the
+    highest count beside it, the first and last digest under it; a single value sits in the middle."""
     most = max(values, default=0) or 1
-    inner_w, inner_h = SPARK_WIDTH - 2 * SPARK_PAD, SPARK_HEIGHT - 2 * SPARK_PAD
+    bottom = SPARK_TOP + SPARK_PLOT
+    inner_w = SPARK_WIDTH - SPARK_LEFT - 4
     step = inner_w / (len(values) - 1) if len(values) > 1 else 0
     dots = tuple(
-        (_r(SPARK_PAD + (i * step if len(values) > 1 else inner_w / 2)), _r(SPARK_PAD + inner_h * (1 - v / most)))
+        (_r(SPARK_LEFT + (i * step if len(values) > 1 else inner_w / 2)), _r(bottom - SPARK_PLOT * v / most))
         for i, v in enumerate(values)
     )
     words = ", ".join(f"{label}: {value}" for label, value in zip(labels, values))
+    ends = (labels[0], labels[-1]) if len(labels) > 1 else ((labels[0], "") if labels else ("", ""))
     return Sparkline(
-        SPARK_WIDTH, SPARK_HEIGHT, " ".join(f"{x},{y}" for x, y in dots), dots, f"Papers per digest, oldest first: {words}"
+        SPARK_WIDTH,
+        SPARK_HEIGHT,
+        " ".join(f"{x},{y}" for x, y in dots),
+        dots,
+        f"Papers per digest, oldest first: {words}",
+        most,
+        SPARK_LEFT,
+        SPARK_TOP,
+        bottom,
+        ends,
     )
 
 
