@@ -1,7 +1,9 @@
 """Feeds: RSS 2.0 and Atom 1.0 for the whole site and for each topic, from the assembled site.
 
 The XML is built as an lxml element tree, never by pasting strings, so every title and abstract
-is escaped by the serializer. Dates come only from dated digests; nothing here reads the clock.
+is escaped by the serializer. Dates come only from dated digests; nothing here reads the clock. An item's
+authors are one element (readers show one whole, and feedparser keeps only the last of several), and its
+links out (arXiv, PDF, code, or a title search) follow the abstract.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 GENERATOR = "paper-digest"
+MOST_AUTHORS = 30  # a 3,000-author report would otherwise put 50 KB of names in every feed that lists it
 # Characters XML 1.0 does not allow (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF): removed.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
@@ -40,6 +43,7 @@ class FeedItem:
     categories: tuple[str, ...]
     authors: tuple[str, ...]
     html: str = ""  # the curator's note or a digest's introduction (safe HTML, curation.py), shown before the abstract
+    links: tuple[tuple[str, str], ...] = ()  # (text, URL) out of the site: arXiv, PDF, code, or a title search
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class Feed(FeedLink):
     description: str
     page: str  # site-relative URL of the HTML page the feed follows: "" (home) or "topics/x/"
     items: tuple[FeedItem, ...]  # newest first
+    updated: dt.date | None = None  # the newest digest's date (lastBuildDate, Atom's updated); never the clock
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,7 @@ def _items(site: Site, slugs, appearance: dict[str, tuple], intros: bool = False
             categories=tuple(t.text for t in paper.topics),
             authors=paper.authors,
             html=paper.note,
+            links=tuple((link.text, link.url) for link in paper.links),
         )
         keyed.append((appearance[slug][1], item))
     for index, digest in enumerate(site.digests if intros else ()):
@@ -136,11 +142,11 @@ def plan_feeds(site: Site) -> tuple[tuple[Feed, ...], tuple[str, ...]]:
     feeds, undated = [], set()
     for page, title, description, slugs in streams:
         items = _items(site, slugs, appearance, intros=not page)
-        feeds.append(Feed(page + "feed.xml", "rss", title, description, page, tuple(items[:limit])))
+        feeds.append(Feed(page + "feed.xml", "rss", title, description, page, tuple(items[:limit]), site.updated))
         dated = [item for item in items if item.date]
         undated.update(item.url for item in items if not item.date)
         if dated:
-            feeds.append(Feed(page + "atom.xml", "atom", title, description, page, tuple(dated[:limit])))
+            feeds.append(Feed(page + "atom.xml", "atom", title, description, page, tuple(dated[:limit]), site.updated))
     notes = []
     if undated:
         notes.append(
@@ -165,8 +171,26 @@ def _sub(parent, tag: str, text: str | None = None, **attributes) -> etree._Elem
     return element
 
 
-def _newest(feed: Feed) -> dt.date | None:
-    return max((item.date for item in feed.items if item.date), default=None)
+def _updated(feed: Feed) -> dt.date | None:
+    """The newest digest's date; a feed made without one (tests, other tools) falls back on its newest item."""
+    return feed.updated or max((item.date for item in feed.items if item.date), default=None)
+
+
+def author_line(authors: tuple[str, ...], most: int = MOST_AUTHORS) -> str:
+    """Every author in one string, as feed readers show one author element whole (feedparser keeps only the last
+    of several); past `most` names, the first ones and how many more."""
+    if len(authors) > most:
+        return f"{', '.join(authors[:most])} and {len(authors) - most:,} more"
+    return ", ".join(authors)
+
+
+def _item_html(item: FeedItem) -> str:
+    """The curator's note (safe HTML), the abstract, then the links out, escaped: what RSS descriptions and Atom content carry."""
+    body = item.html + (f"<p>{html.escape(xml_text(item.abstract), quote=False)}</p>" if item.abstract else "")
+    if item.links:
+        links = " · ".join(f'<a href="{html.escape(url)}">{html.escape(text, quote=False)}</a>' for text, url in item.links)
+        body += f"<p>{links}</p>"
+    return body
 
 
 def rss_bytes(feed: Feed, config: SiteConfig) -> bytes:
@@ -179,7 +203,7 @@ def rss_bytes(feed: Feed, config: SiteConfig) -> bytes:
     _sub(channel, "description", feed.description)
     if _LANGUAGE_TAG.fullmatch(config.language):
         _sub(channel, "language", config.language)
-    newest = _newest(feed)
+    newest = _updated(feed)
     if newest:
         _sub(channel, "lastBuildDate", format_datetime(_midnight(newest)))
     _sub(channel, "generator", GENERATOR)
@@ -191,11 +215,11 @@ def rss_bytes(feed: Feed, config: SiteConfig) -> bytes:
         _sub(entry, "guid", item.url, isPermaLink="true")
         if item.date:
             _sub(entry, "pubDate", format_datetime(_midnight(item.date)))
-        _sub(entry, "description", item.html + _abstract_html(item))
+        _sub(entry, "description", _item_html(item))
         for label in item.categories:
             _sub(entry, "category", label)
-        for name in item.authors:
-            _sub(entry, f"{{{DC_NS}}}creator", name)
+        if item.authors:
+            _sub(entry, f"{{{DC_NS}}}creator", author_line(item.authors))
     return _serialize(rss)
 
 
@@ -212,7 +236,7 @@ def atom_bytes(feed: Feed, config: SiteConfig) -> bytes:
     sub(atom, "id", base + feed.path)
     sub(atom, "title", feed.title, type="text")
     sub(atom, "subtitle", feed.description, type="text")
-    sub(atom, "updated", _atom_date(_newest(feed)))
+    sub(atom, "updated", _atom_date(_updated(feed)))
     sub(atom, "link", rel="self", type=ATOM_TYPE, href=base + feed.path)
     sub(atom, "link", rel="alternate", type="text/html", href=base + feed.page)
     sub(sub(atom, "author"), "name", config.title)
@@ -222,21 +246,18 @@ def atom_bytes(feed: Feed, config: SiteConfig) -> bytes:
         sub(entry, "id", item.url)
         sub(entry, "title", item.title, type="text")
         sub(entry, "link", rel="alternate", type="text/html", href=item.url)
+        for text, url in item.links:
+            sub(entry, "link", rel="related", href=url, title=text)
         sub(entry, "published", _atom_date(item.date))
         sub(entry, "updated", _atom_date(item.date))
-        for name in item.authors:
-            sub(sub(entry, "author"), "name", name)
+        if item.authors:
+            sub(sub(entry, "author"), "name", author_line(item.authors))
         for label in item.categories:
             sub(entry, "category", term=label)
         if item.abstract:
             sub(entry, "summary", item.abstract, type="text")
-        if item.html:
-            sub(entry, "content", item.html + _abstract_html(item), type="html")
+        sub(entry, "content", _item_html(item), type="html")
     return _serialize(atom)
-
-
-def _abstract_html(item: FeedItem) -> str:
-    return f"<p>{html.escape(xml_text(item.abstract), quote=False)}</p>" if item.abstract else ""
 
 
 def _serialize(root) -> bytes:

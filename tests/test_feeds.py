@@ -20,7 +20,7 @@ from lxml import etree
 from site_src.build import build
 from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
-from site_src.feeds import Feed, FeedItem, atom_bytes, rss_bytes
+from site_src.feeds import Feed, FeedItem, atom_bytes, author_line, rss_bytes
 from site_src.ingest import paper_key
 from site_src.ingest.text import parse_text_dump
 from site_src.slugs import slugify
@@ -313,7 +313,7 @@ def test_hostile_text_comes_out_intact_and_well_formed(content_copy, tmp_path, a
 
     rss = rss_items(out / "feed.xml")[0]  # the newest digest, so the first item
     assert rss.findtext("title") == title
-    assert rss.findtext("description") == f"<p>{html.escape(abstract, quote=False)}</p>"
+    assert rss.findtext("description").startswith(f"<p>{html.escape(abstract, quote=False)}</p><p><a ")  # then links out
     atom = atom_entries(out / "atom.xml")[0]
     assert atom.findtext(f"{ATOM}title") == title
     assert atom.findtext(f"{ATOM}summary") == abstract
@@ -324,10 +324,11 @@ def test_hostile_text_comes_out_intact_and_well_formed(content_copy, tmp_path, a
     assert parsed_rss.bozo == 0 and parsed_atom.bozo == 0
     assert parsed_rss.entries[0].title == parsed_atom.entries[0].title == title
     assert parsed_atom.entries[0].summary == abstract
-    assert lxml.html.fragment_fromstring(rss.findtext("description")).text_content() == abstract
+    shown = lxml.html.fragment_fromstring(rss.findtext("description"), create_parent="div")
+    assert shown.xpath("p")[0].text_content() == abstract and not shown.xpath("//script")
 
 
-def test_authors_become_dc_creator_in_rss_and_atom_authors():
+def test_authors_are_one_element_a_reader_shows_whole_and_links_out_follow_the_abstract():
     """The text captures carry no authors; readers that do reach the feeds through FeedItem.authors."""
     config = SiteConfig(title="Digest & Co", base_url=BASE)
     item = FeedItem(
@@ -337,19 +338,48 @@ def test_authors_become_dc_creator_in_rss_and_atom_authors():
         date=dt.date(2024, 1, 2),
         categories=("Vision · Language",),
         authors=("Ada Lovelace", "Émilie du Châtelet"),
+        links=(("arXiv", "https://arxiv.org/abs/2401.00001"), ("PDF", "https://arxiv.org/pdf/2401.00001")),
     )
-    feed = Feed("feed.xml", "rss", "Digest & Co", "All papers", "", (item,))
-    rss = etree.fromstring(rss_bytes(feed, config))
-    assert rss.xpath("channel/item/dc:creator/text()", namespaces=NS) == list(item.authors)
+    newest_digest = dt.date(2024, 2, 9)  # later than the item: a newer digest without papers of this feed
+    feed = Feed("feed.xml", "rss", "Digest & Co", "All papers", "", (item,), newest_digest)
+    rss_data = rss_bytes(feed, config)
+    rss = etree.fromstring(rss_data)
+    assert rss.xpath("channel/item/dc:creator/text()", namespaces=NS) == ["Ada Lovelace, Émilie du Châtelet"]
     assert rss.findtext("channel/item/pubDate") == "Tue, 02 Jan 2024 00:00:00 +0000"
-    assert rss.findtext("channel/lastBuildDate") == "Tue, 02 Jan 2024 00:00:00 +0000"
-    atom_data = atom_bytes(Feed("atom.xml", "atom", "Digest & Co", "All papers", "", (item,)), config)
+    assert rss.findtext("channel/lastBuildDate") == "Fri, 09 Feb 2024 00:00:00 +0000"
+    atom_data = atom_bytes(Feed("atom.xml", "atom", "Digest & Co", "All papers", "", (item,), newest_digest), config)
     atom = etree.fromstring(atom_data)
-    assert atom.xpath("atom:entry/atom:author/atom:name/text()", namespaces=NS) == list(item.authors)
+    assert atom.xpath("atom:entry/atom:author/atom:name/text()", namespaces=NS) == ["Ada Lovelace, Émilie du Châtelet"]
     assert atom.xpath("atom:author/atom:name/text()", namespaces=NS) == ["Digest & Co"]
+    assert atom.findtext(f"{ATOM}updated") == "2024-02-09T00:00:00Z"
     assert atom.xpath("atom:entry/atom:category/@term", namespaces=NS) == ["Vision · Language"]
-    parsed = feedparser.parse(atom_data)
-    assert parsed.bozo == 0 and [a.name for a in parsed.entries[0].authors] == list(item.authors)
+    for data in (rss_data, atom_data):  # what a reader shows: the whole author list, the links under the abstract
+        entry = feedparser.parse(data).entries[0]
+        assert feedparser.parse(data).bozo == 0 and entry.author == "Ada Lovelace, Émilie du Châtelet"
+        shown = lxml.html.fragment_fromstring(entry.get("content", [entry])[0]["value"] if "content" in entry else entry.description, create_parent="div")
+        assert shown.xpath("//a/@href") == ["https://arxiv.org/abs/2401.00001", "https://arxiv.org/pdf/2401.00001"]
+        assert shown.xpath("//a/text()") == ["arXiv", "PDF"] and shown.xpath("//p/text()")[0] == "About it."
+    related = atom.xpath("atom:entry/atom:link[@rel='related']/@href", namespaces=NS)
+    assert related == ["https://arxiv.org/abs/2401.00001", "https://arxiv.org/pdf/2401.00001"]
+
+
+def test_a_long_author_list_is_cut_with_a_count():
+    authors = tuple(f"Author {i}" for i in range(3303))
+    line = author_line(authors)
+    assert line.startswith("Author 0, Author 1, ") and line.endswith("Author 29 and 3,273 more")
+
+
+def test_every_feed_is_updated_on_the_newest_digest_and_seed_items_link_a_title_search(dated_build):
+    newest = max(DATES.values())
+    for path in feed_paths(dated_build):
+        tree = etree.parse(str(path))
+        if path.name == "feed.xml":
+            assert tree.findtext("channel/lastBuildDate") == f"{newest:%a, %d %b %Y} 00:00:00 +0000"
+            for item in tree.findall("channel/item"):
+                links = lxml.html.fragment_fromstring(item.findtext("description"), create_parent="div").xpath("//a/@href")
+                assert [url.split("?")[0] for url in links] == ["https://arxiv.org/search/", "https://huggingface.co/papers"]
+        else:
+            assert tree.findtext(f"{ATOM}updated") == f"{newest.isoformat()}T00:00:00Z"
 
 
 def test_feed_items_defaults_to_50_and_must_be_a_whole_number_of_at_least_1(tmp_path):
