@@ -18,6 +18,7 @@ def _pages(seed_build: Path) -> dict[str, str]:
     paper = next(p for p in papers if p["title"].startswith("LoRA"))
     topics = sorted((p for p in (seed_build / "topics").iterdir() if p.is_dir()), key=lambda p: -(p / "index.html").stat().st_size)
     digest = sorted(p.name for p in (seed_build / "digests").iterdir() if p.is_dir())[0]
+    longest = max((p for p in (seed_build / "digests").iterdir() if p.is_dir()), key=lambda p: (p / "index.html").stat().st_size).name
     return {
         "home": "",
         "topics index": "topics/",
@@ -25,6 +26,7 @@ def _pages(seed_build: Path) -> dict[str, str]:
         "long topic, compact view": f"topics/{topics[0].name}/#compact",
         "paper": paper["url"],
         "digest": f"digests/{digest}/",
+        "long digest, the rest opened": f"digests/{longest}/#open",
         "search results": "search/?q=diffusion",
     }
 
@@ -36,10 +38,19 @@ def axe_script() -> Path:
     return AXE
 
 
-def audit(browser, axe_script: Path, root: str, pages: dict[str, str], scheme: str) -> tuple[dict[str, list[str]], set[str]]:
-    """axe-core's violations on each page (name -> site-relative URL under `root`), and the body backgrounds seen."""
+# A desktop, and a phone: the narrow topic map, the one-row header.
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def audit(
+    browser, axe_script: Path, root: str, pages: dict[str, str], scheme: str, device: str = "desktop"
+) -> tuple[dict[str, list[str]], set[str]]:
+    """axe-core's violations on each page (name -> site-relative URL under `root`), and the body backgrounds seen.
+
+    A URL ending in `#open` is audited with its long list opened ("Show the other N papers").
+    """
     # bypass_csp lets the audit inject axe.min.js; the site itself never loads scripts from elsewhere.
-    context = browser.new_context(color_scheme=scheme, bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(color_scheme=scheme, bypass_csp=True, viewport=VIEWPORTS[device], is_mobile=device == "phone")
     found = {}
     backgrounds = set()
     try:
@@ -48,6 +59,8 @@ def audit(browser, axe_script: Path, root: str, pages: dict[str, str], scheme: s
             tab.goto(f"{root}{url}")
             if url.startswith("search/"):
                 tab.wait_for_selector("#search-page-results li")
+            if url.endswith("#open"):
+                tab.locator("details.more summary").click()
             tab.add_script_tag(path=str(axe_script))
             result = tab.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
             backgrounds.add(tab.evaluate("getComputedStyle(document.body).backgroundColor"))
@@ -63,9 +76,10 @@ def audit(browser, axe_script: Path, root: str, pages: dict[str, str], scheme: s
     return found, backgrounds
 
 
+@pytest.mark.parametrize("device", VIEWPORTS)
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_pages_have_no_axe_violations(browser, served, seed_build, axe_script, scheme):
-    found, backgrounds = audit(browser, axe_script, f"{served}/paper-digest/", _pages(seed_build), scheme)
+def test_pages_have_no_axe_violations(browser, served, seed_build, axe_script, scheme, device):
+    found, backgrounds = audit(browser, axe_script, f"{served}/paper-digest/", _pages(seed_build), scheme, device)
     assert found == {}
     assert len(backgrounds) == 1  # one theme throughout
 
