@@ -3,9 +3,14 @@
     python scripts/screenshots.py [--out docs]      (or: make screenshots)
 
 Writes docs/screenshot-<page>-<phone|desktop>.png for the home page, the topics index (its map), a topic, a paper and search results,
+<<<<<<< HEAD
 docs/screenshot-home.png (desktop, as the README's first picture) and docs/screenshot-home-dark.png; and, from the
 seed site with a curation file (curation_text), docs/screenshot-curated-home.png (the curator's picks) and
 docs/screenshot-curated-paper.png (a paper with a curator's note). `--only curated` makes just those two.
+=======
+docs/screenshot-home.png (desktop, as the README's first picture), docs/screenshot-home-dark.png (desktop) and
+docs/screenshot-topics-dark-phone.png.
+>>>>>>> 99b41db (screenshots, README: dark topic map on a phone too; pictures regenerated; what this issue changed for readers)
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 QUERY = "diffusion"
+DARK = {"desktop": ("home",), "phone": ("topics",)}  # also photographed in the dark theme
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -100,6 +106,7 @@ def main() -> None:
         shots = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+<<<<<<< HEAD
             context = browser.new_context(viewport=VIEWPORTS["desktop"])
             page = context.new_page()
             for name, url in (("home", ""), ("paper", pick_pages(curated)["paper"])):
@@ -110,17 +117,21 @@ def main() -> None:
             context.close()
             for device, viewport in VIEWPORTS.items() if not args.only else ():
                 for scheme in ("light", "dark") if device == "desktop" else ("light",):
+=======
+            for device, viewport in VIEWPORTS.items():
+                for scheme in ("light", "dark"):
+>>>>>>> 99b41db (screenshots, README: dark topic map on a phone too; pictures regenerated; what this issue changed for readers)
                     context = browser.new_context(
                         viewport=viewport, color_scheme=scheme, is_mobile=device == "phone", has_touch=device == "phone"
                     )
                     page = context.new_page()
                     for name, url in pick_pages(top / "paper-digest").items():
-                        if scheme == "dark" and name != "home":
+                        if scheme == "dark" and name not in DARK[device]:
                             continue
                         page.goto(base + url)
                         if name == "search":
                             page.wait_for_selector("#search-page-results li")
-                        suffix = "-dark" if scheme == "dark" else f"-{device}"
+                        suffix = f"-{device}" if scheme == "light" else "-dark" if device == "desktop" else f"-dark-{device}"
                         path = args.out / f"screenshot-{name}{suffix}.png"
                         page.screenshot(path=str(path))
                         shots.append(path)
