@@ -32,11 +32,12 @@ class Canvas:
     width: int
     font: float  # label size in canvas units
     aspect: float  # height / width it aims at; more circles than fit make it taller
+    largest: float  # the largest radius that papers alone give (a site of two topics gets no giant discs)
     transpose: bool  # the first principal axis runs down the page
 
 
-WIDE = Canvas("wide", 800, 13, 0.6, False)
-NARROW = Canvas("narrow", 320, 12, 1.6, True)
+WIDE = Canvas("wide", 800, 13, 0.6, 100, False)
+NARROW = Canvas("narrow", 320, 12, 1.6, 80, True)
 
 
 @dataclass(frozen=True)
@@ -134,9 +135,9 @@ def _separate(centres: np.ndarray, radii: np.ndarray, size: np.ndarray, rounds: 
         distance = np.sqrt((delta**2).sum(axis=2)) + np.eye(k)
         overlap = radii[:, None] + radii[None, :] + GAP - distance
         np.fill_diagonal(overlap, 0)
-        push = np.clip(overlap, 0, None) / 2
-        if not push.any():
+        if overlap.max() <= GAP / 4:  # every pair at least three quarters of GAP apart: settled
             break
+        push = np.clip(overlap, 0, None) / 2
         points += (delta / distance[:, :, None] * push[:, :, None]).sum(axis=1) * 0.5
         points = np.clip(points, low, high)
     return points
@@ -161,7 +162,7 @@ def draw(topics, canvas: Canvas) -> MapDrawing:
     sizes = np.array([max(t.own, 1) for t in topics], dtype=float)
     aimed = canvas.width * canvas.aspect
     scale = math.sqrt(FILLED_SHARE * canvas.width * aimed / (math.pi * sizes.sum()))
-    by_size = np.minimum(scale * np.sqrt(sizes), canvas.width / 4)
+    by_size = np.minimum(scale * np.sqrt(sizes), canvas.largest)
     labels = [_label(t.phrases, max(r, MIN_RADIUS), font) for t, r in zip(topics, by_size)]
     radii = np.array([max(r, MIN_RADIUS, _reach(lines, font) if lines else 0) for r, lines in zip(by_size, labels)])
     radii = np.minimum(radii, canvas.width / 2 - MARGIN)
