@@ -170,5 +170,72 @@ def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> 
         _fail(error)
 
 
+@main.command("fetch")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="The one day to fetch (default: yesterday, UTC).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Fetch every day from this one ...")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="... up to this one, included (default: yesterday, UTC).")
+@CONTENT
+@click.option(
+    "--api-url",
+    envvar="DIGEST_API_URL",
+    help="The daily-papers API, asked as URL?date=YYYY-MM-DD (default: https://huggingface.co/api/daily_papers; env DIGEST_API_URL).",
+)
+@click.option("--force", is_flag=True, help="Fetch days already saved again, replacing their dumps.")
+@click.option("--pause", type=click.FloatRange(0), default=1.0, show_default=True, help="Seconds between two requests.")
+@click.option("--tries", type=click.IntRange(1), default=5, show_default=True, help="Tries per day on 429, 5xx and timeouts.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=30.0, show_default=True, help="Seconds to wait for an answer.")
+def fetch_command(on, since, until, content: Path, api_url: str | None, force: bool, pause: float, tries: int, timeout: float) -> None:
+    """Save each day's daily-papers API response as CONTENT/dumps/YYYY-MM-DD.json, exactly as received.
+
+    Days already saved are skipped; an error body, an empty day or a non-JSON answer is reported and not saved.
+    Exits 1 when a day failed.
+    """
+    import datetime as dt
+    import signal
+
+    from .fetch import DEFAULT_API_URL, Policy, day_range, fetch_days
+    from .terminal import error_line, is_terminal, styled
+
+    yesterday = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
+    try:
+        if on and (since or until):
+            raise DigestError("give either --date or --since/--until, not both")
+        if until and not since:
+            raise DigestError("--until needs --since")
+        days = day_range(since.date(), until.date() if until else yesterday) if since else [on.date() if on else yesterday]
+    except DigestError as error:
+        _fail(error)
+    api_url = api_url or DEFAULT_API_URL
+    # On a terminal, the day being asked for stands on a status line that its result then overwrites.
+    clear = "\r\x1b[K" if is_terminal(sys.stderr) else ""
+
+    def ask(day) -> None:
+        if clear:
+            click.echo(f"{clear}{day}: asking {api_url}", nl=False, err=True)
+
+    def note(line: str) -> None:
+        click.echo(clear + line, err=True)
+
+    def report_day(result) -> None:
+        if result.outcome == "failed":
+            click.echo(clear + error_line(f"{result.day}: failed: {result.detail}", sys.stderr), err=True)
+            return
+        if clear:
+            click.echo(clear, nl=False, err=True)
+        where = f" -> {result.path}" if result.outcome == "fetched" else ""
+        click.echo(f"{result.day}: {styled(result.outcome, sys.stdout, bold=True)}: {result.detail}{where}")
+
+    # Stopped by a CI runner (SIGTERM) as by Ctrl-C: unwind, so a dump being written is removed, never left half.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    policy = Policy(pause=pause, tries=tries, timeout=timeout)
+    try:
+        report = fetch_days(days, content / "dumps", api_url, force, policy, on_day=report_day, on_note=note, on_ask=ask)
+    except DigestError as error:
+        _fail(error)
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()
