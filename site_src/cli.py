@@ -64,12 +64,16 @@ def build_command(
         if not quiet:
             click.echo(line)
 
+    try:
+        public = _public_url(content, base_url)
+    except DigestError as error:
+        _fail(error)
     failed = None
     with progress(sys.stderr, enabled=not quiet and not verbose) as on_stage:
         stage = (lambda name: click.echo(f"stage: {name}", err=True)) if verbose and not quiet else on_stage
         try:
             report = build(
-                content, out, base_url=base_url, strict=strict, lock=lock, on_warning=warn, on_stage=stage, drafts=drafts
+                content, out, base_url=public.url, strict=strict, lock=lock, on_warning=warn, on_stage=stage, drafts=drafts
             )
         except DigestError as error:
             failed = error  # reported once the progress bar has finished its line
@@ -77,6 +81,7 @@ def build_command(
         _fail(failed)
     if quiet:
         return
+    click.echo(public.describe())
     params = ", ".join(f"{k}={v}" for k, v in report.topic_params.items())
     click.echo(f"topics: {params}")
     if report.curation:
@@ -109,10 +114,16 @@ BASE_URL = click.option(
 )
 
 
-def _base_url(content: Path, base_url: str | None) -> str | None:
-    from .config import load_config
+def _public_url(content: Path, base_url: str | None):
+    """The base URL to build for and where it came from: the option, site.yaml, or the GitHub origin remote."""
+    from click.core import ParameterSource
 
-    return load_config(content / "site.yaml").with_base_url(base_url).base_url
+    from .config import load_config
+    from .public_url import find_base_url
+
+    from_env = click.get_current_context().get_parameter_source("base_url") is ParameterSource.ENVIRONMENT
+    config = load_config(content / "site.yaml")
+    return find_base_url(base_url, "DIGEST_BASE_URL" if from_env else "--base-url", config, content.absolute().parent)
 
 
 @main.command("check")
@@ -120,13 +131,19 @@ def _base_url(content: Path, base_url: str | None) -> str | None:
 @OUT
 @BASE_URL
 def check_command(content: Path, out: Path, base_url: str | None) -> None:
-    """Check that every internal link, asset and fragment in OUT resolves; list each broken one."""
+    """Check that every internal link, asset and fragment in OUT resolves; list each broken one.
+
+    Links are resolved under the base URL OUT was built for (its marker records it) unless --base-url says otherwise.
+    """
     from .check import check_site
+    from .config import load_config
+    from .output import built_for
 
     if not out.is_dir():
         _fail(DigestError("no built site here; run `digest build` first", out))
-    try:
-        base_url = _base_url(content, base_url)
+    recorded, built = built_for(out)
+    try:  # a build made before the marker recorded its base URL: site.yaml's, as before
+        base_url = base_url or (built if recorded else load_config(content / "site.yaml").base_url)
     except DigestError as error:
         _fail(error)
     broken = check_site(out, base_url)
@@ -144,30 +161,38 @@ def check_command(content: Path, out: Path, base_url: str | None) -> None:
 @BASE_URL
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
 def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> None:
-    """Build (with drafts), then serve OUT on 127.0.0.1 under the base URL's path, rebuilding when content or templates change."""
-    from .build import build
-    from .config import load_config
-    from .serve import serve
+    """Build (with drafts), then serve OUT on 127.0.0.1 under the base URL's path, rebuilding when content or templates change.
 
-    def rebuild() -> None:
-        report = build(content, out, base_url=base_url, on_warning=lambda w: click.echo(f"warning: {w}", err=True), drafts=True)
-        click.echo(f"built {out}: {report.pages} pages in {report.seconds:.2f}s")
+    The preview is built for its own address (http://127.0.0.1:PORT/PATH/), so its feeds and links work locally.
+    """
+    from .build import build
+    from .config import SiteConfig
+    from .serve import listen, serve
 
     try:
-        config = load_config(content / "site.yaml").with_base_url(base_url)
+        public = _public_url(content, base_url)
+        base_path = SiteConfig(base_url=public.url).base_path
+        server = listen(out, base_path, port)
     except DigestError as error:
         _fail(error)
+    host, bound = server.server_address[:2]
+    local = f"http://{host}:{bound}{base_path}"
+    published = f"; published, {public.url} from {public.source}" if public.url else ""
+    click.echo(f"base URL: {local} (the preview's own address{published})")
+
+    def rebuild() -> None:
+        report = build(content, out, base_url=local, on_warning=lambda w: click.echo(f"warning: {w}", err=True), drafts=True)
+        click.echo(f"built {out}: {report.pages} pages in {report.seconds:.2f}s")
+
     try:
         rebuild()
     except DigestError as error:
         if not out.is_dir():
+            server.server_close()
             _fail(error)
         click.echo(f"error: {error} (serving the previous build)", err=True)
     watched = [content, content.absolute().parent / "templates"]
-    try:
-        serve(out, config.base_path, port, watched, rebuild, on_message=lambda line: click.echo(line, err=line.startswith("error")))
-    except DigestError as error:
-        _fail(error)
+    serve(server, local, out, watched, rebuild, on_message=lambda line: click.echo(line, err=line.startswith("error")))
 
 
 @main.command("fetch")
