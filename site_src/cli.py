@@ -195,6 +195,33 @@ def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> 
     serve(server, local, out, watched, rebuild, on_message=lambda line: click.echo(line, err=line.startswith("error")))
 
 
+@main.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", default="Paper Digest", show_default=True, help="The site's title (content/site.yaml).")
+@click.option(
+    "--base-url",
+    help="Public URL of the site, written into content/site.yaml; without it, a GitHub `origin` remote gives it.",
+)
+def new_command(folder: Path, title: str, base_url: str | None) -> None:
+    """Make a new site in FOLDER: content/ (site.yaml, dumps/, a page), workflows, .gitignore and a README.
+
+    Refuses a folder that already holds files.
+    """
+    from .scaffold import new_site
+
+    try:
+        written = new_site(folder, title, base_url)
+    except DigestError as error:
+        _fail(error)
+    import datetime as dt
+
+    for path in written:
+        click.echo(f"  {folder / path}")
+    week_ago = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=7)
+    click.echo(f"made a new site in {folder}; next, the last week's papers and a preview:")
+    click.echo(f"  cd {folder} && digest fetch --since {week_ago} && digest serve")
+
+
 @main.command("fetch")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="The one day to fetch (default: yesterday, UTC).")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Fetch every day from this one ...")
