@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import feedparser
@@ -159,3 +160,28 @@ def test_serve_builds_for_its_own_address_under_the_sites_path(clone):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_without_a_base_url_the_404_page_is_styled_at_any_depth_under_a_sub_path(seed_build, browser):
+    from site_src.serve import make_server
+
+    server = make_server(seed_build, "/paper-digest/", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.add_init_script("""document.addEventListener('securitypolicyviolation', e =>
+      (window.__csp = window.__csp || []).push(e.violatedDirective));""")
+    failed = []
+    tab.on("requestfailed", lambda request: failed.append(request.url))
+    tab.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "/no/such/" not in r.url else None)
+    try:
+        response = tab.goto(f"http://127.0.0.1:{server.server_address[1]}/paper-digest/no/such/folder/page/")
+        assert response.status == 404
+        assert tab.locator("h1").inner_text() == "Page not found"
+        styled = tab.evaluate("getComputedStyle(document.querySelector('main')).maxWidth")
+        assert styled == "832px"  # main{max-width:52rem} from the inlined stylesheet
+        assert tab.evaluate("window.__csp || []") == [] and failed == []
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
