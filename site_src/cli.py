@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -213,8 +214,6 @@ def new_command(folder: Path, title: str, base_url: str | None) -> None:
         written = new_site(folder, title, base_url)
     except DigestError as error:
         _fail(error)
-    import datetime as dt
-
     for path in written:
         click.echo(f"  {folder / path}")
     week_ago = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=7)
@@ -242,7 +241,6 @@ def fetch_command(on, since, until, content: Path, api_url: str | None, force: b
     Days already saved are skipped; an error body, an empty day or a non-JSON answer is reported and not saved.
     Exits 1 when a day failed.
     """
-    import datetime as dt
     import signal
 
     from .fetch import DEFAULT_API_URL, Policy, day_range, fetch_days
