@@ -1,6 +1,6 @@
 """Fetch: save each day's Hugging Face daily-papers API response as content/dumps/YYYY-MM-DD.json, byte for byte.
 
-One GET per day (`<api_url>?date=YYYY-MM-DD`), over httpx. A day already saved is skipped unless forced; a
+One GET per day (`<api_url>?date=YYYY-MM-DD&limit=100`), over httpx. A day already saved is skipped unless forced; a
 429, a 5xx, a timeout or a dropped connection is retried with exponential backoff, honouring `Retry-After`;
 requests are spaced out by a pause. The body is saved exactly as received, and only when the build's own API
 reader accepts it: an error body (`{"error": ...}`), an empty day (`[]`) or a non-JSON answer is reported and
@@ -27,6 +27,9 @@ from .errors import DigestError
 from .ingest.api_json import looks_like_api, parse_api_json
 
 DEFAULT_API_URL = "https://huggingface.co/api/daily_papers"
+# The API lists at most `limit` papers a day, 50 unless asked (4 of the 198 saved days in ../shared hit 50 exactly,
+# so were cut short); 100 is the most it gives.
+LIMIT = 100
 OUTCOMES = ("fetched", "skipped", "empty", "failed")
 
 
@@ -97,8 +100,8 @@ def retry_after(response: httpx.Response, now: Callable[[], float] = time.time) 
     return max(0.0, when.timestamp() - now())
 
 
-def check_body(path: Path, body: bytes) -> int:
-    """The number of papers in a daily-papers response body; raises _DayFailed for anything the build would not read."""
+def check_body(path: Path, body: bytes) -> tuple[int, int]:
+    """(distinct papers, entries listed) of a daily-papers response body; raises _DayFailed for anything the build would not read."""
     try:
         text = body.decode("utf-8-sig")
         data = json.loads(text)
@@ -110,12 +113,12 @@ def check_body(path: Path, body: bytes) -> int:
     if isinstance(data, dict) and "error" in data:
         raise _DayFailed(f"the API answered with an error: {str(data['error'])[:200]!r}")
     if data == []:
-        return 0
+        return 0, 0
     if not looks_like_api(data):
         kind = type(data).__name__
         raise _DayFailed(f"the answer is not a daily-papers list of {{'paper': ...}} objects (found a {kind})")
     try:
-        return len(parse_api_json(path, text, data).entries)
+        return len(parse_api_json(path, text, data).entries), len(data)
     except DigestError as error:
         raise _DayFailed(f"the answer is not a daily-papers response the build can read: {error.message}") from None
 
@@ -151,7 +154,7 @@ def _get(client: httpx.Client, api_url: str, day: dt.date, policy: Policy, sleep
     for attempt in range(1, policy.tries + 1):
         asked = None
         try:
-            response = client.get(api_url, params={"date": day.isoformat()})
+            response = client.get(api_url, params={"date": day.isoformat(), "limit": LIMIT})
         except httpx.TimeoutException:
             problem = f"no answer within {policy.timeout:g}s"
         except httpx.TransportError as error:
@@ -177,13 +180,14 @@ def _fetch_day(client, api_url: str, day: dt.date, path: Path, policy: Policy, s
         if response.status_code != 200:
             raise _DayFailed(_error_detail(response))
         body = response.content
-        papers = check_body(path, body)
+        papers, listed = check_body(path, body)
     except _DayFailed as failure:
         return DayResult(day, "failed", str(failure), path)
     if papers == 0:
         return DayResult(day, "empty", "the API listed no papers that day (not saved)", path)
     save(path, body)
-    return DayResult(day, "fetched", f"{papers} paper{'s' if papers != 1 else ''}, {len(body):,} bytes", path)
+    cut = f"; {listed} listed, the most the API gives: the day may hold more" if listed >= LIMIT else ""
+    return DayResult(day, "fetched", f"{papers} paper{'s' if papers != 1 else ''}, {len(body):,} bytes{cut}", path)
 
 
 def fetch_days(

@@ -54,6 +54,7 @@ class ApiServer:
         self.error_body = error_body
         self.script: dict[str, list[str]] = {}
         self.requests: list[str] = []  # the date of each request, in order
+        self.queries: list[dict] = []
         self.lock = threading.Lock()
         server = self
 
@@ -66,6 +67,7 @@ class ApiServer:
                 day = query.get("date", [""])[0]
                 with server.lock:
                     server.requests.append(day)
+                    server.queries.append(query)
                     plan = server.script.get(day, [])
                     how = plan.pop(0) if plan else "saved"
                 try:
@@ -122,6 +124,9 @@ class ApiServer:
             send(404, self.error_body)
         elif how == "empty":
             send(200, b"[]")
+        elif how == "hundred":  # a day as busy as the API's limit: 100 real entries from the saved days
+            entries = [e for path in sorted(self.responses.glob("2025-03-*.json")) for e in json.loads(path.read_bytes())]
+            send(200, json.dumps(entries[:100], ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         elif how == "html":
             send(200, b"<!doctype html><title>Service unavailable</title><p>Try later.</p>", "text/html")
         else:
@@ -169,6 +174,7 @@ def test_each_day_is_saved_byte_identical_to_the_api_response(api, saved_respons
     for day in saved:
         assert (dumps / f"{day}.json").read_bytes() == (saved_responses / f"{day}.json").read_bytes()
     assert api.requests == [day.isoformat() for day in WEEK]
+    assert all(query["limit"] == ["100"] for query in api.queries)  # not the API's default of 50
     assert report.summary() == "fetch: 7 days: 5 fetched, 0 skipped (already saved), 2 empty, 0 failed"
 
 
@@ -266,6 +272,16 @@ def test_an_empty_day_is_reported_not_saved_and_asked_again_next_time(api, tmp_p
     assert api.requests == ["2025-03-10", "2025-03-10"]
 
 
+def test_a_day_as_long_as_the_apis_limit_is_saved_and_said_to_be_perhaps_cut_short(api, tmp_path):
+    api.script["2025-03-10"] = ["hundred"]
+
+    report, _ = fetch(api, tmp_path, [dt.date(2025, 3, 10)])
+
+    assert outcomes(report) == {"2025-03-10": "fetched"}
+    assert report.days[0].detail.endswith("; 100 listed, the most the API gives: the day may hold more")
+    assert len(json.loads((tmp_path / "2025-03-10.json").read_bytes())) == 100
+
+
 def test_requests_are_spaced_by_the_pause_and_skipped_days_cost_none(api, tmp_path):
     (tmp_path / "2025-03-11.json").write_bytes(b"[]")
     days = day_range(dt.date(2025, 3, 10), dt.date(2025, 3, 13))
@@ -338,6 +354,22 @@ def test_the_command_prints_each_day_and_a_summary_and_exits_1_when_a_day_failed
         "2025-03-10: skipped: already saved",
         "fetch: 1 day: 0 fetched, 1 skipped (already saved), 0 empty, 0 failed",
     ]
+
+
+def test_on_a_terminal_the_day_being_asked_for_stands_on_the_last_line_until_its_result(api, tmp_path):
+    from tests.test_cli import ANSI, run_on_terminal
+
+    code, output = run_on_terminal("fetch", "--since", "2025-03-10", "--until", "2025-03-11", "--content",
+                                   str(tmp_path), "--pause", "0", DIGEST_API_URL=api.url)
+
+    assert code == 0
+    assert f"\r\x1b[K2025-03-10: asking {api.url}" in output
+    assert "\x1b[1mfetched\x1b[0m" in output  # the outcome in bold
+    lines = ANSI.sub("", output).replace("\r\n", "\n").split("\n")
+    shown = [line.rpartition("\r")[2] for line in lines if line.rpartition("\r")[2]]  # what stays on screen
+    assert shown[0].startswith("2025-03-10: fetched: 23 papers")
+    assert shown[1].startswith("2025-03-11: fetched: ")
+    assert shown[2] == "fetch: 2 days: 2 fetched, 0 skipped (already saved), 0 empty, 0 failed"
 
 
 @pytest.mark.parametrize(
