@@ -28,7 +28,7 @@ from .ingest.api_json import looks_like_api, parse_api_json
 
 DEFAULT_API_URL = "https://huggingface.co/api/daily_papers"
 # The API lists at most `limit` papers a day, 50 unless asked (4 of the 198 saved days in ../shared hit 50 exactly,
-# so were cut short); 100 is the most it gives.
+# so were cut short); a day that lists all LIMIT may be cut short too, and is reported so.
 LIMIT = 100
 OUTCOMES = ("fetched", "skipped", "empty", "failed")
 
@@ -186,7 +186,7 @@ def _fetch_day(client, api_url: str, day: dt.date, path: Path, policy: Policy, s
     if papers == 0:
         return DayResult(day, "empty", "the API listed no papers that day (not saved)", path)
     save(path, body)
-    cut = f"; {listed} listed, the most the API gives: the day may hold more" if listed >= LIMIT else ""
+    cut = f"; {listed} listed, as many as asked for: the day may hold more" if listed >= LIMIT else ""
     return DayResult(day, "fetched", f"{papers} paper{'s' if papers != 1 else ''}, {len(body):,} bytes{cut}", path)
 
 

@@ -278,7 +278,7 @@ def test_a_day_as_long_as_the_apis_limit_is_saved_and_said_to_be_perhaps_cut_sho
     report, _ = fetch(api, tmp_path, [dt.date(2025, 3, 10)])
 
     assert outcomes(report) == {"2025-03-10": "fetched"}
-    assert report.days[0].detail.endswith("; 100 listed, the most the API gives: the day may hold more")
+    assert report.days[0].detail.endswith("; 100 listed, as many as asked for: the day may hold more")
     assert len(json.loads((tmp_path / "2025-03-10.json").read_bytes())) == 100
 
 
