@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve check clean topics-eval screenshots
+.PHONY: site test serve check clean topics-eval screenshots fetch browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,16 @@ $(NODE_STAMP): package.json package-lock.json
 site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/digest build
 
-test: $(STAMP) $(NODE_STAMP)
+# The browser tests' Chromium: Debian's (apt-get where allowed), else Playwright's own, else one line on what to install
+browser: $(STAMP)
+	@scripts/test-browser.sh $(BIN)/python
+
+test: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m pytest
+
+# Save the daily-papers API's answers into content/dumps/: yesterday, or every day from SINCE (make fetch SINCE=2025-03-01)
+fetch: $(STAMP)
+	$(BIN)/digest fetch $(if $(SINCE),--since $(SINCE))
 
 serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/digest serve

@@ -148,7 +148,7 @@ def build(
         raise DigestError(f"aborted with {count} warning{'s' * (count != 1)} in strict mode; nothing was written", content_dir)
 
     # Write: build/ replaced whole, then the lock and the caches.
-    stages.run("write", output.write_site, files, out_dir, rendered.kept, trash)
+    stages.run("write", output.write_site, files, out_dir, rendered.kept, trash, config.base_url)
     if cache:
         render_memo.save(memo_path, rendered.memo, out_dir)
     lock_data = topics.lock_bytes(named.lock) if lock else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -64,12 +65,16 @@ def build_command(
         if not quiet:
             click.echo(line)
 
+    try:
+        public = _public_url(content, base_url)
+    except DigestError as error:
+        _fail(error)
     failed = None
     with progress(sys.stderr, enabled=not quiet and not verbose) as on_stage:
         stage = (lambda name: click.echo(f"stage: {name}", err=True)) if verbose and not quiet else on_stage
         try:
             report = build(
-                content, out, base_url=base_url, strict=strict, lock=lock, on_warning=warn, on_stage=stage, drafts=drafts
+                content, out, base_url=public.url, strict=strict, lock=lock, on_warning=warn, on_stage=stage, drafts=drafts
             )
         except DigestError as error:
             failed = error  # reported once the progress bar has finished its line
@@ -77,6 +82,7 @@ def build_command(
         _fail(failed)
     if quiet:
         return
+    click.echo(public.describe())
     params = ", ".join(f"{k}={v}" for k, v in report.topic_params.items())
     click.echo(f"topics: {params}")
     if report.curation:
@@ -109,10 +115,16 @@ BASE_URL = click.option(
 )
 
 
-def _base_url(content: Path, base_url: str | None) -> str | None:
-    from .config import load_config
+def _public_url(content: Path, base_url: str | None):
+    """The base URL to build for and where it came from: the option, site.yaml, or the GitHub origin remote."""
+    from click.core import ParameterSource
 
-    return load_config(content / "site.yaml").with_base_url(base_url).base_url
+    from .config import load_config
+    from .public_url import find_base_url
+
+    from_env = click.get_current_context().get_parameter_source("base_url") is ParameterSource.ENVIRONMENT
+    config = load_config(content / "site.yaml")
+    return find_base_url(base_url, "DIGEST_BASE_URL" if from_env else "--base-url", config, content.absolute().parent)
 
 
 @main.command("check")
@@ -120,13 +132,19 @@ def _base_url(content: Path, base_url: str | None) -> str | None:
 @OUT
 @BASE_URL
 def check_command(content: Path, out: Path, base_url: str | None) -> None:
-    """Check that every internal link, asset and fragment in OUT resolves; list each broken one."""
+    """Check that every internal link, asset and fragment in OUT resolves; list each broken one.
+
+    Links are resolved under the base URL OUT was built for (its marker records it) unless --base-url says otherwise.
+    """
     from .check import check_site
+    from .config import load_config
+    from .output import built_for
 
     if not out.is_dir():
         _fail(DigestError("no built site here; run `digest build` first", out))
-    try:
-        base_url = _base_url(content, base_url)
+    recorded, built = built_for(out)
+    try:  # a build made before the marker recorded its base URL: site.yaml's, as before
+        base_url = base_url or (built if recorded else load_config(content / "site.yaml").base_url)
     except DigestError as error:
         _fail(error)
     broken = check_site(out, base_url)
@@ -144,30 +162,129 @@ def check_command(content: Path, out: Path, base_url: str | None) -> None:
 @BASE_URL
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
 def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> None:
-    """Build (with drafts), then serve OUT on 127.0.0.1 under the base URL's path, rebuilding when content or templates change."""
-    from .build import build
-    from .config import load_config
-    from .serve import serve
+    """Build (with drafts), then serve OUT on 127.0.0.1 under the base URL's path, rebuilding when content or templates change.
 
-    def rebuild() -> None:
-        report = build(content, out, base_url=base_url, on_warning=lambda w: click.echo(f"warning: {w}", err=True), drafts=True)
-        click.echo(f"built {out}: {report.pages} pages in {report.seconds:.2f}s")
+    The preview is built for its own address (http://127.0.0.1:PORT/PATH/), so its feeds and links work locally.
+    """
+    from .build import build
+    from .config import SiteConfig
+    from .serve import listen, serve
 
     try:
-        config = load_config(content / "site.yaml").with_base_url(base_url)
+        public = _public_url(content, base_url)
+        base_path = SiteConfig(base_url=public.url).base_path
+        server = listen(out, base_path, port)
     except DigestError as error:
         _fail(error)
+    host, bound = server.server_address[:2]
+    local = f"http://{host}:{bound}{base_path}"
+    published = f"; published, {public.url} from {public.source}" if public.url else ""
+    click.echo(f"base URL: {local} (the preview's own address{published})")
+
+    def rebuild() -> None:
+        report = build(content, out, base_url=local, on_warning=lambda w: click.echo(f"warning: {w}", err=True), drafts=True)
+        click.echo(f"built {out}: {report.pages} pages in {report.seconds:.2f}s")
+
     try:
         rebuild()
     except DigestError as error:
         if not out.is_dir():
+            server.server_close()
             _fail(error)
         click.echo(f"error: {error} (serving the previous build)", err=True)
     watched = [content, content.absolute().parent / "templates"]
+    serve(server, local, out, watched, rebuild, on_message=lambda line: click.echo(line, err=line.startswith("error")))
+
+
+@main.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", default="Paper Digest", show_default=True, help="The site's title (content/site.yaml).")
+@click.option(
+    "--base-url",
+    help="Public URL of the site, written into content/site.yaml; without it, a GitHub `origin` remote gives it.",
+)
+def new_command(folder: Path, title: str, base_url: str | None) -> None:
+    """Make a new site in FOLDER: content/ (site.yaml, dumps/, a page), workflows, .gitignore and a README.
+
+    Refuses a folder that already holds files.
+    """
+    from .scaffold import new_site
+
     try:
-        serve(out, config.base_path, port, watched, rebuild, on_message=lambda line: click.echo(line, err=line.startswith("error")))
+        written = new_site(folder, title, base_url)
     except DigestError as error:
         _fail(error)
+    for path in written:
+        click.echo(f"  {folder / path}")
+    week_ago = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=7)
+    click.echo(f"made a new site in {folder}; next, the last week's papers and a preview:")
+    click.echo(f"  cd {folder} && digest fetch --since {week_ago} && digest serve")
+
+
+@main.command("fetch")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="The one day to fetch (default: yesterday, UTC).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Fetch every day from this one ...")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="... up to this one, included (default: yesterday, UTC).")
+@CONTENT
+@click.option(
+    "--api-url",
+    envvar="DIGEST_API_URL",
+    help="The daily-papers API, asked as URL?date=YYYY-MM-DD (default: https://huggingface.co/api/daily_papers; env DIGEST_API_URL).",
+)
+@click.option("--force", is_flag=True, help="Fetch days already saved again, replacing their dumps.")
+@click.option("--pause", type=click.FloatRange(0), default=1.0, show_default=True, help="Seconds between two requests.")
+@click.option("--tries", type=click.IntRange(1), default=5, show_default=True, help="Tries per day on 429, 5xx and timeouts.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=30.0, show_default=True, help="Seconds to wait for an answer.")
+def fetch_command(on, since, until, content: Path, api_url: str | None, force: bool, pause: float, tries: int, timeout: float) -> None:
+    """Save each day's daily-papers API response as CONTENT/dumps/YYYY-MM-DD.json, exactly as received.
+
+    Days already saved are skipped; an error body, an empty day or a non-JSON answer is reported and not saved.
+    Exits 1 when a day failed.
+    """
+    import signal
+
+    from .fetch import DEFAULT_API_URL, Policy, day_range, fetch_days
+    from .terminal import error_line, is_terminal, styled
+
+    yesterday = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
+    try:
+        if on and (since or until):
+            raise DigestError("give either --date or --since/--until, not both")
+        if until and not since:
+            raise DigestError("--until needs --since")
+        days = day_range(since.date(), until.date() if until else yesterday) if since else [on.date() if on else yesterday]
+    except DigestError as error:
+        _fail(error)
+    api_url = api_url or DEFAULT_API_URL
+    # On a terminal, the day being asked for stands on a status line that its result then overwrites.
+    clear = "\r\x1b[K" if is_terminal(sys.stderr) else ""
+
+    def ask(day) -> None:
+        if clear:
+            click.echo(f"{clear}{day}: asking {api_url}", nl=False, err=True)
+
+    def note(line: str) -> None:
+        click.echo(clear + line, err=True)
+
+    def report_day(result) -> None:
+        if result.outcome == "failed":
+            click.echo(clear + error_line(f"{result.day}: failed: {result.detail}", sys.stderr), err=True)
+            return
+        if clear:
+            click.echo(clear, nl=False, err=True)
+        where = f" -> {result.path}" if result.outcome == "fetched" else ""
+        click.echo(f"{result.day}: {styled(result.outcome, sys.stdout, bold=True)}: {result.detail}{where}")
+
+    # Stopped by a CI runner (SIGTERM) as by Ctrl-C: unwind, so a dump being written is removed, never left half.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    policy = Policy(pause=pause, tries=tries, timeout=timeout)
+    try:
+        report = fetch_days(days, content / "dumps", api_url, force, policy, on_day=report_day, on_note=note, on_ask=ask)
+    except DigestError as error:
+        _fail(error)
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

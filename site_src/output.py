@@ -14,6 +14,7 @@ from .errors import DigestError
 MARKER = ".digest-build"
 IO_THREADS = 16
 MARKER_TEXT = b"This folder was made by `digest build`; `digest clean` may delete it.\n"
+_BUILT_FOR = "base_url: "  # the marker's record of the base URL the build used, for `digest check`
 
 
 def safe_relative(name: str) -> PurePosixPath:
@@ -26,6 +27,24 @@ def safe_relative(name: str) -> PurePosixPath:
 
 def is_build_folder(folder: Path) -> bool:
     return (folder / MARKER).is_file()
+
+
+def marker_text(base_url: str | None) -> bytes:
+    """The marker: what made the folder, and the base URL it was built for (`none` without one)."""
+    return MARKER_TEXT + f"{_BUILT_FOR}{base_url or 'none'}\n".encode("utf-8")
+
+
+def built_for(folder: Path) -> tuple[bool, str | None]:
+    """(recorded, base URL) from a build folder's marker; (False, None) when it records none (an older build)."""
+    try:
+        lines = (folder / MARKER).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False, None
+    for line in lines:
+        if line.startswith(_BUILT_FOR):
+            value = line[len(_BUILT_FOR) :].strip()
+            return True, None if value == "none" else value
+    return False, None
 
 
 def check_replaceable(out_dir: Path) -> None:
@@ -139,8 +158,11 @@ def _recover(out_dir: Path) -> None:
             remove_tree(path)
 
 
-def write_site(files: dict[str, bytes], out_dir: Path, kept: frozenset[str] = frozenset(), trash: Path | None = None) -> None:
-    """Write every file into a staging folder beside out_dir, then swap it in whole.
+def write_site(
+    files: dict[str, bytes], out_dir: Path, kept: frozenset[str] = frozenset(), trash: Path | None = None,
+    base_url: str | None = None,
+) -> None:
+    """Write every file into a staging folder beside out_dir, then swap it in whole; the marker records base_url.
 
     `kept` names files of the previous build (in out_dir) to carry over unchanged. With `trash`, the
     previous site is moved there once swapped out, for empty_trash to delete while the next build computes.
@@ -154,7 +176,7 @@ def write_site(files: dict[str, bytes], out_dir: Path, kept: frozenset[str] = fr
     remove_tree(staging)
     try:
         staging.mkdir()
-        _write_tree({**files, MARKER: MARKER_TEXT}, kept, staging, out_dir)
+        _write_tree({**files, MARKER: marker_text(base_url)}, kept, staging, out_dir)
         if out_dir.exists():
             os.replace(out_dir, retired)
         os.replace(staging, out_dir)

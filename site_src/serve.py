@@ -86,25 +86,28 @@ def watch_and_rebuild(
             on_error(f"error: {error} (still serving the previous build)")
 
 
+def listen(out_dir: Path, base_path: str, port: int) -> ThreadingHTTPServer:
+    """make_server, with a port already taken as an error the curator can act on."""
+    try:
+        return make_server(out_dir, base_path, port)
+    except OSError as error:
+        raise DigestError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}; pick another --port (0: any free one)") from None
+
+
 def serve(
+    server: ThreadingHTTPServer,
+    url: str,
     out_dir: Path,
-    base_path: str,
-    port: int,
     watched: list[Path],
     rebuild: Callable[[], None],
     on_message: Callable[[str], None] = print,
 ) -> None:
-    """Serve out_dir until interrupted, rebuilding whenever a watched folder changes."""
-    try:
-        server = make_server(out_dir, base_path, port)
-    except OSError as error:
-        raise DigestError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}; pick another --port (0: any free one)") from None
+    """Serve (a server from listen, at url) until interrupted, rebuilding whenever a watched folder changes."""
     stop = threading.Event()
     folders = [folder for folder in watched if folder.is_dir()]
     watcher = threading.Thread(target=watch_and_rebuild, args=(folders, rebuild, stop, on_message), daemon=True)
     watcher.start()
-    host, bound_port = server.server_address[:2]
-    on_message(f"serving {out_dir} at http://{host}:{bound_port}{base_path} (Ctrl-C to stop)")
+    on_message(f"serving {out_dir} at {url} (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""Reading the curator's files: one UTF-8 rule for dumps, pages and site.yaml."""
+"""Where the build's files come from: one UTF-8 rule for dumps, pages and site.yaml; the built-in theme and lunr.js."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from pathlib import Path
 
 from .errors import DigestError
 
-# The checkout this package runs from: its templates/ is the built-in theme, its node_modules/ a fallback.
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-BUILTIN_TEMPLATES = PACKAGE_ROOT / "templates"
 PACKAGE = Path(__file__).resolve().parent  # this package's own code: a build's output depends on it too
+# An installed wheel carries the built-in theme and lunr.js here (hatch_build.py copies them in); run from a
+# checkout or an editable install, they are the checkout's own templates/ and node_modules/.
+_SHIPPED = PACKAGE / "builtin"
+_CHECKOUT = PACKAGE.parent
+_HOME = _SHIPPED if (_SHIPPED / "templates").is_dir() else _CHECKOUT
+BUILTIN_TEMPLATES = _HOME / "templates"
 
 
 def files_under(folder: Path) -> list[Path]:
@@ -25,8 +28,8 @@ def files_under(folder: Path) -> list[Path]:
 
 
 def lunr_js_bases(project_dir: Path) -> list[Path]:
-    """Where node_modules/lunr is looked for: the curator's project first, then this package's checkout."""
-    return [project_dir, PACKAGE_ROOT]
+    """Where node_modules/lunr is looked for: the curator's project first, then the copy this package ships."""
+    return [project_dir, _HOME]
 
 
 def decode(path: Path, data: bytes) -> str:

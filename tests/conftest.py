@@ -93,14 +93,15 @@ def served(seed_build, tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium package")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
-        )
+        try:  # Debian's chromium, else Playwright's own (`make test` sets up one of them: scripts/test-browser.sh)
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM) if CHROMIUM.exists() else None,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--no-first-run"],
+            )
+        except sync_api.Error:
+            pytest.fail(f"no Chromium: {CHROMIUM} is missing and Playwright has none; run `make test` (it sets one up)", pytrace=False)
         yield browser
         browser.close()
 

@@ -44,7 +44,8 @@ def test_each_broken_link_asset_and_fragment_is_listed_with_its_page(site_copy):
     assert BrokenLink("about/index.html", "../assets/style.css", "no such file") in about
     assert len(about) == 3
     pages = {b.page for b in broken if b.url.endswith("assets/style.css")}
-    assert len(pages) == sum(1 for _ in site_copy.rglob("*.html"))  # every page loads the stylesheet
+    # every page loads the stylesheet but 404.html, which carries it inside when built without a base URL
+    assert pages == {p.relative_to(site_copy).as_posix() for p in site_copy.rglob("*.html")} - {"404.html"}
 
 
 def test_relative_links_in_404_page_are_broken_because_it_is_served_at_any_address(site_copy):

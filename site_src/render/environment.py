@@ -5,7 +5,9 @@ Only template lookup, filters and rendering one page; which pages exist is the s
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 
@@ -69,6 +71,18 @@ def asset_files(dirs: list[Path]) -> dict[str, bytes]:
             for path in sorted(p for p in assets.rglob("*") if p.is_file() and not p.name.startswith(".")):
                 files["assets/" + path.relative_to(assets).as_posix()] = path.read_bytes()
     return files
+
+
+def inline_assets(files: dict[str, bytes]) -> dict:
+    """For a 404 page built without a base URL (so served at depths it cannot know): the stylesheet inlined, with
+    the hash its Content-Security-Policy allows it by, the icon as a data: URL, and no search (its script could not
+    be found). Nothing when the stylesheet could not sit inside <style>."""
+    css = files.get("assets/style.css", b"").decode("utf-8", "replace")
+    if not css or "</" in css:
+        return {}
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    icon = "data:image/svg+xml;base64," + base64.b64encode(files.get("assets/favicon.svg", b"")).decode("ascii")
+    return {"inline_style": {"css": Markup(css), "hash": f"sha256-{digest}", "icon": icon}, "search": None}
 
 
 def render_page(env: Environment, page: Page, shared: dict, root: str) -> bytes:

@@ -1,0 +1,78 @@
+"""`digest new`: a new site folder made from the files in scaffold/site/ (content/, workflows, .gitignore, README).
+
+The files ship inside the package; a path part `dot-NAME` is written as `.NAME` (so no `.gitignore` or
+`.github/` inside the package acts on this repository). `@TITLE@`, `@TITLE_TEXT@`, `@BASE_URL@` and
+`@REQUIREMENT@` are filled in. It neither builds nor fetches, and refuses a folder that already holds files.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import metadata
+from pathlib import Path
+
+from ..config import SiteConfig
+from ..errors import DigestError
+from ..source import files_under
+
+SITE = Path(__file__).resolve().parent / "site"
+DISTRIBUTION = "paper-digest"
+
+
+def install_requirement() -> str:
+    """The requirements.txt line a new site's workflows install this tool with.
+
+    Where this copy came from a URL others can reach (pip's direct_url.json: a git URL, an https wheel), that
+    URL, pinned to its commit; otherwise the version, with a note to point it somewhere CI can install from.
+    """
+    try:
+        dist = metadata.distribution(DISTRIBUTION)
+        origin = json.loads(dist.read_text("direct_url.json") or "{}")
+        version = dist.version
+    except (metadata.PackageNotFoundError, ValueError):
+        origin, version = {}, "0"
+    url = origin.get("url", "") if isinstance(origin, dict) else ""
+    vcs = origin.get("vcs_info") if isinstance(origin, dict) else None
+    if url.startswith(("https://", "http://")) and isinstance(vcs, dict) and vcs.get("commit_id"):
+        return f"{DISTRIBUTION} @ {vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}"
+    if url.startswith("https://") and not vcs:
+        return f"{DISTRIBUTION} @ {url}"
+    return (
+        "# This copy of paper-digest was installed from a local folder or file, which the workflows cannot reach:\n"
+        "# name where they can install it from, e.g. paper-digest @ git+https://github.com/OWNER/paper-digest@v0.1.0\n"
+        f"{DISTRIBUTION}=={version}"
+    )
+
+
+def _target(folder: Path, source: Path) -> Path:
+    parts = ("." + part[len("dot-") :] if part.startswith("dot-") else part for part in source.relative_to(SITE).parts)
+    return folder.joinpath(*parts)
+
+
+def new_site(folder: Path, title: str = "Paper Digest", base_url: str | None = None) -> list[Path]:
+    """Fill a new (or empty) folder with a site; returns the files written, relative to folder."""
+    if folder.exists() and not folder.is_dir():
+        raise DigestError("exists and is not a folder", folder)
+    if folder.is_dir() and any(folder.iterdir()):
+        raise DigestError("the folder is not empty; `digest new` only fills a new or empty folder", folder)
+    base_url = SiteConfig().with_base_url(base_url).base_url
+    values = {
+        "@TITLE@": json.dumps(title, ensure_ascii=False),  # a JSON string is a YAML string, quotes and all
+        "@TITLE_TEXT@": title,
+        "@BASE_URL@": f"base_url: {base_url}" if base_url else
+        "# base_url: https://you.github.io/my-digest/   # for feeds; found from a GitHub `origin` remote when left out",
+        "@REQUIREMENT@": install_requirement(),
+    }
+    written = []
+    for source in files_under(SITE):
+        target = _target(folder, source)
+        text = source.read_text(encoding="utf-8")
+        for key, value in values.items():
+            text = text.replace(key, value)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise DigestError(f"cannot write: {error.strerror}", target) from None
+        written.append(target.relative_to(folder))
+    return written
