@@ -54,3 +54,9 @@ topics-eval: $(STAMP)
 .PHONY: bench
 bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python bench/run.py
+
+# Our search against Pagefind on the same built sites: MRR@10, recall@10, bytes and time per query; writes bench/search_relevance.md
+.PHONY: bench-search
+bench-search: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/search_relevance.py

@@ -595,6 +595,6 @@
 
   return {
     queryTerms: queryTerms, runQuery: runQuery, readManifest: readManifest, shardKeys: shardKeys, shardFiles: shardFiles, termKey: termKey, prefixKeys: prefixKeys,
-    assemble: assemble, score: score, expansionOrder: expansionOrder, start: start, MAX_TERMS: MAX_TERMS, KEY_LENGTH: KEY_LENGTH
+    assemble: assemble, score: score, expansionOrder: expansionOrder, Search: Search, start: start, MAX_TERMS: MAX_TERMS, KEY_LENGTH: KEY_LENGTH
   };
 });

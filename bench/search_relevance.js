@@ -1,0 +1,106 @@
+// The relevance benchmark's runner (bench/search_relevance.py writes its jobs): every query through our page's
+// own search code (search.js's Search over the shards of the built site) and through Pagefind's own search
+// (pagefind.js over the Pagefind index of the same built site), in one node process.
+// Both engines fetch through the same stand-in for fetch, which reads the built files from disk and notes
+// each one: what a query fetches, from a cold start, is what a browser with an empty cache would download.
+// Usage: node bench/search_relevance.js JOBS.json OUT.json
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const zlib = require("node:zlib");
+const { pathToFileURL, fileURLToPath } = require("node:url");
+const { performance } = require("node:perf_hooks");
+
+const ROOT = path.resolve(__dirname, "..");
+const SHOWN = 10; // results whose details a query fetches (store chunks, Pagefind fragments), and that are judged
+
+const gzipped = new Map();
+/** Bytes a file costs over the wire: its gzip size (level 6, as static hosts serve), or its size when already gzipped. */
+function wireBytes(file) {
+  if (!gzipped.has(file)) {
+    const data = fs.readFileSync(file);
+    gzipped.set(file, data[0] === 0x1f && data[1] === 0x8b ? data.length : zlib.gzipSync(data, { level: 6 }).length);
+  }
+  return gzipped.get(file);
+}
+
+let fetched = [];
+globalThis.fetch = async (input) => {
+  const url = new URL(String(input));
+  const file = fileURLToPath(url.protocol === "file:" ? new URL(url.pathname, "file://") : url);
+  fetched.push(file);
+  const data = fs.readFileSync(file);
+  return new Response(data, { status: 200, headers: { "content-type": file.endsWith(".json") ? "application/json" : "application/octet-stream" } });
+};
+
+function bytesOf(files) {
+  return [...new Set(files)].reduce((sum, f) => sum + wireBytes(f), 0);
+}
+
+const lunr = require(path.join(ROOT, "node_modules", "lunr"));
+const search = require(path.join(ROOT, "templates", "assets", "search.js"));
+
+/** Our site: the page's Search (manifest, shards, store chunks) from a cold start, then the same query warm. */
+async function ours(build, query) {
+  const engine = [path.join(build, "assets", "search.js"), ...fs.readdirSync(path.join(build, "assets")).filter((n) => n.startsWith("lunr-")).map((n) => path.join(build, "assets", n))];
+  const manifestUrl = pathToFileURL(path.join(build, "search", "manifest.json")).href;
+  const run = async (s) => {
+    const answer = await s.query(query);
+    const results = Array.isArray(answer) ? answer : answer.results;
+    const papers = await s.papers(results.slice(0, SHOWN).map((r) => r.ref));
+    return { answer, results, urls: papers.map((p) => p.u.replace(/^\/+/, "")) };
+  };
+  fetched = [];
+  let t = performance.now();
+  const manifest = await (await fetch(manifestUrl)).json();
+  const s = new search.Search(lunr, search.readManifest(manifest), manifestUrl);
+  const cold = await run(s);
+  const coldMs = performance.now() - t;
+  const files = fetched.slice();
+  t = performance.now();
+  await run(s);
+  const warmMs = performance.now() - t;
+  const notice = Array.isArray(cold.answer) ? "" : cold.answer.notice || "";
+  return { urls: cold.urls, total: cold.results.length, notice, engineBytes: bytesOf(engine), indexBytes: bytesOf(files), files: new Set(files).size, coldMs, warmMs };
+}
+
+let instance = 0;
+/** Pagefind: a fresh pagefind.js (its own module instance, nothing cached) per query, then the same query warm. */
+async function pagefind(bundle, query) {
+  const script = path.join(bundle, "pagefind.js");
+  const copy = path.join(bundle, `pagefind.bench.mjs`);
+  if (!fs.existsSync(copy)) fs.copyFileSync(script, copy); // node loads ES modules by extension
+  const run = async (pf) => {
+    const found = await pf.search(query);
+    const data = await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data()));
+    // Pagefind builds result URLs on its base path: keep the site-relative part, as our store holds it
+    return { total: found.results.length, urls: data.map((d) => d.url.slice(d.url.indexOf("/papers/") + 1)) };
+  };
+  fetched = [];
+  let t = performance.now();
+  const pf = await import(pathToFileURL(copy).href + `?instance=${instance++}`);
+  await pf.options({ basePath: pathToFileURL(bundle).href + "/" });
+  const cold = await run(pf);
+  const coldMs = performance.now() - t;
+  const files = fetched.slice();
+  t = performance.now();
+  await run(pf);
+  const warmMs = performance.now() - t;
+  await pf.destroy?.();
+  return { urls: cold.urls, total: cold.total, notice: "", engineBytes: bytesOf([script, ...files.filter((f) => f.endsWith(".pagefind"))]),
+           indexBytes: bytesOf(files.filter((f) => !f.endsWith(".pagefind"))), files: new Set(files).size, coldMs, warmMs };
+}
+
+async function main() {
+  const [jobsPath, outPath] = process.argv.slice(2);
+  const jobs = JSON.parse(fs.readFileSync(jobsPath, "utf8"));
+  const out = [];
+  for (const job of jobs) {
+    for (const q of job.queries) {
+      out.push({ set: q.set, query: q.query, ours: await ours(job.build, q.query), pagefind: await pagefind(job.pagefind, q.query) });
+    }
+  }
+  fs.writeFileSync(outPath, JSON.stringify(out));
+}
+
+main().catch((error) => { console.error(error); process.exit(1); });
