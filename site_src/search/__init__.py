@@ -27,6 +27,7 @@ FIELDS = (
     {"field_name": "topics", "boost": 3},
     {"field_name": "authors", "boost": 3},
 )
+PHRASE_FIELDS = ("title", "abstract")  # where a quoted phrase must stand (shards.py: position shards)
 
 
 @dataclass(frozen=True)
@@ -99,5 +100,6 @@ def search_names() -> SearchFiles:
 
 
 def index_files(docs: list[dict], shown: list[dict]) -> dict[str, bytes]:
-    """manifest.json and the shard and store files it names, by path under search/ (see shards.py)."""
-    return shards.index_files(index.index_arrays("slug", list(FIELDS), docs), shown)
+    """manifest.json and the shard, position and store files it names, by path under search/ (see shards.py)."""
+    arrays = index.index_arrays("slug", list(FIELDS), docs, positions=PHRASE_FIELDS)
+    return shards.index_files(arrays, shown, PHRASE_FIELDS)

@@ -39,6 +39,9 @@ class IndexArrays:
     field: np.ndarray  # int64 field number
     doc: np.ndarray  # int64 document number
     weight: np.ndarray  # float64 BM25 weight, rounded to 3 decimals as lunr does
+    # Where each term stands in the fields named by index_arrays(positions=...): one row per occurrence, sorted by
+    # (term, field, doc, position); a position counts every token of the field, stop words too (for phrases).
+    positions: dict[str, np.ndarray] | None = None  # "term", "field", "doc", "position"
 
 
 def _pipeline():
@@ -93,8 +96,9 @@ def _word_ids(names: list[str], documents: list[dict]) -> tuple[list[str], np.nd
     return list(ids), np.array(tokens, dtype=np.int64), np.array(counts, dtype=np.int64)
 
 
-def index_arrays(ref: str, fields: list[dict], documents: list[dict]) -> IndexArrays:
-    """The postings and field vectors lunr(ref=ref, fields=fields, documents=documents) would hold."""
+def index_arrays(ref: str, fields: list[dict], documents: list[dict], positions: tuple[str, ...] = ()) -> IndexArrays:
+    """The postings and field vectors lunr(ref=ref, fields=fields, documents=documents) would hold, and the term
+    positions in the fields named by positions."""
     terms_of = _pipeline()
     names = [f["field_name"] for f in fields]
     boosts = np.array([f.get("boost", 1) for f in fields], dtype=np.float64)
@@ -113,6 +117,7 @@ def index_arrays(ref: str, fields: list[dict], documents: list[dict]) -> IndexAr
     term = word_term[tokens]
     cell = np.repeat(np.arange(n_docs * n_fields, dtype=np.int64), counts)
     kept = term >= 0
+    at = _positions(term, cell, counts, kept, [names.index(name) for name in positions], n_fields)
     term, cell = term[kept], cell[kept]
     lengths = np.bincount(cell, minlength=n_docs * n_fields)  # terms per (document, field): lunr's field length
     keys, tf = np.unique(cell * max(n_terms, 1) + term, return_counts=True)  # sorted by document, field, term
@@ -135,4 +140,17 @@ def index_arrays(ref: str, fields: list[dict], documents: list[dict]) -> IndexAr
         field=field[order],
         doc=doc[order],
         weight=_round3(score)[order],
+        positions=at,
     )
+
+
+def _positions(term, cell, counts, kept, fields: list[int], n_fields: int) -> dict[str, np.ndarray] | None:
+    """Every kept token of the given fields: its term, field, document and ordinal among its field's tokens."""
+    if not fields:
+        return None
+    ordinal = np.arange(len(term), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    chosen = kept & np.isin(cell % n_fields, fields)
+    term, cell, ordinal = term[chosen], cell[chosen], ordinal[chosen]
+    doc, field = cell // n_fields, cell % n_fields
+    order = np.lexsort((ordinal, doc, field, term))
+    return {"term": term[order], "field": field[order], "doc": doc[order], "position": ordinal[order]}

@@ -17,6 +17,12 @@ hundreds of files, not thousands: manifest "shards" is a list of [file, [key, ..
 Shard file: a JSON list, one entry per term: [term, _index, docs, weights, docs, weights, ...] with
 one (docs, weights) pair per field: document numbers delta-encoded, weights × 1000 as integers
 (lunr rounds weights to 3 decimals; n / 1000 in JS is the very double JSON's "0.123" parses to).
+
+Position shards (manifest "positions": {"fields", "shards", "split"}, keyed and grouped like the term
+shards, but on their own sizes) say where each term stands in the title and the abstract, for quoted
+phrases: [term, docs, positions, docs, positions] with one pair per position field, documents
+delta-encoded and each document's list of token ordinals delta-encoded. Only a phrase query loads them:
+they are about three times the term shards, which every query loads.
 """
 
 from __future__ import annotations
@@ -63,6 +69,39 @@ def term_entries(arrays: IndexArrays) -> list[str]:
     return entries
 
 
+def position_entries(arrays: IndexArrays, position_fields: tuple[str, ...]) -> dict[str, str]:
+    """The JSON of every term's position entry, by term, one (docs, positions) pair per position field (in index order)."""
+    at = arrays.positions
+    term, field, doc, position = at["term"], at["field"], at["doc"], at["position"]
+    numbers = [arrays.fields.index(name) for name in position_fields]
+    assert numbers == sorted(numbers), "position fields must come in the index's field order"
+    n_fields = len(numbers)
+    local = np.searchsorted(np.array(numbers), field)  # the position field each row is in
+    cell = (term * n_fields + local) * (len(arrays.refs) + 1) + doc
+    new_cell = np.ones(len(cell), dtype=bool)
+    new_cell[1:] = cell[1:] != cell[:-1]
+    previous = np.concatenate(([0], position[:-1]))
+    position_deltas = np.where(new_cell, position, position - previous).tolist()
+    starts = np.flatnonzero(new_cell)
+    group = (term * n_fields + local)[starts]
+    docs = doc[starts]
+    first_doc = np.ones(len(starts), dtype=bool)
+    first_doc[1:] = group[1:] != group[:-1]
+    doc_deltas = np.where(first_doc, docs, docs - np.concatenate(([0], docs[:-1]))).tolist()
+    bounds = np.searchsorted(group, np.arange(len(arrays.terms) * n_fields + 1)).tolist()
+    ends = np.append(starts[1:], len(cell)).tolist()
+    starts = starts.tolist()
+    entries = {}
+    for t, name in enumerate(arrays.terms):
+        if bounds[t * n_fields] == bounds[(t + 1) * n_fields]:
+            continue
+        entry: list = [name]
+        for g in range(t * n_fields, (t + 1) * n_fields):
+            entry += (doc_deltas[bounds[g] : bounds[g + 1]], [position_deltas[starts[c] : ends[c]] for c in range(bounds[g], bounds[g + 1])])
+        entries[name] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    return entries
+
+
 def shard_terms(sizes: dict[str, int]) -> tuple[dict[str, list[str]], list[str]]:
     """Terms by shard key, and the keys split into longer ones, for terms of the given encoded sizes."""
     shards: dict[str, list[str]] = {}
@@ -105,17 +144,21 @@ def group_keys(sizes: dict[str, int]) -> list[list[str]]:
     return groups
 
 
-def index_files(arrays: IndexArrays, shown: list[dict]) -> dict[str, bytes]:
-    """manifest.json and the shard and store files it names, by path relative to the manifest."""
-    entries = term_entries(arrays)
-    by_term = dict(zip(arrays.terms, entries))
+def _shard_files(folder: str, by_term: dict[str, str], files: dict[str, bytes]) -> tuple[list, list[str]]:
+    """Entries (JSON by term) cut into shards by key and written into files (under folder): the [file, keys] groups, the split keys."""
     by_key, split = shard_terms({term: len(entry) for term, entry in by_term.items()})
-    files: dict[str, bytes] = {}
     groups = []
     for keys in group_keys({key: sum(len(by_term[t]) + 1 for t in terms) for key, terms in by_key.items()}):
         data = ("[" + ",".join(by_term[t] for key in keys for t in by_key[key]) + "]").encode("utf-8")
-        groups.append([_hashed("shards", data), keys])
+        groups.append([_hashed(folder, data), keys])
         files[groups[-1][0]] = data
+    return groups, split
+
+
+def index_files(arrays: IndexArrays, shown: list[dict], position_fields: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """manifest.json and the shard, position and store files it names, by path relative to the manifest."""
+    files: dict[str, bytes] = {}
+    groups, split = _shard_files("shards", dict(zip(arrays.terms, term_entries(arrays))), files)
     store_names = []
     for start in range(0, len(shown), STORE_CHUNK):
         data = json_bytes(shown[start : start + STORE_CHUNK])
@@ -129,5 +172,8 @@ def index_files(arrays: IndexArrays, shown: list[dict]) -> dict[str, bytes]:
         "split": split,
         "store": {"chunk": STORE_CHUNK, "files": store_names},
     }
+    if arrays.positions is not None:
+        at_groups, at_split = _shard_files("positions", position_entries(arrays, position_fields), files)
+        manifest["positions"] = {"fields": list(position_fields), "shards": at_groups, "split": at_split}
     files[MANIFEST] = json_bytes(manifest)
     return files

@@ -80,9 +80,13 @@
 
   /** The manifest as search.js uses it: manifest.json with "shards" (a list of [file, [key, ...]]) as key → file. */
   function readManifest(json) {
-    var shards = Object.create(null);
-    json.shards.forEach(function (group) { group[1].forEach(function (key) { shards[key] = group[0]; }); });
-    return { fields: json.fields, papers: json.papers, key: json.key, shards: shards, split: json.split, store: json.store };
+    var byKey = function (groups) {
+      var shards = Object.create(null);
+      groups.forEach(function (group) { group[1].forEach(function (key) { shards[key] = group[0]; }); });
+      return shards;
+    };
+    var positions = json.positions ? { fields: json.positions.fields, shards: byKey(json.positions.shards), split: json.positions.split } : null;
+    return { fields: json.fields, papers: json.papers, key: json.key, shards: byKey(json.shards), split: json.split, store: json.store, positions: positions };
   }
 
   /** The files a query loads: those of its shards, each once (small shards share a file), sorted. */
@@ -315,6 +319,218 @@
     return results;
   }
 
+  /* What a reader asks for, on top of the clauses runQuery sends (which the scorer ranks exactly as lunr does):
+     - every word: a paper must have each word that is not a stop word (the index leaves those out), stemmed, in
+       any field, the last one also as a prefix while it is typed: what lunr's REQUIRED presence keeps, in
+       lunr's order; when no paper has them all, the papers with some of them, most words first, then lunr's order;
+     - typos: a word of 4+ characters that matches no index term is replaced by the spelling one edit away whose
+       stem the most papers have (edits keep the word's first two characters, or swap neighbours, so the shards
+       a correction needs are those of the word's own start);
+     - quoted phrases: the papers with every word that also have each phrase, word after word, in the title or
+       the abstract, checked against the term positions in the manifest's position shards (loaded only then). */
+
+  var ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+  var MIN_TYPO_LENGTH = 4;
+  var TYPO_PAPERS = 3; // a word fewer papers have than this may be a typo ...
+  var TYPO_GAIN = 10; // ... when a spelling one edit away is in this many times as many papers
+  var PHRASE = /"([^"]*)"/g;
+
+  function isStopWord(lunr, word) { return !lunr.stopWordFilter(new lunr.Token(word, {})); }
+
+  /** The words a paper must have: queryTerms less stop words, each with the index terms that satisfy it. */
+  function requiredWords(lunr, text) {
+    var terms = queryTerms(text), prefix = prefixWord(text, terms), pipeline = lunr.Pipeline.load(["stemmer"]);
+    return terms.filter(function (word) { return !isStopWord(lunr, word); }).map(function (word) {
+      return { word: word, stems: pipeline.runString(word), prefix: word === prefix ? word : null };
+    });
+  }
+
+  function satisfies(word, term) {
+    return word.stems.indexOf(term) >= 0 || (word.prefix !== null && term.slice(0, word.prefix.length) === word.prefix);
+  }
+
+  /** Per paper, a bit per required word it has (in any field); and per word, whether any paper has it. */
+  function wordMasks(manifest, shards, words) {
+    var nFields = manifest.fields.length, masks = new Uint32Array(manifest.papers), present = words.map(function () { return false; });
+    var seen = Object.create(null);
+    shards.forEach(function (entries) {
+      entries.forEach(function (entry) {
+        if (seen[entry[0]]) return;
+        seen[entry[0]] = true;
+        words.forEach(function (word, i) {
+          if (!satisfies(word, entry[0])) return;
+          present[i] = true;
+          for (var f = 0; f < nFields; f++) {
+            var deltas = entry[2 + 2 * f], doc = 0;
+            for (var j = 0; j < deltas.length; j++) { doc += deltas[j]; masks[doc] |= 1 << i; }
+          }
+        });
+      });
+    });
+    return { masks: masks, present: present };
+  }
+
+  function bits(n) { var c = 0; for (; n; n &= n - 1) c++; return c; }
+
+  /** The ranked papers for text from its shards: those with every word, else those with some (all: false). */
+  function find(lunr, manifest, shards, text) {
+    var words = requiredWords(lunr, text), results = score(lunr, manifest, shards, text);
+    if (!words.length) return { results: results, all: true };
+    var m = wordMasks(manifest, shards, words), full = (1 << words.length) - 1;
+    var all = results.filter(function (r) { return m.masks[r._doc] === full; });
+    if (all.length || words.length === 1) return { results: all, all: true };
+    var some = results.map(function (r, i) { return [bits(m.masks[r._doc]), i, r]; });
+    some.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+    return { results: some.map(function (s) { return s[2]; }), all: false };
+  }
+
+  /** The required words of text that look mistyped: 4+ characters, not a number, and in fewer than TYPO_PAPERS
+      papers (a typo in one abstract makes a word an index term), each with how many papers have it. */
+  function unmatchedWords(lunr, manifest, shards, text) {
+    var words = requiredWords(lunr, text), masks = wordMasks(manifest, shards, words).masks, counts = words.map(function () { return 0; });
+    for (var d = 0; d < masks.length; d++) if (masks[d]) for (var i = 0; i < words.length; i++) if (masks[d] & (1 << i)) counts[i]++;
+    return words.map(function (w, i) { return { word: w.word, papers: counts[i] }; }).filter(function (w) {
+      return w.papers < TYPO_PAPERS && chars(w.word).length >= MIN_TYPO_LENGTH && !/^[0-9]+$/.test(w.word);
+    });
+  }
+
+  /** Spellings one edit from word: neighbours swapped, or a character deleted, replaced or inserted after the second. */
+  function variants(word) {
+    var c = chars(word), out = [], i, a;
+    for (i = 0; i + 1 < c.length; i++) if (c[i] !== c[i + 1]) out.push(c.slice(0, i).concat(c[i + 1], c[i], c.slice(i + 2)).join(""));
+    for (i = 2; i < c.length; i++) out.push(c.slice(0, i).concat(c.slice(i + 1)).join(""));
+    for (i = 2; i < c.length; i++) for (a = 0; a < ALPHABET.length; a++) if (ALPHABET[a] !== c[i]) out.push(c.slice(0, i).concat(ALPHABET[a], c.slice(i + 1)).join(""));
+    for (i = 2; i <= c.length; i++) for (a = 0; a < ALPHABET.length; a++) out.push(c.slice(0, i).concat(ALPHABET[a], c.slice(i)).join(""));
+    return out.filter(function (v, k) { return out.indexOf(v) === k; });
+  }
+
+  /** Each variant of word with the index term it stems to. */
+  function spellings(lunr, word) {
+    var pipeline = lunr.Pipeline.load(["stemmer"]);
+    return variants(word).map(function (v) { return { word: v, term: pipeline.runString(v)[0] }; }).filter(function (s) { return s.term; });
+  }
+
+  /** The shard files that hold the terms words' spellings stem to. */
+  function typoFiles(lunr, manifest, words) {
+    var files = {};
+    words.forEach(function (word) {
+      spellings(lunr, word).forEach(function (s) {
+        var key = termKey(manifest, s.term);
+        if (has(manifest.shards, key)) files[manifest.shards[key]] = true;
+      });
+    });
+    return Object.keys(files).sort();
+  }
+
+  /** The spelling of word (one edit away) whose term the most papers have, if at least TYPO_GAIN times as many as
+      have the word itself (any, for a word no paper has); null when there is none in shards. */
+  function correction(lunr, manifest, shards, word, papers) {
+    var entries = Object.create(null), nFields = manifest.fields.length, best = null;
+    shards.forEach(function (list) { list.forEach(function (entry) { entries[entry[0]] = entry; }); });
+    spellings(lunr, word).forEach(function (s) {
+      var entry = entries[s.term];
+      if (!entry) return;
+      var docs = new Set();
+      for (var f = 0; f < nFields; f++) { var deltas = entry[2 + 2 * f], doc = 0; for (var i = 0; i < deltas.length; i++) docs.add(doc += deltas[i]); }
+      var n = docs.size;
+      if (n >= Math.max(1, TYPO_GAIN * papers) && (!best || n > best.papers || (n === best.papers && s.word < best.word))) best = { word: s.word, papers: n };
+    });
+    return best && best.word;
+  }
+
+  /** text with each word (as queryTerms reads it) that corrections names replaced, quotes and spacing kept. */
+  function corrected(text, corrections) {
+    return String(text).split(/([\s\-:^~*+]+)/).map(function (piece, i) {
+      if (i % 2) return piece;
+      var core = piece.replace(EDGES, ""), fix = corrections[core.toLowerCase()];
+      return fix && core ? piece.replace(core, fix) : piece;
+    }).join("");
+  }
+
+  /** The quoted phrases of text, each as index terms by position (null where a stop word or nothing stands). */
+  function phrases(lunr, text) {
+    var found = [], match, pipeline = lunr.Pipeline.load(["stemmer"]);
+    PHRASE.lastIndex = 0;
+    while ((match = PHRASE.exec(String(text))) !== null) {
+      var tokens = match[1].toLowerCase().split(lunr.tokenizer.separator).filter(Boolean).map(function (token) {
+        var word = lunr.trimmer(new lunr.Token(token, {})).toString();
+        return word && !isStopWord(lunr, word) ? pipeline.runString(word)[0] || null : null;
+      });
+      while (tokens.length && tokens[tokens.length - 1] === null) tokens.pop();
+      while (tokens.length && tokens[0] === null) tokens.shift();
+      if (tokens.filter(Boolean).length > 1) found.push({ text: match[1].trim(), terms: tokens });
+    }
+    return found;
+  }
+
+  /** The position manifest as termKey reads it. */
+  function positionManifest(manifest) {
+    return { key: manifest.key, split: manifest.positions.split, shards: manifest.positions.shards };
+  }
+
+  /** The position files the phrases need. */
+  function phraseFiles(manifest, list) {
+    var pm = positionManifest(manifest), files = {};
+    list.forEach(function (p) {
+      p.terms.forEach(function (term) {
+        var key = term && termKey(pm, term);
+        if (key && has(pm.shards, key)) files[pm.shards[key]] = true;
+      });
+    });
+    return Object.keys(files).sort();
+  }
+
+  /** Position entries by term: [term, docs, positions, docs, positions] for the title and the abstract, docs
+      delta-encoded, each paper's positions delta-encoded. Returns term → field → paper → Set of positions. */
+  function positionsOf(shards, wanted) {
+    var out = Object.create(null);
+    shards.forEach(function (entries) {
+      entries.forEach(function (entry) {
+        if (!wanted[entry[0]] || out[entry[0]]) return;
+        var fields = [];
+        for (var f = 0; f < (entry.length - 1) / 2; f++) {
+          var docs = entry[1 + 2 * f], lists = entry[2 + 2 * f], byDoc = new Map(), doc = 0;
+          for (var i = 0; i < docs.length; i++) {
+            doc += docs[i];
+            var at = 0, set = new Set();
+            lists[i].forEach(function (d) { at += d; set.add(at); });
+            byDoc.set(doc, set);
+          }
+          fields.push(byDoc);
+        }
+        out[entry[0]] = fields;
+      });
+    });
+    return out;
+  }
+
+  /** Whether paper doc has the phrase, term after term, within one field. */
+  function hasPhrase(positions, phrase, doc) {
+    var first = phrase.terms[0], fields = positions[first];
+    if (!fields) return false;
+    return fields.some(function (byDoc, f) {
+      var starts = byDoc.get(doc);
+      if (!starts) return false;
+      for (var start of starts) {
+        var ok = phrase.terms.every(function (term, k) {
+          if (term === null) return true;
+          var at = positions[term] && positions[term][f].get(doc);
+          return at !== undefined && at.has(start + k);
+        });
+        if (ok) return true;
+      }
+      return false;
+    });
+  }
+
+  /** The results that have every phrase. */
+  function withPhrases(results, positionShards, list) {
+    var wanted = Object.create(null);
+    list.forEach(function (p) { p.terms.forEach(function (t) { if (t) wanted[t] = true; }); });
+    var positions = positionsOf(positionShards, wanted);
+    return results.filter(function (r) { return list.every(function (p) { return hasPhrase(positions, p, r._doc); }); });
+  }
+
   /** Appends text to parent, wrapping each word whose stem is among the matched index terms in <mark>. */
   function appendHighlighted(lunr, parent, text, matched) {
     var doc = parent.ownerDocument;
@@ -371,21 +587,54 @@
     return files[name];
   };
 
-  /** lunr's results for text, from the shards its words need. */
-  Search.prototype.query = function (text) {
+  Search.prototype.load = function (files) {
     var self = this;
-    var files = shardFiles(this.lunr, this.manifest, text);
-    return Promise.all(files.map(function (file) { return self.fetch(file); })).then(function (shards) {
+    return Promise.all(files.map(function (file) { return self.fetch(file); }));
+  };
+
+  /** lunr's ranking of text's clauses from the shards its words need, kept to the papers with every word. */
+  Search.prototype.rank = function (text) {
+    var self = this;
+    return this.load(shardFiles(this.lunr, this.manifest, text)).then(function (shards) {
       try {
-        return score(self.lunr, self.manifest, shards, text);
+        return find(self.lunr, self.manifest, shards, text);
       } catch (error) {
         // lunr's own query, on the index assembled from the same shards, is the reference the scorer reproduces.
         try {
-          return runQuery(self.lunr, assemble(self.lunr, self.manifest, shards, text), text);
+          return { results: runQuery(self.lunr, assemble(self.lunr, self.manifest, shards, text), text), all: false };
         } catch (again) {
-          return []; // queryTerms leaves lunr nothing to reject; this is a last guard
+          return { results: [], all: true }; // queryTerms leaves lunr nothing to reject; this is a last guard
         }
       }
+    });
+  };
+
+  /** What the page shows for text: {results, query (text, or its correction), notice}. Words that match nothing
+      are corrected first; phrases then keep the papers that have them. */
+  Search.prototype.query = function (text) {
+    var self = this, lunr = this.lunr, manifest = this.manifest, asked = text;
+    return this.load(shardFiles(lunr, manifest, text)).then(function (shards) {
+      var wrong = unmatchedWords(lunr, manifest, shards, text);
+      if (!wrong.length) return text;
+      return self.load(typoFiles(lunr, manifest, wrong.map(function (w) { return w.word; }))).then(function (typoShards) {
+        var fixes = {};
+        wrong.forEach(function (w) { var fix = correction(lunr, manifest, typoShards, w.word, w.papers); if (fix) fixes[w.word] = fix; });
+        return corrected(text, fixes);
+      });
+    }).then(function (query) {
+      text = query;
+      return self.rank(text);
+    }).then(function (found) {
+      var fixed = text !== asked ? "Showing results for \u201c" + text.trim() + "\u201d." : "";
+      var list = phrases(lunr, text), words = requiredWords(lunr, text).map(function (w) { return w.word; }).join(" ");
+      if (!found.all) return { results: found.results, query: text, notice: [fixed, "No paper has all of \u201c" + words + "\u201d; papers with some of them:"].filter(Boolean).join(" ") };
+      if (!list.length || !found.results.length || !manifest.positions) return { results: found.results, query: text, notice: fixed };
+      return self.load(phraseFiles(manifest, list)).then(function (positionShards) {
+        var matched = withPhrases(found.results, positionShards, list);
+        if (matched.length) return { results: matched, query: text, notice: fixed };
+        var quoted = list.map(function (p) { return "\u201c" + p.text + "\u201d"; }).join(", ");
+        return { results: found.results, query: text, notice: [fixed, "No paper has the phrase " + quoted + "; papers with all of its words:"].filter(Boolean).join(" ") };
+      });
     });
   };
 
@@ -460,39 +709,48 @@
     this.timer = null;
     this.shown = "";
     this.committed = true;  // the URL holds a query the reader asked for: the next change pushes
+    this.more = this.panel ? null : doc.getElementById(this.list.id + "-more");
+    this.answer = null;  // the shown query's {results, query, notice}
+    this.limit = 0;  // results shown
   }
 
-  Widget.prototype.show = function (text) {
+  Widget.prototype.show = function (text, limit) {
     var self = this;
     var doc = this.win.document;
     this.shown = text;
+    this.answer = null;
+    if (this.more) this.more.hidden = true;
     if (!queryTerms(text).length) {
       this.list.replaceChildren();
       setStatus(doc, this.status, this.panel ? "" : "Type words to search the titles, abstracts, topics and authors of every paper.");
       this.toggle(false);
       return Promise.resolve();
     }
-    var search, results, limit = this.panel ? PANEL_RESULTS : PAGE_RESULTS;
+    var search, answer;
+    limit = this.panel ? PANEL_RESULTS : Math.max(PAGE_RESULTS, limit || 0);
     return load(this.form, this.win).then(function (loaded) {
       search = loaded;
-      return self.shown === text ? search.query(text) : [];
+      return self.shown === text ? search.query(text) : { results: [] };
     }).then(function (found) {
-      results = found;
-      return self.shown === text ? search.papers(results.slice(0, limit).map(function (r) { return r.ref; })) : [];
+      answer = found;
+      return self.shown === text ? search.papers(answer.results.slice(0, limit).map(function (r) { return r.ref; })) : [];
     }).then(function (papers) {
       if (self.shown !== text) return; // a newer query is on its way
+      var results = answer.results;
       var items = papers.map(function (paper, i) { return resultItem(doc, search, self.root, results[i], paper); });
       self.list.replaceChildren.apply(self.list, items);
       self.list.setAttribute("data-query", text); // which query the list answers (typing runs several)
+      self.answer = answer;
+      self.search = search;
+      self.limit = items.length;
       var topics = { text: "Browse the topics", href: self.form.getAttribute("data-search-topics") };
       if (!results.length) {
         setStatus(doc, self.status, "No results for \u201c" + text.trim() + "\u201d.", topics);
       } else if (self.panel) {
         var more = { text: "All " + results.length + " results", href: self.form.getAttribute("data-search-page") + "?q=" + encodeURIComponent(text.trim()) };
-        setStatus(doc, self.status, results.length === 1 ? "1 paper." : results.length + " papers.", more);
+        setStatus(doc, self.status, self.counted(), more);
       } else {
-        var shown = results.length > limit ? ", the first " + limit + " shown" : "";
-        setStatus(doc, self.status, results.length + (results.length === 1 ? " paper" : " papers") + shown + ".");
+        self.counted();
       }
       self.toggle(true);
     }).catch(function () {
@@ -500,6 +758,38 @@
       self.list.replaceChildren();
       setStatus(doc, self.status, "Search could not load its index.", { text: "Browse the topics", href: self.form.getAttribute("data-search-topics") });
       self.toggle(true);
+    });
+  };
+
+  /** The status line for the results shown: the notice (a correction, a fallback), how many papers, how many shown;
+      and the "Show more" button, when more are left. Returns the line. */
+  Widget.prototype.counted = function () {
+    var total = this.answer.results.length, shown = this.limit;
+    var count = total === 1 ? "1 paper." : total + " papers" + (shown < total && !this.panel ? "; " + shown + " shown." : ".");
+    var line = (this.answer.notice ? this.answer.notice + " " : "") + count;
+    if (!this.panel) {
+      setStatus(this.win.document, this.status, line);
+      if (this.more) {
+        this.more.hidden = shown >= total;
+        this.more.textContent = "Show " + Math.min(PAGE_RESULTS, total - shown) + " more";
+      }
+    }
+    return line;
+  };
+
+  /** The next PAGE_RESULTS results, appended; focus goes to the first of them, and the URL keeps how many are shown. */
+  Widget.prototype.showMore = function () {
+    var self = this, answer = this.answer, search = this.search, from = this.limit, doc = this.win.document;
+    if (!answer) return Promise.resolve();
+    var refs = answer.results.slice(from, from + PAGE_RESULTS);
+    return search.papers(refs.map(function (r) { return r.ref; })).then(function (papers) {
+      if (self.answer !== answer) return;
+      var items = papers.map(function (paper, i) { return resultItem(doc, search, self.root, refs[i], paper); });
+      items.forEach(function (item) { self.list.appendChild(item); });
+      self.limit = from + items.length;
+      self.counted();
+      self.remember(self.input.value, false);
+      if (items.length) items[0].querySelector("a.title").focus();
     });
   };
 
@@ -553,6 +843,9 @@
     var url = new URL(this.win.location.href);
     if (text.trim()) url.searchParams.set("q", text.trim());
     else url.searchParams.delete("q");
+    // how many results are shown, once "Show more" was used: Back to this page shows as many
+    if (this.answer && this.shown === text && this.limit > PAGE_RESULTS) url.searchParams.set("n", String(this.limit));
+    else url.searchParams.delete("n");
     if (url.href === this.win.location.href) return;
     this.win.history[push ? "pushState" : "replaceState"](null, "", url.href);
   };
@@ -578,10 +871,12 @@
       self.committed = true;
       self.show(self.input.value);
     });
+    if (this.more) this.more.addEventListener("click", function () { self.showMore(); });
     var fromURL = function () {
+      var params = new URL(win.location.href).searchParams;
       self.committed = true;
-      self.input.value = new URL(win.location.href).searchParams.get("q") || "";
-      self.show(self.input.value);
+      self.input.value = params.get("q") || "";
+      self.show(self.input.value, Math.min(Number(params.get("n")) || 0, 100000));
     };
     win.addEventListener("popstate", fromURL);
     fromURL();
@@ -595,6 +890,7 @@
 
   return {
     queryTerms: queryTerms, runQuery: runQuery, readManifest: readManifest, shardKeys: shardKeys, shardFiles: shardFiles, termKey: termKey, prefixKeys: prefixKeys,
-    assemble: assemble, score: score, expansionOrder: expansionOrder, Search: Search, start: start, MAX_TERMS: MAX_TERMS, KEY_LENGTH: KEY_LENGTH
+    assemble: assemble, score: score, find: find, requiredWords: requiredWords, variants: variants, correction: correction, typoFiles: typoFiles,
+    phrases: phrases, phraseFiles: phraseFiles, withPhrases: withPhrases, expansionOrder: expansionOrder, Search: Search, start: start, MAX_TERMS: MAX_TERMS, KEY_LENGTH: KEY_LENGTH
   };
 });
