@@ -54,9 +54,11 @@ def _store(seed_build: Path) -> list[dict]:
 
 def test_shards_and_store_chunks_have_content_hashed_names_in_the_manifest_every_page_points_to(seed_build):
     manifest = _manifest(seed_build)
-    named = [*(name for name, _ in manifest["shards"]), *manifest["store"]["files"]]
+    positions = manifest["positions"]["shards"]
+    named = [*(name for name, _ in manifest["shards"]), *(name for name, _ in positions), *manifest["store"]["files"]]
     keys = [key for _, keys in manifest["shards"] for key in keys]
-    assert len(keys) == len(set(keys)) > 100 and manifest["fields"] == ["title", "abstract", "topics", "authors"]
+    assert len(keys) == len(set(keys)) > 100 and manifest["fields"] == ["title", "abstract", "topics", "authors", "keywords"]
+    assert manifest["positions"]["fields"] == ["title", "abstract"] and "topics" not in manifest["words"]
     assert len(manifest["shards"]) < len(keys)  # small shards share a file
     for name in named:
         data = (seed_build / "search" / name).read_bytes()
@@ -197,7 +199,7 @@ def test_lunr_syntax_is_plain_words_without_errors(page, served):
     page.goto(f"{served}/paper-digest/search/?q={quote('title:^*~')}")
     page.wait_for_function("() => document.querySelector('#search-page-status').textContent !== ''")
     box = page.locator("#search-page-box")
-    for text, says in [("title:^*~", "paper"), ("+lora -bert", "papers"), ("~", "Type words"), ("speech~1 recog*", "papers")]:
+    for text, says in [("title:^*~", "paper"), ("+lora -bert", "paper"), ("~", "Type words"), ("speech~1 recog*", "papers")]:
         box.fill("")
         box.press_sequentially(text)
         page.wait_for_function(

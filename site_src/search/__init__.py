@@ -26,8 +26,13 @@ FIELDS = (
     {"field_name": "abstract"},
     {"field_name": "topics", "boost": 3},
     {"field_name": "authors", "boost": 3},
+    {"field_name": "keywords", "boost": 3},
 )
 PHRASE_FIELDS = ("title", "abstract")  # where a quoted phrase must stand (shards.py: position shards)
+# Where a query word counts as found. A topic label is the site's summary of many papers, so it may rank a paper
+# that has the words higher, but never lets in one that lacks a word (bench/search_relevance.md: with the label
+# as a field of its own, topic queries find more of their theme than without it, or with the label matching).
+WORD_FIELDS = ("title", "abstract", "authors", "keywords")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ def documents(site: Site) -> list[dict]:
             "abstract": p.abstract,
             "topics": " ".join(phrases[link.id] for link in p.topics),
             "authors": ", ".join(p.authors),
+            "keywords": ", ".join(p.ai_keywords),
         }
         for p in site.papers.values()
     ]
@@ -102,4 +108,4 @@ def search_names() -> SearchFiles:
 def index_files(docs: list[dict], shown: list[dict]) -> dict[str, bytes]:
     """manifest.json and the shard, position and store files it names, by path under search/ (see shards.py)."""
     arrays = index.index_arrays("slug", list(FIELDS), docs, positions=PHRASE_FIELDS)
-    return shards.index_files(arrays, shown, PHRASE_FIELDS)
+    return shards.index_files(arrays, shown, PHRASE_FIELDS, WORD_FIELDS)

@@ -155,8 +155,10 @@ def _shard_files(folder: str, by_term: dict[str, str], files: dict[str, bytes]) 
     return groups, split
 
 
-def index_files(arrays: IndexArrays, shown: list[dict], position_fields: tuple[str, ...] = ()) -> dict[str, bytes]:
-    """manifest.json and the shard, position and store files it names, by path relative to the manifest."""
+def index_files(arrays: IndexArrays, shown: list[dict], position_fields: tuple[str, ...] = (),
+                word_fields: tuple[str, ...] | None = None) -> dict[str, bytes]:
+    """manifest.json and the shard, position and store files it names, by path relative to the manifest; word_fields
+    (manifest "words", default all) are the fields where a query word counts as found."""
     files: dict[str, bytes] = {}
     groups, split = _shard_files("shards", dict(zip(arrays.terms, term_entries(arrays))), files)
     store_names = []
@@ -166,6 +168,7 @@ def index_files(arrays: IndexArrays, shown: list[dict], position_fields: tuple[s
         files[store_names[-1]] = data
     manifest = {
         "fields": list(arrays.fields),
+        "words": list(arrays.fields if word_fields is None else word_fields),
         "papers": len(arrays.refs),
         "key": KEY_LENGTH,
         "shards": groups,

@@ -86,7 +86,7 @@
       return shards;
     };
     var positions = json.positions ? { fields: json.positions.fields, shards: byKey(json.positions.shards), split: json.positions.split } : null;
-    return { fields: json.fields, papers: json.papers, key: json.key, shards: byKey(json.shards), split: json.split, store: json.store, positions: positions };
+    return { fields: json.fields, words: json.words || null, papers: json.papers, key: json.key, shards: byKey(json.shards), split: json.split, store: json.store, positions: positions };
   }
 
   /** The files a query loads: those of its shards, each once (small shards share a file), sorted. */
@@ -337,11 +337,22 @@
 
   function isStopWord(lunr, word) { return !lunr.stopWordFilter(new lunr.Token(word, {})); }
 
-  /** The words a paper must have: queryTerms less stop words, each with the index terms that satisfy it. */
-  function requiredWords(lunr, text) {
+  /** The words a paper must have: queryTerms less stop words, each with the index terms that satisfy it. A word
+      that `also` maps to another (a correction searched beside a rare spelling) satisfies that one's place. */
+  function requiredWords(lunr, text, also) {
     var terms = queryTerms(text), prefix = prefixWord(text, terms), pipeline = lunr.Pipeline.load(["stemmer"]);
-    return terms.filter(function (word) { return !isStopWord(lunr, word); }).map(function (word) {
+    var words = terms.filter(function (word) { return !isStopWord(lunr, word); }).map(function (word) {
       return { word: word, stems: pipeline.runString(word), prefix: word === prefix ? word : null };
+    });
+    if (!also) return words;
+    var byWord = Object.create(null);
+    words.forEach(function (w) { byWord[w.word] = w; });
+    return words.filter(function (w) {
+      var place = has(also, w.word) && byWord[also[w.word]];
+      if (!place) return true;
+      place.stems = place.stems.concat(w.stems);
+      place.prefix = place.prefix || w.prefix;
+      return false;
     });
   }
 
@@ -349,19 +360,22 @@
     return word.stems.indexOf(term) >= 0 || (word.prefix !== null && term.slice(0, word.prefix.length) === word.prefix);
   }
 
-  /** Per paper, a bit per required word it has (in any field); and per word, whether any paper has it. */
+  /** Per paper, a bit per required word it has in its own text (the fields of manifest "words", not its topic
+      labels); per word, whether any paper has it there. */
   function wordMasks(manifest, shards, words) {
-    var nFields = manifest.fields.length, masks = new Uint32Array(manifest.papers), present = words.map(function () { return false; });
-    var seen = Object.create(null);
+    var own = manifest.fields.map(function (field) { return !manifest.words || manifest.words.indexOf(field) >= 0; });
+    var nFields = manifest.fields.length, masks = new Uint32Array(manifest.papers);
+    var present = words.map(function () { return false; }), seen = Object.create(null);
     shards.forEach(function (entries) {
       entries.forEach(function (entry) {
         if (seen[entry[0]]) return;
         seen[entry[0]] = true;
         words.forEach(function (word, i) {
           if (!satisfies(word, entry[0])) return;
-          present[i] = true;
           for (var f = 0; f < nFields; f++) {
             var deltas = entry[2 + 2 * f], doc = 0;
+            if (!own[f]) continue;
+            present[i] = present[i] || deltas.length > 0;
             for (var j = 0; j < deltas.length; j++) { doc += deltas[j]; masks[doc] |= 1 << i; }
           }
         });
@@ -373,9 +387,10 @@
   function bits(n) { var c = 0; for (; n; n &= n - 1) c++; return c; }
 
   /** The ranked papers for text from its shards: those with every word, else those with some (all: false). */
-  function find(lunr, manifest, shards, text) {
-    var words = requiredWords(lunr, text), results = score(lunr, manifest, shards, text);
+  function find(lunr, manifest, shards, text, also) {
+    var words = requiredWords(lunr, text, also), results = score(lunr, manifest, shards, text);
     if (!words.length) return { results: results, all: true };
+    // Every word in the paper's own text: its topic labels rank it, but never let it in.
     var m = wordMasks(manifest, shards, words), full = (1 << words.length) - 1;
     var all = results.filter(function (r) { return m.masks[r._doc] === full; });
     if (all.length || words.length === 1) return { results: all, all: true };
@@ -438,12 +453,13 @@
     return best && best.word;
   }
 
-  /** text with each word (as queryTerms reads it) that corrections names replaced, quotes and spacing kept. */
-  function corrected(text, corrections) {
+  /** text with each word (as queryTerms reads it) that corrections names replaced (or, where keep names it, followed
+      by its correction), quotes and spacing kept. */
+  function corrected(text, corrections, keep) {
     return String(text).split(/([\s\-:^~*+]+)/).map(function (piece, i) {
       if (i % 2) return piece;
-      var core = piece.replace(EDGES, ""), fix = corrections[core.toLowerCase()];
-      return fix && core ? piece.replace(core, fix) : piece;
+      var core = piece.replace(EDGES, ""), word = core.toLowerCase(), fix = has(corrections, word) && corrections[word];
+      return fix && core ? piece.replace(core, keep && keep[word] ? core + " " + fix : fix) : piece;
     }).join("");
   }
 
@@ -592,48 +608,50 @@
     return Promise.all(files.map(function (file) { return self.fetch(file); }));
   };
 
-  /** lunr's ranking of text's clauses from the shards its words need, kept to the papers with every word. */
-  Search.prototype.rank = function (text) {
-    var self = this;
-    return this.load(shardFiles(this.lunr, this.manifest, text)).then(function (shards) {
-      try {
-        return find(self.lunr, self.manifest, shards, text);
-      } catch (error) {
-        // lunr's own query, on the index assembled from the same shards, is the reference the scorer reproduces.
-        try {
-          return { results: runQuery(self.lunr, assemble(self.lunr, self.manifest, shards, text), text), all: false };
-        } catch (again) {
-          return { results: [], all: true }; // queryTerms leaves lunr nothing to reject; this is a last guard
-        }
-      }
-    });
-  };
-
-  /** What the page shows for text: {results, query (text, or its correction), notice}. Words that match nothing
-      are corrected first; phrases then keep the papers that have them. */
+  /** What the page shows for text: {results, query (what was searched), notice}. A word no paper has is replaced
+      by its correction; a word one or two papers have is searched beside its correction (either will do). Phrases
+      then keep the papers that have them. */
   Search.prototype.query = function (text) {
-    var self = this, lunr = this.lunr, manifest = this.manifest, asked = text;
+    var self = this, lunr = this.lunr, manifest = this.manifest, asked = text, also = null, shownAs = text;
     return this.load(shardFiles(lunr, manifest, text)).then(function (shards) {
       var wrong = unmatchedWords(lunr, manifest, shards, text);
       if (!wrong.length) return text;
       return self.load(typoFiles(lunr, manifest, wrong.map(function (w) { return w.word; }))).then(function (typoShards) {
-        var fixes = {};
-        wrong.forEach(function (w) { var fix = correction(lunr, manifest, typoShards, w.word, w.papers); if (fix) fixes[w.word] = fix; });
-        return corrected(text, fixes);
+        var fixes = {}, keep = {};
+        wrong.forEach(function (w) {
+          var fix = correction(lunr, manifest, typoShards, w.word, w.papers);
+          if (!fix) return;
+          fixes[w.word] = fix;
+          if (w.papers) { keep[w.word] = true; (also = also || {})[fix] = w.word; }
+        });
+        shownAs = corrected(text, fixes);
+        return corrected(text, fixes, keep);
       });
     }).then(function (query) {
       text = query;
-      return self.rank(text);
-    }).then(function (found) {
-      var fixed = text !== asked ? "Showing results for \u201c" + text.trim() + "\u201d." : "";
-      var list = phrases(lunr, text), words = requiredWords(lunr, text).map(function (w) { return w.word; }).join(" ");
-      if (!found.all) return { results: found.results, query: text, notice: [fixed, "No paper has all of \u201c" + words + "\u201d; papers with some of them:"].filter(Boolean).join(" ") };
-      if (!list.length || !found.results.length || !manifest.positions) return { results: found.results, query: text, notice: fixed };
+      return self.load(shardFiles(lunr, manifest, text));
+    }).then(function (shards) {
+      var found;
+      try {
+        found = find(lunr, manifest, shards, text, also);
+      } catch (error) {
+        // lunr's own query, on the index assembled from the same shards, is the reference the scorer reproduces.
+        try {
+          found = { results: runQuery(lunr, assemble(lunr, manifest, shards, text), text), all: false };
+        } catch (again) {
+          found = { results: [], all: true }; // queryTerms leaves lunr nothing to reject; this is a last guard
+        }
+      }
+      var fixed = shownAs === asked ? "" : "Showing results for \u201c" + shownAs.trim() + "\u201d" + (also ? " as well." : ".");
+      var notice = function (more) { return [fixed, more].filter(Boolean).join(" "); };
+      var list = phrases(lunr, text), words = requiredWords(lunr, shownAs).map(function (w) { return w.word; }).join(" ");
+      if (!found.all) return { results: found.results, query: text, notice: notice("No paper has all of \u201c" + words + "\u201d; papers with some of them:") };
+      if (!list.length || !found.results.length || !manifest.positions) return { results: found.results, query: text, notice: notice("") };
       return self.load(phraseFiles(manifest, list)).then(function (positionShards) {
         var matched = withPhrases(found.results, positionShards, list);
-        if (matched.length) return { results: matched, query: text, notice: fixed };
+        if (matched.length) return { results: matched, query: text, notice: notice("") };
         var quoted = list.map(function (p) { return "\u201c" + p.text + "\u201d"; }).join(", ");
-        return { results: found.results, query: text, notice: [fixed, "No paper has the phrase " + quoted + "; papers with all of its words:"].filter(Boolean).join(" ") };
+        return { results: found.results, query: text, notice: notice("No paper has the phrase " + quoted + "; papers with all of its words:") };
       });
     });
   };

@@ -28,13 +28,13 @@ QUERIES = [*BENCH_QUERIES, *PARITY_QUERIES, "running models", "learned learning 
 
 
 def corpus_documents(content: Path) -> tuple[list[dict], list[dict]]:
-    """Documents and store records of a corpus straight from its dumps (topics: the papers' own keywords)."""
+    """Documents and store records of a corpus straight from its dumps (topics: the papers' first two keywords)."""
     from site_src.config import load_config
     from site_src.ingest import read_corpus
 
     papers = read_corpus(content / "dumps", load_config(content / "site.yaml"))[0].papers
-    docs = [{"slug": p.slug, "title": p.title, "abstract": p.abstract, "topics": " ".join(p.ai_keywords),
-             "authors": ", ".join(p.authors)} for p in papers]
+    docs = [{"slug": p.slug, "title": p.title, "abstract": p.abstract, "topics": " ".join(p.ai_keywords[:2]),
+             "authors": ", ".join(p.authors), "keywords": ", ".join(p.ai_keywords)} for p in papers]
     return docs, [{"t": p.title, "u": f"papers/{p.slug}/", "k": list(p.ai_keywords), "s": p.abstract[:160]} for p in papers]
 
 
