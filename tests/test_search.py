@@ -129,7 +129,7 @@ def _node_test(script: str, **env: str) -> None:
 
 def test_lunr_js_ranks_like_lunr_py(seed_index, tmp_path):
     fixture = tmp_path / "parity.json"
-    fixture.write_text(json.dumps(_load_parity().expected(seed_index)), encoding="utf-8")
+    fixture.write_text(json.dumps(_load_parity().expected(seed_index, ROOT / "content")), encoding="utf-8")
     _node_test("tests/js/search.test.js", SEARCH_PARITY=str(fixture))
 
 
@@ -150,14 +150,18 @@ def test_the_built_shards_rank_exactly_like_one_unsharded_index_in_lunr_js(seed_
     shutil.copytree(seed_build / "search", tmp_path, dirs_exist_ok=True)
     site = _load_parity().assembled_site(ROOT / "content")
     (tmp_path / "reference.json").write_bytes(json_bytes(numbered_index(documents(site))))
+    (tmp_path / "documents.json").write_bytes(json_bytes(documents(site)))
     (tmp_path / "queries.json").write_text(json.dumps(parity.QUERIES), encoding="utf-8")
     _node_test("tests/js/shards.test.js", SHARD_PARITY=str(tmp_path))
+    # Every word, phrases, typos: what the page keeps of lunr's ranking, on the site's own topic labels.
+    _node_test("tests/js/find.test.js", SHARD_PARITY=str(tmp_path))
 
 
 def test_shards_of_a_generated_3400_paper_corpus_rank_exactly_like_one_unsharded_index(generated_3400, tmp_path):
     parity = _load_shard_parity()
     parity.write_fixture(*parity.corpus_documents(generated_3400), tmp_path / "fixture")
     _node_test("tests/js/shards.test.js", SHARD_PARITY=str(tmp_path / "fixture"))
+    _node_test("tests/js/find.test.js", SHARD_PARITY=str(tmp_path / "fixture"))
 
 
 # --- in Chromium, served under a sub-path ------------------------------------------------------------------

@@ -53,6 +53,110 @@
 
   function has(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
 
+  /* The stemmer the index was built with: the `lunr` Python package's Porter stemmer (Martin Porter's reference
+     algorithm), line for line. lunr.js 2.3.9's own stemmer differs on words ending in a vowel and "y" ("key",
+     "survey", "display", "deploy": "kei" in the index, "key" in lunr.js), so a page using it finds no paper for
+     them. useStemmer registers this one as lunr's "stemmer", which every index and query pipeline loads. */
+  function stem(word) {
+    var b = chars(word), k = b.length - 1, j = 0;
+    if (k <= 1) return word;
+    function cons(i) {
+      var ch = b[i];
+      if (ch === "a" || ch === "e" || ch === "i" || ch === "o" || ch === "u") return false;
+      if (ch === "y") return i === 0 ? true : !cons(i - 1);
+      return true;
+    }
+    function m() {
+      var n = 0, i = 0;
+      for (;;) { if (i > j) return n; if (!cons(i)) break; i++; }
+      i++;
+      for (;;) {
+        for (;;) { if (i > j) return n; if (cons(i)) break; i++; }
+        i++;
+        n++;
+        for (;;) { if (i > j) return n; if (!cons(i)) break; i++; }
+        i++;
+      }
+    }
+    function vowelInStem() { for (var i = 0; i <= j; i++) if (!cons(i)) return true; return false; }
+    function doublec(at) { return at >= 1 && b[at] === b[at - 1] && cons(at); }
+    function cvc(i) {
+      if (i < 2 || !cons(i) || cons(i - 1) || !cons(i - 2)) return false;
+      return b[i] !== "w" && b[i] !== "x" && b[i] !== "y";
+    }
+    function ends(s) {
+      var n = s.length;
+      if (s[n - 1] !== b[k] || n > k + 1 || b.slice(k - n + 1, k + 1).join("") !== s) return false;
+      j = k - n;
+      return true;
+    }
+    function setto(s) {
+      var n = s.length;
+      b = b.slice(0, j + 1).concat(s.split(""), b.slice(j + n + 1));
+      k = j + n;
+    }
+    function r(s) { if (m() > 0) setto(s); }
+    function before() { return b[k - 1 >= 0 ? k - 1 : b.length + k - 1]; } // Python's b[k - 1], from the end when k is 0
+    function first(pairs) { // the first suffix that ends the word is replaced (if m() > 0); the others are not tried
+      for (var i = 0; i < pairs.length; i += 2) if (ends(pairs[i])) { r(pairs[i + 1]); return; }
+    }
+    // step 1ab
+    if (b[k] === "s") {
+      if (ends("sses")) k -= 2;
+      else if (ends("ies")) setto("i");
+      else if (before() !== "s") k -= 1;
+    }
+    if (ends("eed")) {
+      if (m() > 0) k -= 1;
+    } else if ((ends("ed") || ends("ing")) && vowelInStem()) {
+      k = j;
+      if (ends("at")) setto("ate");
+      else if (ends("bl")) setto("ble");
+      else if (ends("iz")) setto("ize");
+      else if (doublec(k)) { k -= 1; if (b[k] === "l" || b[k] === "s" || b[k] === "z") k += 1; }
+      else if (m() === 1 && cvc(k)) setto("e");
+    }
+    // step 1c
+    if (ends("y") && vowelInStem()) b = b.slice(0, k).concat("i", b.slice(k + 1));
+    // step 2
+    var step2 = { a: ["ational", "ate", "tional", "tion"], c: ["enci", "ence", "anci", "ance"], e: ["izer", "ize"],
+      l: ["bli", "ble", "alli", "al", "entli", "ent", "eli", "e", "ousli", "ous"], o: ["ization", "ize", "ation", "ate", "ator", "ate"],
+      s: ["alism", "al", "iveness", "ive", "fulness", "ful", "ousness", "ous"], t: ["aliti", "al", "iviti", "ive", "biliti", "ble"], g: ["logi", "log"] };
+    if (has(step2, before())) first(step2[before()]);
+    // step 3
+    var step3 = { e: ["icate", "ic", "ative", "", "alize", "al"], i: ["iciti", "ic"], l: ["ical", "ic", "ful", ""], s: ["ness", ""] };
+    if (has(step3, b[k])) first(step3[b[k]]);
+    // step 4
+    var step4 = { a: ["al"], c: ["ance", "ence"], e: ["er"], i: ["ic"], l: ["able", "ible"], n: ["ant", "ement", "ment", "ent"],
+      o: ["ion", "ou"], s: ["ism"], t: ["ate", "iti"], u: ["ous"], v: ["ive"], z: ["ize"] };
+    var suffixes = has(step4, before()) ? step4[before()] : [], cut = false;
+    for (var s = 0; s < suffixes.length; s++) {
+      if (!ends(suffixes[s])) continue;
+      cut = suffixes[s] !== "ion" || b[j] === "s" || b[j] === "t";
+      if (cut || suffixes[s] === "ion") break;
+    }
+    if (cut && m() > 1) k = j;
+    // step 5
+    j = k;
+    if (b[k] === "e") { var a = m(); if (a > 1 || (a === 1 && !cvc(k - 1))) k -= 1; }
+    if (b[k] === "l" && doublec(k) && m() > 1) k -= 1;
+    return b.slice(0, k + 1).join("");
+  }
+
+  function indexStemmer(token) { return token.update(stem); }
+
+  /** Makes lunr's registered "stemmer" the index's own (stem), for every pipeline loaded from then on. */
+  function useStemmer(lunr) {
+    if (lunr.Pipeline.registeredFunctions.stemmer !== indexStemmer) {
+      indexStemmer.label = "stemmer";
+      lunr.Pipeline.registeredFunctions.stemmer = indexStemmer;
+    }
+    return lunr;
+  }
+
+  /** lunr's pipeline for query words: the index's stemmer. */
+  function stemming(lunr) { return useStemmer(lunr).Pipeline.load(["stemmer"]); }
+
   /** The key of the shard that holds an index term: its first characters, one more while that key is split. */
   function termKey(manifest, term) {
     var all = chars(term), n = Math.min(manifest.key, all.length), key = all.slice(0, n).join("");
@@ -70,7 +174,7 @@
   /** The index terms a query can match: its words as the index's search pipeline (the stemmer) makes them, and the typed prefix. */
   function wanted(lunr, text) {
     var terms = queryTerms(text), exact = Object.create(null);
-    var pipeline = lunr.Pipeline.load(["stemmer"]);
+    var pipeline = stemming(lunr);
     terms.forEach(function (word) {
       pipeline.runString(word).forEach(function (term) { exact[term] = true; });
     });
@@ -125,6 +229,7 @@
       });
     });
     inverted.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
+    useStemmer(lunr);
     var fieldVectors = Object.keys(vectors).map(function (ref) {
       var elements = [];
       vectors[ref].sort(function (a, b) { return a[0] - b[0]; }).forEach(function (pair) { elements.push(pair[0], pair[1]); });
@@ -246,7 +351,7 @@
     var terms = queryTerms(text);
     if (!terms.length) return [];
     var fields = manifest.fields, nFields = fields.length, nDocs = manifest.papers;
-    var prefix = prefixWord(text, terms), pipeline = lunr.Pipeline.load(["stemmer"]);
+    var prefix = prefixWord(text, terms), pipeline = stemming(lunr);
     var stemmed = terms.map(function (word) { return pipeline.runString(word); }), exact = Object.create(null);
     stemmed.forEach(function (list) { list.forEach(function (term) { exact[term] = true; }); });
     var found = Object.create(null), prefixed = [];
@@ -340,7 +445,7 @@
   /** The words a paper must have: queryTerms less stop words, each with the index terms that satisfy it. A word
       that `also` maps to another (a correction searched beside a rare spelling) satisfies that one's place. */
   function requiredWords(lunr, text, also) {
-    var terms = queryTerms(text), prefix = prefixWord(text, terms), pipeline = lunr.Pipeline.load(["stemmer"]);
+    var terms = queryTerms(text), prefix = prefixWord(text, terms), pipeline = stemming(lunr);
     var words = terms.filter(function (word) { return !isStopWord(lunr, word); }).map(function (word) {
       return { word: word, stems: pipeline.runString(word), prefix: word === prefix ? word : null };
     });
@@ -421,7 +526,7 @@
 
   /** Each variant of word with the index term it stems to. */
   function spellings(lunr, word) {
-    var pipeline = lunr.Pipeline.load(["stemmer"]);
+    var pipeline = stemming(lunr);
     return variants(word).map(function (v) { return { word: v, term: pipeline.runString(v)[0] }; }).filter(function (s) { return s.term; });
   }
 
@@ -465,7 +570,7 @@
 
   /** The quoted phrases of text, each as index terms by position (null where a stop word or nothing stands). */
   function phrases(lunr, text) {
-    var found = [], match, pipeline = lunr.Pipeline.load(["stemmer"]);
+    var found = [], match, pipeline = stemming(lunr);
     PHRASE.lastIndex = 0;
     while ((match = PHRASE.exec(String(text))) !== null) {
       var tokens = match[1].toLowerCase().split(lunr.tokenizer.separator).filter(Boolean).map(function (token) {
@@ -553,8 +658,8 @@
     var plain = "";
     text.split(/([\s\-]+)/).forEach(function (piece, i) {
       var core = i % 2 ? "" : piece.replace(EDGES, "");
-      var stem = core ? lunr.stemmer(new lunr.Token(core.toLowerCase())).toString() : "";
-      if (!core || !Object.prototype.hasOwnProperty.call(matched, stem)) {
+      var stemmed = core ? stem(core.toLowerCase()) : "";
+      if (!core || !Object.prototype.hasOwnProperty.call(matched, stemmed)) {
         plain += piece;
         return;
       }
@@ -588,7 +693,7 @@
 
   /** The manifest's shards and store chunks, each fetched once per page and only when a query needs it. */
   function Search(lunr, manifest, base) {
-    this.lunr = lunr;
+    this.lunr = useStemmer(lunr);
     this.manifest = manifest;
     this.base = base;
     this.files = {};
@@ -909,6 +1014,6 @@
   return {
     queryTerms: queryTerms, runQuery: runQuery, readManifest: readManifest, shardKeys: shardKeys, shardFiles: shardFiles, termKey: termKey, prefixKeys: prefixKeys,
     assemble: assemble, score: score, find: find, requiredWords: requiredWords, variants: variants, correction: correction, typoFiles: typoFiles,
-    phrases: phrases, phraseFiles: phraseFiles, withPhrases: withPhrases, expansionOrder: expansionOrder, Search: Search, start: start, MAX_TERMS: MAX_TERMS, KEY_LENGTH: KEY_LENGTH
+    phrases: phrases, phraseFiles: phraseFiles, stem: stem, useStemmer: useStemmer, withPhrases: withPhrases, expansionOrder: expansionOrder, Search: Search, start: start, MAX_TERMS: MAX_TERMS, KEY_LENGTH: KEY_LENGTH
   };
 });

@@ -22,10 +22,19 @@ function parityFixture() {
 }
 
 const fixture = parityFixture();
+search.useStemmer(lunr); // the index's stemmer (lunr.py's), before any pipeline is loaded
 const index = lunr.Index.load(JSON.parse(fs.readFileSync(fixture.index, "utf8")));
 
 test("lunr.js is the version lunr.py builds for", () => {
   assert.equal(lunr.version, "2.3.9");
+});
+
+test("the page stems every word as lunr.py built the index", () => {
+  const words = Object.keys(fixture.stems);
+  assert.ok(words.length > 3000);
+  for (const word of words) assert.equal(search.stem(word), fixture.stems[word], word);
+  // lunr.js's own stemmer does not: the reason search.js has its own
+  assert.notEqual(lunr.stemmer(new lunr.Token("survey", {})).toString(), fixture.stems.survey);
 });
 
 test("at least 20 queries find papers", () => {

@@ -1,7 +1,8 @@
 """Writes a sharded search index and the unsharded lunr index of the same documents, for tests/js/shards.test.js.
 
 Usage: python tests/js/shard_parity.py OUT_DIR [CONTENT_DIR]  (default: the seed content/, documents as the site makes them)
-OUT_DIR gets manifest.json with its shards/ and store/ files, reference.json (one index, refs "0".."n-1") and queries.json.
+OUT_DIR gets manifest.json with its shards/, positions/ and store/ files, reference.json (one index, refs "0".."n-1"),
+documents.json (the indexed documents, by paper number) and queries.json.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def write_fixture(docs: list[dict], shown: list[dict], out: Path) -> None:
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
     (out / "reference.json").write_bytes(json_bytes(numbered_index(docs)))
+    (out / "documents.json").write_bytes(json_bytes(docs))  # the text phrases are checked against
     (out / "queries.json").write_text(json.dumps(QUERIES), encoding="utf-8")
 
 

@@ -27,6 +27,7 @@ function fixtureDir() {
 const dir = fixtureDir();
 const read = (name) => JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
 const manifest = search.readManifest(read("manifest.json"));
+search.useStemmer(lunr); // the index's stemmer (lunr.py's), before any pipeline is loaded
 const reference = lunr.Index.load(read("reference.json"));
 const files = {};  // shard files by name; small shards share one
 for (const name of Object.values(manifest.shards)) files[name] = files[name] || read(name);
