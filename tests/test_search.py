@@ -6,6 +6,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -293,3 +294,94 @@ def test_one_query_fetches_the_manifest_its_shards_and_the_store_chunks_of_its_r
     chunks = {manifest["store"]["files"][n // manifest["store"]["chunk"]] for n in shown}
     assert files and len(files) < len(manifest["shards"]) / 10
     assert fetched == sorted(["manifest.json", *files, *chunks])
+
+
+# --- every word, phrases, typos, every result (issue 16), in Chromium on the seed site ----------------------
+
+
+def _papers_by_url(seed_build: Path) -> dict[str, dict]:
+    return {p["url"]: p for p in json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))}
+
+
+def _open_search(page, served: str, text: str) -> None:
+    """The search page for text, once its list answers text and says how many papers it found."""
+    page.goto(f"{served}/paper-digest/search/?q={quote(text)}")
+    page.locator(f"#search-page-results[data-query={json.dumps(text)}]").wait_for(state="attached")
+    page.wait_for_function("() => /paper|No results/.test(document.querySelector('#search-page-status').textContent)")
+
+
+def _shown(page, served: str, seed_build: Path) -> list[dict]:
+    """The papers the search page lists, in order, from data/papers.json."""
+    papers = _papers_by_url(seed_build)
+    hrefs = page.locator("#search-page-results a.title").evaluate_all("links => links.map(a => a.href)")
+    return [papers[href[len(f"{served}/paper-digest/"):]] for href in hrefs]
+
+
+def _stems(text: str) -> set[str]:
+    from lunr.stemmer import stemmer
+    from lunr.token import Token
+    from lunr.trimmer import trimmer
+
+    return {str(stemmer(trimmer(Token(w, {})))) for w in re.split(r"[\s\-]+", text.lower()) if w}
+
+
+def test_a_quoted_phrase_finds_exactly_the_papers_whose_title_or_abstract_has_it(page, served, seed_build):
+    phrase = re.compile(r"\bmask\w*[\s\-]+languag\w*[\s\-]+model\w*", re.IGNORECASE)  # the phrase's words, stemmed
+    having = [p for p in _papers_by_url(seed_build).values() if phrase.search(p["title"]) or phrase.search(p["abstract"])]
+    _open_search(page, served, '"masked language model"')
+    shown = _shown(page, served, seed_build)
+    assert len(having) == 22 and sorted(p["slug"] for p in shown) == sorted(p["slug"] for p in having)
+    assert page.locator("#search-page-status").text_content().startswith("22 papers")
+    _open_search(page, served, "masked language model")  # without quotes: every paper with the three words
+    assert len(_shown(page, served, seed_build)) > 22
+
+
+def test_every_result_of_music_generation_has_both_words_in_its_own_text(page, served, seed_build):
+    def has_both(p):
+        own = _stems(" ".join([p["title"], p["abstract"], ", ".join(p["authors"]), ", ".join(p["ai_keywords"])]))
+        return "music" in own and any(s == "gener" or s.startswith("generation") for s in own)
+
+    _open_search(page, served, "music generation")
+    shown = _shown(page, served, seed_build)
+    assert len(shown) >= 9 and all(has_both(p) for p in shown)
+    assert {p["slug"] for p in shown} == {p["slug"] for p in _papers_by_url(seed_build).values() if has_both(p)}
+    assert "some of them" not in page.locator("#search-page-status").text_content()
+
+
+def test_when_no_paper_has_every_word_the_page_says_so_and_shows_papers_with_some(page, served):
+    _open_search(page, served, "diffusion video")
+    status = page.locator("#search-page-status").text_content()
+    assert status.startswith("No paper has all of \u201cdiffusion video\u201d; papers with some of them:")
+    assert page.locator("#search-page-results li").count() > 0
+
+
+def test_a_mistyped_word_shows_results_for_its_correction_with_a_notice(page, served, seed_build):
+    _open_search(page, served, "trasnformer")
+    status = page.locator("#search-page-status").text_content()
+    assert status.startswith("Showing results for \u201ctransformer\u201d")
+    titles = [p["title"].lower() for p in _shown(page, served, seed_build)]
+    assert len(titles) >= 20 and sum("transformer" in t for t in titles[:10]) >= 5
+    assert page.locator("#search-page-box").input_value() == "trasnformer"  # what the reader typed stays
+
+
+def test_show_more_reaches_every_result_by_keyboard_and_back_restores_them(page, served, seed_build):
+    _open_search(page, served, "model")
+    total = int(re.match(r"(\d+) papers; 50 shown", page.locator("#search-page-status").text_content()).group(1))
+    assert total > 150
+    more = page.locator("#search-page-results-more")
+    shown = 50
+    while shown < total:
+        more.focus()
+        page.keyboard.press("Enter")
+        shown = min(total, shown + 50)
+        page.wait_for_function(f"() => document.querySelectorAll('#search-page-results li').length === {shown}")
+        # focus goes to the first new result, so the keyboard goes on from there
+        assert page.evaluate(f"document.activeElement === document.querySelectorAll('#search-page-results a.title')[{(shown - 1) // 50 * 50}]")
+    assert more.is_hidden()
+    assert len({p["slug"] for p in _shown(page, served, seed_build)}) == total
+    page.wait_for_url(f"**/search/?q=model&n={total}")
+    page.locator("#search-page-results a.title").last.click()
+    page.wait_for_url("**/paper-digest/papers/**")
+    page.go_back()
+    page.wait_for_function(f"() => document.querySelectorAll('#search-page-results li').length === {total}")
+    assert more.is_hidden()
