@@ -58,12 +58,31 @@
      "survey", "display", "deploy": "kei" in the index, "key" in lunr.js), so a page using it finds no paper for
      them. useStemmer registers this one as lunr's "stemmer", which every index and query pipeline loads. */
   function stem(word) {
-    var b = chars(word), k = b.length - 1, j = 0;
+    if (!/[\uD800-\uDFFF]/.test(word)) return porter(word);
+    // Python counts code points: stand each one outside the BMP in for a private-use character, and back
+    var astral = [], text = Array.from(word).map(function (ch) {
+      if (ch.length === 1) return ch;
+      astral.push(ch);
+      return String.fromCharCode(0xe000 + astral.length - 1);
+    }).join("");
+    return porter(text).replace(/[\ue000-\uf8ff]/g, function (ch) { return astral[ch.charCodeAt(0) - 0xe000] || ch; });
+  }
+
+  var STEP2 = { a: ["ational", "ate", "tional", "tion"], c: ["enci", "ence", "anci", "ance"], e: ["izer", "ize"],
+    l: ["bli", "ble", "alli", "al", "entli", "ent", "eli", "e", "ousli", "ous"], o: ["ization", "ize", "ation", "ate", "ator", "ate"],
+    s: ["alism", "al", "iveness", "ive", "fulness", "ful", "ousness", "ous"], t: ["aliti", "al", "iviti", "ive", "biliti", "ble"], g: ["logi", "log"] };
+  var STEP3 = { e: ["icate", "ic", "ative", "", "alize", "al"], i: ["iciti", "ic"], l: ["ical", "ic", "ful", ""], s: ["ness", ""] };
+  var STEP4 = { a: ["al"], c: ["ance", "ence"], e: ["er"], i: ["ic"], l: ["able", "ible"], n: ["ant", "ement", "ment", "ent"],
+    o: ["ion", "ou"], s: ["ism"], t: ["ate", "iti"], u: ["ous"], v: ["ive"], z: ["ize"] };
+
+  /** lunr.py's PorterStemmer.stem on a string of BMP characters: b is its buffer, k its end, j the offset. */
+  function porter(word) {
+    var b = word, k = b.length - 1, j = 0;
     if (k <= 1) return word;
     function cons(i) {
-      var ch = b[i];
-      if (ch === "a" || ch === "e" || ch === "i" || ch === "o" || ch === "u") return false;
-      if (ch === "y") return i === 0 ? true : !cons(i - 1);
+      var ch = b.charCodeAt(i);
+      if (ch === 97 || ch === 101 || ch === 105 || ch === 111 || ch === 117) return false;
+      if (ch === 121) return i === 0 ? true : !cons(i - 1);
       return true;
     }
     function m() {
@@ -86,14 +105,13 @@
     }
     function ends(s) {
       var n = s.length;
-      if (s[n - 1] !== b[k] || n > k + 1 || b.slice(k - n + 1, k + 1).join("") !== s) return false;
+      if (s[n - 1] !== b[k] || n > k + 1 || b.substring(k - n + 1, k + 1) !== s) return false;
       j = k - n;
       return true;
     }
     function setto(s) {
-      var n = s.length;
-      b = b.slice(0, j + 1).concat(s.split(""), b.slice(j + n + 1));
-      k = j + n;
+      b = b.slice(0, j + 1) + s + b.slice(j + s.length + 1);
+      k = j + s.length;
     }
     function r(s) { if (m() > 0) setto(s); }
     function before() { return b[k - 1 >= 0 ? k - 1 : b.length + k - 1]; } // Python's b[k - 1], from the end when k is 0
@@ -117,30 +135,23 @@
       else if (m() === 1 && cvc(k)) setto("e");
     }
     // step 1c
-    if (ends("y") && vowelInStem()) b = b.slice(0, k).concat("i", b.slice(k + 1));
-    // step 2
-    var step2 = { a: ["ational", "ate", "tional", "tion"], c: ["enci", "ence", "anci", "ance"], e: ["izer", "ize"],
-      l: ["bli", "ble", "alli", "al", "entli", "ent", "eli", "e", "ousli", "ous"], o: ["ization", "ize", "ation", "ate", "ator", "ate"],
-      s: ["alism", "al", "iveness", "ive", "fulness", "ful", "ousness", "ous"], t: ["aliti", "al", "iviti", "ive", "biliti", "ble"], g: ["logi", "log"] };
-    if (has(step2, before())) first(step2[before()]);
-    // step 3
-    var step3 = { e: ["icate", "ic", "ative", "", "alize", "al"], i: ["iciti", "ic"], l: ["ical", "ic", "ful", ""], s: ["ness", ""] };
-    if (has(step3, b[k])) first(step3[b[k]]);
+    if (ends("y") && vowelInStem()) b = b.slice(0, k) + "i" + b.slice(k + 1);
+    // steps 2 and 3
+    if (has(STEP2, before())) first(STEP2[before()]);
+    if (has(STEP3, b[k])) first(STEP3[b[k]]);
     // step 4
-    var step4 = { a: ["al"], c: ["ance", "ence"], e: ["er"], i: ["ic"], l: ["able", "ible"], n: ["ant", "ement", "ment", "ent"],
-      o: ["ion", "ou"], s: ["ism"], t: ["ate", "iti"], u: ["ous"], v: ["ive"], z: ["ize"] };
-    var suffixes = has(step4, before()) ? step4[before()] : [], cut = false;
+    var suffixes = has(STEP4, before()) ? STEP4[before()] : [], cut = false;
     for (var s = 0; s < suffixes.length; s++) {
       if (!ends(suffixes[s])) continue;
       cut = suffixes[s] !== "ion" || b[j] === "s" || b[j] === "t";
-      if (cut || suffixes[s] === "ion") break;
+      break;
     }
     if (cut && m() > 1) k = j;
     // step 5
     j = k;
     if (b[k] === "e") { var a = m(); if (a > 1 || (a === 1 && !cvc(k - 1))) k -= 1; }
     if (b[k] === "l" && doublec(k) && m() > 1) k -= 1;
-    return b.slice(0, k + 1).join("");
+    return b.slice(0, k + 1);
   }
 
   function indexStemmer(token) { return token.update(stem); }
@@ -516,18 +527,28 @@
 
   /** Spellings one edit from word: neighbours swapped, or a character deleted, replaced or inserted after the second. */
   function variants(word) {
-    var c = chars(word), out = [], i, a;
-    for (i = 0; i + 1 < c.length; i++) if (c[i] !== c[i + 1]) out.push(c.slice(0, i).concat(c[i + 1], c[i], c.slice(i + 2)).join(""));
-    for (i = 2; i < c.length; i++) out.push(c.slice(0, i).concat(c.slice(i + 1)).join(""));
-    for (i = 2; i < c.length; i++) for (a = 0; a < ALPHABET.length; a++) if (ALPHABET[a] !== c[i]) out.push(c.slice(0, i).concat(ALPHABET[a], c.slice(i + 1)).join(""));
-    for (i = 2; i <= c.length; i++) for (a = 0; a < ALPHABET.length; a++) out.push(c.slice(0, i).concat(ALPHABET[a], c.slice(i)).join(""));
-    return out.filter(function (v, k) { return out.indexOf(v) === k; });
+    var c = chars(word), n = c.length, out = new Set(), i, a;
+    var cut = function (from, to) { return c.slice(from, to).join(""); };
+    var head = [], tail = [];
+    for (i = 0; i <= n; i++) { head.push(cut(0, i)); tail.push(cut(i, n)); }
+    for (i = 0; i + 1 < n; i++) if (c[i] !== c[i + 1]) out.add(head[i] + c[i + 1] + c[i] + tail[i + 2]);
+    for (i = 2; i < n; i++) out.add(head[i] + tail[i + 1]);
+    for (i = 2; i < n; i++) for (a = 0; a < ALPHABET.length; a++) if (ALPHABET[a] !== c[i]) out.add(head[i] + ALPHABET[a] + tail[i + 1]);
+    for (i = 2; i <= n; i++) for (a = 0; a < ALPHABET.length; a++) out.add(head[i] + ALPHABET[a] + tail[i]);
+    out.delete(word);
+    return Array.from(out);
   }
+
+  var spelled = new Map(); // word → its spellings: a query looks them up twice (files, then correction), typing more
 
   /** Each variant of word with the index term it stems to. */
   function spellings(lunr, word) {
-    var pipeline = stemming(lunr);
-    return variants(word).map(function (v) { return { word: v, term: pipeline.runString(v)[0] }; }).filter(function (s) { return s.term; });
+    if (!spelled.has(word)) {
+      var pipeline = stemming(lunr);
+      if (spelled.size > 64) spelled.clear();
+      spelled.set(word, variants(word).map(function (v) { return { word: v, term: pipeline.runString(v)[0] }; }).filter(function (s) { return s.term; }));
+    }
+    return spelled.get(word);
   }
 
   /** The shard files that hold the terms words' spellings stem to. */
