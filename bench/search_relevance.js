@@ -91,14 +91,41 @@ async function pagefind(bundle, query) {
            indexBytes: bytesOf(files.filter((f) => !f.endsWith(".pagefind"))), files: new Set(files).size, coldMs, warmMs };
 }
 
+/** A quoted phrase two ways: the position shards it loads (what the page does), and the alternative, a check
+    against the text: the title and abstract of every paper with all its words, in chunks of 64 papers as the store. */
+function phrasePayload(build, text) {
+  const dir = path.join(build, "search");
+  const manifest = search.readManifest(JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")));
+  const read = (name) => JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
+  const candidates = search.find(lunr, manifest, search.shardFiles(lunr, manifest, text).map(read), text).results;
+  const list = search.phrases(lunr, text);
+  const files = search.phraseFiles(manifest, list);
+  const kept = search.withPhrases(candidates, files.map(read), list);
+  const chunks = [...new Set(candidates.map((r) => Math.floor(Number(r.ref) / manifest.store.chunk)))];
+  return { query: text, candidates: candidates.length, matches: kept.length,
+           positionBytes: bytesOf(files.map((f) => path.join(dir, f))), textBytes: chunks.reduce((n, c) => n + textChunk(build, manifest, c), 0) };
+}
+
+const texts = new Map();
+function textChunk(build, manifest, chunk) {
+  const key = build + "#" + chunk;
+  if (!texts.has(key)) {
+    const papers = JSON.parse(fs.readFileSync(path.join(build, "data", "papers.json"), "utf8"));
+    const part = papers.slice(chunk * manifest.store.chunk, (chunk + 1) * manifest.store.chunk).map((p) => ({ t: p.title, a: p.abstract }));
+    texts.set(key, zlib.gzipSync(Buffer.from(JSON.stringify(part)), { level: 6 }).length);
+  }
+  return texts.get(key);
+}
+
 async function main() {
   const [jobsPath, outPath] = process.argv.slice(2);
   const jobs = JSON.parse(fs.readFileSync(jobsPath, "utf8"));
-  const out = [];
+  const out = { runs: [], phrases: [] };
   for (const job of jobs) {
     for (const q of job.queries) {
-      out.push({ set: q.set, query: q.query, ours: await ours(job.build, q.query), pagefind: await pagefind(job.pagefind, q.query) });
+      out.runs.push({ set: q.set, query: q.query, ours: await ours(job.build, q.query), pagefind: await pagefind(job.pagefind, q.query) });
     }
+    for (const text of job.phrases) out.phrases.push({ site: job.name, ...phrasePayload(job.build, text) });
   }
   fs.writeFileSync(outPath, JSON.stringify(out));
 }

@@ -157,6 +157,23 @@ def summarize(rows: list[dict], engine: str) -> dict:
 ENGINES = (("ours", "our search"), ("pagefind", "Pagefind"))
 
 
+def phrase_table(rows: list[dict]) -> str:
+    """Quoted phrases: what the position shards cost, against checking the text of every paper with all the words."""
+    lines = ["## Quoted phrases: term positions or a check against the text", "",
+             "The topic queries (seed site) and keyword queries (corpus site) of two words or more, quoted. Positions: the "
+             "position shards of the phrase's terms (what the page loads). Text: the title and abstract of every paper "
+             "with all the words, in chunks of 64 papers, that a check against the text would need. KB gzip, per phrase.", "",
+             "| site | phrases | papers with all the words, mean | with the phrase, mean | positions KB, mean / max | text KB, mean / max |",
+             "|---|---|---|---|---|---|"]
+    for site in sorted({r["site"] for r in rows}):
+        chosen = [r for r in rows if r["site"] == site]
+        pos, text = [r["positionBytes"] / 1024 for r in chosen], [r["textBytes"] / 1024 for r in chosen]
+        lines.append(f"| {site} | {len(chosen)} | {statistics.fmean(r['candidates'] for r in chosen):.0f} | "
+                     f"{statistics.fmean(r['matches'] for r in chosen):.0f} | {statistics.fmean(pos):.1f} / {max(pos):.1f} | "
+                     f"{statistics.fmean(text):.1f} / {max(text):.1f} |")
+    return "\n".join(lines)
+
+
 def table(rows: list[dict]) -> str:
     sets = sorted({r["set"] for r in rows})
     lines = ["| queries | engine | MRR@10 | recall@10 | no result | KB per query (index + first 10) | engine code KB | "
@@ -196,10 +213,13 @@ def main() -> int:
         build = WORK / f"{name}-build"
         build_site(content, build)
         papers = json.loads((build / "data" / "papers.json").read_text(encoding="utf-8"))
-        jobs.append({"build": str(build), "pagefind": str(index_with_pagefind(build)), "queries": make(papers)})
+        queries = make(papers)
+        phrases = [f'"{q["query"]}"' for q in queries if q["set"] != "known-item: abstract" and " " in q["query"]][:40]
+        jobs.append({"name": name, "build": str(build), "pagefind": str(index_with_pagefind(build)), "queries": queries, "phrases": phrases})
     (WORK / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
     subprocess.run(["node", str(ROOT / "bench" / "search_relevance.js"), str(WORK / "jobs.json"), str(WORK / "runs.json")], check=True)
-    runs = json.loads((WORK / "runs.json").read_text(encoding="utf-8"))
+    measured = json.loads((WORK / "runs.json").read_text(encoding="utf-8"))
+    runs = measured["runs"]
     relevant = [q["relevant"] for job in jobs for q in job["queries"]]
     rows = [{**run, "relevant": rel} for run, rel in zip(runs, relevant, strict=True)]
     result = table(rows)
@@ -210,7 +230,9 @@ def main() -> int:
         f"corpus site (the shared API responses of {CORPUS_MONTHS[0]}..{CORPUS_MONTHS[-1]}), topic on the {papers[1]}-paper seed "
         f"site; both engines over the same built sites in one node process, {time.monotonic() - started:.0f} s in all. "
         "KB are gzip (level 6; Pagefind's files are gzip already). Times are noisy: a 2-core machine shared with other work.")
-    args.out.write_text(f"# Search relevance: our search and Pagefind\n\n{note}\n\n{result}\n", encoding="utf-8")
+    phrases = phrase_table(measured["phrases"])
+    print(phrases)
+    args.out.write_text(f"# Search relevance: our search and Pagefind\n\n{note}\n\n{result}\n\n{phrases}\n", encoding="utf-8")
     (WORK / "rows.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
