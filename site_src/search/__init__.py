@@ -19,8 +19,9 @@ from . import index, shards
 from .shards import MANIFEST
 
 LUNR_JS_VERSION = "2.3.9"  # the lunr.js version lunr.py's serialized indexes are made for
-# Title words decide what a paper is about; topic labels and authors are short, so a hit there counts more
-# than one among the abstract's hundreds of words.
+# Title words decide what a paper is about; topic labels, authors and keywords are short, so a hit there counts
+# more than one among the abstract's hundreds of words. Reviewed with make bench-search (MRR@10 over 250 queries):
+# keywords 3 → 1 loses 0.005, topics 3 → 1 changes nothing, title 10 → 5 gains 0.002 (one query): kept.
 FIELDS = (
     {"field_name": "title", "boost": 10},
     {"field_name": "abstract"},
