@@ -37,6 +37,19 @@ function bytesOf(files) {
   return [...new Set(files)].reduce((sum, f) => sum + wireBytes(f), 0);
 }
 
+/** Starts an engine and runs the query from nothing loaded (cold), then again (warm): times, and the files fetched cold. */
+async function timed(start, run) {
+  fetched = [];
+  let t = performance.now();
+  const engine = await start();
+  const cold = await run(engine);
+  const coldMs = performance.now() - t;
+  const files = fetched.slice();
+  t = performance.now();
+  await run(engine);
+  return { engine, cold, coldMs, warmMs: performance.now() - t, files };
+}
+
 const lunr = require(path.join(ROOT, "node_modules", "lunr"));
 const search = require(path.join(ROOT, "templates", "assets", "search.js"));
 
@@ -50,16 +63,10 @@ async function ours(build, query) {
     const papers = await s.papers(results.slice(0, SHOWN).map((r) => r.ref));
     return { answer, results, urls: papers.map((p) => p.u.replace(/^\/+/, "")) };
   };
-  fetched = [];
-  let t = performance.now();
-  const manifest = await (await fetch(manifestUrl)).json();
-  const s = new search.Search(lunr, search.readManifest(manifest), manifestUrl);
-  const cold = await run(s);
-  const coldMs = performance.now() - t;
-  const files = fetched.slice();
-  t = performance.now();
-  await run(s);
-  const warmMs = performance.now() - t;
+  const { cold, coldMs, warmMs, files } = await timed(async () => {
+    const manifest = await (await fetch(manifestUrl)).json();
+    return new search.Search(lunr, search.readManifest(manifest), manifestUrl);
+  }, run);
   const notice = Array.isArray(cold.answer) ? "" : cold.answer.notice || "";
   return { urls: cold.urls, total: cold.results.length, notice, engineBytes: bytesOf(engine), indexBytes: bytesOf(files), files: new Set(files).size, coldMs, warmMs };
 }
@@ -76,16 +83,11 @@ async function pagefind(bundle, query) {
     // Pagefind builds result URLs on its base path: keep the site-relative part, as our store holds it
     return { total: found.results.length, urls: data.map((d) => d.url.slice(d.url.indexOf("/papers/") + 1)) };
   };
-  fetched = [];
-  let t = performance.now();
-  const pf = await import(pathToFileURL(copy).href + `?instance=${instance++}`);
-  await pf.options({ basePath: pathToFileURL(bundle).href + "/" });
-  const cold = await run(pf);
-  const coldMs = performance.now() - t;
-  const files = fetched.slice();
-  t = performance.now();
-  await run(pf);
-  const warmMs = performance.now() - t;
+  const { engine: pf, cold, coldMs, warmMs, files } = await timed(async () => {
+    const pf = await import(pathToFileURL(copy).href + `?instance=${instance++}`);
+    await pf.options({ basePath: pathToFileURL(bundle).href + "/" });
+    return pf;
+  }, run);
   await pf.destroy?.();
   return { urls: cold.urls, total: cold.total, notice: "", engineBytes: bytesOf([script, ...files.filter((f) => f.endsWith(".pagefind"))]),
            indexBytes: bytesOf(files.filter((f) => !f.endsWith(".pagefind"))), files: new Set(files).size, coldMs, warmMs };

@@ -6,29 +6,8 @@
 // (`node --test tests/js/`) it writes the seed site's fixture first.
 "use strict";
 const assert = require("node:assert/strict");
-const fs = require("node:fs");
-const os = require("node:os");
-const path = require("node:path");
-const { execFileSync } = require("node:child_process");
 const { test } = require("node:test");
-
-const ROOT = path.resolve(__dirname, "..", "..");
-const lunr = require(path.join(ROOT, "node_modules", "lunr"));
-const search = require(path.join(ROOT, "templates", "assets", "search.js"));
-
-function fixtureDir() {
-  if (process.env.SHARD_PARITY) return process.env.SHARD_PARITY;
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), "shard-parity-"));
-  const python = process.env.PYTHON || path.join(ROOT, ".venv", "bin", "python");
-  execFileSync(python, [path.join(__dirname, "shard_parity.py"), out], { cwd: ROOT, stdio: "inherit" });
-  return out;
-}
-
-const dir = fixtureDir();
-const read = (name) => JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
-const manifest = search.readManifest(read("manifest.json"));
-search.useStemmer(lunr); // the index's stemmer (lunr.py's), before any pipeline is loaded
-const reference = lunr.Index.load(read("reference.json"));
+const { lunr, search, read, manifest, reference } = require("./fixture.js");
 const files = {};  // shard files by name; small shards share one
 for (const name of Object.values(manifest.shards)) files[name] = files[name] || read(name);
 const allTerms = Object.keys(reference.invertedIndex).sort();
