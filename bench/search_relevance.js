@@ -101,8 +101,8 @@ function phrasePayload(build, text) {
   const read = (name) => JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
   const candidates = search.find(lunr, manifest, search.shardFiles(lunr, manifest, text).map(read), text).results;
   const list = search.phrases(lunr, text);
-  const files = search.phraseFiles(manifest, list);
-  const kept = search.withPhrases(candidates, files.map(read), list);
+  const files = [manifest.positions, ...search.phraseFiles(search.readPositions(manifest, read(manifest.positions)), list)];
+  const kept = search.withPhrases(candidates, files.slice(1).map(read), list);
   const chunks = [...new Set(candidates.map((r) => Math.floor(Number(r.ref) / manifest.store.chunk)))];
   return { query: text, candidates: candidates.length, matches: kept.length,
            positionBytes: bytesOf(files.map((f) => path.join(dir, f))), textBytes: chunks.reduce((n, c) => n + textChunk(build, manifest, c), 0) };

@@ -18,11 +18,12 @@ Shard file: a JSON list, one entry per term: [term, _index, docs, weights, docs,
 one (docs, weights) pair per field: document numbers delta-encoded, weights × 1000 as integers
 (lunr rounds weights to 3 decimals; n / 1000 in JS is the very double JSON's "0.123" parses to).
 
-Position shards (manifest "positions": {"fields", "shards", "split"}, keyed and grouped like the term
-shards, but on their own sizes) say where each term stands in the title and the abstract, for quoted
-phrases: [term, docs, positions, docs, positions] with one pair per position field, documents
-delta-encoded and each document's list of token ordinals delta-encoded. Only a phrase query loads them:
-they are about three times the term shards, which every query loads.
+Position shards say where each term stands in the title and the abstract, for quoted phrases:
+[term, docs, positions, docs, positions] with one pair per position field, documents delta-encoded and
+each document's list of token ordinals delta-encoded. They are keyed and grouped like the term shards,
+on their own sizes, and listed in a position manifest of their own ({"fields", "shards", "split"}, a
+content-hashed file that manifest "positions" names): only a phrase query loads it and them, so the
+manifest every first query loads stays as small as before (the list is as long as the term shards').
 """
 
 from __future__ import annotations
@@ -177,6 +178,8 @@ def index_files(arrays: IndexArrays, shown: list[dict], position_fields: tuple[s
     }
     if arrays.positions is not None:
         at_groups, at_split = _shard_files("positions", position_entries(arrays, position_fields), files)
-        manifest["positions"] = {"fields": list(position_fields), "shards": at_groups, "split": at_split}
+        listing = json_bytes({"fields": list(position_fields), "shards": at_groups, "split": at_split})
+        manifest["positions"] = _hashed("positions", listing)
+        files[manifest["positions"]] = listing
     files[MANIFEST] = json_bytes(manifest)
     return files

@@ -200,8 +200,15 @@
       groups.forEach(function (group) { group[1].forEach(function (key) { shards[key] = group[0]; }); });
       return shards;
     };
-    var positions = json.positions ? { fields: json.positions.fields, shards: byKey(json.positions.shards), split: json.positions.split } : null;
-    return { fields: json.fields, words: json.words || null, papers: json.papers, key: json.key, shards: byKey(json.shards), split: json.split, store: json.store, positions: positions };
+    return { fields: json.fields, words: json.words || null, papers: json.papers, key: json.key, shards: byKey(json.shards), split: json.split,
+             store: json.store, positions: json.positions || null };
+  }
+
+  /** The position manifest (the file manifest "positions" names) as termKey reads it, with the manifest's key length. */
+  function readPositions(manifest, json) {
+    var shards = Object.create(null);
+    json.shards.forEach(function (group) { group[1].forEach(function (key) { shards[key] = group[0]; }); });
+    return { key: manifest.key, fields: json.fields, shards: shards, split: json.split };
   }
 
   /** The files a query loads: those of its shards, each once (small shards share a file), sorted. */
@@ -605,14 +612,9 @@
     return found;
   }
 
-  /** The position manifest as termKey reads it. */
-  function positionManifest(manifest) {
-    return { key: manifest.key, split: manifest.positions.split, shards: manifest.positions.shards };
-  }
-
-  /** The position files the phrases need. */
-  function phraseFiles(manifest, list) {
-    var pm = positionManifest(manifest), files = {};
+  /** The position files the phrases need, from the position manifest (readPositions). */
+  function phraseFiles(pm, list) {
+    var files = {};
     list.forEach(function (p) {
       p.terms.forEach(function (term) {
         var key = term && termKey(pm, term);
@@ -773,7 +775,9 @@
       var list = phrases(lunr, text), words = requiredWords(lunr, shownAs).map(function (w) { return w.word; }).join(" ");
       if (!found.all) return { results: found.results, query: text, notice: notice("No paper has all of \u201c" + words + "\u201d; papers with some of them:") };
       if (!list.length || !found.results.length || !manifest.positions) return { results: found.results, query: text, notice: notice("") };
-      return self.load(phraseFiles(manifest, list)).then(function (positionShards) {
+      return self.fetch(manifest.positions).then(function (json) {
+        return self.load(phraseFiles(readPositions(manifest, json), list));
+      }).then(function (positionShards) {
         var matched = withPhrases(found.results, positionShards, list);
         if (matched.length) return { results: matched, query: text, notice: notice("") };
         var quoted = list.map(function (p) { return "\u201c" + p.text + "\u201d"; }).join(", ");
@@ -1035,6 +1039,6 @@
   return {
     queryTerms: queryTerms, runQuery: runQuery, readManifest: readManifest, shardKeys: shardKeys, shardFiles: shardFiles, termKey: termKey, prefixKeys: prefixKeys,
     assemble: assemble, score: score, find: find, requiredWords: requiredWords, variants: variants, correction: correction, typoFiles: typoFiles,
-    phrases: phrases, phraseFiles: phraseFiles, stem: stem, useStemmer: useStemmer, withPhrases: withPhrases, expansionOrder: expansionOrder, Search: Search, start: start, MAX_TERMS: MAX_TERMS, KEY_LENGTH: KEY_LENGTH
+    phrases: phrases, phraseFiles: phraseFiles, readPositions: readPositions, stem: stem, useStemmer: useStemmer, withPhrases: withPhrases, expansionOrder: expansionOrder, Search: Search, start: start, MAX_TERMS: MAX_TERMS, KEY_LENGTH: KEY_LENGTH
   };
 });

@@ -8,6 +8,7 @@ const assert = require("node:assert/strict");
 const { test } = require("node:test");
 const { lunr, search, read, manifest, reference } = require("./fixture.js");
 const documents = read("documents.json");
+const positions = search.readPositions(manifest, read(manifest.positions));
 const cache = {};
 const file = (name) => cache[name] || (cache[name] = read(name));
 const stem = search.stem; // lunr.py's stemmer, checked word for word by search.test.js
@@ -79,7 +80,7 @@ test("every result of an all-words query has each word in its own text, not only
 let tokens = null;
 /** Every paper's title and abstract as stemmed tokens (the way lunr's builder splits them), made once. */
 function tokenized() {
-  tokens = tokens || documents.map((doc) => manifest.positions.fields.map((field) =>
+  tokens = tokens || documents.map((doc) => positions.fields.map((field) =>
     String(doc[field] || "").toLowerCase().split(/[ \t\n\r\f\v\xa0-]/).filter(Boolean).map((w) => stem(lunr.trimmer(new lunr.Token(w, {})).toString()))));
   return tokens;
 }
@@ -114,7 +115,7 @@ test("a quoted phrase keeps exactly the papers whose title or abstract holds it"
     const text = `"${phrase}"`, list = search.phrases(lunr, text);
     if (!list.length) continue;
     const candidates = found(text).results;
-    const shards = search.phraseFiles(manifest, list).map(file);
+    const shards = search.phraseFiles(positions, list).map(file);
     const kept = search.withPhrases(candidates, shards, list).map((r) => r.ref);
     const oracle = phraseOracle(phrase);
     assert.deepEqual(new Set(kept), new Set(candidates.map((r) => r.ref).filter((ref) => oracle.has(ref))), phrase);
@@ -127,8 +128,8 @@ test("a quoted phrase keeps exactly the papers whose title or abstract holds it"
 test("a phrase loads only the position files of its own terms", () => {
   const list = search.phrases(lunr, '"masked language model"');
   assert.deepEqual(list.map((p) => p.terms), [["mask", "languag", "model"]]);
-  const files = search.phraseFiles(manifest, list);
-  assert.ok(files.length >= 1 && files.length <= 3 && files.length < Object.keys(manifest.positions.shards).length);
+  const files = search.phraseFiles(positions, list);
+  assert.ok(files.length >= 1 && files.length <= 3 && files.length < Object.keys(positions.shards).length);
   assert.deepEqual(search.phrases(lunr, '"of the" lora "x"'), []); // stop words or one word alone: no phrase
 });
 
