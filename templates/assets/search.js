@@ -460,11 +460,13 @@
 
   function isStopWord(lunr, word) { return !lunr.stopWordFilter(new lunr.Token(word, {})); }
 
-  /** The words a paper must have: queryTerms less stop words, each with the index terms that satisfy it. A word
+  /** The words a paper must have: queryTerms less stop words and less a last word still too short to be a prefix
+      ("speech r" while typing), each with the index terms that satisfy it. A word
       that `also` maps to another (a correction searched beside a rare spelling) satisfies that one's place. */
   function requiredWords(lunr, text, also) {
     var terms = queryTerms(text), prefix = prefixWord(text, terms), pipeline = stemming(lunr);
-    var words = terms.filter(function (word) { return !isStopWord(lunr, word); }).map(function (word) {
+    var typing = terms.length && !/\s$/.test(text) && chars(terms[terms.length - 1]).length < KEY_LENGTH ? terms[terms.length - 1] : null;
+    var words = terms.filter(function (word) { return !isStopWord(lunr, word) && word !== typing; }).map(function (word) {
       return { word: word, stems: pipeline.runString(word), prefix: word === prefix ? word : null };
     });
     if (!also) return words;

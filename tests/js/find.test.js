@@ -62,6 +62,15 @@ test("pairs and triples of index terms, typed and followed by a space, keep lunr
   assert.ok(fallbacks > 10, `only ${fallbacks} fallbacks`);
 });
 
+test("a last word of one letter, still being typed, is not required yet", () => {
+  assert.deepEqual(search.requiredWords(lunr, "speech r").map((w) => w.word), ["speech"]);
+  assert.deepEqual(search.requiredWords(lunr, "speech r ").map((w) => w.word), ["speech", "r"]);
+  assert.deepEqual(search.requiredWords(lunr, "speech re").map((w) => [w.word, w.prefix]), [["speech", null], ["re", "re"]]);
+  assert.deepEqual(search.requiredWords(lunr, "mixture of experts").map((w) => w.word), ["mixture", "experts"]);
+  const typing = found("speech r"), typed = found("speech");
+  assert.ok(typing.all && typing.results.length === typed.results.length);
+});
+
 test("every result of an all-words query has each word in its own text, not only in a topic label", () => {
   for (const text of ["speech recognition", "music generation", "large language models ", "diffusion image", "self-supervised speech"]) {
     const answer = found(text);
