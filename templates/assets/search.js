@@ -774,7 +774,8 @@
       }
       var fixed = shownAs === asked ? "" : "Showing results for \u201c" + shownAs.trim() + "\u201d" + (also ? " as well." : ".");
       var notice = function (more) { return [fixed, more].filter(Boolean).join(" "); };
-      var list = phrases(lunr, text), words = requiredWords(lunr, shownAs).map(function (w) { return w.word; }).join(" ");
+      // phrases as the reader sees them corrected: a rare spelling searched beside its correction is no phrase word
+      var list = phrases(lunr, shownAs), words = requiredWords(lunr, shownAs).map(function (w) { return w.word; }).join(" ");
       if (!found.all) return { results: found.results, query: text, notice: notice("No paper has all of \u201c" + words + "\u201d; papers with some of them:") };
       if (!list.length || !found.results.length || !manifest.positions) return { results: found.results, query: text, notice: notice("") };
       return self.fetch(manifest.positions).then(function (json) {

@@ -169,3 +169,22 @@ test("a mistyped word is corrected to the spelling most papers have", () => {
   assert.ok(corrected >= 3, `only ${corrected} corrected`);
   assert.equal(search.correction(lunr, manifest, search.typoFiles(lunr, manifest, ["zzzzqqq"]).map(file), "zzzzqqq", 0), null);
 });
+
+test("the page's query corrects a mistyped word inside a phrase and keeps the phrase", async () => {
+  const { dir } = require("./fixture.js");
+  const path = require("node:path");
+  const fs = require("node:fs");
+  const { pathToFileURL, fileURLToPath } = require("node:url");
+  const saved = globalThis.fetch;
+  globalThis.fetch = async (url) => new Response(fs.readFileSync(fileURLToPath(String(url))));
+  try {
+    const page = new search.Search(lunr, manifest, pathToFileURL(path.join(dir, "manifest.json")).href);
+    const right = await page.query('"language model"');
+    const wrong = await page.query('"langauge model"');
+    assert.ok(right.results.length > 0 && right.notice === "");
+    assert.match(wrong.notice, /^Showing results for \u201c"language model"\u201d/);
+    assert.deepEqual(new Set(wrong.results.map((r) => r.ref)), new Set(right.results.map((r) => r.ref)));
+  } finally {
+    globalThis.fetch = saved;
+  }
+});
