@@ -177,3 +177,44 @@ def test_papers_grown_by_more_than_a_fifth_are_fitted_again(content_copy, tmp_pa
     assert second.papers > 1.2 * first.papers
     assert "placed" not in second.topic_params["method"]
     assert read_lock(content_copy / LOCK_NAME).fitted == second.papers
+
+
+# --- refits never corrupt: no paper twice in a topic, no topic twice on a paper -------------------------------
+
+FIVE_DAYS = [f"2025-06-0{day}.json" for day in range(2, 7)]
+
+
+def assert_no_repeats(content: Path, out: Path) -> None:
+    """Each topic lists a paper once, each paper names a topic once: lock, data/papers.json, pages and feeds."""
+    from lxml import html
+
+    lock = read_lock(content / LOCK_NAME)
+    for topic in lock.topics:
+        assert len(set(topic.papers)) == len(topic.papers), f"lock: {topic.slug} repeats a paper"
+    for paper in json.loads((out / "data" / "papers.json").read_text(encoding="utf-8")):
+        assert len(set(paper["topics"])) == len(paper["topics"]), f"papers.json: {paper['slug']} repeats a topic"
+    for page in (out / "topics").glob("*/index.html"):
+        links = [a for a in html.fromstring(page.read_bytes()).xpath("//main//a/@href") if "/papers/" in a]
+        assert len(set(links)) == len(links), f"{page}: lists a paper twice"
+    for page in (out / "papers").glob("*/index.html"):
+        chips = html.fromstring(page.read_bytes()).xpath("//main//a[contains(@href, '/topics/')]/@href")
+        assert len(set(chips)) == len(chips), f"{page}: shows a topic twice"
+    feeds = list(out.rglob("*.xml"))
+    assert any("topics" in str(f) for f in feeds)
+    for feed in feeds:
+        ids = re.findall(r"<(?:guid|id)[^>]*>([^<]+)</(?:guid|id)>", feed.read_text(encoding="utf-8"))
+        assert len(set(ids)) == len(ids), f"{feed}: repeats an item"
+
+
+def test_seeds_plus_five_api_days_refit_without_repeats(shared_dir, content_copy, tmp_path):
+    """The reported case: the seeds' lock, then five API days (547 papers: a refit), then a fold-in rebuild."""
+    days = shared_dir / "corpora" / "hf-api-daily-papers-jeongiin" / "api-json"
+    build(content_copy, tmp_path / "seeds", base_url="https://example.org/")
+    for day in FIVE_DAYS:
+        shutil.copy(days / day, content_copy / "dumps" / day)
+    report = build(content_copy, tmp_path / "refit", base_url="https://example.org/")
+    assert report.papers == 547 and "fitted" not in report.topic_params["method"].split(";")[0]
+    assert_no_repeats(content_copy, tmp_path / "refit")
+    shutil.copy(days / "2025-06-09.json", content_copy / "dumps" / "2025-06-09.json")
+    build(content_copy, tmp_path / "fold-in", base_url="https://example.org/")
+    assert_no_repeats(content_copy, tmp_path / "fold-in")

@@ -115,7 +115,10 @@ def with_second_topics(weights: np.ndarray, first: np.ndarray, share: float) -> 
     if k < 2 or share <= 0:
         return np.stack([first.astype(np.int64), none], axis=1), np.zeros(n, dtype=bool)
     rows = np.arange(n)
-    runner_up = np.argsort(-weights, axis=1, kind="stable")[:, 1]
+    # The runner-up among the other topics: `first` need not be the heaviest (a paper kept on its remembered
+    # topic), and a second topic equal to the first would list the paper twice there.
+    others = np.where(np.arange(k) == first[:, None], -np.inf, weights)
+    runner_up = np.argmax(others, axis=1)
     top, second = weights[rows, first], weights[rows, runner_up]
     has_second = (second >= share * top) & (top > 0)
     return np.stack([first.astype(np.int64), np.where(has_second, runner_up, none)], axis=1), has_second
