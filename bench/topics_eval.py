@@ -146,7 +146,7 @@ def baseline(titles, abstracts, seed) -> Outcome:
     from sklearn.cluster import KMeans
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from site_src.topics.factorize import topic_count
+    from site_src.topics.graph import topic_count
 
     X = TfidfVectorizer(stop_words="english").fit_transform([t + " " + a for t, a in zip(titles, abstracts)])
     k = topic_count(len(titles), TopicSettings())

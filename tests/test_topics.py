@@ -7,7 +7,7 @@ import pytest
 
 from site_src.config import SiteConfig, TopicSettings
 from site_src.ingest import read_corpus
-from site_src.topics.factorize import fit_sample, topic_count
+from site_src.topics.graph import fit_sample, topic_count
 from site_src.topics.labels import pick_label
 from site_src.topics.model import group_papers
 from site_src.topics.related import related_papers
