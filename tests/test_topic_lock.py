@@ -218,3 +218,47 @@ def test_seeds_plus_five_api_days_refit_without_repeats(shared_dir, content_copy
     shutil.copy(days / "2025-06-09.json", content_copy / "dumps" / "2025-06-09.json")
     build(content_copy, tmp_path / "fold-in", base_url="https://example.org/")
     assert_no_repeats(content_copy, tmp_path / "fold-in")
+
+
+def test_a_changed_topic_count_is_honoured_with_a_lock(content_copy, tmp_path):
+    """The lock records the settings it was fitted with; a new topics.count fits afresh with that many topics."""
+    build(content_copy, tmp_path / "one")
+    old = read_lock(content_copy / LOCK_NAME)
+    site = content_copy / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("count: auto", "count: 10"), encoding="utf-8")
+    report = build(content_copy, tmp_path / "two")
+    assert report.topics == 10 and report.topic_params["topics_chosen"] == "site.yaml"
+    lock = read_lock(content_copy / LOCK_NAME)
+    assert len(lock.topics) == 10 and lock.settings != old.settings
+    assert all(resolves(tmp_path / "two", t.slug) for t in old.topics)  # the other topics redirect
+
+
+# --- a property: any sequence of added and removed dumps keeps every list free of repeats ----------------------
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.booleans(), st.integers(0, 9)), min_size=2, max_size=4))
+def test_random_adds_and_removes_of_dumps_never_repeat_a_paper_or_topic(shared_dir, tmp_path_factory, steps):
+    """Seeds, then a random sequence of API days added or removed (refits and fold-ins alike), each build
+    checked: no paper twice in a topic, no topic twice on a paper, no topic URL lost."""
+    from .conftest import CONTENT
+
+    days = sorted((shared_dir / "corpora" / "hf-api-daily-papers-jeongiin" / "api-json").glob("2025-06-*.json"))[:10]
+    top = tmp_path_factory.mktemp("steps")
+    content = top / "content"
+    shutil.copytree(CONTENT, content)
+    build(content, top / "out-0", base_url="https://example.org/")
+    seen: set[str] = set()
+    for number, (add, day) in enumerate(steps, start=1):
+        target = content / "dumps" / days[day].name
+        if add:
+            shutil.copy(days[day], target)
+        else:
+            target.unlink(missing_ok=True)
+        seen |= topic_urls(top / f"out-{number - 1}")
+        build(content, top / f"out-{number}", base_url="https://example.org/")
+        assert_no_repeats(content, top / f"out-{number}")
+        assert all(resolves(top / f"out-{number}", slug) for slug in seen)
