@@ -14,15 +14,36 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from .vectors import STOP_WORDS, TOKEN_PATTERN
 
-# Words that may appear inside a label phrase but never stand alone as one.
+# Words that may appear inside a label phrase but never stand alone as one: alone they name no theme
+# ("Quality", "Space", "Behavior", "Modal" were labels of the seed site once).
 GENERIC_LABEL_WORDS = frozenset(
-    "model models result results approach approaches method methods training performance task tasks "
-    "data learning language paper framework system systems text pretraining pretrained self".split()
-) | {"pre training", "pre trained"}
+    """
+    model models result results approach approaches method methods training performance task tasks data
+    learning language paper framework system systems text pretraining pretrained self quality space version
+    behavior behaviour schedule modal lingual document documents question questions understanding skills
+    foundation causal time block image images tokens token sequence sequences length neural networks network
+    knowledge reasoning generation sentence sentences word words survey target level levels domain specific
+    parameters layer layers representation representations information tuning fine input output inputs
+    outputs number small simple general human humans world real process quantitative prediction predictions
+    objective objectives loss memory feature features structure structures context capacity efficiency
+    content second scratch natural diverse pairs pair variable multi linear concept concepts visual continual
+    factual different various generalization robustness scaling adaptation transfer pretrain effect effects
+    similarity short long downstream semantic synthetic skill skills analysis processing loop paradigm purpose
+    requires open vector vectors languages distribution cost costs modeling compression
+    """.split()
+) | {"pre training", "pre trained", "language model", "language models", "learning model", "learning models"}
+# Words that make no heading at all, alone or in a phrase: LaTeX left in abstracts, citation and size tags.
+NEVER_LABEL_WORDS = frozenset("mathcal mathbf mathrm textit texttt textbf emph al et ie eg base large xl times".split())
+# A heading ends on a noun: a phrase whose last word reads as a verb or an adjective ("Generated",
+# "Facilitate", "Variable Sized", "Inconsistent") says how, not what.
+_NOT_A_NOUN = re.compile(r"(?:ed|ize|ise|izing|ising|ate|ates|ating|ent|ous|ive|ly)$")
+_NOUNS_ANYWAY = frozenset("speech agent agents patent content gradient gradients segment segments state".split())
+# Generic words that may still close a two-word phrase ("Continual Learning", "Code Generation").
+EDGE_WORDS = frozenset("learning training data model models".split())
 
 LABEL_PHRASES = 3
 
-LABEL_CANDIDATES = 20
+LABEL_CANDIDATES = 60
 
 # c-TF-IDF labels count phrases in at most this many of each topic's most central papers.
 LABEL_PAPERS = 200
@@ -46,13 +67,24 @@ def _overlap(words: frozenset, other: frozenset) -> bool:
     return bool(words & other) or any(a in b or b in a for a in words for b in other if min(len(a), len(b)) >= 4)
 
 
-def pick_label(candidates: list[str], limit: int = LABEL_PHRASES) -> list[str]:
-    """The first distinctive phrases, none contained in another (by stemmed words)."""
+def label_words(label) -> frozenset:
+    """The stemmed words of a label's phrases: what a neighbouring label may not use again."""
+    return frozenset(_stem(w) for phrase in label for w in phrase.lower().replace("-", " ").split())
+
+
+def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset()) -> list[str]:
+    """The first distinctive phrases, none contained in another (by stemmed words), none using a word of `taken`
+    (the words of the other topics' labels), none a filler word alone."""
     chosen: list[tuple[str, frozenset]] = []
     for phrase in candidates:
-        if phrase in GENERIC_LABEL_WORDS:
+        last = phrase.rsplit(" ", 1)[-1]
+        if phrase in GENERIC_LABEL_WORDS or NEVER_LABEL_WORDS.intersection(phrase.split()):
+            continue
+        if (_NOT_A_NOUN.search(last) or (" " in phrase and last.endswith("al"))) and last not in _NOUNS_ANYWAY:
             continue
         words = frozenset(_stem(w) for w in phrase.split())
+        if words & taken:
+            continue
         if len(words) < len(phrase.split()):  # "image images": a word twice
             continue
         if any(words <= other for _, other in chosen):
@@ -78,7 +110,7 @@ def class_tfidf(docs: list[str], assignment: np.ndarray, k: int) -> tuple[np.nda
     except ValueError:  # no word at all (titles of only punctuation, say): no phrase can label a topic
         return np.zeros((k, 0)), np.array([], dtype=str)
     names = counter.get_feature_names_out().astype(str)
-    stop = np.array(STOP_WORDS)
+    stop = np.array(sorted(set(STOP_WORDS) - EDGE_WORDS))
     edge_is_stop = np.isin(np.char.partition(names, " ")[:, 0], stop) | np.isin(np.char.rpartition(names, " ")[:, 2], stop)
     n = len(docs)
     M = sp.csr_matrix((np.ones(n, dtype=np.float32), (assignment, np.arange(n))), shape=(k, n))
@@ -88,7 +120,10 @@ def class_tfidf(docs: list[str], assignment: np.ndarray, k: int) -> tuple[np.nda
     idf = np.log1p(average_words / np.maximum(per_topic.sum(axis=0), 1.0))
     # A phrase found in a single paper is that paper's jargon, not the topic's theme.
     papers_with = np.asarray((M @ (C > 0).astype(np.float32)).todense())
-    score = tf * idf * (papers_with >= min(2, papers_with.max(initial=1))) * ~edge_is_stop
+    # Weighted by the share of the topic's papers that use the phrase, so the first label names most of them
+    # (bench/topics_eval.py's label share), not a few papers' jargon.
+    coverage = papers_with / np.maximum(np.bincount(assignment, minlength=k)[:, None], 1)
+    score = tf * idf * coverage * (papers_with >= min(2, papers_with.max(initial=1))) * ~edge_is_stop
     return score, names
 
 
@@ -96,10 +131,18 @@ _SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"
 
 
 def display(phrase: str, texts: list[str]) -> str:
-    """The phrase as the papers most often write it ("LoRA", "Text-to-Image"), title-cased."""
+    """The phrase as the papers most often write it ("LoRA", "Text-to-Image"), title-cased; where the papers
+    never write it so, each word as they most often write it ("Processing NLP", not "Processing Nlp")."""
     joiner = r"[\s-]+(?:(?:%s)[\s-]+)?" % "|".join(sorted(_SMALL_WORDS))
-    pattern = re.compile(r"\b" + joiner.join(map(re.escape, phrase.split())) + r"\b", re.IGNORECASE)
-    forms = Counter(re.sub(r"\s+", " ", m.group(0)) for text in texts for m in pattern.finditer(text))
-    best = max(sorted(forms), key=lambda form: (forms[form], form != form.lower()), default=phrase)
+    best = _most_written(joiner.join(map(re.escape, phrase.split())), texts)
+    if best is None:
+        best = " ".join(_most_written(re.escape(word), texts) or word for word in phrase.split())
     words = re.split(r"([\s-]+)", best)
     return "".join(w if w in _SMALL_WORDS and i else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def _most_written(pattern: str, texts: list[str]) -> str | None:
+    """The most frequent spelling of a pattern in the texts (capitals win a tie), or None when it never occurs."""
+    found = re.compile(r"\b" + pattern + r"\b", re.IGNORECASE)
+    forms = Counter(re.sub(r"\s+", " ", m.group(0)) for text in texts for m in found.finditer(text))
+    return max(sorted(forms), key=lambda form: (forms[form], form != form.lower())) if forms else None

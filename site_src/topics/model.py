@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from ..config import TopicSettings
 from .graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
 from .grouping import Grouping, Topic
-from .labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, pick_label
+from .labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, label_words, pick_label
 from .related import related_papers, related_with_new
 from .vectors import documents, prior_matrix, tfidf, top_terms
 
@@ -142,10 +142,12 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
     bounds = np.searchsorted(member_topic[order], np.arange(k + 1))
 
     topics = []
+    taken = frozenset()  # words of the labels so far: larger topics choose first, no word names two topics
     for t in range(k):
         members = member_paper[order[bounds[t] : bounds[t + 1]]]
         primary = members[: int(sizes[kept[t]])]
-        label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0])
+        label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0], taken=taken)
+        taken |= label_words(label)
         texts = [titles[i] for i in primary] + [abstracts[i] for i in primary[:20]]
         label = tuple(display(phrase, texts) for phrase in label) or (f"Topic {t + 1}",)
         topics.append(
