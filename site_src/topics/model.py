@@ -20,8 +20,9 @@ STICKY = 0.2  # a paper leaves its remembered topic only when another weighs ove
 
 
 def fit_topics(X, k: int, seed: int, prior_topic: np.ndarray | None, sample: np.ndarray | None):
-    """(weights (papers x topics), assignment, each topic's remembered topic or -1): spectral clustering of the
-    neighbour graph of the papers (or of `sample`, the others then joining their nearest sampled papers' topics)."""
+    """(weights (papers x topics), assignment, each topic's remembered topic or -1, the neighbours (indices,
+    similarities) when every paper was fitted, else None): spectral clustering of the neighbour graph of the
+    papers (or of `sample`, the others then joining their nearest sampled papers' topics)."""
     n = X.shape[0]
     fit = np.arange(n) if sample is None else sample
     Xf = X[fit]
@@ -38,7 +39,7 @@ def fit_topics(X, k: int, seed: int, prior_topic: np.ndarray | None, sample: np.
         rest = np.setdiff1d(np.arange(n), fit)
         weights[rest] = join_nearest(X[rest], Xf, assigned, k)
         assignment[rest] = weights[rest].argmax(axis=1)
-    return weights, assignment, remembered
+    return weights, assignment, remembered, (idx, sim) if sample is None else None
 
 
 def _positions(unit: np.ndarray) -> np.ndarray:
@@ -47,14 +48,15 @@ def _positions(unit: np.ndarray) -> np.ndarray:
     if k < 3:
         return np.array([[0.5, 0.5], [0.0, 1.0]][:k]) if k else np.zeros((0, 2))
     centred = unit - unit.mean(axis=0)
-    U, S, _ = np.linalg.svd(centred, full_matrices=False)
-    coords = U[:, :2] * S[:2]
+    # The principal axes from the small topics x topics Gram matrix, not an SVD over every term.
+    values, vectors = np.linalg.eigh(centred @ centred.T)
+    top = np.argsort(-values, kind="stable")[:2]
+    coords = vectors[:, top] * np.sqrt(np.maximum(values[top], 0))
     signs = np.sign(coords[np.abs(coords).argmax(axis=0), [0, 1]])  # fix each axis' sign: deterministic
     coords = coords * np.where(signs == 0, 1, signs)
     low, high = coords.min(axis=0), coords.max(axis=0)
     # Rounded as the lock file keeps them, so a build from the lock draws the very same map.
     return np.round((coords - low) / np.where(high > low, high - low, 1), 6)
-
 
 
 def group_papers(titles: list[str], abstracts: list[str], settings: TopicSettings, prior_topic: np.ndarray | None = None) -> Grouping:
@@ -89,9 +91,9 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
         return Grouping((), np.zeros((0, 2), dtype=np.int64), empty, params)
     terms = vectorizer.get_feature_names_out() if vectorizer else np.array([], dtype=object)
     if n < 3 or k == 1 or X.shape[1] == 0:  # too few papers or words for a graph: one topic
-        weights, assignment, remembered = np.ones((n, 1)), np.zeros(n, dtype=np.int64), np.full(1, -1)
+        weights, assignment, remembered, near = np.ones((n, 1)), np.zeros(n, dtype=np.int64), np.full(1, -1), None
     else:
-        weights, assignment, remembered = fit_topics(X, k, settings.seed, prior_topic if warm else None, fit_sample(titles, settings.seed))
+        weights, assignment, remembered, near = fit_topics(X, k, settings.seed, prior_topic if warm else None, fit_sample(titles, settings.seed))
     k = weights.shape[1]
     if warm:
         cluster_of = np.full(int(prior_topic.max()) + 1, -1)
@@ -160,8 +162,12 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
                 terms=centroid_terms[t],
             )
         )
-    profiles = prior_matrix([t.terms for t in topics], vectorizer.vocabulary_) if vectorizer else None
-    return Grouping(tuple(topics), paper_topics, related_papers(X, settings.related, profiles=profiles), params)
+    if near is not None and near[0].shape[1] >= settings.related:  # every pair was compared for the graph already
+        related = np.where(near[1][:, : settings.related] > 0, near[0][:, : settings.related], -1)
+    else:
+        profiles = prior_matrix([t.terms for t in topics], vectorizer.vocabulary_) if vectorizer else None
+        related = related_papers(X, settings.related, profiles=profiles)
+    return Grouping(tuple(topics), paper_topics, related, params)
 
 
 def related_only(titles: list[str], abstracts: list[str], settings: TopicSettings, terms: list[dict] | None = None) -> np.ndarray:
