@@ -102,10 +102,11 @@ def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozens
     return [phrase for phrase, _ in chosen]
 
 
-def count_phrases(docs: list[str], min_df: int = 2) -> tuple[sp.csr_matrix, np.ndarray]:
+def count_phrases(docs: list[str], min_df: int = 2, stop: frozenset = frozenset()) -> tuple[sp.csr_matrix, np.ndarray]:
     """(documents x phrases) counts of single words and of two words side by side, and the phrases; only
-    phrases in at least `min_df` documents. One regex pass per document, then array operations (no loop over
-    n-grams, where scikit-learn's n-gram counting builds every n-gram string in Python)."""
+    phrases in at least `min_df` documents that neither start nor end with a word of `stop`. One regex pass
+    per document, then array operations (no loop over n-grams, where scikit-learn's counting builds every
+    n-gram string in Python)."""
     tokens = [_TOKEN.findall(doc.lower()) for doc in docs]
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(docs))
     if not lengths.sum():
@@ -115,29 +116,33 @@ def count_phrases(docs: list[str], min_df: int = 2) -> tuple[sp.csr_matrix, np.n
     vocabulary: dict[str, int] = {}
     ids = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in chain.from_iterable(tokens)), dtype=np.int64, count=int(lengths.sum()))
     words = np.array(list(vocabulary), dtype=str)
+    V = len(words)
     doc = np.repeat(np.arange(len(docs)), lengths)
     side_by_side = doc[1:] == doc[:-1]
-    codes = ids[:-1][side_by_side] * len(words) + ids[1:][side_by_side]
+    codes = ids[:-1][side_by_side] * V + ids[1:][side_by_side]
     pairs, pair_ids = np.unique(codes, return_inverse=True)
     rows = np.concatenate([doc, doc[:-1][side_by_side]])
-    cols = np.concatenate([ids, len(words) + pair_ids])
-    C = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(docs), len(words) + len(pairs)))
-    keep = np.flatnonzero(np.diff(C.tocsc().indptr) >= min(min_df, len(docs)))
-    single = keep[keep < len(words)]
-    double = pairs[keep[keep >= len(words)] - len(words)]
-    names = np.concatenate([words[single], np.char.add(np.char.add(words[double // len(words)], " "), words[double % len(words)])])
-    return C[:, keep].tocsr(), names.astype(str)
+    cols = np.concatenate([ids, V + pair_ids])
+    C = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(docs), V + len(pairs)))
+    is_stop = np.isin(words, np.array(sorted(stop), dtype=str))
+    first = np.concatenate([np.arange(V), pairs // V])
+    last = np.concatenate([np.arange(V), pairs % V])
+    keep = np.flatnonzero((np.diff(C.tocsc().indptr) >= min(min_df, len(docs))) & ~is_stop[first] & ~is_stop[last])
+    single = keep < V
+    names = np.array(
+        [words[f] if one else f"{words[f]} {words[l]}" for f, l, one in zip(first[keep].tolist(), last[keep].tolist(), single.tolist())],
+        dtype=str,
+    )  # a loop over the kept phrases only, to spell them
+    return C[:, keep].tocsr(), names
 
 
 def class_tfidf(docs: list[str], assignment: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """c-TF-IDF over unigrams and bigrams: how distinctive each phrase is of each topic."""
     # Phrases are counted with stop words in place, so a bigram is two words that really stand
     # side by side ("natural language processing" never yields "natural processing").
-    C, names = count_phrases(docs)
+    C, names = count_phrases(docs, stop=frozenset(STOP_WORDS) - EDGE_WORDS)
     if not len(names):  # no word at all (titles of only punctuation, say): no phrase can label a topic
         return np.zeros((k, 0)), names
-    stop = np.array(sorted(set(STOP_WORDS) - EDGE_WORDS))
-    edge_is_stop = np.isin(np.char.partition(names, " ")[:, 0], stop) | np.isin(np.char.rpartition(names, " ")[:, 2], stop)
     n = len(docs)
     M = sp.csr_matrix((np.ones(n, dtype=np.float32), (assignment, np.arange(n))), shape=(k, n))
     per_topic = np.asarray((M @ C).todense(), dtype=np.float64)
@@ -149,7 +154,7 @@ def class_tfidf(docs: list[str], assignment: np.ndarray, k: int) -> tuple[np.nda
     # Weighted by the share of the topic's papers that use the phrase, so the first label names most of them
     # (bench/topics_eval.py's label share), not a few papers' jargon.
     coverage = papers_with / np.maximum(np.bincount(assignment, minlength=k)[:, None], 1)
-    score = tf * idf * coverage * (papers_with >= min(2, papers_with.max(initial=1))) * ~edge_is_stop
+    score = tf * idf * coverage * (papers_with >= min(2, papers_with.max(initial=1)))
     return score, names
 
 

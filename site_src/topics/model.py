@@ -23,6 +23,15 @@ def fit_topics(X, k: int, seed: int, prior_topic: np.ndarray | None, sample: np.
     """(weights (papers x topics), assignment, each topic's remembered topic or -1, the neighbours (indices,
     similarities) when every paper was fitted, else None): spectral clustering of the neighbour graph of the
     papers (or of `sample`, the others then joining their nearest sampled papers' topics)."""
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+
+    # Small dense products, many steps (subspace iteration, k-means): one BLAS thread is faster than several,
+    # and far faster on a machine busy with other work.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit_topics(X, k, seed, prior_topic, sample)
+
+
+def _fit_topics(X, k: int, seed: int, prior_topic: np.ndarray | None, sample: np.ndarray | None):
     n = X.shape[0]
     fit = np.arange(n) if sample is None else sample
     Xf = X[fit]
@@ -150,7 +159,7 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
         primary = members[: int(sizes[kept[t]])]
         label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0], taken=taken)
         taken |= label_words(label)
-        texts = [titles[i] for i in primary] + [abstracts[i] for i in primary[:20]]
+        texts = [titles[i] for i in primary[:50]] + [abstracts[i] for i in primary[:10]]  # the most central
         label = tuple(display(phrase, texts) for phrase in label) or (f"Topic {t + 1}",)
         topics.append(
             Topic(

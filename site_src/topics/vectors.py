@@ -5,9 +5,13 @@ Only the vector space: no grouping, no labels. Every function works on whole mat
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from itertools import chain
+
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ..config import TopicSettings
 
@@ -35,27 +39,57 @@ DOMAIN_STOP_WORDS = frozenset(
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS)
 
 TOKEN_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+\b"
+_TOKEN = re.compile(TOKEN_PATTERN)
+_STOP = np.array(STOP_WORDS, dtype=str)
 
 
 def documents(titles: list[str], abstracts: list[str], title_weight: int) -> list[str]:
     return [(title + ". ") * title_weight + abstract for title, abstract in zip(titles, abstracts)]
 
 
-def tfidf(docs: list[str], settings: TopicSettings) -> tuple[sp.csr_matrix, TfidfVectorizer]:
+@dataclass(frozen=True)
+class Terms:
+    """The columns of a TF-IDF matrix: its terms in alphabetical order, and each term's column."""
+
+    names: np.ndarray
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        return {term: i for i, term in enumerate(self.names.tolist())}
+
+    def get_feature_names_out(self) -> np.ndarray:
+        return self.names
+
+
+def tfidf(docs: list[str], settings: TopicSettings) -> tuple[sp.csr_matrix, Terms | None]:
+    """TF-IDF rows (sublinear term counts, smoothed IDF, unit length) over the words in at least min_df and at
+    most max_df of the documents, stop words out: what scikit-learn's TfidfVectorizer gives, counted here
+    with one regex pass per document and one dict of token ids (it filters and counts token by token)."""
+    tokens = [_TOKEN.findall(doc.lower()) for doc in docs]
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(docs))
+    if not lengths.sum():
+        return sp.csr_matrix((len(docs), 0), dtype=np.float32), None
+    vocabulary: dict[str, int] = {}
+    ids = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in chain.from_iterable(tokens)), dtype=np.int64, count=int(lengths.sum()))
+    words = np.array(list(vocabulary), dtype=str)
+    doc = np.repeat(np.arange(len(docs)), lengths)
+    counts = sp.csr_matrix((np.ones(len(ids), dtype=np.float32), (doc, ids)), shape=(len(docs), len(words)))
+    counts.sum_duplicates()
+    df = np.diff(counts.tocsc().indptr)
+    usable = ~np.isin(words, _STOP)
     for min_df, max_df in ((settings.min_df, settings.max_df), (1, 1.0)):
-        vectorizer = TfidfVectorizer(
-            stop_words=STOP_WORDS,
-            token_pattern=TOKEN_PATTERN,
-            min_df=min(min_df, len(docs)),
-            max_df=max_df,
-            sublinear_tf=True,
-            dtype=np.float32,
-        )
-        try:
-            return vectorizer.fit_transform(docs).tocsr(), vectorizer
-        except ValueError:  # too few documents for these bounds: retry with none
-            continue
-    return sp.csr_matrix((len(docs), 0), dtype=np.float32), None
+        keep = usable & (df >= min(min_df, len(docs))) & (df <= max_df * len(docs))
+        if keep.any():
+            break
+    else:  # only stop words: no term at all
+        return sp.csr_matrix((len(docs), 0), dtype=np.float32), None
+    columns = np.flatnonzero(keep)[np.argsort(words[keep], kind="stable")]  # alphabetical, as TfidfVectorizer's
+    X = counts[:, columns].tocsr()
+    X.data = 1 + np.log(X.data)
+    X = X @ sp.diags((np.log((1 + len(docs)) / (1 + df[columns])) + 1).astype(np.float32))
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    X = (sp.diags((1 / np.where(norms > 0, norms, 1)).astype(np.float32)) @ X).tocsr()
+    return X.astype(np.float32), Terms(words[columns])
 
 
 def prior_matrix(priors: list[dict[str, float]], vocabulary: dict[str, int]) -> np.ndarray:
