@@ -3,7 +3,7 @@
 `group` is its one entry point. It takes the lock (lock.py) into account: a build with the same inputs takes
 the topics from it as they are; a few new papers are placed on the remembered topics (fold-in); otherwise
 the topics are fitted again (model.py), warm-started while the settings are unchanged, and named after the remembered ones (naming.py).
-It does not read dumps or render anything; scikit-learn is imported only when a fit or fold-in needs it.
+It does not read dumps or render anything; SciPy is imported only when a fit or fold-in needs it.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None) -> NamedGroup
     if lock and lock.fingerprint == stamp:
         params = {"papers": len(papers), "topics": len(lock.topics), **dataclasses.asdict(settings)}
         related = remembered_related(lock, paper_slugs, settings.related, paper_slugs)
-        if related is None:  # a lock from before related papers were kept: compute them (scikit-learn) and keep them
+        if related is None:  # a lock from before related papers were kept: compute them and keep them
             from . import model
 
             related = model.related_only(titles, abstracts, settings, [t.terms for t in lock.topics])

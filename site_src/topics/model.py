@@ -23,7 +23,7 @@ def fit_topics(X, k: int, seed: int, prior_topic: np.ndarray | None, sample: np.
     """(weights (papers x topics), assignment, each topic's remembered topic or -1, the neighbours (indices,
     similarities) when every paper was fitted, else None): spectral clustering of the neighbour graph of the
     papers (or of `sample`, the others then joining their nearest sampled papers' topics)."""
-    from threadpoolctl import threadpool_limits  # installed with scikit-learn
+    from threadpoolctl import threadpool_limits
 
     # Small dense products, many steps (subspace iteration, k-means): one BLAS thread is faster than several,
     # and far faster on a machine busy with other work.
