@@ -54,3 +54,4 @@ topics-eval: $(STAMP)
 .PHONY: bench
 bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/topics_bench.py
