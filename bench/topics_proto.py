@@ -80,23 +80,10 @@ def tfidf(titles, abstracts, background: Background | None = None, title_weight=
 
 
 def knn(X: sp.csr_matrix, k: int, chunk: int = 2048, Y: sp.csr_matrix | None = None, exclude_self=True):
-    """Each row's k most cosine-similar rows of Y (default X): (indices, similarities), ties by lower index."""
-    Y = X if Y is None else Y
-    YT = Y.T.tocsc()
-    n = X.shape[0]
-    idx = np.zeros((n, k), dtype=np.int64)
-    sim = np.zeros((n, k), dtype=np.float32)
-    for start in range(0, n, chunk):
-        rows = np.arange(start, min(start + chunk, n))
-        S = (X[rows] @ YT).toarray()
-        if exclude_self:
-            S[np.arange(len(rows)), rows] = -1
-        top = np.argpartition(-S, k - 1, axis=1)[:, :k]
-        s = np.take_along_axis(S, top, axis=1)
-        order = np.lexsort((top, -s), axis=1)
-        idx[rows] = np.take_along_axis(top, order, axis=1)
-        sim[rows] = np.take_along_axis(s, order, axis=1)
-    return idx, sim
+    """Each row's k most cosine-similar rows of Y (default X): the site's own neighbour search."""
+    from site_src.topics.graph import neighbours
+
+    return neighbours(X, k, Y=Y, chunk=chunk, exclude_self=exclude_self)
 
 
 def fuzzy_graph(idx: np.ndarray, sim: np.ndarray, n: int, umap: bool = True) -> sp.csr_matrix:
