@@ -31,7 +31,8 @@ GENERIC_LABEL_WORDS = frozenset(
     content second scratch natural diverse pairs pair variable multi linear concept concepts visual continual
     factual different various generalization robustness scaling adaptation transfer pretrain effect effects
     similarity short long downstream semantic synthetic skill skills analysis processing loop paradigm purpose
-    requires open vector vectors languages distribution cost costs modeling compression
+    requires open vector vectors languages distribution cost costs modeling compression field fields
+    application applications multiple textual lengths solution solutions class classes split
     """.split()
 ) | {"pre training", "pre trained", "language model", "language models", "learning model", "learning models"}
 # Words that make no heading at all, alone or in a phrase: LaTeX left in abstracts, citation and size tags.
