@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
 
-from .vectors import STOP_WORDS, TOKEN_PATTERN
-
-_TOKEN = re.compile(TOKEN_PATTERN)
+from .vectors import STOP_WORDS, Tokens
 
 # Words that may appear inside a label phrase but never stand alone as one: alone they name no theme
 # ("Quality", "Space", "Behavior", "Modal" were labels of the seed site once).
@@ -103,32 +100,28 @@ def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozens
     return [phrase for phrase, _ in chosen]
 
 
-def count_phrases(docs: list[str], min_df: int = 2, stop: frozenset = frozenset()) -> tuple[sp.csr_matrix, np.ndarray]:
-    """(documents x phrases) counts of single words and of two words side by side, and the phrases; only
-    phrases in at least `min_df` documents that neither start nor end with a word of `stop`. One regex pass
-    per document, then array operations (no loop over n-grams, where scikit-learn's counting builds every
-    n-gram string in Python)."""
-    tokens = [_TOKEN.findall(doc.lower()) for doc in docs]
-    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(docs))
-    if not lengths.sum():
-        return sp.csr_matrix((len(docs), 0)), np.array([], dtype=str)
-    # Token ids through one dict, as scikit-learn's own counting does (an array sort of 700,000 strings takes
-    # ten times as long); ids follow first appearance, so the same documents give the same ids.
-    vocabulary: dict[str, int] = {}
-    ids = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in chain.from_iterable(tokens)), dtype=np.int64, count=int(lengths.sum()))
-    words = np.array(list(vocabulary), dtype=str)
+def count_phrases(tokens: Tokens, rows: np.ndarray, min_df: int = 2, stop: frozenset = frozenset()) -> tuple[sp.csr_matrix, np.ndarray]:
+    """(rows x phrases) counts of single words and of two words side by side in the documents `rows` of
+    `tokens`, and the phrases; only phrases in at least `min_df` of those documents that neither start nor end
+    with a word of `stop`. Array operations on the token ids (no loop over n-grams, where scikit-learn's
+    counting builds every n-gram string in Python)."""
+    position = np.full(tokens.documents, -1)
+    position[rows] = np.arange(len(rows))  # rows are sorted, so each document's tokens stay side by side
+    mine = position[tokens.doc] >= 0
+    if not mine.any():
+        return sp.csr_matrix((len(rows), 0)), np.array([], dtype=str)
+    doc, ids, words = position[tokens.doc[mine]], tokens.ids[mine], tokens.words
     V = len(words)
-    doc = np.repeat(np.arange(len(docs)), lengths)
     side_by_side = doc[1:] == doc[:-1]
     codes = ids[:-1][side_by_side] * V + ids[1:][side_by_side]
     pairs, pair_ids = np.unique(codes, return_inverse=True)
-    rows = np.concatenate([doc, doc[:-1][side_by_side]])
-    cols = np.concatenate([ids, V + pair_ids])
-    C = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(docs), V + len(pairs)))
+    entries = np.concatenate([doc, doc[:-1][side_by_side]])
+    columns = np.concatenate([ids, V + pair_ids])
+    C = sp.csr_matrix((np.ones(len(entries), dtype=np.float32), (entries, columns)), shape=(len(rows), V + len(pairs)))
     is_stop = np.isin(words, np.array(sorted(stop), dtype=str))
     first = np.concatenate([np.arange(V), pairs // V])
     last = np.concatenate([np.arange(V), pairs % V])
-    keep = np.flatnonzero((np.diff(C.tocsc().indptr) >= min(min_df, len(docs))) & ~is_stop[first] & ~is_stop[last])
+    keep = np.flatnonzero((np.diff(C.tocsc().indptr) >= min(min_df, len(rows))) & ~is_stop[first] & ~is_stop[last])
     single = keep < V
     names = np.array(
         [words[f] if one else f"{words[f]} {words[l]}" for f, l, one in zip(first[keep].tolist(), last[keep].tolist(), single.tolist())],
@@ -137,14 +130,15 @@ def count_phrases(docs: list[str], min_df: int = 2, stop: frozenset = frozenset(
     return C[:, keep].tocsr(), names
 
 
-def class_tfidf(docs: list[str], assignment: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """c-TF-IDF over unigrams and bigrams: how distinctive each phrase is of each topic."""
+def class_tfidf(tokens: Tokens, rows: np.ndarray, assignment: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """c-TF-IDF over unigrams and bigrams of the documents `rows` (their topics: `assignment`): how distinctive
+    each phrase is of each topic."""
     # Phrases are counted with stop words in place, so a bigram is two words that really stand
     # side by side ("natural language processing" never yields "natural processing").
-    C, names = count_phrases(docs, stop=frozenset(STOP_WORDS) - EDGE_WORDS)
+    C, names = count_phrases(tokens, rows, stop=frozenset(STOP_WORDS) - EDGE_WORDS)
     if not len(names):  # no word at all (titles of only punctuation, say): no phrase can label a topic
         return np.zeros((k, 0)), names
-    n = len(docs)
+    n = len(rows)
     M = sp.csr_matrix((np.ones(n, dtype=np.float32), (assignment, np.arange(n))), shape=(k, n))
     per_topic = np.asarray((M @ C).todense(), dtype=np.float64)
     tf = per_topic / np.maximum(per_topic.sum(axis=1, keepdims=True), 1.0)

@@ -14,7 +14,7 @@ from .graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sampl
 from .grouping import Grouping, Topic
 from .labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, label_words, pick_label
 from .related import related_papers, related_with_new
-from .vectors import documents, prior_matrix, tfidf, top_terms
+from .vectors import documents, prior_matrix, tfidf, tokenize, top_terms
 
 STICKY = 0.2  # a paper leaves its remembered topic only when another weighs over 5 times as much
 
@@ -78,7 +78,8 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
     """
     n = len(titles)
     docs = documents(titles, abstracts, settings.title_weight)
-    X, vectorizer = tfidf(docs, settings)
+    tokens = tokenize(docs)
+    X, vectorizer = tfidf(docs, settings, tokens)
     k = min(topic_count(n, settings), max(1, X.shape[1]))
     warm = prior_topic is not None and bool((prior_topic >= 0).any())
     params = {
@@ -135,7 +136,7 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
     central = np.lexsort((rows, -top_weight, assignment))
     rank = np.arange(n) - np.searchsorted(assignment[central], assignment[central])
     central = np.sort(central[rank < LABEL_PAPERS])
-    score, phrases = class_tfidf([docs[i] for i in central], assignment[central], k)
+    score, phrases = class_tfidf(tokens, central, assignment[central], k)
     candidates = np.argsort(-score, axis=1, kind="stable")[:, :LABEL_CANDIDATES]
     norms = np.linalg.norm(centroids, axis=1, keepdims=True)
     unit = centroids / np.where(norms == 0, 1, norms)
