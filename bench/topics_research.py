@@ -22,13 +22,14 @@ from topics_eval import HEADER, Outcome, api_set, evaluate, row, seed_set, site_
 from site_src.config import TopicSettings  # noqa: E402
 from site_src.topics.graph import topic_count  # noqa: E402
 from site_src.topics.labels import class_tfidf as _class_tfidf, display as _display, pick_label  # noqa: E402
+from site_src.topics.vectors import tokenize  # noqa: E402
 
 BACKGROUND = ROOT / "bench" / ".work" / "background.npz"
 
 
 def labels_for(titles, abstracts, assignment, k):
     docs = [(t + ". ") * 2 + a for t, a in zip(titles, abstracts)]
-    score, phrases = _class_tfidf(docs, assignment, k)
+    score, phrases = _class_tfidf(tokenize(docs), np.arange(len(docs)), assignment, k)
     candidates = np.argsort(-score, axis=1, kind="stable")[:, :20]
     labels, members = [], []
     for t in range(k):
