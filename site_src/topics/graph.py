@@ -26,7 +26,7 @@ NEIGHBOURS = 15
 FIT_SAMPLE = 4000
 DENSE_UP_TO = 1500  # below this many papers a dense eigendecomposition is quicker than ARPACK
 KMEANS_INITS = 4
-SUBSPACE_ITERATIONS = 20
+SUBSPACE_ITERATIONS = 12
 # A paper outside the fitted sample is compared with the fitted papers of its closest topics only.
 JOIN_BUCKETS = 2
 
