@@ -54,6 +54,7 @@ topics-eval: $(STAMP)
 .PHONY: bench
 bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/topics_bench.py
 
 # Our search against Pagefind on the same built sites: MRR@10, recall@10, bytes and time per query; writes bench/search_relevance.md
 .PHONY: bench-search

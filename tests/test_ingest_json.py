@@ -397,7 +397,7 @@ def test_seeds_and_both_corpora_build_into_one_site(shared_dir, content_copy, tm
         if path.parent.name != "2025-04-03":  # the sentinel day: an error, by design
             feed_files.append(path)
             shutil.copy(path, dumps / f"feed-{path.parent.name}.json")
-    # Fewer topics than `auto` (about 80 at this size) keep the test's NMF quick; ingest is what is tested here.
+    # Fewer topics than `auto` (about 80 at this size) keep the test's topic fit quick; ingest is what is tested here.
     site_yaml = content_copy / "site.yaml"
     site_yaml.write_text(site_yaml.read_text("utf-8").replace("count: auto", "count: 20"), "utf-8")
     out = tmp_path / "build"

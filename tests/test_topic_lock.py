@@ -177,3 +177,88 @@ def test_papers_grown_by_more_than_a_fifth_are_fitted_again(content_copy, tmp_pa
     assert second.papers > 1.2 * first.papers
     assert "placed" not in second.topic_params["method"]
     assert read_lock(content_copy / LOCK_NAME).fitted == second.papers
+
+
+# --- refits never corrupt: no paper twice in a topic, no topic twice on a paper -------------------------------
+
+FIVE_DAYS = [f"2025-06-0{day}.json" for day in range(2, 7)]
+
+
+def assert_no_repeats(content: Path, out: Path) -> None:
+    """Each topic lists a paper once, each paper names a topic once: lock, data/papers.json, pages and feeds."""
+    from lxml import html
+
+    lock = read_lock(content / LOCK_NAME)
+    for topic in lock.topics:
+        assert len(set(topic.papers)) == len(topic.papers), f"lock: {topic.slug} repeats a paper"
+    for paper in json.loads((out / "data" / "papers.json").read_text(encoding="utf-8")):
+        assert len(set(paper["topics"])) == len(paper["topics"]), f"papers.json: {paper['slug']} repeats a topic"
+    for page in (out / "topics").glob("*/index.html"):
+        links = [a for a in html.fromstring(page.read_bytes()).xpath("//main//a/@href") if "/papers/" in a]
+        assert len(set(links)) == len(links), f"{page}: lists a paper twice"
+    for page in (out / "papers").glob("*/index.html"):
+        chips = html.fromstring(page.read_bytes()).xpath("//main//a[contains(@href, '/topics/')]/@href")
+        assert len(set(chips)) == len(chips), f"{page}: shows a topic twice"
+    feeds = list(out.rglob("*.xml"))
+    assert any("topics" in str(f) for f in feeds)
+    for feed in feeds:
+        ids = re.findall(r"<(?:guid|id)[^>]*>([^<]+)</(?:guid|id)>", feed.read_text(encoding="utf-8"))
+        assert len(set(ids)) == len(ids), f"{feed}: repeats an item"
+
+
+def test_seeds_plus_five_api_days_refit_without_repeats(shared_dir, content_copy, tmp_path):
+    """The reported case: the seeds' lock, then five API days (547 papers: a refit), then a fold-in rebuild."""
+    days = shared_dir / "corpora" / "hf-api-daily-papers-jeongiin" / "api-json"
+    build(content_copy, tmp_path / "seeds", base_url="https://example.org/")
+    for day in FIVE_DAYS:
+        shutil.copy(days / day, content_copy / "dumps" / day)
+    report = build(content_copy, tmp_path / "refit", base_url="https://example.org/")
+    assert report.papers == 547 and "fitted" not in report.topic_params["method"].split(";")[0]
+    assert_no_repeats(content_copy, tmp_path / "refit")
+    shutil.copy(days / "2025-06-09.json", content_copy / "dumps" / "2025-06-09.json")
+    build(content_copy, tmp_path / "fold-in", base_url="https://example.org/")
+    assert_no_repeats(content_copy, tmp_path / "fold-in")
+
+
+def test_a_changed_topic_count_is_honoured_with_a_lock(content_copy, tmp_path):
+    """The lock records the settings it was fitted with; a new topics.count fits afresh with that many topics."""
+    build(content_copy, tmp_path / "one")
+    old = read_lock(content_copy / LOCK_NAME)
+    site = content_copy / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("count: auto", "count: 10"), encoding="utf-8")
+    report = build(content_copy, tmp_path / "two")
+    assert report.topics == 10 and report.topic_params["topics_chosen"] == "site.yaml"
+    lock = read_lock(content_copy / LOCK_NAME)
+    assert len(lock.topics) == 10 and lock.settings != old.settings
+    assert all(resolves(tmp_path / "two", t.slug) for t in old.topics)  # the other topics redirect
+
+
+# --- a property: any sequence of added and removed dumps keeps every list free of repeats ----------------------
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.booleans(), st.integers(0, 9)), min_size=2, max_size=4))
+def test_random_adds_and_removes_of_dumps_never_repeat_a_paper_or_topic(shared_dir, tmp_path_factory, steps):
+    """Seeds, then a random sequence of API days added or removed (refits and fold-ins alike), each build
+    checked: no paper twice in a topic, no topic twice on a paper, no topic URL lost."""
+    from .conftest import CONTENT
+
+    days = sorted((shared_dir / "corpora" / "hf-api-daily-papers-jeongiin" / "api-json").glob("2025-06-*.json"))[:10]
+    top = tmp_path_factory.mktemp("steps")
+    content = top / "content"
+    shutil.copytree(CONTENT, content)
+    build(content, top / "out-0", base_url="https://example.org/")
+    seen: set[str] = set()
+    for number, (add, day) in enumerate(steps, start=1):
+        target = content / "dumps" / days[day].name
+        if add:
+            shutil.copy(days[day], target)
+        else:
+            target.unlink(missing_ok=True)
+        seen |= topic_urls(top / f"out-{number - 1}")
+        build(content, top / f"out-{number}", base_url="https://example.org/")
+        assert_no_repeats(content, top / f"out-{number}")
+        assert all(resolves(top / f"out-{number}", slug) for slug in seen)

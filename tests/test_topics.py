@@ -7,8 +7,8 @@ import pytest
 
 from site_src.config import SiteConfig, TopicSettings
 from site_src.ingest import read_corpus
-from site_src.topics.factorize import fit_sample, topic_count
-from site_src.topics.labels import pick_label
+from site_src.topics.graph import fit_sample, topic_count
+from site_src.topics.labels import display, label_words, pick_label
 from site_src.topics.model import group_papers
 from site_src.topics.related import related_papers
 from site_src.topics.vectors import documents as _documents, prior_matrix, tfidf as _tfidf
@@ -112,9 +112,28 @@ def test_topic_count_is_automatic_or_set():
 
 
 def test_pick_label_drops_contained_and_overlapping_phrases():
-    assert pick_label(["rank", "low rank", "low", "memory", "lora"]) == ["low rank", "memory", "lora"]
+    assert pick_label(["rank", "low rank", "low", "adapter", "lora"]) == ["low rank", "adapter", "lora"]
     assert pick_label(["image", "images", "text image", "clip"]) == ["text image", "clip"]
     assert pick_label(["model", "results", "speech recognition", "speech"]) == ["speech recognition"]
+
+
+def test_pick_label_skips_filler_and_words_other_labels_use():
+    assert pick_label(["space", "quality", "generated", "variable sized", "mathcal", "speech"]) == ["speech"]
+    assert pick_label(["speech recognition", "asr", "tts"], taken=label_words(["Speech Synthesis"])) == ["asr", "tts"]
+
+
+def test_label_words_are_shown_as_the_papers_write_them():
+    texts = ["Natural language processing (NLP) with CLAP.", "We fine-tune CLAP for NLP tasks."]
+    assert display("processing nlp", texts) == "Processing NLP"
+    assert display("clap", texts) == "CLAP"
+
+
+def test_no_word_names_two_topics_of_the_seed_site(grouping):
+    seen: dict[str, str] = {}
+    for topic in grouping.topics:
+        for word in label_words(topic.label):
+            assert word not in seen, f"{word!r} in {topic.label} and {seen[word]}"
+            seen[word] = " · ".join(topic.label)
 
 
 def test_tiny_corpora_still_group():

@@ -2,8 +2,8 @@
 
 `group` is its one entry point. It takes the lock (lock.py) into account: a build with the same inputs takes
 the topics from it as they are; a few new papers are placed on the remembered topics (fold-in); otherwise
-the topics are fitted again (model.py), warm-started, and named after the remembered ones (naming.py).
-It does not read dumps or render anything; scikit-learn is imported only when a fit or fold-in needs it.
+the topics are fitted again (model.py), warm-started while the settings are unchanged, and named after the remembered ones (naming.py).
+It does not read dumps or render anything; SciPy is imported only when a fit or fold-in needs it.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None) -> NamedGroup
     if lock and lock.fingerprint == stamp:
         params = {"papers": len(papers), "topics": len(lock.topics), **dataclasses.asdict(settings)}
         related = remembered_related(lock, paper_slugs, settings.related, paper_slugs)
-        if related is None:  # a lock from before related papers were kept: compute them (scikit-learn) and keep them
+        if related is None:  # a lock from before related papers were kept: compute them and keep them
             from . import model
 
             related = model.related_only(titles, abstracts, settings, [t.terms for t in lock.topics])
@@ -100,10 +100,12 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None) -> NamedGroup
         return _fold_in(lock, paper_slugs, titles, abstracts, settings, stamp)
     from . import model
 
-    priors = [t.terms for t in lock.topics] if lock else None
-    remembered = {slug: row for row, t in enumerate(lock.topics) for slug in t.papers[: t.primary]} if lock else {}
+    # The fit continues the remembered topics, unless the topic settings changed (a new topics.count, say):
+    # then it starts afresh, and only the names of topics that still match carry over.
+    warm = lock is not None and lock.settings == settings_hash(settings)
+    remembered = {slug: row for row, t in enumerate(lock.topics) for slug in t.papers[: t.primary]} if warm else {}
     prior_topic = np.array([remembered.get(slug, -1) for slug in paper_slugs], dtype=np.int64)
-    grouping = model.group_papers(titles, abstracts, settings, priors, prior_topic)
+    grouping = model.group_papers(titles, abstracts, settings, prior_topic)
     new_sets = [{paper_slugs[i] for i in t.members[: t.size]} for t in grouping.topics]
     matched = match_topics(new_sets, [t.terms for t in grouping.topics], lock) if lock else {}
     relabelled = tuple(

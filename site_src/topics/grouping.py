@@ -1,4 +1,4 @@
-"""What the topic stage hands on: topics, each paper's place among them, their lasting names (no scikit-learn needed to read it)."""
+"""What the topic stage hands on: topics, each paper's place among them, their lasting names (no SciPy needed to read it)."""
 
 from __future__ import annotations
 

@@ -10,22 +10,43 @@ from collections import Counter
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
 
-from .vectors import STOP_WORDS, TOKEN_PATTERN
+from .vectors import STOP_WORDS, Tokens
 
-# Words that may appear inside a label phrase but never stand alone as one.
+# Words that may appear inside a label phrase but never stand alone as one: alone they name no theme
+# ("Quality", "Space", "Behavior", "Modal" were labels of the seed site once).
 GENERIC_LABEL_WORDS = frozenset(
-    "model models result results approach approaches method methods training performance task tasks "
-    "data learning language paper framework system systems text pretraining pretrained self".split()
-) | {"pre training", "pre trained"}
+    """
+    model models result results approach approaches method methods training performance task tasks data
+    learning language paper framework system systems text pretraining pretrained self quality space version
+    behavior behaviour schedule modal lingual document documents question questions understanding skills
+    foundation causal time block image images tokens token sequence sequences length neural networks network
+    knowledge reasoning generation sentence sentences word words survey target level levels domain specific
+    parameters layer layers representation representations information tuning fine input output inputs
+    outputs number small simple general human humans world real process quantitative prediction predictions
+    objective objectives loss memory feature features structure structures context capacity efficiency
+    content second scratch natural diverse pairs pair variable multi linear concept concepts visual continual
+    factual different various generalization robustness scaling adaptation transfer pretrain effect effects
+    similarity short long downstream semantic synthetic skill skills analysis processing loop paradigm purpose
+    requires open vector vectors languages distribution cost costs modeling compression field fields
+    application applications multiple textual lengths solution solutions class classes split
+    """.split()
+) | {"pre training", "pre trained", "language model", "language models", "learning model", "learning models"}
+# Words that make no heading at all, alone or in a phrase: LaTeX left in abstracts, citation and size tags.
+NEVER_LABEL_WORDS = frozenset("mathcal mathbf mathrm textit texttt textbf emph al et ie eg base large xl times".split())
+# A heading ends on a noun: a phrase whose last word reads as a verb or an adjective ("Generated",
+# "Facilitate", "Variable Sized", "Inconsistent") says how, not what.
+_NOT_A_NOUN = re.compile(r"(?:ed|ize|ise|izing|ising|ate|ates|ating|ent|ous|ive|ly)$")
+_NOUNS_ANYWAY = frozenset("speech agent agents patent content gradient gradients segment segments state".split())
+# Generic words that may still close a two-word phrase ("Continual Learning", "Code Generation").
+EDGE_WORDS = frozenset("learning training data model models".split())
 
 LABEL_PHRASES = 3
 
-LABEL_CANDIDATES = 20
+LABEL_CANDIDATES = 60
 
 # c-TF-IDF labels count phrases in at most this many of each topic's most central papers.
-LABEL_PAPERS = 200
+LABEL_PAPERS = 50
 
 
 _SUFFIXES = ("izations", "ization", "ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s")
@@ -46,13 +67,24 @@ def _overlap(words: frozenset, other: frozenset) -> bool:
     return bool(words & other) or any(a in b or b in a for a in words for b in other if min(len(a), len(b)) >= 4)
 
 
-def pick_label(candidates: list[str], limit: int = LABEL_PHRASES) -> list[str]:
-    """The first distinctive phrases, none contained in another (by stemmed words)."""
+def label_words(label) -> frozenset:
+    """The stemmed words of a label's phrases: what a neighbouring label may not use again."""
+    return frozenset(_stem(w) for phrase in label for w in phrase.lower().replace("-", " ").split())
+
+
+def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset()) -> list[str]:
+    """The first distinctive phrases, none contained in another (by stemmed words), none using a word of `taken`
+    (the words of the other topics' labels), none a filler word alone."""
     chosen: list[tuple[str, frozenset]] = []
     for phrase in candidates:
-        if phrase in GENERIC_LABEL_WORDS:
+        last = phrase.rsplit(" ", 1)[-1]
+        if phrase in GENERIC_LABEL_WORDS or NEVER_LABEL_WORDS.intersection(phrase.split()):
+            continue
+        if (_NOT_A_NOUN.search(last) or (" " in phrase and last.endswith("al"))) and last not in _NOUNS_ANYWAY:
             continue
         words = frozenset(_stem(w) for w in phrase.split())
+        if words & taken:
+            continue
         if len(words) < len(phrase.split()):  # "image images": a word twice
             continue
         if any(words <= other for _, other in chosen):
@@ -68,19 +100,45 @@ def pick_label(candidates: list[str], limit: int = LABEL_PHRASES) -> list[str]:
     return [phrase for phrase, _ in chosen]
 
 
-def class_tfidf(docs: list[str], assignment: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """c-TF-IDF over unigrams and bigrams: how distinctive each phrase is of each topic."""
+def count_phrases(tokens: Tokens, rows: np.ndarray, min_df: int = 2, stop: frozenset = frozenset()) -> tuple[sp.csr_matrix, np.ndarray]:
+    """(rows x phrases) counts of single words and of two words side by side in the documents `rows` of
+    `tokens`, and the phrases; only phrases in at least `min_df` of those documents that neither start nor end
+    with a word of `stop`. Array operations on the token ids (no loop over n-grams, where scikit-learn's
+    counting builds every n-gram string in Python)."""
+    position = np.full(tokens.documents, -1)
+    position[rows] = np.arange(len(rows))  # rows are sorted, so each document's tokens stay side by side
+    mine = position[tokens.doc] >= 0
+    if not mine.any():
+        return sp.csr_matrix((len(rows), 0)), np.array([], dtype=str)
+    doc, ids, words = position[tokens.doc[mine]], tokens.ids[mine], tokens.words
+    V = len(words)
+    side_by_side = doc[1:] == doc[:-1]
+    codes = ids[:-1][side_by_side] * V + ids[1:][side_by_side]
+    pairs, pair_ids = np.unique(codes, return_inverse=True)
+    entries = np.concatenate([doc, doc[:-1][side_by_side]])
+    columns = np.concatenate([ids, V + pair_ids])
+    C = sp.csr_matrix((np.ones(len(entries), dtype=np.float32), (entries, columns)), shape=(len(rows), V + len(pairs)))
+    is_stop = np.isin(words, np.array(sorted(stop), dtype=str))
+    first = np.concatenate([np.arange(V), pairs // V])
+    last = np.concatenate([np.arange(V), pairs % V])
+    keep = np.flatnonzero((np.diff(C.tocsc().indptr) >= min(min_df, len(rows))) & ~is_stop[first] & ~is_stop[last])
+    single = keep < V
+    names = np.array(
+        [words[f] if one else f"{words[f]} {words[l]}" for f, l, one in zip(first[keep].tolist(), last[keep].tolist(), single.tolist())],
+        dtype=str,
+    )  # a loop over the kept phrases only, to spell them
+    return C[:, keep].tocsr(), names
+
+
+def class_tfidf(tokens: Tokens, rows: np.ndarray, assignment: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """c-TF-IDF over unigrams and bigrams of the documents `rows` (their topics: `assignment`): how distinctive
+    each phrase is of each topic."""
     # Phrases are counted with stop words in place, so a bigram is two words that really stand
     # side by side ("natural language processing" never yields "natural processing").
-    counter = CountVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=min(2, len(docs)))
-    try:
-        C = counter.fit_transform(docs)
-    except ValueError:  # no word at all (titles of only punctuation, say): no phrase can label a topic
-        return np.zeros((k, 0)), np.array([], dtype=str)
-    names = counter.get_feature_names_out().astype(str)
-    stop = np.array(STOP_WORDS)
-    edge_is_stop = np.isin(np.char.partition(names, " ")[:, 0], stop) | np.isin(np.char.rpartition(names, " ")[:, 2], stop)
-    n = len(docs)
+    C, names = count_phrases(tokens, rows, stop=frozenset(STOP_WORDS) - EDGE_WORDS)
+    if not len(names):  # no word at all (titles of only punctuation, say): no phrase can label a topic
+        return np.zeros((k, 0)), names
+    n = len(rows)
     M = sp.csr_matrix((np.ones(n, dtype=np.float32), (assignment, np.arange(n))), shape=(k, n))
     per_topic = np.asarray((M @ C).todense(), dtype=np.float64)
     tf = per_topic / np.maximum(per_topic.sum(axis=1, keepdims=True), 1.0)
@@ -88,7 +146,10 @@ def class_tfidf(docs: list[str], assignment: np.ndarray, k: int) -> tuple[np.nda
     idf = np.log1p(average_words / np.maximum(per_topic.sum(axis=0), 1.0))
     # A phrase found in a single paper is that paper's jargon, not the topic's theme.
     papers_with = np.asarray((M @ (C > 0).astype(np.float32)).todense())
-    score = tf * idf * (papers_with >= min(2, papers_with.max(initial=1))) * ~edge_is_stop
+    # Weighted by the share of the topic's papers that use the phrase, so the first label names most of them
+    # (bench/topics_eval.py's label share), not a few papers' jargon.
+    coverage = papers_with / np.maximum(np.bincount(assignment, minlength=k)[:, None], 1)
+    score = tf * idf * coverage * (papers_with >= min(2, papers_with.max(initial=1)))
     return score, names
 
 
@@ -96,10 +157,18 @@ _SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"
 
 
 def display(phrase: str, texts: list[str]) -> str:
-    """The phrase as the papers most often write it ("LoRA", "Text-to-Image"), title-cased."""
+    """The phrase as the papers most often write it ("LoRA", "Text-to-Image"), title-cased; where the papers
+    never write it so, each word as they most often write it ("Processing NLP", not "Processing Nlp")."""
     joiner = r"[\s-]+(?:(?:%s)[\s-]+)?" % "|".join(sorted(_SMALL_WORDS))
-    pattern = re.compile(r"\b" + joiner.join(map(re.escape, phrase.split())) + r"\b", re.IGNORECASE)
-    forms = Counter(re.sub(r"\s+", " ", m.group(0)) for text in texts for m in pattern.finditer(text))
-    best = max(sorted(forms), key=lambda form: (forms[form], form != form.lower()), default=phrase)
+    best = _most_written(joiner.join(map(re.escape, phrase.split())), texts)
+    if best is None:
+        best = " ".join(_most_written(re.escape(word), texts) or word for word in phrase.split())
     words = re.split(r"([\s-]+)", best)
     return "".join(w if w in _SMALL_WORDS and i else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def _most_written(pattern: str, texts: list[str]) -> str | None:
+    """The most frequent spelling of a pattern in the texts (capitals win a tie), or None when it never occurs."""
+    found = re.compile(r"\b" + pattern + r"\b", re.IGNORECASE)
+    forms = Counter(re.sub(r"\s+", " ", m.group(0)) for text in texts for m in found.finditer(text))
+    return max(sorted(forms), key=lambda form: (forms[form], form != form.lower())) if forms else None

@@ -25,7 +25,7 @@ from ..slugs import is_slug
 LOCK_NAME = "topics.lock.json"
 LOCK_VERSION = 1
 # Bump when the topic algorithm changes, so old fingerprints stop matching.
-ALGORITHM = "nmf-ctfidf-2"
+ALGORITHM = "knn-spectral-1"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The vectorized core's one pass: TF-IDF, NMF topics, c-TF-IDF labels and related papers for a list of papers.
+"""The vectorized core's one pass: TF-IDF, topics from a neighbour graph, c-TF-IDF labels and related papers.
 
 No Python loop runs over papers or vocabulary terms; loops here run over topics and over
 a handful of label candidates per topic. Naming topics after the lock is the package's job (__init__.py).
@@ -7,15 +7,48 @@ a handful of label candidates per topic. Naming topics after the lock is the pac
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..config import TopicSettings
-from .factorize import NMF_SAMPLE, factorize, fit_sample, topic_count, with_second_topics
+from .graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
 from .grouping import Grouping, Topic
-from .labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, pick_label
+from .labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, label_words, pick_label
 from .related import related_papers, related_with_new
-from .vectors import documents, prior_matrix, tfidf, top_terms
+from .vectors import documents, prior_matrix, tfidf, tokenize, top_terms
 
 STICKY = 0.2  # a paper leaves its remembered topic only when another weighs over 5 times as much
+
+
+def fit_topics(X, k: int, seed: int, prior_topic: np.ndarray | None, sample: np.ndarray | None):
+    """(weights (papers x topics), assignment, each topic's remembered topic or -1, the neighbours (indices,
+    similarities) when every paper was fitted, else None): spectral clustering of the neighbour graph of the
+    papers (or of `sample`, the others then joining their nearest sampled papers' topics)."""
+    from threadpoolctl import threadpool_limits
+
+    # Small dense products, many steps (subspace iteration, k-means): one BLAS thread is faster than several,
+    # and far faster on a machine busy with other work.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit_topics(X, k, seed, prior_topic, sample)
+
+
+def _fit_topics(X, k: int, seed: int, prior_topic: np.ndarray | None, sample: np.ndarray | None):
+    n = X.shape[0]
+    fit = np.arange(n) if sample is None else sample
+    Xf = X[fit]
+    idx, sim = neighbours(Xf, NEIGHBOURS)
+    P = graph(idx, sim, len(fit))
+    E = embed(P, k, seed)
+    assigned, remembered = cluster(E, k, seed, None if prior_topic is None else prior_topic[fit])
+    k = len(remembered)
+    weights = np.zeros((n, k))
+    weights[fit] = affinities(P, assigned, k)
+    assignment = np.zeros(n, dtype=np.int64)
+    assignment[fit] = assigned
+    if sample is not None:
+        rest = np.setdiff1d(np.arange(n), fit)
+        weights[rest] = join_nearest(X[rest], Xf, assigned, k)
+        assignment[rest] = weights[rest].argmax(axis=1)
+    return weights, assignment, remembered, (idx, sim) if sample is None else None
 
 
 def _positions(unit: np.ndarray) -> np.ndarray:
@@ -24,8 +57,10 @@ def _positions(unit: np.ndarray) -> np.ndarray:
     if k < 3:
         return np.array([[0.5, 0.5], [0.0, 1.0]][:k]) if k else np.zeros((0, 2))
     centred = unit - unit.mean(axis=0)
-    U, S, _ = np.linalg.svd(centred, full_matrices=False)
-    coords = U[:, :2] * S[:2]
+    # The principal axes from the small topics x topics Gram matrix, not an SVD over every term.
+    values, vectors = np.linalg.eigh(centred @ centred.T)
+    top = np.argsort(-values, kind="stable")[:2]
+    coords = vectors[:, top] * np.sqrt(np.maximum(values[top], 0))
     signs = np.sign(coords[np.abs(coords).argmax(axis=0), [0, 1]])  # fix each axis' sign: deterministic
     coords = coords * np.where(signs == 0, 1, signs)
     low, high = coords.min(axis=0), coords.max(axis=0)
@@ -33,33 +68,28 @@ def _positions(unit: np.ndarray) -> np.ndarray:
     return np.round((coords - low) / np.where(high > low, high - low, 1), 6)
 
 
-
-def group_papers(
-    titles: list[str],
-    abstracts: list[str],
-    settings: TopicSettings,
-    priors: list[dict[str, float]] | None = None,
-    prior_topic: np.ndarray | None = None,
-) -> Grouping:
+def group_papers(titles: list[str], abstracts: list[str], settings: TopicSettings, prior_topic: np.ndarray | None = None) -> Grouping:
     """Group papers into labelled topics and find each paper's related papers.
 
-    `priors` (remembered topic centroids, from the lock file) warm-start the factorization, so
-    that a rebuild after new dumps keeps the old topics where the papers still support them;
-    `prior_topic` (per paper: its remembered topic's row in `priors`, or -1) keeps a paper in its
-    old topic unless the new fit clearly prefers another (hysteresis, STICKY).
+    `prior_topic` (per paper: its remembered topic's number in the lock file, or -1) warm-starts the
+    clustering from the remembered topics, so that a rebuild after new dumps keeps them where the papers
+    still support them, and keeps a paper in its old topic unless the new fit clearly prefers another
+    (hysteresis, STICKY).
     """
     n = len(titles)
     docs = documents(titles, abstracts, settings.title_weight)
-    X, vectorizer = tfidf(docs, settings)
+    tokens = tokenize(docs)
+    X, vectorizer = tfidf(docs, settings, tokens)
     k = min(topic_count(n, settings), max(1, X.shape[1]))
+    warm = prior_topic is not None and bool((prior_topic >= 0).any())
     params = {
         "papers": n,
         "vocabulary": X.shape[1],
         "topics": k,
         "topics_chosen": "site.yaml" if settings.count else "auto (1.4 x sqrt of papers)",
-        "method": "NMF (nndsvda) on TF-IDF"
-        + (f", fitted on {NMF_SAMPLE} sampled papers, all projected" if n > NMF_SAMPLE else "")
-        + (", warm-started from topics.lock.json" if priors else ""),
+        "method": f"spectral clustering of the {NEIGHBOURS}-nearest-neighbour graph of TF-IDF cosine"
+        + (f", fitted on {FIT_SAMPLE} sampled papers, the others joining their nearest" if n > FIT_SAMPLE else "")
+        + (", warm-started from topics.lock.json" if warm else ""),
         "seed": settings.seed,
         "min_df": settings.min_df,
         "max_df": settings.max_df,
@@ -70,17 +100,20 @@ def group_papers(
     if n == 0:
         return Grouping((), np.zeros((0, 2), dtype=np.int64), empty, params)
     terms = vectorizer.get_feature_names_out() if vectorizer else np.array([], dtype=object)
-    prior = prior_matrix(priors, vectorizer.vocabulary_) if priors and vectorizer else None
-    if prior is not None:
-        k = max(k, len(prior))
-    sample = fit_sample(titles, settings.seed)
-    weights, centroids = factorize(X, k, settings, prior, sample)
+    if n < 3 or k == 1 or X.shape[1] == 0:  # too few papers or words for a graph: one topic
+        weights, assignment, remembered, near = np.ones((n, 1)), np.zeros(n, dtype=np.int64), np.full(1, -1), None
+    else:
+        weights, assignment, remembered, near = fit_topics(X, k, settings.seed, prior_topic if warm else None, fit_sample(titles, settings.seed))
     k = weights.shape[1]
-    assignment = weights.argmax(axis=1)
-    if prior is not None and prior_topic is not None:
-        remembered = np.where(prior_topic >= 0, prior_topic, assignment)
-        stays = weights[np.arange(n), remembered] >= STICKY * weights[np.arange(n), assignment]
-        assignment = np.where(stays & (weights[np.arange(n), remembered] > 0), remembered, assignment)
+    if warm:
+        cluster_of = np.full(int(prior_topic.max()) + 1, -1)
+        cluster_of[remembered[remembered >= 0]] = np.flatnonzero(remembered >= 0)
+        home = np.where(prior_topic >= 0, cluster_of[prior_topic.clip(0)], -1)
+        rows = np.arange(n)
+        stays = (home >= 0) & (weights[rows, home.clip(0)] >= STICKY * weights[rows, assignment]) & (weights[rows, home.clip(0)] > 0)
+        assignment = np.where(stays, home, assignment)
+    onehot = sp.csr_matrix((np.ones(n), (assignment, np.arange(n))), shape=(k, n))
+    centroids = np.asarray((onehot @ X).todense()) / np.maximum(np.asarray(onehot.sum(axis=1)), 1)
     # Drop topics no paper chose; order the rest by size, then by first member, for stable output.
     sizes = np.bincount(assignment, minlength=k)
     first = np.full(k, n)
@@ -103,7 +136,7 @@ def group_papers(
     central = np.lexsort((rows, -top_weight, assignment))
     rank = np.arange(n) - np.searchsorted(assignment[central], assignment[central])
     central = np.sort(central[rank < LABEL_PAPERS])
-    score, phrases = class_tfidf([docs[i] for i in central], assignment[central], k)
+    score, phrases = class_tfidf(tokens, central, assignment[central], k)
     candidates = np.argsort(-score, axis=1, kind="stable")[:, :LABEL_CANDIDATES]
     norms = np.linalg.norm(centroids, axis=1, keepdims=True)
     unit = centroids / np.where(norms == 0, 1, norms)
@@ -121,11 +154,13 @@ def group_papers(
     bounds = np.searchsorted(member_topic[order], np.arange(k + 1))
 
     topics = []
+    taken = frozenset()  # words of the labels so far: larger topics choose first, no word names two topics
     for t in range(k):
         members = member_paper[order[bounds[t] : bounds[t + 1]]]
         primary = members[: int(sizes[kept[t]])]
-        label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0])
-        texts = [titles[i] for i in primary] + [abstracts[i] for i in primary[:20]]
+        label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0], taken=taken)
+        taken |= label_words(label)
+        texts = [titles[i] for i in primary[:50]] + [abstracts[i] for i in primary[:10]]  # the most central
         label = tuple(display(phrase, texts) for phrase in label) or (f"Topic {t + 1}",)
         topics.append(
             Topic(
@@ -137,8 +172,12 @@ def group_papers(
                 terms=centroid_terms[t],
             )
         )
-    profiles = prior_matrix([t.terms for t in topics], vectorizer.vocabulary_) if vectorizer else None
-    return Grouping(tuple(topics), paper_topics, related_papers(X, settings.related, profiles=profiles), params)
+    if near is not None and near[0].shape[1] >= settings.related:  # every pair was compared for the graph already
+        related = np.where(near[1][:, : settings.related] > 0, near[0][:, : settings.related], -1)
+    else:
+        profiles = prior_matrix([t.terms for t in topics], vectorizer.vocabulary_) if vectorizer else None
+        related = related_papers(X, settings.related, profiles=profiles)
+    return Grouping(tuple(topics), paper_topics, related, params)
 
 
 def related_only(titles: list[str], abstracts: list[str], settings: TopicSettings, terms: list[dict] | None = None) -> np.ndarray:
