@@ -1,8 +1,15 @@
-"""Where the build's files come from: one UTF-8 rule for dumps, pages and site.yaml; the built-in theme and lunr.js."""
+"""Where the build's files come from: the built-in theme and lunr.js, and the curator's files, read safely.
+
+Only regular files are read, within a size limit, with one UTF-8 rule for them all. A FIFO would block a
+read forever and a link to /dev/zero would read until memory runs out, so every input is opened without
+blocking and checked to be a regular file before a byte is read. This module does not parse anything;
+the readers (ingest, pages, config) do.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from .errors import DigestError
@@ -15,15 +22,77 @@ _CHECKOUT = PACKAGE.parent
 _HOME = _SHIPPED if (_SHIPPED / "templates").is_dir() else _CHECKOUT
 BUILTIN_TEMPLATES = _HOME / "templates"
 
+# The largest file of each kind a build reads (README, "Reliability and security"). The largest real
+# daily-papers response is about 0.3 MB; these leave room for years of growth and refuse bombs.
+DUMP_LIMIT = 20_000_000
+TEXT_LIMIT = 1_000_000  # a Markdown page, site.yaml, curation.yaml
+LOCK_LIMIT = 200_000_000  # topics.lock.json, which the build writes itself (about 3 kB per paper)
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def check_regular(path: Path) -> None:
+    """An error naming path unless it is a regular file (or a link to one)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise DigestError("a symbolic link to a file that does not exist; remove it or fix its target", path) from None
+        raise DigestError("file not found", path) from None
+    except OSError as exc:
+        raise DigestError(f"cannot read: {exc.strerror}", path) from None
+    if not stat.S_ISREG(mode):
+        raise DigestError(f"{_kind(mode)}, not a regular file; only regular files are read (remove it)", path)
+
+
+def open_regular(path: Path) -> int:
+    """A file descriptor for reading path, which must be a regular file: never blocks, even on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        check_regular(path)  # says why when it can: a dangling link, a missing file
+        raise DigestError(f"cannot read: {exc.strerror}", path) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise DigestError(f"{_kind(mode)}, not a regular file; only regular files are read (remove it)", path)
+    return fd
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; anything else is an error naming the file."""
+    fd = open_regular(path)
+    try:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise DigestError(f"cannot read: {exc.strerror}", path) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise DigestError(f"larger than {limit:,} bytes, the most a build reads from such a file", path)
+    return data
+
 
 def files_under(folder: Path) -> list[Path]:
-    """Every file under folder, in a fixed order; Python caches and node_modules left out."""
+    """Every file under folder, in a fixed order; Python caches and node_modules left out.
+
+    Anything but a regular file (a FIFO, a device, a socket, a dangling link) is an error naming it.
+    """
     if not folder.is_dir():
         return []
     found = []
     for base, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "node_modules"))
         found += [Path(base, n) for n in sorted(names) if not n.endswith(".pyc")]
+    for path in found:
+        check_regular(path)
     return found
 
 
@@ -41,8 +110,6 @@ def decode(path: Path, data: bytes) -> str:
         raise DigestError(f"not valid UTF-8 at byte offset {exc.start}", path, line) from None
 
 
-def read_text(path: Path) -> str:
-    try:
-        return decode(path, path.read_bytes())
-    except OSError as exc:
-        raise DigestError(f"cannot read: {exc.strerror}", path) from None
+def read_text(path: Path, limit: int = TEXT_LIMIT) -> str:
+    """A regular UTF-8 file of at most `limit` bytes, decoded."""
+    return decode(path, read_bytes(path, limit))
