@@ -12,10 +12,11 @@ import dataclasses
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 from .errors import Warning
-from .source import BUILTIN_TEMPLATES, PACKAGE, files_under, lunr_js_bases
+from .source import BUILTIN_TEMPLATES, PACKAGE, files_under, lunr_js_bases, open_regular
 
 CACHE_DIR = ".digest-cache"
 VERSION = 1
@@ -28,14 +29,23 @@ def input_hashes(content_dir: Path) -> dict[str, bytes]:
     lunr = [base / "node_modules" / "lunr" for base in lunr_js_bases(project)]
     paths = [p for root in dict.fromkeys(r.absolute() for r in roots) for p in files_under(root)]
     paths += [d / name for d in lunr for name in ("package.json", "lunr.min.js") if (d / name).is_file()]
-    return {str(path): hashlib.sha256(path.read_bytes()).digest() for path in paths}
+    return {str(path): file_hash(path) for path in paths}
+
+
+def file_hash(path: Path) -> bytes:
+    """The sha256 of a regular file, read in chunks (a large file costs no memory; a FIFO is an error, not a hang)."""
+    digest = hashlib.sha256()
+    with os.fdopen(open_regular(path), "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.digest()
 
 
 def input_key(hashes: dict[str, bytes], options: dict) -> str:
     """One key for the inputs (as hashed by input_hashes) and the build's options."""
     digest = hashlib.sha256(json.dumps([VERSION, options], sort_keys=True, default=str).encode())
     for path in sorted(hashes):
-        digest.update(path.encode() + b"\0" + hashes[path])
+        digest.update(os.fsencode(path) + b"\0" + hashes[path])  # fsencode: a file name need not be UTF-8
     return digest.hexdigest()
 
 
@@ -56,7 +66,7 @@ def output_listing(out_dir: Path) -> str:
         for name in sorted(names):
             stat = os.stat(os.path.join(base, name))
             path = name if relative == "." else f"{relative}/{name}"
-            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            digest.update(os.fsencode(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n"))
     return digest.hexdigest()
 
 
@@ -70,27 +80,58 @@ def _cache_file(out_dir: Path) -> Path:
 
 
 def save_json(path: Path, value) -> None:
-    """Write a cache file atomically; a failure only costs the next build its shortcut, so it is ignored."""
+    """Write a cache file atomically; a failure only costs the next build its shortcut, so it is ignored.
+
+    The bytes go to a new file of a fresh name first (never through a link someone left at a fixed name).
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.with_suffix(".tmp").write_text(json.dumps(value, default=str), encoding="utf-8")
-        os.replace(path.with_suffix(".tmp"), path)
-    except OSError:
+        fd, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(value, default=str))
+            os.replace(staging, path)
+        except BaseException:
+            os.unlink(staging)
+            raise
+    except (OSError, ValueError):
         pass
 
 
 def lookup(out_dir: Path, key: str, report_type):
-    """The last build's report when its key matches and the output is untouched; else None."""
+    """The last build's report when its key matches and the output is untouched, marker included; else None."""
+    from .output import is_build_folder
+
     try:
         saved = json.loads(_cache_file(out_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if saved.get("key") != key or not out_dir.is_dir() or saved.get("output") != output_listing(out_dir.absolute()):
+    if not isinstance(saved, dict) or saved.get("key") != key or not is_build_folder(out_dir):
         return None
-    fields = saved["report"]
-    fields["warnings"] = [Warning(*w) for w in fields.get("warnings", [])]
-    fields["stages"] = {}
-    fields["lock_written"] = False
+    if saved.get("output") != output_listing(out_dir.absolute()):
+        return None
+    return _report(saved.get("report"), report_type)
+
+
+def _wrong_type(value, default) -> bool:
+    return default is not None and type(value) is not type(default)
+
+
+def _report(fields, report_type):
+    """The report a cache file holds, or None when anything in it has the wrong shape (a hand-edited file)."""
+    defaults = report_type()
+    names = {f.name for f in dataclasses.fields(report_type)} - {"stages", "warnings"}
+    if not isinstance(fields, dict) or set(fields) - {"warnings"} != names:
+        return None
+    if any(_wrong_type(fields[name], getattr(defaults, name)) for name in names):
+        return None
+    warnings = fields.get("warnings", [])
+    shape = (str, (str, type(None)), (int, type(None)))
+    if not isinstance(warnings, list) or not all(
+        isinstance(w, list) and len(w) == 3 and all(isinstance(v, t) for v, t in zip(w, shape)) for w in warnings
+    ):
+        return None
+    fields = {**fields, "warnings": [Warning(*w) for w in warnings], "stages": {}, "lock_written": False}
     fields["rendered"] = 0  # a hit renders nothing
     return report_type(**fields)
 
