@@ -80,6 +80,8 @@ def build(
     cache: bool = True,
     on_stage: Callable[[str], None] = lambda name: None,
     drafts: bool = False,
+    wait: bool = False,
+    on_wait: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
     """Build the site from content_dir into out_dir; bad input raises DigestError and leaves out_dir as it was.
 
@@ -88,7 +90,15 @@ def build(
     With `strict`, every warning is still reported, then the build fails with their count before it writes.
     `on_stage` hears the name of each stage (see STAGES) as it starts, for a progress display.
     With `drafts`, Markdown pages marked `draft: true` are built too.
+    One build at a time per out_dir (build_lock): another is an error, or with `wait` waited for (`on_wait` hears why).
     """
+    from .build_lock import held
+
+    with held(out_dir, wait=wait, on_wait=on_wait):
+        return _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts)
+
+
+def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts) -> BuildReport:
     from . import build_cache
 
     options = {"base_url": base_url, "strict": strict, "lock": lock, "out": str(out_dir.absolute()), "drafts": drafts}
@@ -110,7 +120,7 @@ def build(
     # The site the last build replaced is deleted while this one reads and groups (deleting tens of
     # thousands of folders takes seconds on many disks); joined before any worker process is forked.
     trash = build_cache.cache_path(out_dir, "trash") if cache else None
-    emptying = output.empty_trash(trash) if trash else None
+    emptying = output.empty_trash(trash, out_dir) if trash else None
     report = BuildReport()
     stages = _Stages(report, on_stage, on_warning)
     project = content_dir.absolute().parent

@@ -99,10 +99,12 @@ def build_command(
 @OUT
 def clean_command(out: Path) -> None:
     """Delete OUT, but only if a build made it (it holds the build's marker file)."""
+    from .build_lock import held
     from .output import clean
 
     try:
-        removed = clean(out)
+        with held(out):
+            removed = clean(out)
     except DigestError as error:
         _fail(error)
     click.echo(f"removed {out}" if removed else f"nothing to remove: {out} does not exist")
@@ -182,7 +184,8 @@ def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> 
     click.echo(f"base URL: {local} (the preview's own address{published})")
 
     def rebuild() -> None:
-        report = build(content, out, base_url=local, on_warning=lambda w: click.echo(f"warning: {w}", err=True), drafts=True)
+        report = build(content, out, base_url=local, on_warning=lambda w: click.echo(f"warning: {w}", err=True), drafts=True,
+                       wait=True, on_wait=lambda message: click.echo(message, err=True))
         click.echo(f"built {out}: {report.pages} pages in {report.seconds:.2f}s")
 
     try:

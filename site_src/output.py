@@ -1,14 +1,29 @@
-"""Output: the only stage that touches build/. Writes a whole new tree beside it, then swaps it in."""
+"""Output: the only stage that touches build/. Writes a whole new tree beside it, then swaps it in.
+
+It deletes only what it made itself: the staging folders it creates get fresh names that it records in
+.digest-cache/ before creating them, and a folder is deleted only when it is recorded (or, in the trash,
+named by this stage), is a real folder (never through a link) and holds the build marker. The marker is
+written first and deleted last, so a tree half written or half deleted is still known. The swap is one
+rename-exchange where Linux has it, so build/ is there at every moment; it does not lock (build_lock does).
+"""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import functools
+import json
 import os
+import re
+import secrets
 import shutil
+import stat
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
+from .build_cache import cache_path
 from .errors import DigestError
 
 MARKER = ".digest-build"
@@ -26,7 +41,11 @@ def safe_relative(name: str) -> PurePosixPath:
 
 
 def is_build_folder(folder: Path) -> bool:
-    return (folder / MARKER).is_file()
+    """A real folder (not a link to one) holding the marker a build writes."""
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode) and stat.S_ISREG(os.lstat(folder / MARKER).st_mode)
+    except OSError:
+        return False
 
 
 def marker_text(base_url: str | None) -> bytes:
@@ -103,7 +122,7 @@ def _folders(names: list[str]) -> set[str]:
 
 
 def _write_tree(files: dict[str, bytes], kept: frozenset[str], staging: Path, previous: Path) -> None:
-    names = sorted({*files, *kept})
+    names = sorted({*files, *kept} - {MARKER})  # the marker is already there: _make_staging wrote it first
     for name in names:
         safe_relative(name)
     new_root, old_root = str(staging), str(previous)
@@ -137,25 +156,136 @@ def _unlink(path: str) -> None:
 
 
 def remove_tree(folder: Path) -> None:
-    """shutil.rmtree, on many threads (deleting tens of thousands of page folders one by one is slow on many disks)."""
+    """Delete a tree on many threads, never following a link: a link, at the top or inside, is removed, not its target.
+
+    The marker at the top goes last, so a deletion cut short leaves a tree still known as a build's.
+    """
+    top = str(folder)
+    try:
+        mode = os.lstat(top).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(mode):  # a link (even to a folder) or a file: only the name itself goes
+        _unlink(top)
+        return
     files, folders = [], set()
-    for base, dirs, names in os.walk(folder):
+    for base, dirs, names in os.walk(top):  # followlinks=False: a linked folder is listed in dirs, never entered
         folders.add(base)
         files += [os.path.join(base, n) for n in names]
         files += [os.path.join(base, d) for d in dirs if os.path.islink(os.path.join(base, d))]
-    _in_parallel(_unlink, files)
-    for level in reversed(_by_depth(folders)):
+    marker = os.path.join(top, MARKER)
+    _in_parallel(_unlink, [f for f in files if f != marker])
+    for level in reversed(_by_depth(folders)):  # shutil.rmtree never follows links either
         _in_parallel(lambda path: shutil.rmtree(path, ignore_errors=True), level)
 
 
+# --- the names this stage makes beside out_dir, and the record of them in .digest-cache/ ----------------------
+
+
+def _record_path(out_dir: Path) -> Path:
+    return cache_path(out_dir, f"{out_dir.name}.output.json")
+
+
+def _own_name(out_dir: Path, name: object) -> bool:
+    """A name this stage could have made beside out_dir: `.build.new-PID-HEX`, `.build.old-PID-HEX`."""
+    return isinstance(name, str) and re.fullmatch(rf"\.{re.escape(out_dir.name)}\.(new|old)-\d+-[0-9a-f]{{16}}", name) is not None
+
+
+def _recorded(out_dir: Path) -> list[str]:
+    try:
+        names = json.loads(_record_path(out_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [name for name in names if _own_name(out_dir, name)] if isinstance(names, list) else []
+
+
+def _record(out_dir: Path, names: list[str]) -> None:
+    """Write the record (atomically) before the folders it names exist: an unrecorded folder is never deleted."""
+    path = _record_path(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(8)}")
+    with open(staging, "x", encoding="utf-8") as handle:
+        json.dump(sorted(set(names)), handle)
+    os.replace(staging, path)
+
+
+def _new_name(out_dir: Path, kind: str) -> Path:
+    path = out_dir.with_name(f".{out_dir.name}.{kind}-{os.getpid()}-{secrets.token_hex(8)}")
+    _record(out_dir, [*_recorded(out_dir), path.name])
+    return path
+
+
+def _forget(out_dir: Path, path: Path) -> None:
+    _record(out_dir, [name for name in _recorded(out_dir) if name != path.name])
+
+
+def _ours(path: Path) -> bool:
+    """A real folder holding the marker, or an empty one (made, then cut short before the marker was written)."""
+    try:
+        return is_build_folder(path) or stat.S_ISDIR(os.lstat(path).st_mode) and not any(os.scandir(path))
+    except OSError:
+        return False
+
+
+def _make_staging(out_dir: Path, marker: bytes) -> Path:
+    """A new, recorded, empty folder beside out_dir with the marker in it; never one that was there before."""
+    staging = _new_name(out_dir, "new")
+    staging.mkdir()  # fails on anything already there, a link included
+    (staging / MARKER).write_bytes(marker)
+    return staging
+
+
 def _recover(out_dir: Path) -> None:
-    """Tidy what a killed build left beside out_dir; bring back a previous site caught mid-swap."""
-    leftovers = sorted(out_dir.parent.glob(f".{out_dir.name}.*-*")) if out_dir.parent.is_dir() else []
-    for path in leftovers:
-        if ".old-" in path.name and not out_dir.exists() and is_build_folder(path):
-            os.replace(path, out_dir)
-        else:
-            remove_tree(path)
+    """Tidy what a killed build of out_dir left; bring back a previous site caught mid-swap. Touches only recorded names."""
+    for name in _recorded(out_dir):
+        path = out_dir.with_name(name)
+        if _ours(path):
+            if ".old-" in name and not os.path.lexists(out_dir) and is_build_folder(path):
+                os.rename(path, out_dir)
+            else:
+                remove_tree(path)
+        _forget(out_dir, path)
+
+
+# --- the swap -------------------------------------------------------------------------------------------------
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+@functools.cache
+def _renameat2():
+    return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux's renameat2 with RENAME_EXCHANGE); False where the system cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):  # an old kernel, a file system without it
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _swap_in(staging: Path, out_dir: Path) -> Path | None:
+    """Put staging at out_dir; the path that now holds the previous site (None when there was none)."""
+    if not os.path.lexists(out_dir):
+        os.rename(staging, out_dir)
+        return None
+    if _exchange(staging, out_dir):  # build/ is never missing
+        return staging
+    retired = _new_name(out_dir, "old")  # two renames: for a moment there is no build/ (README says so)
+    os.rename(out_dir, retired)
+    try:
+        os.rename(staging, out_dir)
+    except BaseException:
+        os.rename(retired, out_dir)
+        raise
+    return retired
 
 
 def write_site(
@@ -166,48 +296,71 @@ def write_site(
 
     `kept` names files of the previous build (in out_dir) to carry over unchanged. With `trash`, the
     previous site is moved there once swapped out, for empty_trash to delete while the next build computes.
+    The caller holds the build lock (build_lock.held) for out_dir.
     """
     out_dir = out_dir.absolute()
+    check_replaceable(out_dir)  # before anything is deleted
     _recover(out_dir)
-    check_replaceable(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-    retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    remove_tree(staging)
+    staging = _make_staging(out_dir, marker_text(base_url))
     try:
-        staging.mkdir()
-        _write_tree({**files, MARKER: marker_text(base_url)}, kept, staging, out_dir)
-        if out_dir.exists():
-            os.replace(out_dir, retired)
-        os.replace(staging, out_dir)
+        _write_tree(files, kept, staging, out_dir)
+        retired = _swap_in(staging, out_dir)
     except BaseException:
         remove_tree(staging)
-        if retired.exists() and not out_dir.exists():
-            os.replace(retired, out_dir)
+        _forget(out_dir, staging)
         raise
-    if trash is not None and retired.exists():
+    if retired is None:
+        _forget(out_dir, staging)
+        return
+    if trash is not None:
         try:
             trash.mkdir(parents=True, exist_ok=True)
-            os.replace(retired, trash / f"{out_dir.name}-{time.time_ns()}")
+            os.rename(retired, trash / f"{out_dir.name}-{time.time_ns()}")
+            _forget(out_dir, retired)
+            _forget(out_dir, staging)
             return
         except OSError:  # another file system, say: delete it now
             pass
     remove_tree(retired)
+    _forget(out_dir, retired)
+    _forget(out_dir, staging)
 
 
-def empty_trash(trash: Path) -> threading.Thread:
-    """Delete what earlier builds left in `trash`, on a background thread; join it before forking."""
-    old = sorted(trash.iterdir()) if trash.is_dir() else []
-    thread = threading.Thread(target=lambda: [remove_tree(path) for path in old], name="empty-trash", daemon=True)
+def _in_trash(trash: Path, out_name: str) -> list[Path]:
+    """The sites write_site put in trash for out_name: named `NAME-NANOSECONDS`, real folders with the marker."""
+    try:
+        entries = sorted(os.listdir(trash))
+    except OSError:
+        return []
+    pattern = re.compile(rf"{re.escape(out_name)}-\d+")
+    return [trash / name for name in entries if pattern.fullmatch(name) and is_build_folder(trash / name)]
+
+
+def empty_trash(trash: Path, out_dir: Path) -> threading.Thread:
+    """Delete the sites earlier builds of out_dir left in `trash`, on a background thread; join it before forking."""
+    old = _in_trash(trash, out_dir.absolute().name)
+
+    def empty() -> None:
+        try:
+            for path in old:
+                remove_tree(path)
+        except (OSError, RuntimeError):  # RuntimeError: the interpreter is exiting; the next build finishes the job
+            pass
+
+    thread = threading.Thread(target=empty, name="empty-trash", daemon=True)
     thread.start()
     return thread
 
 
 def clean(out_dir: Path) -> bool:
-    """Delete an output folder a build made; refuse any other. False when there was nothing."""
-    if not out_dir.exists():
+    """Delete an output folder a build made; refuse any other. False when there was nothing.
+
+    The caller holds the build lock for out_dir.
+    """
+    if not os.path.lexists(out_dir):
         return False
-    if out_dir.is_symlink() or not is_build_folder(out_dir):
+    if not is_build_folder(out_dir):
         raise DigestError(f"not deleting: no {MARKER} marker, so a build did not make this folder", out_dir)
     remove_tree(out_dir)
     return True

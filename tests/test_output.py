@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from site_src.build import build
 from site_src.cli import main
 from site_src.errors import DigestError
-from site_src.output import MARKER, clean, write_site
+from site_src.output import MARKER, _new_name, clean, write_site
 
 LONG_AGO = 1_000_000_000 * 10**9  # 2001, in nanoseconds
 
@@ -131,16 +131,18 @@ def test_build_killed_mid_write_leaves_previous_build_whole_and_next_build_works
 
 
 def test_previous_site_caught_mid_swap_is_brought_back(tmp_path):
+    """Where the system has no rename-exchange, a swap is two renames: a build killed between them is undone."""
     out = tmp_path / "build"
     write_site({"index.html": b"old"}, out)
-    os.replace(out, tmp_path / ".build.old-12345")  # a build killed between its two renames
-    (tmp_path / ".build.new-12345").mkdir()
+    retired = _new_name(out, "old")  # what the swap records before its first rename
+    os.replace(out, retired)
+    (staging := _new_name(out, "new")).mkdir()
 
     with pytest.raises(DigestError):
         write_site({"../escape.html": b"bad"}, out)  # fails after recovery, so the old site must be back
 
     assert (out / "index.html").read_bytes() == b"old"
-    assert leftovers(out) == []
+    assert leftovers(out) == [] and not staging.exists()
 
 
 def test_clean_refuses_a_folder_without_the_marker(tmp_path):

@@ -1,0 +1,59 @@
+"""One build at a time per output folder: an exclusive lock on a file in .digest-cache/ beside it.
+
+The lock is `flock` on an open file, so the system releases it when its holder exits in any way (even
+SIGKILL): a lock is never stale, and there is nothing to clean up. The file holds the holder's pid for
+the message another build prints. Builds of other output folders do not wait. This module does not
+write the site (output does).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .build_cache import cache_path
+from .errors import DigestError
+
+try:
+    import fcntl
+except ImportError:  # not on a POSIX system: no lock
+    fcntl = None
+
+
+def lock_path(out_dir: Path) -> Path:
+    return cache_path(out_dir, f"{out_dir.absolute().name}.lock")
+
+
+def _holder(fd: int) -> str:
+    text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    return text if text.isdigit() else "unknown"
+
+
+@contextmanager
+def held(out_dir: Path, wait: bool = False, on_wait: Callable[[str], None] = lambda message: None) -> Iterator[None]:
+    """Hold the lock of out_dir while the block runs; another holder is an error, or with `wait` waited for."""
+    if fcntl is None:
+        yield
+        return
+    path = lock_path(out_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise DigestError(f"cannot open the build lock: {exc.strerror}", path) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            message = f"another build of {out_dir} is running (pid {_holder(fd)})"
+            if not wait:
+                raise DigestError(f"{message}; wait for it to finish, or stop it") from None
+            on_wait(f"{message}; waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock; the file stays (deleting it would let two builds lock two files)
