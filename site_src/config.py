@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from . import yaml_text
 from .errors import DigestError
 from .source import read_text
 
@@ -62,50 +63,16 @@ class SiteConfig:
         return replace(self, base_url=_check_base_url(base_url, None, None))
 
 
-def _safe_loader_without(*tags: str) -> type[yaml.SafeLoader]:
-    """Safe YAML that leaves plain values of these kinds as text."""
-    tags = tuple(f"tag:yaml.org,2002:{tag}" for tag in tags)
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.yaml_implicit_resolvers = {
-        first: [r for r in resolvers if r[0] not in tags] for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    return Loader
-
-
 # Dates stay text: we parse them, so 2024-13-01 is our error, not a crash.
-_Loader = _safe_loader_without("timestamp")
+_Loader = yaml_text.DATES_AS_TEXT
 # Numbers stay text too, for files that name things: arXiv id 2506.10010 must not become the float 2506.1001.
-TEXT_LOADER = _safe_loader_without("timestamp", "int", "float")
+TEXT_LOADER = yaml_text.loader_without("timestamp", "int", "float")
+TEXT_LIMITS = {"title": 200, "description": 1_000, "language": 35}  # characters (35: the longest BCP 47 tags)
 
 
 def yaml_load(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)
-
-
-def _line_map(text: str, loader=_Loader) -> dict[tuple[str, ...], int]:
-    """Line number (1-based) of every mapping key and list item, by its path of keys (an item's key is its index)."""
-    lines: dict[tuple[str, ...], int] = {}
-
-    def walk(node, prefix):
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                key = (*prefix, str(key_node.value))
-                lines[key] = key_node.start_mark.line + 1
-                walk(value_node, key)
-        elif isinstance(node, yaml.SequenceNode):
-            for number, item in enumerate(node.value):
-                key = (*prefix, number)
-                lines[key] = item.start_mark.line + 1
-                walk(item, key)
-
-    try:
-        walk(yaml.compose(text, Loader=loader), ())
-    except yaml.YAMLError:
-        pass
-    return lines
+    """The curator's YAML, bounded (yaml_text): aliases, nesting, string sizes; a duplicate key is an error."""
+    return yaml_text.load(text, _Loader)
 
 
 class _Reader:
@@ -160,12 +127,12 @@ def read_yaml(path: Path, loader=_Loader) -> tuple[Any, _Reader]:
     """A YAML file's data and a reader that checks it, naming the line of each key; bad YAML is an error with its line."""
     text = read_text(path)
     try:
-        data = yaml.load(text, Loader=loader)
+        data, lines = yaml_text.load_with_lines(text, loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise DigestError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path, line) from None
-    return data, _Reader(path, _line_map(text, loader))
+    return data, _Reader(path, lines)
 
 
 def load_config(path: Path) -> SiteConfig:
@@ -181,6 +148,8 @@ def load_config(path: Path) -> SiteConfig:
     for key in ("title", "description", "language"):
         if key in data:
             values[key] = reader.typed(data[key], str, (key,))
+            if len(values[key]) > TEXT_LIMITS[key]:  # each is repeated on every page
+                raise reader.error((key,), f"{len(values[key]):,} characters; the most is {TEXT_LIMITS[key]:,}")
     if data.get("base_url") is not None:
         base = reader.typed(data["base_url"], str, ("base_url",))
         values["base_url"] = _check_base_url(base, reader, ("base_url",))
