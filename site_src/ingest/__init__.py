@@ -15,7 +15,7 @@ from ..config import SiteConfig
 from ..errors import DigestError, Warning
 from ..model import Corpus, Digest, Entry, Paper, merged_facts
 from ..slugs import unique_slugs
-from ..source import read_text
+from ..source import DUMP_LIMIT, check_regular, read_text
 from .dump import Dump
 from .json_dump import InvalidJson, looks_like_json, read_json_dump
 from .text import header_month_day, parse_text_dump
@@ -24,10 +24,13 @@ _FILE_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
 def dump_files(dumps_dir: Path) -> list[Path]:
-    """The dump files, by name; hidden files and folders are not dumps."""
+    """The dump files, by name; hidden files and folders are not dumps. A FIFO, device or dangling link is an error."""
     if not dumps_dir.is_dir():
         raise DigestError("dumps folder not found", dumps_dir)
-    return sorted(p for p in dumps_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    files = sorted(p for p in dumps_dir.iterdir() if not p.name.startswith(".") and not p.is_dir())
+    for path in files:
+        check_regular(path)
+    return files
 
 
 def read_entries(path: Path, text: str) -> Dump:
@@ -92,7 +95,7 @@ def read_digests(dumps_dir: Path, config: SiteConfig) -> tuple[list[Digest], lis
     digests = []
     warnings = []
     for path in files:
-        text = read_text(path)
+        text = read_text(path, DUMP_LIMIT)
         dump = read_entries(path, text)
         warnings += dump.warnings
         if not dump.entries:  # an empty day (the reader warned): no digest page

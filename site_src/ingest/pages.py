@@ -80,7 +80,7 @@ def read_pages(pages_dir: Path, drafts: bool = False) -> list[MarkdownPage]:
     """Every page in content/pages (drafts only when asked), in header order: by `order`, then by file name."""
     if not pages_dir.is_dir():
         return []
-    pages = [read_page(p) for p in sorted(pages_dir.glob("*.md")) if not p.name.startswith(".")]
+    pages = [read_page(p) for p in sorted(pages_dir.glob("*.md")) if not p.name.startswith(".") and not p.is_dir()]
     seen: dict[str, Path] = {}
     for page in pages:
         if page.slug in seen:
