@@ -33,18 +33,30 @@ def looks_like_json(text: str) -> bool:
 
 
 def _python_literal(text: str) -> object | None:
+    """A short text (one item of a list) read as a Python literal, or None; never a whole file (too costly)."""
+    if len(text) > 100_000:
+        return None
     try:
         return ast.literal_eval(text.strip())
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
 
 
+def _python_repr_at(text: str, position: int) -> bool:
+    """Whether JSON failed where a Python repr differs from it: a single quote, or True/False/None as a value."""
+    return text.startswith("'", position) or re.match(r"(True|False|None)\b", text[position : position + 6]) is not None
+
+
 def load_json(path: Path, text: str) -> object:
-    """The decoded JSON; invalid JSON is an error with line and column, a Python repr is named as one."""
+    """The decoded JSON; invalid JSON is an error at the JSON parser's own line and column.
+
+    A file is named a Python-repr dump only when the parser stopped on something a repr has and JSON
+    has not; it is never evaluated as Python (a large file would cost minutes and gigabytes).
+    """
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        if isinstance(_python_literal(text), (list, dict)):
+        if _python_repr_at(text, exc.pos):
             raise DigestError(
                 "this is a Python-repr dump (single quotes, True/False/None), not JSON; "
                 "re-save it with json.dump, or convert it with ast.literal_eval and json.dumps",
