@@ -170,6 +170,7 @@ def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> 
     """
     from .build import build
     from .config import SiteConfig
+    from .errors import printable
     from .serve import listen, serve
 
     try:
@@ -184,8 +185,8 @@ def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> 
     click.echo(f"base URL: {local} (the preview's own address{published})")
 
     def rebuild() -> None:
-        report = build(content, out, base_url=local, on_warning=lambda w: click.echo(f"warning: {w}", err=True), drafts=True,
-                       wait=True, on_wait=lambda message: click.echo(message, err=True))
+        report = build(content, out, base_url=local, on_warning=lambda w: click.echo(printable(f"warning: {w}"), err=True),
+                       drafts=True, wait=True, on_wait=lambda message: click.echo(printable(message), err=True))
         click.echo(f"built {out}: {report.pages} pages in {report.seconds:.2f}s")
 
     try:
@@ -194,9 +195,9 @@ def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> 
         if not out.is_dir():
             server.server_close()
             _fail(error)
-        click.echo(f"error: {error} (serving the previous build)", err=True)
+        click.echo(printable(f"error: {error} (serving the previous build)"), err=True)
     watched = [content, content.absolute().parent / "templates"]
-    serve(server, local, out, watched, rebuild, on_message=lambda line: click.echo(line, err=line.startswith("error")))
+    serve(server, local, out, watched, rebuild, on_message=lambda line: click.echo(printable(line), err=line.startswith("error")))
 
 
 @main.command("new")

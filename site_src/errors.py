@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# Control characters (a file name may hold ESC sequences or newlines), direction overrides, and the
+# surrogates that stand for the bytes of a file name that is not UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for a byte that is not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """text safe to print on a terminal, on one line: control characters and the like written as escapes."""
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 def _where(path: Path | str | None, line: int | None) -> str:
     if path is None:
         return ""
-    return f"{path}:{line}: " if line else f"{path}: "
+    return f"{printable(str(path))}:{line}: " if line else f"{printable(str(path))}: "
 
 
 class DigestError(Exception):

@@ -13,6 +13,7 @@ from typing import IO
 import click
 
 from .build import STAGES, BuildReport
+from .errors import printable
 
 
 def is_terminal(stream: IO) -> bool:
@@ -26,11 +27,13 @@ def styled(text: str, stream: IO, **style) -> str:
 
 
 def error_line(message: str, stream: IO) -> str:
-    return styled(f"error: {message}", stream, fg="red", bold=True)
+    """One line, whatever the message holds (a file name's escape sequences are shown, not obeyed)."""
+    return styled(f"error: {printable(message)}", stream, fg="red", bold=True)
 
 
 def warning_line(message: str, stream: IO) -> str:
     """On a terminal, first clears the line, where a progress bar may stand."""
+    message = printable(message)
     return "\r\x1b[K" + styled(f"warning: {message}", stream, fg="yellow") if is_terminal(stream) else f"warning: {message}"
 
 
