@@ -1,13 +1,19 @@
-"""Preview: serve build/ on 127.0.0.1 under the base URL's path, as GitHub Pages would, rebuilding on changes."""
+"""Preview: serve build/ on 127.0.0.1 under the base URL's path, as GitHub Pages would, rebuilding on changes.
+
+A slow or stalled client is cut off after REQUEST_TIMEOUT seconds (it would hold a thread for ever), the
+listen backlog is large enough for a browser's burst of requests, and a path that cannot name a file
+(a NUL byte) is answered 400. It does not build (the CLI's rebuild callback does).
+"""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from watchfiles import watch
 
@@ -15,18 +21,29 @@ from .errors import DigestError
 from .topics.lock import LOCK_NAME
 
 
+REQUEST_TIMEOUT = 10  # seconds a client may take to send its request, or to read a block of the answer
+BACKLOG = 128  # connections waiting to be accepted (socketserver's default of 5 overflows under a page's burst)
+
+
 class SiteHandler(SimpleHTTPRequestHandler):
     """Serves a site folder under base_path; like GitHub Pages, a missing file gets 404.html with status 404."""
 
     base_path = "/"
+    timeout = REQUEST_TIMEOUT
 
     def do_GET(self) -> None:
-        if not self._redirect_to_base():
+        if not self._refuse_bad_path() and not self._redirect_to_base():
             super().do_GET()
 
     def do_HEAD(self) -> None:
-        if not self._redirect_to_base():
+        if not self._refuse_bad_path() and not self._redirect_to_base():
             super().do_HEAD()
+
+    def _refuse_bad_path(self) -> bool:
+        if "\0" not in unquote(urlsplit(self.path).path):
+            return False
+        self.send_error(400, "Bad request: the path holds a NUL byte")
+        return True
 
     def _redirect_to_base(self) -> bool:
         path = urlsplit(self.path).path
@@ -65,10 +82,20 @@ class SiteHandler(SimpleHTTPRequestHandler):
         pass  # quiet: the curator wants build messages, not a request log
 
 
+class PreviewServer(ThreadingHTTPServer):
+    request_queue_size = BACKLOG
+
+    def handle_error(self, request, client_address) -> None:
+        """One line, not a traceback: a client that hung up or sent nonsense is no news."""
+        kind, error = sys.exc_info()[:2]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            print(f"serve: error answering {client_address[0]}: {kind.__name__}: {error}", file=sys.stderr)
+
+
 def make_server(out_dir: Path, base_path: str = "/", port: int = 8000) -> ThreadingHTTPServer:
     """An HTTP server on 127.0.0.1:port (0: any free port) serving out_dir under base_path."""
     handler = type("Handler", (SiteHandler,), {"base_path": base_path})
-    return ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(out_dir.absolute())))
+    return PreviewServer(("127.0.0.1", port), partial(handler, directory=str(out_dir.absolute())))
 
 
 def watch_and_rebuild(
