@@ -104,7 +104,24 @@ def load(path: Path) -> RenderMemo | None:
         return None
     if not isinstance(data, dict) or data.get("version") != VERSION:
         return None
-    return RenderMemo(data.get("templates", ""), data.get("pages", {}), data.get("reads", {}))
+    memo = RenderMemo(data.get("templates", ""), data.get("pages", {}), data.get("reads", {}))
+    return memo if _well_formed(memo) else None  # a hand-edited memo costs a full render, never a crash
+
+
+def _well_formed(memo: RenderMemo) -> bool:
+    """Every field of the types save() writes."""
+    def page(entry) -> bool:
+        return (
+            isinstance(entry, dict) and isinstance(entry.get("page"), str) and isinstance(entry.get("reads"), list)
+            and all(isinstance(key, str) for key in entry["reads"])
+            and all(type(entry.get(name)) is int for name in ("size", "mtime"))
+        )
+
+    return (
+        isinstance(memo.templates, str) and isinstance(memo.pages, dict) and isinstance(memo.reads, dict)
+        and all(page(entry) for entry in memo.pages.values())
+        and all(value is None or isinstance(value, str) for value in memo.reads.values())
+    )
 
 
 def save(path: Path, memo: RenderMemo, out_dir: Path) -> None:
