@@ -347,6 +347,38 @@ def test_4_a_file_name_that_is_not_utf8_builds_or_fails_in_one_line(content_copy
     assert result.returncode == 0, result.stderr
 
 
+def _edit_lock(content: Path, edit) -> None:
+    path = content / "topics.lock.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_4_a_hand_edited_lock_naming_unknown_papers_is_not_trusted(content_copy, tmp_path):
+    _edit_lock(content_copy, lambda data: data["topics"][0]["papers"].insert(0, "no-such-paper"))  # the fingerprint still fits
+
+    result = build_cli(content_copy, tmp_path / "build")
+
+    assert result.returncode == 0, result.stderr
+    assert "no-such-paper" not in (content_copy / "topics.lock.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda data: data["topics"][0].update(position=["left", "right"]),
+        lambda data: data["topics"][0].update(papers=[1, 2, 3]),
+        lambda data: data["topics"][0].update(related=["no-such-topic"]),
+        lambda data: data["topics"][0].update(primary=10**6),
+        lambda data: data["topics"][0].update(terms={"attention": "much"}),
+    ],
+    ids=["position", "papers", "related", "primary", "terms"],
+)
+def test_4_a_hand_edited_lock_with_wrong_types_is_a_damaged_lock_error(content_copy, tmp_path, edit):
+    _edit_lock(content_copy, edit)
+    one_error_line(build_cli(content_copy, tmp_path / "build"), str(content_copy / "topics.lock.json"), "damaged lock file")
+
+
 def test_4_a_render_memo_with_wrong_types_is_ignored(content_copy, tmp_path):
     out = tmp_path / "build"
     assert build_cli(content_copy, out).returncode == 0

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..config import TopicSettings
 from .grouping import Grouping, NamedGrouping, Topic
-from .lock import LOCK_NAME, TopicLock, fingerprint, lock_bytes, read_lock, settings_hash, write_lock
+from .lock import LOCK_NAME, TopicLock, fingerprint, lock_bytes, names_only, read_lock, settings_hash, write_lock
 from .naming import locked, match_topics, name_topics, related_map, remembered_related, retire, topic_slugs, topics_of_papers
 
 # New papers are placed on the remembered topics until the papers reach this many times those the topics
@@ -84,7 +84,7 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None) -> NamedGroup
     titles = [p.title for p in papers]
     abstracts = [p.abstract for p in papers]
     stamp = fingerprint(paper_slugs, titles, abstracts, settings)
-    if lock and lock.fingerprint == stamp:
+    if lock and lock.fingerprint == stamp and names_only(lock, paper_slugs):  # else a hand-edited lock: not trusted
         params = {"papers": len(papers), "topics": len(lock.topics), **dataclasses.asdict(settings)}
         related = remembered_related(lock, paper_slugs, settings.related, paper_slugs)
         if related is None:  # a lock from before related papers were kept: compute them and keep them

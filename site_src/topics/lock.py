@@ -15,12 +15,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import TopicSettings
 from ..errors import DigestError
 from ..slugs import is_slug
+from ..source import LOCK_LIMIT, read_text
 
 LOCK_NAME = "topics.lock.json"
 LOCK_VERSION = 1
@@ -72,10 +75,11 @@ def fingerprint(slugs: list[str], titles: list[str], abstracts: list[str], setti
 
 def read_lock(path: Path) -> TopicLock | None:
     """The lock file, or None when there is none; a damaged one is an error naming the file."""
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
+    text = read_text(path, LOCK_LIMIT)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
         if data.get("version") != LOCK_VERSION:
             raise ValueError(f"unknown version {data.get('version')!r}")
         topics = tuple(
@@ -90,11 +94,40 @@ def read_lock(path: Path) -> TopicLock | None:
         if bad is not None:  # slugs become folder names in build/: only ones slugify could have made
             raise ValueError(f"{bad!r} is not a slug (lowercase a-z, 0-9 and single hyphens)")
         related = {str(slug): tuple(map(str, others)) for slug, others in data.get("related_papers", {}).items()}
-        return TopicLock(data["fingerprint"], topics, retired, int(data.get("fitted", 0)), str(data.get("settings", "")), related)
+        lock = TopicLock(data["fingerprint"], topics, retired, int(data.get("fitted", 0)), str(data.get("settings", "")), related)
+        _check_types(lock)
+        return lock
     except json.JSONDecodeError as exc:
         raise DigestError(f"damaged lock file: {exc.msg} (column {exc.colno}); delete it to start afresh", path, exc.lineno) from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DigestError(f"damaged lock file: {exc}; delete it to start afresh", path) from None
+
+
+def _check_types(lock: TopicLock) -> None:
+    """A ValueError naming the first field a hand edit left of the wrong type or pointing nowhere."""
+    def texts(values) -> bool:
+        return all(isinstance(v, str) for v in values)
+
+    def number(v) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+    slugs = [t.slug for t in lock.topics]
+    if not isinstance(lock.fingerprint, str) or len(set(slugs)) != len(slugs):
+        raise ValueError("the fingerprint is not text, or two topics share a slug")
+    for t in lock.topics:
+        if not (texts(t.label) and len(t.position) == 2 and all(map(number, t.position)) and texts(t.papers)
+                and 0 <= t.primary <= len(t.papers)
+                and texts(t.terms) and all(map(number, t.terms.values())) and set(t.related) <= set(slugs)):
+            raise ValueError(f"topic {t.slug!r} has a field of the wrong type, or names a topic that is not there")
+    for r in lock.retired:
+        if not (texts(r.label) and isinstance(r.successor, str)):
+            raise ValueError(f"retired topic {r.slug!r} has a field of the wrong type")
+
+
+def names_only(lock: TopicLock, paper_slugs: list[str]) -> bool:
+    """Whether every paper the lock's topics list is among paper_slugs (a hand edit may have added others)."""
+    present = set(paper_slugs)
+    return all(slug in present for t in lock.topics for slug in t.papers)
 
 
 def lock_bytes(lock: TopicLock) -> bytes:
