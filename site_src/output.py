@@ -302,13 +302,18 @@ def write_site(
     check_replaceable(out_dir)  # before anything is deleted
     _recover(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = _make_staging(out_dir, marker_text(base_url))
+    try:
+        staging = _make_staging(out_dir, marker_text(base_url))
+    except OSError as exc:
+        raise DigestError(f"cannot write beside the output folder: {exc.strerror}", out_dir) from None
     try:
         _write_tree(files, kept, staging, out_dir)
         retired = _swap_in(staging, out_dir)
-    except BaseException:
+    except BaseException as exc:
         remove_tree(staging)
         _forget(out_dir, staging)
+        if isinstance(exc, OSError):  # a full disk, say: one line, and the previous site as it was
+            raise DigestError(f"cannot write the site: {exc.strerror}", out_dir) from None
         raise
     if retired is None:
         _forget(out_dir, staging)

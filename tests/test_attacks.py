@@ -484,17 +484,16 @@ def test_5_a_stalled_request_is_cut_off(preview):
 def test_5_the_listen_backlog_holds_a_burst_of_connections(tmp_path):
     write_site({"index.html": b"home"}, tmp_path / "build")
     server = make_server(tmp_path / "build", "/", 0)  # listening, not yet accepting: connections queue up
+    clients: list[socket.socket] = []
     try:
-        clients = []
         for _ in range(64):
             clients.append(socket.create_connection(server.server_address[:2], timeout=5))
+            clients[-1].sendall(b"GET / HTTP/1.0\r\n\r\n")
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        for client in clients:
-            client.sendall(b"GET / HTTP/1.0\r\n\r\n")
         answers = [client.recv(64) for client in clients]
         assert all(answer.startswith(b"HTTP/1.0 200") for answer in answers)
+        server.shutdown()
     finally:
         for client in clients:
             client.close()
-        server.shutdown()
         server.server_close()
