@@ -318,6 +318,14 @@ def test_3_a_huge_site_title_or_description_is_refused_not_copied_onto_every_pag
     assert not (tmp_path / "build").exists()
 
 
+@pytest.mark.parametrize("field, size", [("title", 10_000_000), ("summary", 1_000_000)])
+def test_3_a_huge_paper_title_or_abstract_in_a_dump_is_refused(content_copy, tmp_path, field, size):
+    paper = {"id": "2502.00001", "title": "A title", "summary": "An abstract. It has sentences.", field: "word " * (size // 5)}
+    dump = content_copy / "dumps" / "2025-02-02.json"
+    dump.write_text(json.dumps([{"paper": paper}]), encoding="utf-8")
+    one_error_line(build_cli(content_copy, tmp_path / "build"), f"{dump}:1: a paper {'title' if field == 'title' else 'abstract'} of")
+
+
 @pytest.mark.parametrize(
     "name, size",
     [("dumps/2025-01-03.txt", 20_000_001), ("pages/big.md", 1_000_001), ("site.yaml", 1_000_001)],

@@ -88,6 +88,20 @@ def _digest_title(path: Path, date: dt.date | None, heading: str | None, config:
     return heading or path.stem
 
 
+# Characters in one paper's title and abstract. A title is repeated on many pages (its own, its topics',
+# its digests', its related papers'), so a huge one would multiply; real ones stay under 300 and 5,000.
+TITLE_LIMIT = 1_000
+ABSTRACT_LIMIT = 100_000
+
+
+def _check_sizes(path: Path, entries) -> None:
+    for entry in entries:
+        for field, limit in (("title", TITLE_LIMIT), ("abstract", ABSTRACT_LIMIT)):
+            size = len(getattr(entry, field))
+            if size > limit:
+                raise DigestError(f"a paper {field} of {size:,} characters; the most is {limit:,}", path, entry.line)
+
+
 def read_digests(dumps_dir: Path, config: SiteConfig) -> tuple[list[Digest], list[Warning]]:
     """One Digest per dump file, in chronological order (undated ones last, by file name)."""
     files = dump_files(dumps_dir)
@@ -97,6 +111,7 @@ def read_digests(dumps_dir: Path, config: SiteConfig) -> tuple[list[Digest], lis
     for path in files:
         text = read_text(path, DUMP_LIMIT)
         dump = read_entries(path, text)
+        _check_sizes(path, dump.entries)
         warnings += dump.warnings
         if not dump.entries:  # an empty day (the reader warned): no digest page
             continue
