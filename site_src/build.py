@@ -100,6 +100,7 @@ def build(
 
 def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts) -> BuildReport:
     from . import build_cache
+    from .output import is_build_folder
 
     options = {"base_url": base_url, "strict": strict, "lock": lock, "out": str(out_dir.absolute()), "drafts": drafts}
     if cache:
@@ -107,7 +108,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
         # Hashed before anything is read: an edit made while this build runs makes the next build a miss.
         hashes = build_cache.input_hashes(content_dir)
         cached = build_cache.lookup(out_dir, build_cache.input_key(hashes, options), BuildReport)
-        if cached is not None:
+        if cached is not None and is_build_folder(out_dir):  # a hit needs the marker, as well as the listing
             for warning in cached.warnings:
                 on_warning(warning)
             cached.stages["cache"] = time.perf_counter() - start

@@ -99,14 +99,15 @@ def save_json(path: Path, value) -> None:
 
 
 def lookup(out_dir: Path, key: str, report_type):
-    """The last build's report when its key matches and the output is untouched, marker included; else None."""
-    from .output import is_build_folder
+    """The last build's report when its key matches and the output is untouched; else None.
 
+    The caller checks that out_dir is a build's folder (output.is_build_folder) first.
+    """
     try:
         saved = json.loads(_cache_file(out_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(saved, dict) or saved.get("key") != key or not is_build_folder(out_dir):
+    if not isinstance(saved, dict) or saved.get("key") != key or not out_dir.is_dir():
         return None
     if saved.get("output") != output_listing(out_dir.absolute()):
         return None

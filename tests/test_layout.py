@@ -8,11 +8,11 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "site_src"
 # Stage order (README "Layout"); equal numbers are stages that never import each other's work.
 ORDER = {
-    "errors": 0, "slugs": 0, "urls": 0, "latex": 0, "source": 0, "build_cache": 0,
+    "errors": 0, "slugs": 0, "urls": 0, "latex": 0, "source": 0, "build_cache": 0, "yaml_text": 0,
     "config": 1, "model": 1,
     "ingest": 2, "topics": 3, "curation": 4, "site": 5, "feeds": 6, "search": 7, "sitemap": 7, "render": 7,
-    "output": 8, "build": 9, "terminal": 10, "check": 10, "serve": 10, "public_url": 10, "fetch": 10, "scaffold": 10,
-    "cli": 11, "__main__": 12,
+    "output": 8, "build_lock": 8, "build": 9, "terminal": 10, "check": 10, "serve": 10, "public_url": 10, "fetch": 10,
+    "scaffold": 10, "cli": 11, "__main__": 12,
 }
 
 
