@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -103,8 +104,10 @@ def clean_command(out: Path) -> None:
     from .output import clean
 
     try:
-        with held(out):
-            removed = clean(out)
+        removed = False
+        if os.path.lexists(out):  # nothing there: no lock file made either
+            with held(out):
+                removed = clean(out)
     except DigestError as error:
         _fail(error)
     click.echo(f"removed {out}" if removed else f"nothing to remove: {out} does not exist")
