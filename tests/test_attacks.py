@@ -24,9 +24,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
 from site_src.build import build
 from site_src.build_cache import cache_path, output_listing
+from site_src.errors import DigestError
 from site_src.output import MARKER, write_site
 from site_src.serve import make_server
 
@@ -241,7 +243,7 @@ def test_2_a_cache_hit_needs_the_marker(content_copy, tmp_path):
     saved = json.loads(record.read_text(encoding="utf-8"))
     record.write_text(json.dumps({**saved, "output": output_listing(out)}), encoding="utf-8")
 
-    with pytest.raises(Exception, match="refusing to replace"):  # no marker: not a build's folder any more
+    with pytest.raises(DigestError, match="refusing to replace"):  # no marker: not a build's folder any more
         build(content_copy, out, lock=False)
 
 
@@ -286,10 +288,18 @@ def test_3_yaml_bombs_in_site_yaml_are_refused_at_once(content_copy, tmp_path, t
     one_error_line(build_cli(content_copy, tmp_path / "build"), f"{content_copy / 'site.yaml'}:", fragment)
 
 
+@pytest.mark.parametrize("where", ["curation.yaml", "pages/bomb.md"])
+def test_3_a_yaml_bomb_in_curation_or_front_matter_is_refused(content_copy, tmp_path, where):
+    path = content_copy / where
+    bomb = LAUGHS.replace("title: *i", "papers: *i")
+    path.write_text(f"---\n{bomb}---\nBody.\n" if where.endswith(".md") else bomb, encoding="utf-8")
+    one_error_line(build_cli(content_copy, tmp_path / "build"), f"{path}:", "expands to more than 100,000 values")
+
+
 def test_3_a_duplicate_key_in_site_yaml_names_its_line():
     from site_src.config import yaml_load
 
-    with pytest.raises(Exception, match=r"duplicate key 'title' \(first at line 1\)") as raised:
+    with pytest.raises(yaml.YAMLError, match=r"duplicate key 'title' \(first at line 1\)") as raised:
         yaml_load("title: One\nyear: 2024\ntitle: Two\n")
     assert raised.value.problem_mark.line + 1 == 3
 
