@@ -1,13 +1,15 @@
 """One build at a time per output folder: an exclusive lock on a file in .digest-cache/ beside it.
 
-The lock is `flock` on an open file, so the system releases it when its holder exits in any way (even
-SIGKILL): a lock is never stale, and there is nothing to clean up. The file holds the holder's pid for
-the message another build prints. Builds of other output folders do not wait. This module does not
-write the site (output does).
+The lock is a POSIX record lock (`lockf`) on an open file, so the system releases it when its holder
+exits in any way (even SIGKILL): a lock is never stale, and there is nothing to clean up. Unlike
+`flock`, it is not inherited by forked processes, so render workers that outlive a killed build for a
+moment do not keep its lock. The file holds the holder's pid for the message another build prints.
+Builds of other output folders do not wait. This module does not write the site (output does).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -45,13 +47,15 @@ def held(out_dir: Path, wait: bool = False, on_wait: Callable[[str], None] = lam
         raise DigestError(f"cannot open the build lock: {exc.strerror}", path) from None
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise DigestError(f"cannot lock: {exc.strerror}", path) from None
             message = f"another build of {out_dir} is running (pid {_holder(fd)})"
             if not wait:
                 raise DigestError(f"{message}; wait for it to finish, or stop it") from None
             on_wait(f"{message}; waiting for it to finish")
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.lockf(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield

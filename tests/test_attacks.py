@@ -8,7 +8,6 @@ are made here, in a temporary folder. Numbers in the test names refer to the cas
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import resource
@@ -28,6 +27,7 @@ import yaml
 
 from site_src.build import build
 from site_src.build_cache import cache_path, output_listing
+from site_src.build_lock import held
 from site_src.errors import DigestError
 from site_src.output import MARKER, write_site
 from site_src.serve import make_server
@@ -152,15 +152,26 @@ def lock_path(out: Path) -> Path:
     return cache_path(out, f"{out.name}.lock")
 
 
-def _hold_lock(out: Path):
-    path = lock_path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")
-    fcntl.flock(handle, fcntl.LOCK_EX)
-    handle.truncate(0)
-    handle.write(f"{os.getpid()}\n")
-    handle.flush()
-    return handle
+HOLDER = """
+import sys
+from pathlib import Path
+from site_src.build_lock import held
+with held(Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.read()  # until the test closes our stdin
+"""
+
+
+def _hold_lock(out: Path) -> subprocess.Popen:
+    """Another process that holds the build lock of out until its stdin is closed."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    return holder
+
+
+def _release(holder: subprocess.Popen) -> None:
+    holder.stdin.close()
+    holder.wait(TIME_LIMIT)
 
 
 def test_2_a_second_build_of_the_same_folder_is_refused_with_the_first_ones_pid(content_copy, tmp_path):
@@ -171,10 +182,10 @@ def test_2_a_second_build_of_the_same_folder_is_refused_with_the_first_ones_pid(
     try:
         (content_copy / "site.yaml").write_text("title: Changed\n", encoding="utf-8")
         result = build_cli(content_copy, out)
-        one_error_line(result, f"another build of {out} is running (pid {os.getpid()})")
+        one_error_line(result, f"another build of {out} is running (pid {holder.pid})")
         one_error_line(digest("clean", "--out", str(out)), "another build")
     finally:
-        holder.close()
+        _release(holder)
     assert tree(out) == before
     assert build_cli(content_copy, out).returncode == 0  # released: the next build runs
 
@@ -214,6 +225,47 @@ def test_2_a_killed_build_leaves_no_stale_lock(content_copy, tmp_path):
     assert (out / MARKER).is_file()
 
 
+def _forks(pid: int) -> list[int]:
+    """The children of pid that are forks of it (its render workers), not programs it runs (git)."""
+    try:
+        children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        own = Path(f"/proc/{pid}/cmdline").read_bytes()
+        return [child for child in children if Path(f"/proc/{child}/cmdline").read_bytes() == own]
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc to see the render workers")
+def test_2_a_build_killed_while_its_render_workers_run_leaves_no_lock_behind(content_copy, tmp_path):
+    """Forked render workers outlive a killed build for a while; they must not hold its lock."""
+    out = tmp_path / "build"
+    command = [sys.executable, "-m", "site_src", "build", "--content", str(content_copy), "--out", str(out), "-q"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + TIME_LIMIT
+    while not _forks(process.pid):
+        if process.poll() is not None:
+            pytest.skip("the build finished before its render workers could be seen (a one-core machine renders in-process)")
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    workers = _forks(process.pid)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    try:
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+        with held(out):  # at once, while the orphaned workers may still run: the lock is free
+            pass
+        result = build_cli(content_copy, out)
+        assert result.returncode == 0, result.stderr
+        if not alive:
+            pytest.skip("the render workers were gone before the lock was tried")
+    finally:
+        for pid in workers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
 def test_2_a_waiting_build_runs_once_the_other_finishes(content_copy, tmp_path):
     """What `digest serve` does when a curator's build holds the folder: it waits, then builds."""
     out = tmp_path / "build"
@@ -229,10 +281,10 @@ def test_2_a_waiting_build_runs_once_the_other_finishes(content_copy, tmp_path):
             time.sleep(0.01)
         assert not done.is_set() and not out.exists()
     finally:
-        holder.close()
+        _release(holder)
     worker.join(TIME_LIMIT)
     assert done.is_set() and (out / MARKER).is_file()
-    assert heard == [f"another build of {out} is running (pid {os.getpid()}); waiting for it to finish"]
+    assert heard == [f"another build of {out} is running (pid {holder.pid}); waiting for it to finish"]
 
 
 def test_2_a_cache_hit_needs_the_marker(content_copy, tmp_path):
