@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ from .errors import DigestError
 
 try:
     import fcntl
-except ImportError:  # not on a POSIX system: no lock
+except ImportError:  # not on a POSIX system: only the thread lock, within one process
     fcntl = None
 
 
@@ -33,31 +34,60 @@ def _holder(fd: int) -> str:
     return text if text.isdigit() else "unknown"
 
 
+# A POSIX lock does not keep out other threads of its own process (and closing any descriptor of the
+# file drops it), so within one process each output folder also has a thread lock, taken first.
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.Lock:
+    with _THREAD_LOCKS_GUARD:
+        return _THREAD_LOCKS.setdefault(str(path), threading.Lock())
+
+
+def _take(try_once: Callable[[], bool], block: Callable[[], object], holder: Callable[[], str], out_dir: Path,
+          wait: bool, on_wait: Callable[[str], None]) -> None:
+    """Take a lock at once, or say who holds it: an error, or with `wait` a message, then wait for it."""
+    if try_once():
+        return
+    message = f"another build of {out_dir} is running (pid {holder()})"
+    if not wait:
+        raise DigestError(f"{message}; wait for it to finish, or stop it")
+    on_wait(f"{message}; waiting for it to finish")
+    block()
+
+
+def _try_lockf(fd: int, path: Path) -> bool:
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EAGAIN):
+            raise DigestError(f"cannot lock: {exc.strerror}", path) from None
+        return False
+
+
 @contextmanager
 def held(out_dir: Path, wait: bool = False, on_wait: Callable[[str], None] = lambda message: None) -> Iterator[None]:
     """Hold the lock of out_dir while the block runs; another holder is an error, or with `wait` waited for."""
-    if fcntl is None:
-        yield
-        return
     path = lock_path(out_dir)
+    local = _thread_lock(path)
+    _take(lambda: local.acquire(blocking=False), local.acquire, lambda: f"{os.getpid()}, this process", out_dir, wait, on_wait)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        raise DigestError(f"cannot open the build lock: {exc.strerror}", path) from None
-    try:
+        if fcntl is None:
+            yield
+            return
         try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         except OSError as exc:
-            if exc.errno not in (errno.EACCES, errno.EAGAIN):
-                raise DigestError(f"cannot lock: {exc.strerror}", path) from None
-            message = f"another build of {out_dir} is running (pid {_holder(fd)})"
-            if not wait:
-                raise DigestError(f"{message}; wait for it to finish, or stop it") from None
-            on_wait(f"{message}; waiting for it to finish")
-            fcntl.lockf(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
+            raise DigestError(f"cannot open the build lock: {exc.strerror}", path) from None
+        try:
+            _take(lambda: _try_lockf(fd, path), lambda: fcntl.lockf(fd, fcntl.LOCK_EX), lambda: _holder(fd), out_dir, wait, on_wait)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # releases the lock; the file stays (deleting it would let two builds lock two files)
     finally:
-        os.close(fd)  # releases the lock; the file stays (deleting it would let two builds lock two files)
+        local.release()

@@ -287,6 +287,15 @@ def test_2_a_waiting_build_runs_once_the_other_finishes(content_copy, tmp_path):
     assert heard == [f"another build of {out} is running (pid {holder.pid}); waiting for it to finish"]
 
 
+def test_2_two_builds_in_one_process_take_turns(tmp_path):
+    """A POSIX lock does not keep out a second thread of the same process: a thread lock does."""
+    out = tmp_path / "build"
+    with held(out):
+        with pytest.raises(DigestError, match=rf"another build of .* is running \(pid {os.getpid()}, this process\)"):
+            with held(out):
+                pass
+
+
 def test_2_a_cache_hit_needs_the_marker(content_copy, tmp_path):
     out = tmp_path / "build"
     build(content_copy, out, lock=False)
