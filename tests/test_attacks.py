@@ -154,6 +154,7 @@ def lock_path(out: Path) -> Path:
 HOLDER = """
 import sys
 from pathlib import Path
+from site_src.build_lock import held
 with held(Path(sys.argv[1])):
     print("held", flush=True)
     sys.stdin.read()  # until the test closes our stdin
