@@ -104,7 +104,7 @@ def write_day(dumps: Path, day_number: int, batch: list[dict], first_number: int
     return path
 
 
-SITE_YAML = "title: Benchmark Digest\ndescription: Generated from real papers for `make bench`.\nlanguage: en\ntopics:\n  seed: 0\n"
+SITE_YAML = "title: Benchmark Digest\ndescription: Generated from real papers for `make bench`.\nbase_url: https://example.org/digest/\nlanguage: en\ntopics:\n  seed: 0\n"
 
 
 def generate(count: int, content: Path, pool: list[dict]) -> None:

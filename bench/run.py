@@ -1,10 +1,16 @@
-"""`make bench`: build generated corpora of 340 / 3,400 / 34,000 papers and measure every stage.
+"""`make bench`: our builds beside Hugo, MkDocs and Pelican on the same papers, and every stage of ours measured.
 
-For each size: a cold build (no build/, no cache, no topics lock), a no-change rebuild, and a
-rebuild after adding one dump. Each build runs in its own process, so peak RSS is that build's.
-Prints a Markdown table and writes bench/results.md.
+Corpora: the shipped seed site; the 3,956 real papers of ../shared's API responses (198 days); and a
+generated 34,000-paper corpus (bench/generate.py). For the real papers: a cold build (no build/, no
+cache, no topics lock), the daily CI case (yesterday's lock committed, one new day, a fresh runner: no
+build/ and no .digest-cache/, then with .digest-cache/ restored as actions/cache does) and a no-change
+rebuild, each the median of 3; then each peer (bench/peers.py) building the same papers, median of 3.
+At 34,000: cold, no change, one dump added, and the peers, once each (a peer whose projected time would
+pass the budget is skipped with a note). Each build runs in its own process, so peak RSS is that build's.
+Prints the side-by-side table (seconds, and each of our builds as a ratio to each peer) and the stage
+table, and writes both to bench/results.md.
 
-Usage: python bench/run.py [--sizes 340,3400,34000] [--out bench/results.md]
+Usage: python bench/run.py [--sizes 34000] [--repeats 3] [--no-peers] [--out bench/results.md]
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -23,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
+import peers  # noqa: E402
 import search_bench  # noqa: E402
 
 WORK = ROOT / "bench" / ".work"
@@ -30,6 +38,7 @@ BUDGET = 15 * 60  # seconds: `make bench` must finish within this
 from site_src.build import STAGES as BUILD_STAGES  # noqa: E402
 
 STAGES = ("cache", *BUILD_STAGES)  # a cache hit runs only "cache"
+REAL = "hf-api-daily-papers-jeongiin/api-json"
 CHILD = """
 import json, sys, time
 from pathlib import Path
@@ -41,6 +50,7 @@ print(json.dumps({"stages": report.stages, "papers": report.papers, "topics": re
                   "total": time.perf_counter() - start,
                   "sklearn": "sklearn" in sys.modules}))
 """
+STARTED = time.perf_counter()
 
 
 def _pss_mb(pids: list[int]) -> float:
@@ -99,11 +109,6 @@ def run_build(content: Path, out: Path) -> dict:
     return result
 
 
-def tree_size(folder: Path) -> tuple[int, int]:
-    files = [p for p in folder.rglob("*") if p.is_file()]
-    return len(files), sum(p.stat().st_size for p in files)
-
-
 def search_payload(build: Path) -> dict:
     """What a browser downloads for the first query ("speech recognition" typed): manifest, lunr.js, the index shards
     it needs and the store chunks of the 8 results the panel shows; raw and gzip. Also the worst of the QUERIES."""
@@ -117,12 +122,69 @@ def query_times(build: Path) -> dict:
     return {key: found[key] for key in ("median", "p95", "max")}
 
 
-def bench_size(count: int, pool: list[dict]) -> list[dict]:
-    base = WORK / str(count)
-    t = time.perf_counter()
-    generate.generate(count, base / "content", pool)
-    print(f"[{count}] generated in {time.perf_counter() - t:.1f}s", flush=True)
-    return measure(base, count, f"{count:,}", ("cold", "no change", "one dump added"))
+def tree_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """The run with the median wall time (the lower middle of an even count), with every run's seconds beside it."""
+    ordered = sorted(runs, key=lambda r: r["wall"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    chosen["runs"] = [r["wall"] for r in runs]
+    return chosen
+
+
+def measure(base: Path, count: int, label: str, cases: list[tuple[str, object]], repeats: int) -> list[dict]:
+    """Each case (name, setup run before every one of its builds) built `repeats` times; the median run is kept."""
+    content, out = base / "content", base / "build"
+    rows = []
+    for case, setup in cases:
+        runs = []
+        for _ in range(repeats):
+            setup()
+            before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} if out.exists() else {}
+            result = run_build(content, out)
+            result["rewritten"] = sum(1 for p in out.rglob("*") if p.is_file() and before.get(p) != p.stat().st_mtime_ns)
+            runs.append(result)
+        result = _median_run(runs)
+        files, size = tree_size(out)
+        result.update(size=count, label=label, case=case, files=files, bytes=size, **search_payload(out))
+        if case == "cold":
+            result["query"] = query_times(out)
+        rows.append(result)
+        print(f"[{label}] {case}: {result['wall']:.2f}s wall (runs {', '.join(f'{w:.1f}' for w in result['runs'])}), "
+              f"{result['rss_mb']:.0f} MB peak", flush=True)
+    return rows
+
+
+def _clear(*paths: Path):
+    """A setup step: remove these files and folders."""
+    def clear():
+        for path in paths:
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+    return clear
+
+
+def _then(*steps):
+    def run():
+        for step in steps:
+            step()
+    return run
+
+
+def _copy(source: Path, target: Path):
+    """A setup step: target becomes a copy of source (a file or a folder)."""
+    def copy():
+        _clear(target)()
+        if source.is_dir():
+            shutil.copytree(source, target, copy_function=shutil.copy2)
+        else:
+            shutil.copy2(source, target)
+    return copy
 
 
 def bench_seed_site() -> list[dict]:
@@ -130,28 +192,106 @@ def bench_seed_site() -> list[dict]:
     base = WORK / "seed"
     shutil.rmtree(base, ignore_errors=True)
     shutil.copytree(ROOT / "content", base / "content")
-    return measure(base, 340, "340 (seed site)", ("cold", "no change"))
+    cold = _clear(base / "build", base / ".digest-cache")
+    return measure(base, 340, "340 (seed site)", [("cold", cold), ("no change", lambda: None)], 1)
 
 
-def measure(base: Path, count: int, label: str, cases: tuple[str, ...]) -> list[dict]:
+REAL_SITE_YAML = generate.SITE_YAML.replace("Benchmark Digest", "Real Papers Digest")
+
+
+def bench_real(shared: Path, repeats: int) -> tuple[list[dict], Path]:
+    """The 3,956 real papers: cold, the daily CI case (without and with .digest-cache/ restored), no change."""
+    base = WORK / "real"
+    shutil.rmtree(base, ignore_errors=True)
+    content, build, cache = base / "content", base / "build", base / ".digest-cache"
+    days = sorted((shared / "corpora" / REAL).glob("*.json"))
+    (content / "dumps").mkdir(parents=True)
+    (content / "site.yaml").write_text(REAL_SITE_YAML, encoding="utf-8")
+    for day in days[:-1]:
+        shutil.copy(day, content / "dumps" / day.name)
+    # Yesterday, on the curator's machine: a build of every day but the last, whose lock is committed.
+    t = time.perf_counter()
+    run_build(content, build)
+    yesterday = base / "yesterday"
+    yesterday.mkdir()
+    shutil.copy2(content / "topics.lock.json", yesterday / "topics.lock.json")
+    shutil.copytree(cache, yesterday / "cache", copy_function=shutil.copy2)
+    shutil.copy(days[-1], content / "dumps" / days[-1].name)
+    print(f"[real] yesterday's build ({len(days) - 1} days) in {time.perf_counter() - t:.1f}s", flush=True)
+    lock = content / "topics.lock.json"
+    fresh_runner = _then(_clear(build, cache), _copy(yesterday / "topics.lock.json", lock))
+    cases = [
+        ("cold", _clear(build, cache, lock)),
+        ("no change", lambda: None),
+        ("daily CI, no cache", fresh_runner),
+        ("daily CI, .digest-cache restored", _then(fresh_runner, _copy(yesterday / "cache", cache))),
+    ]
+    rows = measure(base, 3956, f"{3956:,} real", cases, repeats)
+    return rows, content
+
+
+def bench_size(count: int, pool: list[dict], repeats: int) -> tuple[list[dict], Path]:
+    base = WORK / str(count)
+    t = time.perf_counter()
+    generate.generate(count, base / "content", pool)
+    print(f"[{count}] generated in {time.perf_counter() - t:.1f}s", flush=True)
     content, out = base / "content", base / "build"
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(base / ".digest-cache", ignore_errors=True)
+
+    def add_dump():
+        for extra in (base / "extra").iterdir():
+            shutil.copy(extra, content / "dumps" / extra.name)
+
+    cases = [("cold", _clear(out, base / ".digest-cache", content / "topics.lock.json")), ("no change", lambda: None)]
+    rows = measure(base, count, f"{count:,}", cases, repeats)
+    # The one-dump rebuild must start from the cold build's lock and output: it runs once.
+    rows += measure(base, count, f"{count:,}", [("one dump added", add_dump)], 1)
+    return rows, content
+
+
+def bench_peers(content: Path, label: str, repeats: int, commands: dict, before: dict) -> list[dict]:
+    """Every installed peer building content/'s papers (with its topics lock), median of `repeats` cold builds.
+    A peer whose projected time (from its `before` row, scaled by papers) would pass the budget is skipped."""
+    site = peers.read_site(content)
     rows = []
-    for case in cases:
-        if case == "one dump added":
-            for extra in (base / "extra").iterdir():
-                shutil.copy(extra, content / "dumps" / extra.name)
-        before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} if out.exists() else {}
-        result = run_build(content, out)
-        files, size = tree_size(out)
-        rewritten = sum(1 for p in out.rglob("*") if p.is_file() and before.get(p) != p.stat().st_mtime_ns)
-        result.update(size=count, label=label, case=case, files=files, bytes=size, rewritten=rewritten, **search_payload(out))
-        if case == "cold":
-            result["query"] = query_times(out)
-        rows.append(result)
-        print(f"[{label}] {case}: {result['wall']:.2f}s wall, {result['rss_mb']:.0f} MB peak", flush=True)
+    for name, command in commands.items():
+        project = content.parent / f"peer-{name}"
+        earlier = before.get(name)
+        if earlier:
+            projected = earlier["wall"] * len(site.papers) / earlier["papers"] * repeats
+            if time.perf_counter() - STARTED + projected > BUDGET:
+                rows.append({"peer": name, "label": label, "version": earlier["version"], "papers": len(site.papers),
+                             "skipped": f"projected {projected:.0f} s would pass the {BUDGET // 60} min budget"})
+                print(f"[{label}] {name}: skipped, {rows[-1]['skipped']}", flush=True)
+                continue
+        peers.prepare(name, site, project)
+        runs = [peers.build(command, project) for _ in range(repeats)]
+        row = _median_run(runs)
+        row.update(peer=name, label=label, version=peers.version(name, command), papers=len(site.papers))
+        rows.append(row)
+        print(f"[{label}] {row['version']}: {row['wall']:.2f}s wall (runs {', '.join(f'{w:.1f}' for w in row['runs'])}), "
+              f"{row['files']:,} files", flush=True)
     return rows
+
+
+def side_by_side(ours: list[dict], peer_rows: list[dict]) -> str:
+    """Peers' seconds, then each of our builds in seconds and as a ratio to each peer on the same corpus."""
+    names = [n for n in peers.PEERS if any(p["peer"] == n for p in peer_rows)]
+    head = ["papers", "build", "seconds", "runs"] + [f"× {n}" for n in ("Hugo", "MkDocs", "Pelican") if n.lower() in names]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for p in peer_rows:
+        if "skipped" in p:
+            lines.append(f"| {p['label']} | {p['version']} | skipped: {p['skipped']} | |" + " |" * len(names))
+        else:
+            runs = ", ".join(f"{w:.1f}" for w in p["runs"])
+            lines.append(f"| {p['label']} | {p['version']} | {p['wall']:.2f} | {runs} |" + " |" * len(names))
+    for r in ours:
+        if r["label"].startswith("340"):
+            continue
+        same = {p["peer"]: p for p in peer_rows if p["label"] == r["label"] and "wall" in p}
+        ratios = [f"{r['wall'] / same[n]['wall']:.2f}" if n in same else "–" for n in names]
+        runs = ", ".join(f"{w:.1f}" for w in r.get("runs", [r["wall"]]))
+        lines.append(f"| {r['label']} | ours, {r['case']} | {r['wall']:.2f} | {runs} | " + " | ".join(ratios) + " |")
+    return "\n".join(lines)
 
 
 def table(rows: list[dict]) -> str:
@@ -174,8 +314,10 @@ def table(rows: list[dict]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="340,3400,34000")
-    parser.add_argument("--no-budget", action="store_true", help="run every size even past the 15-minute budget")
+    parser.add_argument("--sizes", default="34000", help="generated corpora after the real one, e.g. 340,3400,34000")
+    parser.add_argument("--repeats", type=int, default=3, help="builds per case on the real papers (the median is shown)")
+    parser.add_argument("--no-peers", action="store_true", help="measure only our builds")
+    parser.add_argument("--no-budget", action="store_true", help="run every size and peer even past the 15-minute budget")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args()
     shared = generate.shared_dir()
@@ -183,27 +325,38 @@ def main() -> int:
         print("bench: ../shared (the real corpora) not found; skipping the benchmark")
         return 0
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.no_budget:
+        global BUDGET
+        BUDGET = 10**9
+    commands, missing = ({}, []) if args.no_peers else peers.installed()
+    for line in missing:
+        print(f"bench: {line}", flush=True)
     pool = generate.real_papers(shared)
-    started = time.perf_counter()
     print(f"load average at start: {os.getloadavg()[0]:.1f}", flush=True)
     rows, skipped = bench_seed_site(), []
-    for count in (int(s) for s in args.sizes.split(",")):
-        if any(r["label"] != "340 (seed site)" for r in rows) and not args.no_budget:
-            # A cold build and a one-dump rebuild each grow at least linearly with the papers: project from the last size.
-            last = [r for r in rows if r["case"] != "no change"]
-            projected = sum(r["wall"] for r in last if r["size"] == last[-1]["size"]) * count / last[-1]["size"]
-            # Small builds are dominated by fixed costs, so only a 1,000+ paper size projects the next one.
-            if last[-1]["size"] >= 1000 and time.perf_counter() - started + projected > BUDGET:
-                skipped.append(f"{count:,} papers skipped: projected {projected:.0f} s from the {last[-1]['size']:,}-paper "
-                               f"builds would pass the {BUDGET // 60} min budget of `make bench` (run with --no-budget to force)")
-                print(skipped[-1], flush=True)
-                continue
-        rows += bench_size(count, pool)
-    text = table(rows)
-    note = "".join(f"\n\n**{line}.**" for line in skipped) + (f"\n\n{len(pool):,} real papers in the pool (../shared corpora); larger corpora recombine them. "
-            f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end (other work on the machine inflates every time). Whole benchmark: {time.perf_counter() - started:.0f} s.\n")
-    print(text + note)
-    args.out.write_text("# `make bench` results\n\n" + text + note, encoding="utf-8")
+    real_rows, content = bench_real(shared, args.repeats)
+    rows += real_rows
+    peer_rows = bench_peers(content, real_rows[0]["label"], args.repeats, commands, {})
+    for count in (int(s) for s in args.sizes.split(",") if s):
+        last = [r for r in rows if r["case"] in ("cold", "one dump added", "no change") and not r["label"].startswith("340")]
+        projected = sum(r["wall"] for r in last if r["label"] == last[-1]["label"]) * count / last[-1]["size"]
+        if time.perf_counter() - STARTED + projected > BUDGET:
+            skipped.append(f"{count:,} papers skipped: projected {projected:.0f} s from the {last[-1]['size']:,}-paper "
+                           f"builds would pass the {BUDGET // 60} min budget of `make bench` (run with --no-budget to force)")
+            print(skipped[-1], flush=True)
+            continue
+        size_rows, content = bench_size(count, pool, 3 if count < 10000 else 1)
+        rows += size_rows
+        before = {p["peer"]: p for p in peer_rows if "wall" in p}
+        peer_rows += bench_peers(content, size_rows[0]["label"], 3 if count < 10000 else 1, commands, before)
+    note = "".join(f"\n\n**{line}.**" for line in skipped + missing)
+    note += (f"\n\n{len(pool):,} real papers in the pool (../shared corpora); larger corpora recombine them. Real papers: "
+             f"median of {args.repeats} builds per case (every run's seconds beside it); 34,000: one build each. "
+             f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end (other work on the machine "
+             f"inflates every time). Whole benchmark: {time.perf_counter() - STARTED:.0f} s.\n")
+    text = ("## Side by side\n\n" + side_by_side(rows, peer_rows) + "\n\n## Every stage of our builds\n\n" + table(rows) + note)
+    print(text)
+    args.out.write_text("# `make bench` results\n\n" + text, encoding="utf-8")
     return 0
 
 
