@@ -2,14 +2,16 @@
 
 The `lunr` package runs its pipeline (trimmer, stop-word filter, stemmer) on every token of every
 document and keeps Python objects per posting; here every word gets an id in one pass, the pipeline
-runs once per distinct word (every pipeline step looks at one token alone, so this is exact), term
+(stemmer.py: the package's trimmer and stop words, lunr.js's stems) runs once per distinct word
+(every pipeline step looks at one token alone, so this is exact), term
 counts per (document, field) come from one np.unique over (cell, term) keys, and the BM25 field
 vectors are computed for all (document, field, term) triples at once, with the same operations in
 the same order as lunr.builder, then rounded as Python's round() does.
 
 `index_arrays` is what shards.py cuts into files. tests/search_oracle.py serializes these arrays as one
-whole lunr index, which tests/test_search_parity.py checks byte for byte against the `lunr` package on the
-seed site and on a generated 3,400-paper corpus, and which the sharded search is compared with.
+whole lunr index, which tests/test_search_parity.py checks byte for byte against the `lunr` package (given
+lunr.js's stems) on the seed site and on a generated 3,400-paper corpus, and which the sharded search is
+compared with.
 """
 
 from __future__ import annotations
@@ -19,11 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from lunr.builder import Builder
-from lunr.stemmer import stemmer
-from lunr.stop_word_filter import stop_word_filter
-from lunr.token import Token
-from lunr.trimmer import trimmer
+
+from .stemmer import terms as terms_of
 
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
 
@@ -42,26 +41,6 @@ class IndexArrays:
     # Where each term stands in the fields named by index_arrays(positions=...): one row per occurrence, sorted by
     # (term, field, doc, position); a position counts every token of the field, stop words too (for phrases).
     positions: dict[str, np.ndarray] | None = None  # "term", "field", "doc", "position"
-
-
-def _pipeline():
-    """lunr's default builder pipeline, as one function from a raw token to the terms it becomes.
-
-    The trimmer runs first and alone, so the stop-word filter and stemmer run once per trimmed word
-    ("model," and "model." stem once).
-    """
-    builder = Builder()
-    builder.pipeline.add(stop_word_filter, stemmer)
-    cache: dict[str, tuple[str, ...]] = {}
-
-    def terms(word: str) -> tuple[str, ...]:
-        trimmed = str(trimmer(Token(word, {})))
-        found = cache.get(trimmed)
-        if found is None:
-            found = cache[trimmed] = tuple(str(t) for t in builder.pipeline.run([Token(trimmed, {})]))
-        return found
-
-    return terms
 
 
 def _words(text: str) -> list[str]:
@@ -99,7 +78,6 @@ def _word_ids(names: list[str], documents: list[dict]) -> tuple[list[str], np.nd
 def index_arrays(ref: str, fields: list[dict], documents: list[dict], positions: tuple[str, ...] = ()) -> IndexArrays:
     """The postings and field vectors lunr(ref=ref, fields=fields, documents=documents) would hold, and the term
     positions in the fields named by positions."""
-    terms_of = _pipeline()
     names = [f["field_name"] for f in fields]
     boosts = np.array([f.get("boost", 1) for f in fields], dtype=np.float64)
     n_fields, n_docs = len(names), len(documents)
@@ -108,9 +86,7 @@ def index_arrays(ref: str, fields: list[dict], documents: list[dict], positions:
     term_ids: dict[str, int] = {}
     word_term = np.full(len(words) + 1, -1, dtype=np.int64)
     for w, word in enumerate(words):
-        found = terms_of(word)
-        if len(found) > 1:
-            raise AssertionError(f"lunr's pipeline made {len(found)} terms of {word!r}")
+        found = terms_of(word)  # none (a stop word) or one
         if found:
             word_term[w] = term_ids.setdefault(found[0], len(term_ids))
     n_terms = len(term_ids)
