@@ -3,11 +3,14 @@
 The XML is built as an lxml element tree, never by pasting strings, so every title and abstract
 is escaped by the serializer. Dates come only from dated digests; nothing here reads the clock. An item's
 authors are one element (readers show one whole, and feedparser keeps only the last of several), and its
-links out (arXiv, PDF, code, or a title search) follow the abstract.
+links out (arXiv, PDF, code, or a title search) follow the abstract. A paper is in the site's feeds
+and in its topics' feeds: its RSS item and Atom entry are built once and copied (in C) into each feed
+that lists it.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import html
 import re
@@ -87,6 +90,8 @@ class Feeds:
 
 def xml_text(text: str) -> str:
     """Text XML 1.0 can hold: the control characters it forbids are removed, everything else kept."""
+    if text.isascii() and text.isprintable():  # the common case, tested in C: nothing to remove
+        return text
     return _NOT_XML.sub("", text)
 
 
@@ -104,29 +109,34 @@ def _first_appearance(site: Site) -> dict[str, tuple]:
     return appearance
 
 
-def _items(site: Site, slugs, appearance: dict[str, tuple], intros: bool = False) -> list[FeedItem]:
-    """The papers' items, newest first; with `intros`, each introduced digest's item comes just before its papers."""
+def _items(site: Site, slugs, appearance: dict[str, tuple], limit: int, intros: bool = False) -> tuple[list[FeedItem], list[str]]:
+    """The newest `limit` items (with `intros`, each introduced digest's item just before its papers), and the URL of
+    every undated one. Only the items shown are made: the site's feed would otherwise make one for every paper."""
     base = site.config.base_url
-    keyed = []
-    for slug in slugs:
-        paper = site.papers[slug]
-        item = FeedItem(
-            url=base + paper.url,
-            title=paper.title,
-            abstract=paper.abstract,
-            date=appearance[slug][0],
-            categories=tuple(t.text for t in paper.topics),
-            authors=paper.authors,
-            html=paper.note,
-            links=tuple((link.text, link.url) for link in paper.links),
-        )
-        keyed.append((appearance[slug][1], item))
+    keyed = [(appearance[slug][1], slug) for slug in slugs]
     for index, digest in enumerate(site.digests if intros else ()):
         if digest.intro:
             day = -digest.date.toordinal() if digest.date else 0
-            item = FeedItem(base + digest.url, digest.title, "", digest.date, (), (), digest.intro)
-            keyed.append(((digest.date is None, day, -index, -1, ""), item))
-    return [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
+            keyed.append(((digest.date is None, day, -index, -1, ""), digest))
+    keyed.sort(key=lambda pair: pair[0])
+    items = []
+    for _, what in keyed[:limit]:
+        if isinstance(what, str):
+            paper = site.papers[what]
+            items.append(FeedItem(
+                url=base + paper.url,
+                title=paper.title,
+                abstract=paper.abstract,
+                date=appearance[what][0],
+                categories=tuple(t.text for t in paper.topics),
+                authors=paper.authors,
+                html=paper.note,
+                links=tuple((link.text, link.url) for link in paper.links),
+            ))
+        else:
+            items.append(FeedItem(base + what.url, what.title, "", what.date, (), (), what.intro))
+    undated = [base + (site.papers[what].url if isinstance(what, str) else what.url) for key, what in keyed if key[0]]
+    return items, undated
 
 
 def plan_feeds(site: Site) -> tuple[tuple[Feed, ...], tuple[str, ...]]:
@@ -141,12 +151,13 @@ def plan_feeds(site: Site) -> tuple[tuple[Feed, ...], tuple[str, ...]]:
         )
     feeds, undated = [], set()
     for page, title, description, slugs in streams:
-        items = _items(site, slugs, appearance, intros=not page)
-        feeds.append(Feed(page + "feed.xml", "rss", title, description, page, tuple(items[:limit]), site.updated))
+        items, undated_urls = _items(site, slugs, appearance, limit, intros=not page)
+        feeds.append(Feed(page + "feed.xml", "rss", title, description, page, tuple(items), site.updated))
+        # Undated items sort last, so the newest `limit` dated ones are the dated ones among the newest `limit`.
         dated = [item for item in items if item.date]
-        undated.update(item.url for item in items if not item.date)
+        undated.update(undated_urls)
         if dated:
-            feeds.append(Feed(page + "atom.xml", "atom", title, description, page, tuple(dated[:limit]), site.updated))
+            feeds.append(Feed(page + "atom.xml", "atom", title, description, page, tuple(dated), site.updated))
     notes = []
     if undated:
         notes.append(
@@ -165,7 +176,7 @@ def _atom_date(day: dt.date) -> str:
 
 
 def _sub(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
-    element = etree.SubElement(parent, tag, {k: xml_text(v) for k, v in attributes.items()})
+    element = etree.SubElement(parent, tag, {k: xml_text(v) for k, v in attributes.items()} if attributes else None)
     if text is not None:
         element.text = xml_text(text)
     return element
@@ -193,10 +204,43 @@ def _item_html(item: FeedItem) -> str:
     return body
 
 
-def rss_bytes(feed: Feed, config: SiteConfig) -> bytes:
+class _Entries:
+    """Each paper's item (or entry) in one format, built once under a root that declares the feeds' namespaces,
+    then copied into every feed that lists the paper (lxml reconciles the namespaces, so the bytes are the same)."""
+
+    def __init__(self, root: etree._Element, build):
+        self.root, self.build, self.made = root, build, {}
+
+    def add(self, parent: etree._Element, item: FeedItem) -> None:
+        element = self.made.get(item.url)
+        if element is None:
+            element = self.made[item.url] = self.build(self.root, item)
+        parent.append(copy.deepcopy(element))
+
+
+def _rss_root() -> etree._Element:
+    return etree.Element("rss", {"version": "2.0"}, nsmap={"atom": ATOM_NS, "dc": DC_NS})
+
+
+def _rss_item(channel: etree._Element, item: FeedItem) -> etree._Element:
+    entry = _sub(channel, "item")
+    _sub(entry, "title", item.title)
+    _sub(entry, "link", item.url)
+    _sub(entry, "guid", item.url, isPermaLink="true")
+    if item.date:
+        _sub(entry, "pubDate", format_datetime(_midnight(item.date)))
+    _sub(entry, "description", _item_html(item))
+    for label in item.categories:
+        _sub(entry, "category", label)
+    if item.authors:
+        _sub(entry, f"{{{DC_NS}}}creator", author_line(item.authors))
+    return entry
+
+
+def rss_bytes(feed: Feed, config: SiteConfig, entries: _Entries | None = None) -> bytes:
     """An RSS 2.0 document; item descriptions are the abstract as escaped HTML."""
     base = config.base_url
-    rss = etree.Element("rss", {"version": "2.0"}, nsmap={"atom": ATOM_NS, "dc": DC_NS})
+    rss = _rss_root()
     channel = _sub(rss, "channel")
     _sub(channel, "title", feed.title)
     _sub(channel, "link", base + feed.page)
@@ -209,29 +253,48 @@ def rss_bytes(feed: Feed, config: SiteConfig) -> bytes:
     _sub(channel, "generator", GENERATOR)
     _sub(channel, f"{{{ATOM_NS}}}link", href=base + feed.path, rel="self", type=RSS_TYPE)
     for item in feed.items:
-        entry = _sub(channel, "item")
-        _sub(entry, "title", item.title)
-        _sub(entry, "link", item.url)
-        _sub(entry, "guid", item.url, isPermaLink="true")
-        if item.date:
-            _sub(entry, "pubDate", format_datetime(_midnight(item.date)))
-        _sub(entry, "description", _item_html(item))
-        for label in item.categories:
-            _sub(entry, "category", label)
-        if item.authors:
-            _sub(entry, f"{{{DC_NS}}}creator", author_line(item.authors))
+        if entries is None:
+            _rss_item(channel, item)
+        else:
+            entries.add(channel, item)
     return _serialize(rss)
 
 
-def atom_bytes(feed: Feed, config: SiteConfig) -> bytes:
+def _atom_root() -> etree._Element:
+    return etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+
+
+def _atom_sub(parent, tag, text=None, **attributes):
+    return _sub(parent, f"{{{ATOM_NS}}}{tag}", text, **attributes)
+
+
+def _atom_entry(atom: etree._Element, item: FeedItem) -> etree._Element:
+    sub = _atom_sub
+    entry = sub(atom, "entry")
+    sub(entry, "id", item.url)
+    sub(entry, "title", item.title, type="text")
+    sub(entry, "link", rel="alternate", type="text/html", href=item.url)
+    for text, url in item.links:
+        sub(entry, "link", rel="related", href=url, title=text)
+    sub(entry, "published", _atom_date(item.date))
+    sub(entry, "updated", _atom_date(item.date))
+    if item.authors:
+        sub(sub(entry, "author"), "name", author_line(item.authors))
+    for label in item.categories:
+        sub(entry, "category", term=label)
+    if item.abstract:
+        sub(entry, "summary", item.abstract, type="text")
+    sub(entry, "content", _item_html(item), type="html")
+    return entry
+
+
+def atom_bytes(feed: Feed, config: SiteConfig, entries: _Entries | None = None) -> bytes:
     """An Atom 1.0 document (RFC 4287); every entry is dated, and the site is the feed's author."""
     base = config.base_url
-    atom = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+    atom = _atom_root()
     if _LANGUAGE_TAG.fullmatch(config.language):
         atom.set(XML_LANG, config.language)
-
-    def sub(parent, tag, text=None, **attributes):
-        return _sub(parent, f"{{{ATOM_NS}}}{tag}", text, **attributes)
+    sub = _atom_sub
 
     sub(atom, "id", base + feed.path)
     sub(atom, "title", feed.title, type="text")
@@ -242,21 +305,10 @@ def atom_bytes(feed: Feed, config: SiteConfig) -> bytes:
     sub(sub(atom, "author"), "name", config.title)
     sub(atom, "generator", GENERATOR)
     for item in feed.items:
-        entry = sub(atom, "entry")
-        sub(entry, "id", item.url)
-        sub(entry, "title", item.title, type="text")
-        sub(entry, "link", rel="alternate", type="text/html", href=item.url)
-        for text, url in item.links:
-            sub(entry, "link", rel="related", href=url, title=text)
-        sub(entry, "published", _atom_date(item.date))
-        sub(entry, "updated", _atom_date(item.date))
-        if item.authors:
-            sub(sub(entry, "author"), "name", author_line(item.authors))
-        for label in item.categories:
-            sub(entry, "category", term=label)
-        if item.abstract:
-            sub(entry, "summary", item.abstract, type="text")
-        sub(entry, "content", _item_html(item), type="html")
+        if entries is None:
+            _atom_entry(atom, item)
+        else:
+            entries.add(atom, item)
     return _serialize(atom)
 
 
@@ -274,7 +326,8 @@ def build_feeds(site: Site) -> Feeds:
         return Feeds(warnings=(warning,))
     feeds, notes = plan_feeds(site)
     writers = {"rss": rss_bytes, "atom": atom_bytes}
-    files = {feed.path: writers[feed.format](feed, site.config) for feed in feeds}
+    entries = {"rss": _Entries(_rss_root(), _rss_item), "atom": _Entries(_atom_root(), _atom_entry)}
+    files = {feed.path: writers[feed.format](feed, site.config, entries[feed.format]) for feed in feeds}
     # A retired topic's feeds keep working: they carry its successor's items.
     for redirect in site.redirects:
         for name in ("feed.xml", "atom.xml"):
