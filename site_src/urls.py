@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
+
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]")  # white space (as str.isspace) and control characters
 
 
 def safe_url(url: object) -> str | None:
@@ -10,7 +13,7 @@ def safe_url(url: object) -> str | None:
 
     Only such URLs from the data become links: `javascript:`, `data:` and relative URLs never do.
     """
-    if not isinstance(url, str) or not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+    if not isinstance(url, str) or not url or _UNSAFE.search(url):
         return None
     try:
         parts = urlsplit(url)

@@ -32,6 +32,8 @@ def unwrap(text: str, chunk: int = 1 << 20) -> str:
     A long text is folded a chunk at a time, since folding a 50 MB line at once makes ten million
     word strings (800 MB). Regex white space is exactly str.isspace().
     """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # already folded (most author names, many titles): tested in C without splitting
     if len(text) <= chunk:
         return " ".join(text.split())
     folded = "".join(_SPACES.sub(" ", text[i : i + chunk]) for i in range(0, len(text), chunk))
