@@ -3,7 +3,7 @@
 Corpora: the shipped seed site; the 3,956 real papers of ../shared's API responses (198 days); and a
 generated 34,000-paper corpus (bench/generate.py). For the real papers: a cold build (no build/, no
 cache, no topics lock), the daily CI case (yesterday's lock committed, one new day, a fresh runner: no
-build/ and no .digest-cache/, then with .digest-cache/ restored as actions/cache does) and a no-change
+build/ and no .digest-cache/, then with both restored as the Pages workflow's actions/cache does) and a no-change
 rebuild, each the median of 3; then each peer (bench/peers.py) building the same papers, median of 3.
 At 34,000: cold, no change, one dump added, and the peers, once each (a peer whose projected time would
 pass the budget is skipped with a note). Each build runs in its own process, so peak RSS is that build's.
@@ -200,7 +200,7 @@ REAL_SITE_YAML = generate.SITE_YAML.replace("Benchmark Digest", "Real Papers Dig
 
 
 def bench_real(shared: Path, repeats: int) -> tuple[list[dict], Path]:
-    """The 3,956 real papers: cold, the daily CI case (without and with .digest-cache/ restored), no change."""
+    """The 3,956 real papers: cold, no change, and the daily CI case (without, then with build/ and .digest-cache/ restored)."""
     base = WORK / "real"
     shutil.rmtree(base, ignore_errors=True)
     content, build, cache = base / "content", base / "build", base / ".digest-cache"
@@ -215,7 +215,9 @@ def bench_real(shared: Path, repeats: int) -> tuple[list[dict], Path]:
     yesterday = base / "yesterday"
     yesterday.mkdir()
     shutil.copy2(content / "topics.lock.json", yesterday / "topics.lock.json")
-    shutil.copytree(cache, yesterday / "cache", copy_function=shutil.copy2)
+    # What the Pages workflow's actions/cache keeps: build/ and .digest-cache/ without the trash (an old site copy).
+    shutil.copytree(build, yesterday / "build", copy_function=shutil.copy2)
+    shutil.copytree(cache, yesterday / "cache", copy_function=shutil.copy2, ignore=shutil.ignore_patterns("trash"))
     shutil.copy(days[-1], content / "dumps" / days[-1].name)
     print(f"[real] yesterday's build ({len(days) - 1} days) in {time.perf_counter() - t:.1f}s", flush=True)
     lock = content / "topics.lock.json"
@@ -224,7 +226,8 @@ def bench_real(shared: Path, repeats: int) -> tuple[list[dict], Path]:
         ("cold", _clear(build, cache, lock)),
         ("no change", lambda: None),
         ("daily CI, no cache", fresh_runner),
-        ("daily CI, .digest-cache restored", _then(fresh_runner, _copy(yesterday / "cache", cache))),
+        ("daily CI, build/ and .digest-cache/ restored", _then(fresh_runner, _copy(yesterday / "cache", cache),
+                                                              _copy(yesterday / "build", build))),
     ]
     rows = measure(base, 3956, f"{3956:,} real", cases, repeats)
     return rows, content
