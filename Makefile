@@ -3,30 +3,42 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: site test serve check clean topics-eval screenshots fetch browser
 
+# What a build needs (the Pages workflow installs only this); the test extras come with `make test`.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
-# lunr.js for search, pinned in package-lock.json; npm ci writes this stamp itself
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
+# lunr.js for search, pinned in package-lock.json (npm ci writes this stamp itself); axe-core, a dev
+# dependency, only for the tests.
 NODE_STAMP := node_modules/.package-lock.json
+AXE := node_modules/axe-core/package.json
 
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --omit=dev --no-audit --no-fund
 	touch $(NODE_STAMP)
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(AXE) $(NODE_STAMP)
 
 site: $(STAMP) $(NODE_STAMP)
 	$(BIN)/digest build
 
 # The browser tests' Chromium: Debian's (apt-get where allowed), else Playwright's own, else one line on what to install
-browser: $(STAMP)
+browser: $(TEST_STAMP)
 	@scripts/test-browser.sh $(BIN)/python
 
-test: $(STAMP) $(NODE_STAMP) browser
+test: $(TEST_STAMP) $(AXE) browser
 	$(BIN)/python -m pytest
 
 # Save the daily-papers API's answers into content/dumps/: yesterday, or every day from SINCE (make fetch SINCE=2025-03-01)
@@ -40,7 +52,7 @@ check: $(STAMP) $(NODE_STAMP)
 	$(BIN)/digest check
 
 # README pictures: builds the seed site and photographs it in Chromium (phone and desktop) into docs/
-screenshots: $(STAMP) $(NODE_STAMP)
+screenshots: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python scripts/screenshots.py --out docs
 
 clean:

@@ -221,6 +221,25 @@ def test_pages_workflow_builds_for_the_pages_url_and_deploys(tmp_path):
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
 
 
+@pytest.mark.parametrize("workflow, build", [
+    (WORKFLOWS / "pages.yml", "make site"),
+    (ROOT / "site_src" / "scaffold" / "site" / "dot-github" / "workflows" / "pages.yml", "digest build"),  # `digest new`'s
+])
+def test_pages_workflow_keeps_the_last_build_and_its_cache_and_installs_no_test_extras(workflow, build):
+    data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    steps = data["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in steps]
+    restore, save = steps[uses.index("actions/cache/restore")], steps[uses.index("actions/cache/save")]
+    build_at = next(i for i, step in enumerate(steps) if step.get("run") == build)
+    assert uses.index("actions/cache/restore") < build_at < uses.index("actions/cache/save")
+    paths = restore["with"]["path"].split()
+    assert paths == save["with"]["path"].split() == ["build", ".digest-cache", "!.digest-cache/trash"]
+    assert save["with"]["key"] == restore["with"]["key"] and restore["with"]["restore-keys"] in restore["with"]["key"]
+    # `make site` installs the package without the test extras, and lunr.js without npm's dev dependencies
+    recipe = subprocess.run(["make", "-n", "-B", "site"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "pip install --quiet -e ." in recipe and "[test]" not in recipe and "npm ci --omit=dev" in recipe
+
+
 def test_ci_workflow_runs_the_ci_entry_point_on_push_and_pull_request():
     workflow = load_workflow("ci.yml")
 
