@@ -13,12 +13,26 @@ from lunr.stemmer import stemmer as lunr_package_stemmer
 from lunr.token import Token
 
 from site_src.config import load_config
+from site_src.search import index_files
 from site_src.ingest import read_corpus
 from site_src.search.index import _words
 from site_src.search.stemmer import STOP_WORDS, stem, terms, trim
 
 from .conftest import CONTENT, ROOT
 
+# The page's search (search.js over the shards, lunr.js's stemmer): how many papers each query finds.
+SEARCH = """
+const fs = require("fs"), path = require("path");
+const [root, dir, ...queries] = process.argv.slice(1);
+const lunr = require(root + "/node_modules/lunr/lunr.min.js");
+const search = require(root + "/templates/assets/search.js");
+const manifest = search.readManifest(JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")));
+const found = queries.map((q) => {
+  const shards = search.shardFiles(lunr, manifest, q).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")));
+  return search.score(lunr, manifest, shards, q).length;
+});
+process.stdout.write(JSON.stringify(found));
+"""
 # lunr.js's own stemmer, over words given as JSON on stdin.
 NODE = """
 const lunr = require(process.argv[1] + "/node_modules/lunr/lunr.js");
@@ -90,3 +104,18 @@ def test_the_pipeline_trims_drops_stop_words_and_stems():
     assert terms("(models),") == ("model",)
     assert terms("the") == ()
     assert terms("—") == ("—",)  # nothing to trim to: lunr keeps the token as it is
+
+
+def test_the_page_finds_words_the_lunr_package_would_have_stemmed_apart(tmp_path):
+    """"array", "always", "Alexey": typed and searched in the page's own code, each finds its paper."""
+    docs = [
+        {"slug": "a", "title": "Systolic Array Accelerators", "abstract": "Always faster.", "topics": "", "authors": "Alexey Ivanov"},
+        {"slug": "b", "title": "Another paper", "abstract": "Nothing alike.", "topics": "", "authors": "Ada Lovelace"},
+    ]
+    shown = [{"t": d["title"], "u": d["slug"] + "/", "k": [], "s": ""} for d in docs]
+    for name, data in index_files(docs, shown).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    queries = ["array ", "always ", "alexey ", "arrays ", "lovelace "]
+    run = subprocess.run(["node", "-e", SEARCH, str(ROOT), str(tmp_path), *queries], capture_output=True, text=True, check=True)
+    assert json.loads(run.stdout) == [1, 1, 1, 1, 1]
