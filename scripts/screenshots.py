@@ -3,14 +3,10 @@
     python scripts/screenshots.py [--out docs]      (or: make screenshots)
 
 Writes docs/screenshot-<page>-<phone|desktop>.png for the home page, the topics index (its map), a topic, a paper and search results,
-<<<<<<< HEAD
-docs/screenshot-home.png (desktop, as the README's first picture) and docs/screenshot-home-dark.png; and, from the
-seed site with a curation file (curation_text), docs/screenshot-curated-home.png (the curator's picks) and
-docs/screenshot-curated-paper.png (a paper with a curator's note). `--only curated` makes just those two.
-=======
 docs/screenshot-home.png (desktop, as the README's first picture), docs/screenshot-home-dark.png (desktop) and
-docs/screenshot-topics-dark-phone.png.
->>>>>>> 99b41db (screenshots, README: dark topic map on a phone too; pictures regenerated; what this issue changed for readers)
+docs/screenshot-topics-dark-phone.png; and, from the seed site with a curation file (curation_text),
+docs/screenshot-curated-home.png (the curator's picks) and docs/screenshot-curated-paper.png (a paper with a
+curator's note). `--only curated` makes just those two.
 """
 
 from __future__ import annotations
@@ -106,7 +102,6 @@ def main() -> None:
         shots = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-<<<<<<< HEAD
             context = browser.new_context(viewport=VIEWPORTS["desktop"])
             page = context.new_page()
             for name, url in (("home", ""), ("paper", pick_pages(curated)["paper"])):
@@ -116,11 +111,7 @@ def main() -> None:
                 shots.append(path)
             context.close()
             for device, viewport in VIEWPORTS.items() if not args.only else ():
-                for scheme in ("light", "dark") if device == "desktop" else ("light",):
-=======
-            for device, viewport in VIEWPORTS.items():
                 for scheme in ("light", "dark"):
->>>>>>> 99b41db (screenshots, README: dark topic map on a phone too; pictures regenerated; what this issue changed for readers)
                     context = browser.new_context(
                         viewport=viewport, color_scheme=scheme, is_mobile=device == "phone", has_touch=device == "phone"
                     )
