@@ -252,11 +252,7 @@ def rss_bytes(feed: Feed, config: SiteConfig, entries: _Entries | None = None) -
         _sub(channel, "lastBuildDate", format_datetime(_midnight(newest)))
     _sub(channel, "generator", GENERATOR)
     _sub(channel, f"{{{ATOM_NS}}}link", href=base + feed.path, rel="self", type=RSS_TYPE)
-    for item in feed.items:
-        if entries is None:
-            _rss_item(channel, item)
-        else:
-            entries.add(channel, item)
+    _add_items(channel, feed.items, _rss_item, entries)
     return _serialize(rss)
 
 
@@ -304,12 +300,17 @@ def atom_bytes(feed: Feed, config: SiteConfig, entries: _Entries | None = None) 
     sub(atom, "link", rel="alternate", type="text/html", href=base + feed.page)
     sub(sub(atom, "author"), "name", config.title)
     sub(atom, "generator", GENERATOR)
-    for item in feed.items:
-        if entries is None:
-            _atom_entry(atom, item)
-        else:
-            entries.add(atom, item)
+    _add_items(atom, feed.items, _atom_entry, entries)
     return _serialize(atom)
+
+
+def _add_items(parent, items, make, entries: _Entries | None) -> None:
+    """Each item into the feed: made here, or copied from `entries`, which makes each paper's item once."""
+    for item in items:
+        if entries is None:
+            make(parent, item)
+        else:
+            entries.add(parent, item)
 
 
 def _serialize(root) -> bytes:
