@@ -113,7 +113,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
                 on_warning(warning)
             cached.stages["cache"] = time.perf_counter() - start
             return cached
-    # Imported here so `digest --help` stays fast: these pull in scikit-learn and Jinja.
+    # Imported here so `digest --help` stays fast: these pull in numpy, scipy and Jinja.
     from . import curation, feeds, ingest, output, render, search, site, sitemap, topics
     from .ingest import pages
     from .render import charts, memo as render_memo
@@ -150,7 +150,11 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
         "render", render.start_render, assembled, dirs, search.search_names(), site_feeds, site_charts, memo,
         out_dir if cache else None, _workers(),
     )
-    found = stages.run("search", search.search_files, assembled, project)  # while the pages render
+    try:
+        found = stages.run("search", search.search_files, assembled, project)  # while the pages render
+    except BaseException:
+        pending.close()  # no render workers left behind (digest serve lives on after a failed build)
+        raise
     rendered = stages.run("render", pending.result)
     extra = stages.run("sitemap", lambda: {**site.papers_json_file(assembled), **sitemap.sitemap_files(assembled)})
     files = {**rendered.files, **extra, **found.files, **site_feeds.files}

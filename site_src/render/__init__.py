@@ -86,6 +86,12 @@ class PendingRender:
             self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=_set_worker_job, initargs=(job,))
             self._pending = self._pool.starmap_async(_worker_share, [(i, shares) for i in range(shares)])
 
+    def close(self) -> None:
+        """Stop the workers (their pages are not wanted: the build failed meanwhile)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+
     def result(self) -> Rendered:
         job = self._job
         if self._pool is None:
@@ -94,8 +100,7 @@ class PendingRender:
             try:
                 done = [item for part in self._pending.get() for item in part]
             finally:
-                self._pool.terminate()
-                self._pool.join()
+                self.close()
         files = asset_files(self._dirs)
         new_memo = render_memo.RenderMemo(job.templates)
         kept = set()
