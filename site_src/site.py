@@ -189,7 +189,7 @@ def _redirects(named: NamedGrouping, topics: list[TopicView]) -> tuple[Redirect,
     redirects = []
     for retired in named.retired:
         successor = by_slug.get(retired.successor)
-        target = Link(successor.url, successor.label, id=successor.slug) if successor else Link("topics/", "All topics")
+        target = topic_link(successor) if successor else Link("topics/", "All topics")
         redirects.append(Redirect(f"topics/{retired.slug}/", target))
     return tuple(redirects)
 
