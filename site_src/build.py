@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import load_config
-from .errors import DigestError, Warning
+from site_src.config import load_config
+from site_src.errors import DigestError, BuildWarning
 
 
 @dataclass
@@ -28,7 +28,7 @@ class BuildReport:
     lock_written: bool = False
     stages: dict[str, float] = field(default_factory=dict)
     search_bytes: int = 0  # the search index and its store, as written
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[BuildWarning] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
@@ -43,7 +43,7 @@ STAGES = ("read", "topics", "curate", "assemble", "feeds", "charts", "render", "
 class _Stages:
     """Times each stage of the build into the report, and gathers its warnings."""
 
-    def __init__(self, report: BuildReport, on_stage: Callable[[str], None], on_warning: Callable[[Warning], None]):
+    def __init__(self, report: BuildReport, on_stage: Callable[[str], None], on_warning: Callable[[BuildWarning], None]):
         self.report = report
         self.on_stage = on_stage
         self.on_warning = on_warning
@@ -76,7 +76,7 @@ def build(
     base_url: str | None = None,
     strict: bool = False,
     lock: bool = True,
-    on_warning: Callable[[Warning], None] = lambda w: None,
+    on_warning: Callable[[BuildWarning], None] = lambda w: None,
     cache: bool = True,
     on_stage: Callable[[str], None] = lambda name: None,
     drafts: bool = False,
@@ -92,15 +92,15 @@ def build(
     With `drafts`, Markdown pages marked `draft: true` are built too.
     One build at a time per out_dir (build_lock): another is an error, or with `wait` waited for (`on_wait` hears why).
     """
-    from .build_lock import held
+    from site_src.files.lock import held
 
     with held(out_dir, wait=wait, on_wait=on_wait):
         return _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts)
 
 
 def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts) -> BuildReport:
-    from . import build_cache
-    from .output import is_build_folder
+    from site_src.files import cache as build_cache
+    from site_src.files.write import is_build_folder
 
     options = {"base_url": base_url, "strict": strict, "lock": lock, "out": str(out_dir.absolute()), "drafts": drafts}
     if cache:
@@ -114,9 +114,11 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
             cached.stages["cache"] = time.perf_counter() - start
             return cached
     # Imported here so `digest --help` stays fast: these pull in numpy, scipy and Jinja.
-    from . import curation, feeds, ingest, output, render, search, site, sitemap, topics
-    from .ingest import pages
-    from .render import charts, memo as render_memo
+    from site_src import curation, ingest, render, assemble as site, topics
+    from site_src.outputs import feeds, search, sitemap
+    from site_src.files import write as output
+    from site_src.ingest import pages
+    from site_src.render import charts, memo as render_memo
 
     # The site the last build replaced is deleted while this one reads and groups (deleting tens of
     # thousands of folders takes seconds on many disks); joined before any worker process is forked.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from site_src.terminal import human_size
+from site_src.commands.terminal import human_size
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

@@ -13,12 +13,12 @@ import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..feeds import Feeds
-from ..site import Page, Site, relative_root, site_pages
-from ..source import PACKAGE
-from . import memo as render_memo
-from .environment import asset_files, environment, inline_assets, render_page, template_dirs
-from .topic_map import layout
+from site_src.outputs.feeds import Feeds
+from site_src.assemble import Page, Site, relative_root, site_pages
+from site_src.files.source import PACKAGE
+from site_src.render import memo as render_memo
+from site_src.render.environment import asset_files, environment, inline_assets, render_page, template_dirs
+from site_src.render.topic_map import layout
 
 FORK_FROM = 200  # fewer pages render faster in this process than the fork costs
 

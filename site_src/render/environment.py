@@ -14,9 +14,9 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
-from ..errors import DigestError
-from ..site import Page
-from ..source import BUILTIN_TEMPLATES
+from site_src.errors import DigestError
+from site_src.assemble import Page
+from site_src.files.source import BUILTIN_TEMPLATES
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
 _TRAILING = ".,;:!?)]}'\""

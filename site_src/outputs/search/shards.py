@@ -34,7 +34,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .index import IndexArrays
+from site_src.outputs.search.index import IndexArrays
 
 MANIFEST = "manifest.json"  # fixed name, fetched with revalidation; every file it names is content-hashed
 KEY_LENGTH = 2

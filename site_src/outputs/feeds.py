@@ -19,9 +19,9 @@ from email.utils import format_datetime
 
 from lxml import etree
 
-from .config import SiteConfig
-from .errors import Warning
-from .site import Site
+from site_src.config import SiteConfig
+from site_src.errors import BuildWarning
+from site_src.assemble import Site
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
@@ -80,7 +80,7 @@ class Feeds:
 
     feeds: tuple[Feed, ...] = ()
     files: dict[str, bytes] = field(default_factory=dict)
-    warnings: tuple[Warning, ...] = ()
+    warnings: tuple[BuildWarning, ...] = ()
     notes: tuple[str, ...] = ()
 
     def for_page(self, page: str) -> tuple[FeedLink, ...]:
@@ -320,7 +320,7 @@ def _serialize(root) -> bytes:
 def build_feeds(site: Site) -> Feeds:
     """Every feed of the site as bytes by its path in build/; none, with a warning, without a base URL."""
     if not site.config.base_url:
-        warning = Warning(
+        warning = BuildWarning(
             "feeds not written: they need the site's public URL; set base_url in site.yaml or pass --base-url",
             site.config.source,
         )

@@ -12,11 +12,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DigestError
-from ..site import Site
-from ..source import lunr_js_bases
-from . import index, shards
-from .shards import MANIFEST
+from site_src.errors import DigestError
+from site_src.assemble import Site
+from site_src.files.source import lunr_js_bases
+from site_src.outputs.search import index, shards
+from site_src.outputs.search.shards import MANIFEST
 
 LUNR_JS_VERSION = "2.3.9"  # the lunr.js version lunr.py's serialized indexes are made for
 # Title words decide what a paper is about; topic labels, authors and keywords are short, so a hit there counts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from .site import Site, site_pages
+from site_src.assemble import Site, site_pages
 
 
 def sitemap_files(site: Site) -> dict[str, bytes]:

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
-from .config import SiteConfig
-from .curation import Curated
-from .errors import DigestError
-from .ingest.pages import MarkdownPage
-from .latex import readable
-from .model import Corpus, Paper, PaperFacts, facts_of
-from .topics import NamedGrouping
-from .urls import safe_url
+from site_src.config import SiteConfig
+from site_src.curation import Curated
+from site_src.errors import DigestError
+from site_src.ingest.pages import MarkdownPage
+from site_src.text.latex import readable
+from site_src.records import Corpus, Paper, PaperFacts, facts_of
+from site_src.topics import NamedGrouping
+from site_src.text.links import safe_url
 
 RESERVED_PAGE_SLUGS = {"papers", "topics", "digests", "data", "assets", "search", "index", "404"}
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z(\[\"'])", re.DOTALL)
