@@ -90,7 +90,7 @@ def build_command(
         click.echo(f"curation: {report.curation}")
     if report.lock_written:
         click.echo(f"topics: wrote {content / 'topics.lock.json'} (commit it with your content)")
-    for note in report.feed_notes:
+    for note in report.notes:
         click.echo(f"feeds: {note}")
     for line in summary_lines(report, out, verbose):
         say(line)
