@@ -49,6 +49,8 @@ class SiteConfig:
     dumps: dict[str, DumpMeta] = field(default_factory=dict)
     topics: TopicSettings = field(default_factory=TopicSettings)
     feed_items: int = 50  # papers per feed, newest first
+    feed_days: int = 7  # the site's feeds hold at least every paper of this many days before the newest digest
+    top_pages: bool = True  # top/week/, top/month/, top/all/: the most upvoted papers, linked from home
     source: Path | None = None
 
     @property
@@ -141,7 +143,7 @@ def load_config(path: Path) -> SiteConfig:
         return SiteConfig()
     data, reader = read_yaml(path)
     data = reader.mapping(data, ("site.yaml",))
-    plain = {"title", "description", "base_url", "language", "year", "dumps", "topics", "feed_items"}
+    plain = {"title", "description", "base_url", "language", "year", "dumps", "topics", "feed_items", "feed_days", "top_pages"}
     reader.known(data, plain, ())
 
     values: dict[str, Any] = {"source": path}
@@ -158,6 +160,12 @@ def load_config(path: Path) -> SiteConfig:
     values["topics"] = _read_topics(reader, reader.mapping(data.get("topics"), ("topics",)))
     if "feed_items" in data:
         values["feed_items"] = _read_feed_items(reader, data["feed_items"])
+    if "feed_days" in data:
+        values["feed_days"] = reader.typed(data["feed_days"], int, ("feed_days",))
+        if not 0 <= values["feed_days"] <= 3660:
+            raise reader.error(("feed_days",), f"expected a whole number from 0 to 3660, got {values['feed_days']}")
+    if "top_pages" in data:
+        values["top_pages"] = reader.typed(data["top_pages"], bool, ("top_pages",))
     return SiteConfig(**values)
 
 

@@ -52,9 +52,20 @@ def _data(site: Site, project: Path) -> Made:
     return data_files(site)
 
 
+def _bibtex(site: Site, project: Path) -> Made:
+    from site_src.outputs.bibtex import bibtex_files
+
+    return bibtex_files(site)
+
+
 OUTPUTS = (
-    Output("feeds", _feeds, "RSS 2.0 and Atom 1.0 feeds of the site and of every topic", linked=True),
+    Output(
+        "feeds", _feeds,
+        "RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the site, every top page and every topic, and feeds.opml listing them",
+        linked=True,
+    ),
     Output("search", _search, "the sharded search index, its store and manifest, and lunr.js"),
     Output("sitemap", _sitemap, "sitemap.xml and robots.txt"),
     Output("data", _data, "data/papers.json: every paper as a record, for other tools"),
+    Output("bibtex", _bibtex, "BibTeX: a .bib per paper with an arXiv id, and papers.bib per topic and digest"),
 )
