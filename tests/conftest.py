@@ -126,3 +126,28 @@ def page(browser, served):
     violations = tab.evaluate("window.__cspViolations || []")
     context.close()
     assert problems == [] and violations == []
+
+
+# --- four real daily-papers API days (tests/fixtures/reading, whole days) built with a base URL --------------
+
+API_DAYS = ROOT / "tests" / "fixtures" / "reading"
+API_DAYS_BASE = "https://example.org/daily/"
+
+
+def api_days_content(target: Path, **settings) -> Path:
+    """content/ of the four real API days, with site.yaml settings (YAML values as given)."""
+    dumps = target / "dumps"
+    dumps.mkdir(parents=True)
+    for day in sorted(API_DAYS.glob("*.json")):
+        shutil.copy(day, dumps / day.name)
+    lines = ['title: "Daily <Papers> & \\"Co\\""'] + [f"{key}: {value}" for key, value in settings.items()]
+    (target / "site.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def api_days_build(tmp_path_factory) -> Path:
+    """build/ of the four real API days (newest 7 July 2025) with a base URL; tests must not modify it."""
+    top = tmp_path_factory.mktemp("api-days")
+    build(api_days_content(top / "content"), top / "build", base_url=API_DAYS_BASE, lock=False)
+    return top / "build"

@@ -275,7 +275,7 @@ def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) ->
         for t in topics
     ]
     digests = [
-        dataclasses.replace(d, orders=list_orders(d.url, d.papers, views, "as listed", ("upvotes",)), citable=_citable(d.papers, views))
+        dataclasses.replace(d, orders=list_orders(d.url, d.papers, views, "as listed", ("newest", "upvotes")), citable=_citable(d.papers, views))
         for d in digests
     ]
     newest = max((d.date for d in digests if d.date), default=None)

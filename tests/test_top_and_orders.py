@@ -1,0 +1,143 @@
+"""Upvotes in lists, the orders a list page offers, and the "top papers" pages, on four real API days.
+
+What is right is read straight from the fixture JSON (tests/fixtures/reading: upvotes, arXiv ids, the listing day
+from the file name), never from the site's own records, so the pages are checked against the API's answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from site_src.build import build
+from tests.conftest import API_DAYS, API_DAYS_BASE, api_days_content
+
+NEWEST = dt.date(2025, 7, 7)
+
+
+def _api() -> dict[str, dict]:
+    """Per arXiv id: upvotes, the listing day, the title, the arXiv day, and the AI summary, from the fixture files."""
+    found = {}
+    for path in sorted(API_DAYS.glob("*.json")):
+        for entry in json.loads(path.read_text(encoding="utf-8")):
+            paper = entry["paper"]
+            found[paper["id"]] = {
+                "upvotes": paper["upvotes"],
+                "day": dt.date.fromisoformat(path.stem),
+                "published": dt.date.fromisoformat(paper["publishedAt"][:10]),
+                "ai_summary": paper.get("ai_summary", ""),
+            }
+    return found
+
+
+API = _api()
+
+
+def _page(site: Path, url: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring((site / url / "index.html").read_bytes())
+
+
+def _ids_by_url(site: Path) -> dict[str, str]:
+    return {p["url"]: p["arxiv_id"] for p in json.loads((site / "data" / "papers.json").read_text(encoding="utf-8"))}
+
+
+def _listed(site: Path, url: str) -> list[str]:
+    """The arXiv ids a page lists, in order (links resolved against the page's own folder)."""
+    ids = _ids_by_url(site)
+    depth = url.count("/")
+    hrefs = _page(site, url).xpath("//main//ol[contains(@class, 'papers')]/li/a[@class='title']/@href")
+    return [ids[href[3 * depth:]] for href in hrefs]
+
+
+def test_every_list_shows_each_papers_upvotes(api_days_build):
+    ids = _ids_by_url(api_days_build)
+    pages = ["", "digests/2025-07-03/", "top/week/", *[f"topics/{p.name}/" for p in sorted((api_days_build / "topics").iterdir()) if p.is_dir()]]
+    for url in pages:
+        depth = url.count("/")
+        items = _page(api_days_build, url).xpath("//main//ol[contains(@class, 'papers')]/li")
+        assert items, url
+        for li in items:
+            paper = ids[li.xpath("a[@class='title']/@href")[0][3 * depth:]]
+            shown = li.xpath("span[@class='upvotes']")[0].text_content()
+            assert shown == f"▲ {API[paper]['upvotes']} upvote{'' if API[paper]['upvotes'] == 1 else 's'}", (url, paper)
+
+
+def test_the_ai_summary_is_the_snippet_where_the_api_gives_one_and_is_marked(api_days_build):
+    ids = _ids_by_url(api_days_build)
+    items = _page(api_days_build, "digests/2025-07-03/").xpath("//main//ol[contains(@class, 'papers')]/li")
+    marked = 0
+    for li in items:
+        paper = ids[li.xpath("a[@class='title']/@href")[0][6:]]
+        snippet = li.xpath("p[contains(@class, 'summary')]")[0]
+        if API[paper]["ai_summary"]:
+            marked += 1
+            assert snippet.xpath("span[@class='ai-mark']/text()") == ["AI summary"]
+            assert " ".join(API[paper]["ai_summary"].split()) in " ".join(snippet.text_content().split())
+        else:
+            assert not snippet.xpath("span[@class='ai-mark']")
+    assert marked == 1 and len(items) == 10  # one AI summary among the ten papers of that day
+
+
+@pytest.mark.parametrize("period, since", [("week", dt.date(2025, 7, 1)), ("month", dt.date(2025, 6, 8)), ("all", None)])
+def test_top_pages_list_the_most_upvoted_papers_first_listed_in_their_period(api_days_build, period, since):
+    expected = sorted(
+        (i for i, p in API.items() if p["upvotes"] and (since is None or since <= p["day"] <= NEWEST)),
+        key=lambda i: -API[i]["upvotes"],
+    )
+    listed = _listed(api_days_build, f"top/{period}/")
+    assert sorted(listed) == sorted(expected)
+    assert [API[i]["upvotes"] for i in listed] == [API[i]["upvotes"] for i in expected]  # most upvoted first
+    assert {"week": 13, "month": 17, "all": 20}[period] == len(listed)  # 0-upvote RE-IMAGINE is in none
+
+
+def test_home_links_every_top_page_and_each_has_its_feeds(api_days_build):
+    home = _page(api_days_build, "")
+    assert home.xpath("//nav[@class='top-links']/a/@href") == ["top/week/", "top/month/", "top/all/"]
+    for period in ("week", "month", "all"):
+        head = _page(api_days_build, f"top/{period}/").xpath("//head/link[@rel='alternate']/@href")
+        assert {f"../../top/{period}/{name}" for name in ("feed.xml", "atom.xml", "feed.json")} <= set(head)
+
+
+def test_the_curator_can_turn_the_top_pages_off(tmp_path):
+    out = tmp_path / "build"
+    build(api_days_content(tmp_path / "content", top_pages="false"), out, base_url=API_DAYS_BASE, lock=False)
+    assert not (out / "top").exists()
+    assert not _page(out, "").xpath("//nav[@class='top-links']")
+    assert b"top/" not in (out / "feeds.opml").read_bytes()
+
+
+def _orders(site: Path, url: str) -> dict[str, str]:
+    """The sort control of a page: its links by words, and which one is marked current."""
+    nav = _page(site, url).xpath("//nav[@class='sort']")
+    return {a.text_content(): a.get("href") + ("*" if a.get("aria-current") else "") for a in nav[0].xpath("a")} if nav else {}
+
+
+def test_every_order_a_list_offers_is_its_own_page_with_the_same_papers_in_that_order(api_days_build):
+    checked = 0
+    for url in [f"topics/{p.name}/" for p in sorted((api_days_build / "topics").iterdir()) if p.is_dir()] + [
+        f"digests/{p.name}/" for p in sorted((api_days_build / "digests").iterdir()) if p.is_dir()
+    ]:
+        own = _listed(api_days_build, url)
+        for words, href in _orders(api_days_build, url).items():
+            target = posixpath.normpath(posixpath.join(url, href.rstrip("*"))) + "/"
+            papers = _listed(api_days_build, target)
+            assert sorted(papers) == sorted(own), target
+            assert _orders(api_days_build, target)[words].endswith("*")  # the page marks its own order
+            if words == "most upvoted":
+                assert [API[i]["upvotes"] for i in papers] == sorted((API[i]["upvotes"] for i in papers), reverse=True)
+                checked += 1
+            if words == "newest":
+                assert [API[i]["published"] for i in papers] == sorted((API[i]["published"] for i in papers), reverse=True)
+                checked += 1
+    assert checked >= 5
+
+
+def test_other_orders_stay_out_of_the_sitemap(api_days_build):
+    sitemap = (api_days_build / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"{API_DAYS_BASE}digests/2025-07-03/<" in sitemap
+    assert "/newest/" not in sitemap and "/by-upvotes/" not in sitemap
