@@ -75,3 +75,17 @@ def new_site(folder: Path, title: str = "Paper Digest", base_url: str | None = N
             raise DigestError(f"cannot write: {error.strerror}", target) from None
         written.append(target.relative_to(folder))
     return written
+
+
+def run(folder: Path, title: str, base_url: str | None) -> None:
+    """`digest new`: make the site, list its files, and say what to run next."""
+    import datetime as dt
+
+    import click
+
+    written = new_site(folder, title, base_url)
+    for path in written:
+        click.echo(f"  {folder / path}")
+    week_ago = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=7)
+    click.echo(f"made a new site in {folder}; next, the last week's papers and a preview:")
+    click.echo(f"  cd {folder} && digest fetch --since {week_ago} && digest serve")
