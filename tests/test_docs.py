@@ -60,3 +60,14 @@ def test_the_architecture_page_names_every_place_in_the_package():
     places -= {"__init__.py", "__main__.py"}
     missing = sorted(place for place in places if not re.search(rf"^\s+{re.escape(place.removesuffix('.py'))}[./ ]", text, re.M))
     assert missing == []
+
+
+def test_every_reader_and_every_output_is_documented():
+    """A row added to ingest/readers.py READERS or outputs/__init__.py OUTPUTS without its page fails here."""
+    from site_src.ingest.readers import READERS
+    from site_src.outputs import OUTPUTS
+
+    content = (DOCS / "content.md").read_text(encoding="utf-8")
+    assert [r.name for r in READERS if r.name not in content] == []
+    architecture = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    assert [o.name for o in OUTPUTS if f"`{o.name}`" not in architecture] == []
