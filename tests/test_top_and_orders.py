@@ -141,3 +141,35 @@ def test_other_orders_stay_out_of_the_sitemap(api_days_build):
     sitemap = (api_days_build / "sitemap.xml").read_text(encoding="utf-8")
     assert f"{API_DAYS_BASE}digests/2025-07-03/<" in sitemap
     assert "/newest/" not in sitemap and "/by-upvotes/" not in sitemap
+
+
+@pytest.fixture(scope="module")
+def api_days_served(api_days_build):
+    from tests.conftest import http_server
+
+    with http_server(api_days_build) as url:
+        yield url + "/"
+
+
+@pytest.mark.parametrize("scheme, device", [("light", "desktop"), ("dark", "desktop"), ("light", "phone")])
+def test_new_pages_have_no_axe_violations(browser, api_days_served, api_days_build, scheme, device):
+    from tests.test_accessibility import AXE, audit
+
+    sorted_topic = next(p for p in sorted(api_days_build.glob("topics/*/by-upvotes/index.html")))
+    pages = {
+        "home with top links": "",
+        "top of the week": "top/week/",
+        "topic, most upvoted": sorted_topic.parent.relative_to(api_days_build).as_posix() + "/",
+        "digest with AI summaries": "digests/2025-06-20/",
+        "digests by month": "digests/",
+        "feeds": "feeds/",
+    }
+    found, _ = audit(browser, AXE, api_days_served, pages, scheme, device)
+    assert found == {}
+
+
+def test_every_page_of_the_api_days_site_is_under_the_page_weight_budget(api_days_build):
+    from tests.test_page_weight import BUDGET, page_weights
+
+    sizes = page_weights(api_days_build)
+    assert len(sizes) > 40 and max(sizes.values()) < BUDGET
