@@ -173,3 +173,42 @@ def test_every_page_of_the_api_days_site_is_under_the_page_weight_budget(api_day
 
     sizes = page_weights(api_days_build)
     assert len(sizes) > 40 and max(sizes.values()) < BUDGET
+
+
+def test_search_result_orders_module_passes_its_node_tests():
+    """templates/assets/orders.js, the sort the search widget hooks into (tests/js/orders.test.mjs, real API days)."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed; the search result orders need it")
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run([node, "--test", "tests/js/orders.test.mjs"], cwd=root, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert "# fail 0" in run.stdout and "# pass 4" in run.stdout
+
+
+def test_the_seed_demo_says_the_order_its_lists_really_have(seed_build):
+    """The seed captures carry no year: the lists run last file first and say so; no page says "year not known"."""
+    home = lxml.html.fromstring((seed_build / "index.html").read_bytes())
+    caption = home.xpath("//section[@aria-labelledby='glance']//figcaption")[0].text_content()
+    assert caption.startswith("Papers per digest, last file first (no digest has a known date)")
+    assert "newest" not in caption
+    index = lxml.html.fromstring((seed_build / "digests" / "index.html").read_bytes())
+    assert "last file first" in index.xpath("//main/p[@class='lead']")[0].text_content()
+    assert not [p for p in seed_build.rglob("*.html") if "year not known" in p.read_text(encoding="utf-8")]
+    assert home.xpath("//footer//p")[0].text_content().startswith(f"{len(list((seed_build / 'papers').iterdir())):,} papers in")
+
+
+def test_every_count_a_template_prints_has_thousands_separators():
+    """3,956 papers, not 3956: the templates print every length through the `count` filter."""
+    import re
+
+    from site_src.render.environment import environment
+
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    assert environment([templates]).filters["count"](3956) == "3,956"
+    bare = [(t.name, m.group(0)) for t in sorted(templates.glob("*.html"))
+            for m in re.finditer(r"\| length( - \w+)? \}\}", t.read_text(encoding="utf-8"))]
+    assert bare == []
