@@ -147,3 +147,12 @@ def test_hostile_text_stays_text_in_json_feed_and_opml(tmp_path):
     assert feedparser.parse((out / "feed.xml").read_bytes()).bozo == 0
     digest = (out / "digests" / "2025-07-07" / "index.html").read_text(encoding="utf-8")
     assert "<img src=x" not in digest and "&lt;img src=x onerror=alert(2)&gt;" in digest
+
+
+def test_new_outputs_are_byte_identical_across_two_builds(api_days_build, tmp_path):
+    out = tmp_path / "build"
+    build(api_days_content(tmp_path / "content"), out, base_url=API_DAYS_BASE, lock=False)
+    names = ("feed.json", "feeds.opml", "*.bib", "top/*/index.html", "topics/*/*/index.html", "digests/*/*/index.html")
+    made = sorted(p.relative_to(out).as_posix() for name in names for p in out.glob(f"**/{name}" if "/" not in name else name))
+    assert len(made) > 50
+    assert [p for p in made if (out / p).read_bytes() != (api_days_build / p).read_bytes()] == []
