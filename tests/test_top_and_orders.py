@@ -212,3 +212,14 @@ def test_every_count_a_template_prints_has_thousands_separators():
     bare = [(t.name, m.group(0)) for t in sorted(templates.glob("*.html"))
             for m in re.finditer(r"\| length( - \w+)? \}\}", t.read_text(encoding="utf-8"))]
     assert bare == []
+
+
+@pytest.mark.parametrize("name", ["top", "feeds"])
+def test_a_curators_page_may_not_take_the_top_or_feeds_urls(tmp_path, name):
+    from site_src.errors import DigestError
+
+    content = api_days_content(tmp_path / "content")
+    (content / "pages").mkdir()
+    (content / "pages" / f"{name}.md").write_text("# Mine\n", encoding="utf-8")
+    with pytest.raises(DigestError, match=f"page name '{name}' is taken by the site itself"):
+        build(content, tmp_path / "build", base_url=API_DAYS_BASE, lock=False)
