@@ -147,6 +147,14 @@ def test_hostile_text_stays_text_in_json_feed_and_opml(tmp_path):
     assert feedparser.parse((out / "feed.xml").read_bytes()).bozo == 0
     digest = (out / "digests" / "2025-07-07" / "index.html").read_text(encoding="utf-8")
     assert "<img src=x" not in digest and "&lt;img src=x onerror=alert(2)&gt;" in digest
+    for page in ("top/week/index.html", "top/all/index.html", "feeds/index.html"):
+        text = (out / page).read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "</script><script>" not in text, page
+    assert "Evil &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in (out / "top" / "week" / "index.html").read_text(encoding="utf-8")
+    opml = etree.parse(str(out / "feeds.opml"))  # still well-formed, the site title's markup escaped
+    assert opml.findtext("head/title") == 'Every feed of Daily <Papers> & "Co"'
+    bib = next((out / "papers").glob("evil-*/*.bib")).read_text(encoding="utf-8")
+    assert r"\textless{}" not in bib and "{Evil </script><script>alert(1)</script> \\& \"quotes\" \U0001f9ea}" in bib
 
 
 def test_new_outputs_are_byte_identical_across_two_builds(api_days_build, tmp_path):
