@@ -19,7 +19,7 @@ import pytest
 from site_src.build import build
 from site_src.text.latex import readable
 
-from .conftest import CONTENT, SHARED, http_server
+from .conftest import CONTENT, NO_SHARED, SHARED, http_server
 
 BASE = "https://example.org/digest/"
 API_DAYS = [SHARED / "corpora" / "hf-api-daily-papers-jeongiin" / "api-json" / f"2025-06-0{d}.json" for d in range(2, 7)]
@@ -70,7 +70,7 @@ def reading_site(tmp_path_factory) -> Path:
     shutil.copytree(CONTENT, content)
     (content / "dumps" / "2025-06-07-latex.txt").write_text(f"new\n\nSubscribe\n\n{LATEX_TITLE}\n\n{LATEX_ABSTRACT}\n", encoding="utf-8")
     for day in API_DAYS:
-        if day.is_file():
+        if day.is_file() and not NO_SHARED:
             shutil.copy(day, content / "dumps" / day.name)
     for name in ("reading-list", "method", "contact"):
         (content / "pages" / f"{name}.md").write_text(f"---\ntitle: {name.replace('-', ' ').title()}\n---\nText.\n", encoding="utf-8")
