@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,6 @@ from site_src.build import build
 from site_src.errors import DigestError
 from site_src.topics.lock import LOCK_NAME, lock_bytes, read_lock
 
-from .conftest import ROOT
 from .test_build import tree_digest
 
 HELD_BACK = "003_e7d9a4a7239a3bcf.txt"
@@ -152,17 +149,47 @@ def test_a_few_new_papers_join_the_remembered_topics_and_nothing_else_moves(cont
     assert any(set(after.related_papers[slug]) & new for slug in before.related_papers)
 
 
-def test_a_build_from_an_unchanged_lock_runs_no_topic_model(content_copy, tmp_path):
-    """The lock keeps topics and related papers, so a build whose inputs match it does not even import scikit-learn."""
-    first = build(content_copy, tmp_path / "one")
-    script = (
-        "import sys; from pathlib import Path; from site_src.build import build; "
-        f"build(Path({str(content_copy)!r}), Path({str(tmp_path / 'two')!r}), cache=False); "
-        "print('sklearn' in sys.modules)"
-    )
-    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert run.stdout.strip() == "False"
-    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two") and first.papers == 340
+@pytest.fixture
+def fits(monkeypatch) -> list[str]:
+    """The names of the topic model's entry points as they are called: a spy around the real functions
+    (a fit, a fold-in, related papers alone), which still run and return what they return."""
+    from site_src.topics import model
+
+    called: list[str] = []
+    for name in ("group_papers", "fold_in", "related_only", "fit_topics"):
+        real = getattr(model, name)
+        monkeypatch.setattr(model, name, lambda *a, _real=real, _name=name, **k: called.append(_name) or _real(*a, **k))
+    return called
+
+
+def test_a_build_from_an_unchanged_lock_runs_no_topic_model(content_copy, tmp_path, fits):
+    """The lock keeps topics and related papers, so a build whose inputs match it fits nothing."""
+    (content_copy / LOCK_NAME).unlink(missing_ok=True)
+    first = build(content_copy, tmp_path / "one", cache=False)
+    assert fits == ["group_papers", "fit_topics"] and first.papers == 340  # the spy sees a fit
+    fits.clear()
+    second = build(content_copy, tmp_path / "two", cache=False)
+    assert fits == [] and second.topic_params["method"].startswith("reused from topics.lock.json")
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_a_hand_edited_lock_is_built_as_written(content_copy, tmp_path):
+    """A curator moves a paper to another topic in topics.lock.json: with the inputs unchanged, the site shows
+    the lock as it is, and the lock file is not rewritten (a fit would put the paper back and rewrite it)."""
+    (content_copy / LOCK_NAME).unlink(missing_ok=True)
+    build(content_copy, tmp_path / "one", cache=False)
+    data = json.loads((content_copy / LOCK_NAME).read_text(encoding="utf-8"))
+    source, target = data["topics"][0], data["topics"][1]
+    moved = source["papers"].pop(0)  # its most central paper
+    source["primary"] -= 1
+    target["papers"].insert(0, moved)
+    target["primary"] += 1
+    edited = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    (content_copy / LOCK_NAME).write_bytes(edited)
+    report = build(content_copy, tmp_path / "two", cache=False)
+    assert own_topics(tmp_path / "one")[moved] == source["slug"]
+    assert own_topics(tmp_path / "two")[moved] == target["slug"]
+    assert (content_copy / LOCK_NAME).read_bytes() == edited and not report.lock_written
 
 
 def test_papers_grown_by_more_than_a_fifth_are_fitted_again(content_copy, tmp_path):
