@@ -13,6 +13,7 @@ from site_src.build import build
 from site_src.errors import DigestError
 from site_src.topics.lock import LOCK_NAME, lock_bytes, read_lock
 
+from .conftest import API_DAYS
 from .test_build import tree_digest
 
 HELD_BACK = "003_e7d9a4a7239a3bcf.txt"
@@ -233,9 +234,9 @@ def assert_no_repeats(content: Path, out: Path) -> None:
         assert len(set(ids)) == len(ids), f"{feed}: repeats an item"
 
 
-def test_seeds_plus_five_api_days_refit_without_repeats(shared_dir, content_copy, tmp_path):
+def test_seeds_plus_five_api_days_refit_without_repeats(content_copy, tmp_path):
     """The reported case: the seeds' lock, then five API days (547 papers: a refit), then a fold-in rebuild."""
-    days = shared_dir / "corpora" / "hf-api-daily-papers-jeongiin" / "api-json"
+    days = API_DAYS
     build(content_copy, tmp_path / "seeds", base_url="https://example.org/")
     for day in FIVE_DAYS:
         shutil.copy(days / day, content_copy / "dumps" / day)
@@ -267,13 +268,14 @@ from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(st.tuples(st.booleans(), st.integers(0, 9)), min_size=2, max_size=4))
-def test_random_adds_and_removes_of_dumps_never_repeat_a_paper_or_topic(shared_dir, tmp_path_factory, steps):
+@given(steps=st.lists(st.tuples(st.booleans(), st.integers(0, 5)), min_size=2, max_size=4))
+def test_random_adds_and_removes_of_dumps_never_repeat_a_paper_or_topic(tmp_path_factory, steps):
     """Seeds, then a random sequence of API days added or removed (refits and fold-ins alike), each build
     checked: no paper twice in a topic, no topic twice on a paper, no topic URL lost."""
     from .conftest import CONTENT
 
-    days = sorted((shared_dir / "corpora" / "hf-api-daily-papers-jeongiin" / "api-json").glob("2025-06-*.json"))[:10]
+    days = sorted(API_DAYS.glob("2025-06-*.json"))
+    assert len(days) == 6  # 2025-06-02 .. 06 and 09
     top = tmp_path_factory.mktemp("steps")
     content = top / "content"
     shutil.copytree(CONTENT, content)
