@@ -82,10 +82,11 @@ def bench_generate():
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    """../shared beside the repository; tests that need it skip cleanly without it."""
-    if NO_SHARED or not SHARED.is_dir():
+    """../shared beside the repository; tests that need it skip cleanly without it (and say why they need it)."""
+    shared = shared_or_none()
+    if shared is None:
         pytest.skip("../shared is not present" + " (DIGEST_NO_SHARED is set)" * NO_SHARED)
-    return SHARED
+    return shared
 
 
 @pytest.fixture(scope="session")
