@@ -18,7 +18,7 @@ import pytest
 
 from site_src.assemble import PaperView
 from site_src.outputs.bibtex import entry, tex_text
-from tests.conftest import API_DAYS
+from tests.conftest import READING_DAYS
 
 
 def _papers(site: Path) -> list[dict]:
@@ -35,14 +35,14 @@ def _text(value: str) -> str:
     return _ESCAPE.sub(lambda m: _PRINTS.get(m.group(0), ""), value)
 
 
-def test_every_paper_with_an_arxiv_id_has_an_entry_its_page_links(api_days_build):
-    papers = _papers(api_days_build)
+def test_every_paper_with_an_arxiv_id_has_an_entry_its_page_links(reading_build):
+    papers = _papers(reading_build)
     assert papers and all(p["arxiv_id"] for p in papers)
     for paper in papers:
-        page = lxml.html.fromstring((api_days_build / paper["url"] / "index.html").read_bytes())
+        page = lxml.html.fromstring((reading_build / paper["url"] / "index.html").read_bytes())
         href = page.xpath("//ul[@class='external']//a[@class='bibtex']/@href")
         assert len(href) == 1 and posixpath.normpath(posixpath.join(paper["url"], href[0])) == f"{paper['url']}{paper['slug']}.bib"
-        bib = pybtex.database.parse_bytes((api_days_build / paper["url"] / f"{paper['slug']}.bib").read_bytes(), "bibtex")
+        bib = pybtex.database.parse_bytes((reading_build / paper["url"] / f"{paper['slug']}.bib").read_bytes(), "bibtex")
         assert list(bib.entries) == [f"arXiv:{paper['arxiv_id']}"]
         found = bib.entries[f"arXiv:{paper['arxiv_id']}"]
         assert found.type == "misc" and found.fields["eprint"] == paper["arxiv_id"]
@@ -51,21 +51,21 @@ def test_every_paper_with_an_arxiv_id_has_an_entry_its_page_links(api_days_build
         assert [str(p) for p in found.persons["author"]][:1] and len(found.persons["author"]) == len(paper["authors"])
 
 
-def test_each_topic_and_digest_has_a_bib_of_its_papers(api_days_build):
+def test_each_topic_and_digest_has_a_bib_of_its_papers(reading_build):
     for kind in ("topics", "digests"):
-        for folder in sorted(p for p in (api_days_build / kind).iterdir() if p.is_dir()):
+        for folder in sorted(p for p in (reading_build / kind).iterdir() if p.is_dir()):
             page = lxml.html.fromstring((folder / "index.html").read_bytes())
             href = page.xpath("//main//a[@type='application/x-bibtex']/@href")
             assert [posixpath.normpath(posixpath.join(f"{kind}/{folder.name}/", h)) for h in href] == [f"{kind}/{folder.name}/papers.bib"]
             bib = pybtex.database.parse_bytes((folder / "papers.bib").read_bytes(), "bibtex")
             listed = [h.rstrip("/").rsplit("/", 1)[1] for h in page.xpath("//main//ol[contains(@class, 'papers')]/li/a[@class='title']/@href")]
-            ids = {p["slug"]: p["arxiv_id"] for p in _papers(api_days_build)}
+            ids = {p["slug"]: p["arxiv_id"] for p in _papers(reading_build)}
             assert list(bib.entries) == [f"arXiv:{ids[slug]}" for slug in listed], folder  # the page's order
 
 
-def test_a_digest_of_the_2025_07_03_day_cites_exactly_its_ten_papers(api_days_build):
-    day = json.loads((API_DAYS / "2025-07-03.json").read_text(encoding="utf-8"))
-    bib = pybtex.database.parse_bytes((api_days_build / "digests" / "2025-07-03" / "papers.bib").read_bytes(), "bibtex")
+def test_a_digest_of_the_2025_07_03_day_cites_exactly_its_ten_papers(reading_build):
+    day = json.loads((READING_DAYS / "2025-07-03.json").read_text(encoding="utf-8"))
+    bib = pybtex.database.parse_bytes((reading_build / "digests" / "2025-07-03" / "papers.bib").read_bytes(), "bibtex")
     assert sorted(bib.entries) == sorted(f"arXiv:{e['paper']['id']}" for e in day)
 
 

@@ -20,7 +20,7 @@ from lxml import etree
 from site_src.build import build
 from site_src.config import load_config
 from site_src.errors import DigestError
-from tests.conftest import API_DAYS, API_DAYS_BASE, api_days_content
+from tests.conftest import READING_DAYS, READING_BASE, reading_content
 
 SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
 FEED_NAMES = ("feed.xml", "atom.xml", "feed.json")
@@ -30,15 +30,15 @@ def _feeds(site: Path, name: str) -> list[Path]:
     return sorted(site.rglob(name))
 
 
-def test_every_json_feed_validates_against_json_feed_1_1(api_days_build):
-    feeds = _feeds(api_days_build, "feed.json")
-    assert len(feeds) == len(_feeds(api_days_build, "feed.xml")) >= 8  # beside every RSS feed: site, 3 top, topics
+def test_every_json_feed_validates_against_json_feed_1_1(reading_build):
+    feeds = _feeds(reading_build, "feed.json")
+    assert len(feeds) == len(_feeds(reading_build, "feed.xml")) >= 8  # beside every RSS feed: site, 3 top, topics
     validator = jsonschema.Draft202012Validator(SCHEMA)
     for path in feeds:
         document = json.loads(path.read_bytes())
         errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
         assert errors == [], path
-        assert document["feed_url"] == API_DAYS_BASE + path.relative_to(api_days_build).as_posix()
+        assert document["feed_url"] == READING_BASE + path.relative_to(reading_build).as_posix()
 
 
 def test_the_schema_rejects_what_the_spec_forbids():
@@ -51,9 +51,9 @@ def test_the_schema_rejects_what_the_spec_forbids():
         assert not validator.is_valid(bad)
 
 
-def test_feedparser_reads_every_feed_without_errors_and_the_formats_agree(api_days_build):
+def test_feedparser_reads_every_feed_without_errors_and_the_formats_agree(reading_build):
     """feedparser 6.0 reads RSS and Atom (its JSON Feed support is unreleased): JSON Feed is read as JSON, checked above."""
-    for folder in sorted({p.parent for p in _feeds(api_days_build, "feed.xml")}):
+    for folder in sorted({p.parent for p in _feeds(reading_build, "feed.xml")}):
         parsed = {}
         for name in ("feed.xml", "atom.xml"):
             if (folder / name).is_file():
@@ -66,22 +66,22 @@ def test_feedparser_reads_every_feed_without_errors_and_the_formats_agree(api_da
         assert parsed["feed.json"], folder
 
 
-def test_json_feed_items_carry_their_dates_authors_and_arxiv_link(api_days_build):
-    document = json.loads((api_days_build / "top" / "week" / "feed.json").read_bytes())
+def test_json_feed_items_carry_their_dates_authors_and_arxiv_link(reading_build):
+    document = json.loads((reading_build / "top" / "week" / "feed.json").read_bytes())
     first = document["items"][0]  # Kwai Keye-VL, 91 upvotes, listed on 3 July 2025
     assert first["title"] == "Kwai Keye-VL Technical Report"
     assert first["date_published"] == "2025-07-03T00:00:00Z"
     assert first["external_url"] == "https://arxiv.org/abs/2507.01949"
-    assert first["id"] == first["url"] and first["url"].startswith(API_DAYS_BASE + "papers/")
+    assert first["id"] == first["url"] and first["url"].startswith(READING_BASE + "papers/")
     assert first["authors"][0]["name"].startswith("Kwai Keye Team")
 
 
 def test_site_feed_reaches_feed_days_back_from_the_newest_digest(tmp_path):
     """feed_items 2 would hold one day; feed_days 7 makes the site feeds hold every paper of 1-7 July (13)."""
-    week = {i for p in sorted(API_DAYS.glob("2025-07-0*.json")) for i in (e["paper"]["id"] for e in json.loads(p.read_bytes()))}
+    week = {i for p in sorted(READING_DAYS.glob("2025-07-0*.json")) for i in (e["paper"]["id"] for e in json.loads(p.read_bytes()))}
     for days, expected in ((7, len(week)), (0, 2)):
         out = tmp_path / f"build-{days}"
-        build(api_days_content(tmp_path / f"content-{days}", feed_items=2, feed_days=days), out, base_url=API_DAYS_BASE, lock=False)
+        build(reading_content(tmp_path / f"content-{days}", feed_items=2, feed_days=days), out, base_url=READING_BASE, lock=False)
         assert len(json.loads((out / "feed.json").read_bytes())["items"]) == expected, days
         for name in ("feed.xml", "atom.xml"):
             entries = feedparser.parse((out / name).read_bytes()).entries
@@ -99,38 +99,38 @@ def test_reading_settings_are_checked_with_their_line(tmp_path, key, bad):
     assert error.value.line == 2
 
 
-def test_opml_lists_every_rss_feed_of_the_site_grouped(api_days_build):
-    opml = etree.parse(str(api_days_build / "feeds.opml")).getroot()
+def test_opml_lists_every_rss_feed_of_the_site_grouped(reading_build):
+    opml = etree.parse(str(reading_build / "feeds.opml")).getroot()
     assert opml.tag == "opml" and opml.get("version") == "2.0"
     assert opml.findtext("head/title") == 'Every feed of Daily <Papers> & "Co"'
     groups = {o.get("text"): [c.get("xmlUrl") for c in o.findall("outline")] for o in opml.findall("body/outline")}
     assert list(groups) == ["This site", "Top papers", "Topics"]
     listed = sorted(url for urls in groups.values() for url in urls)
-    on_disk = sorted(API_DAYS_BASE + p.relative_to(api_days_build).as_posix() for p in _feeds(api_days_build, "feed.xml"))
+    on_disk = sorted(READING_BASE + p.relative_to(reading_build).as_posix() for p in _feeds(reading_build, "feed.xml"))
     assert listed == on_disk
-    topics = sorted(p.name for p in (api_days_build / "topics").iterdir() if (p / "feed.xml").is_file())
-    assert groups["Topics"] == [f"{API_DAYS_BASE}topics/{slug}/feed.xml" for slug in topics] or sorted(groups["Topics"]) == [
-        f"{API_DAYS_BASE}topics/{slug}/feed.xml" for slug in topics
+    topics = sorted(p.name for p in (reading_build / "topics").iterdir() if (p / "feed.xml").is_file())
+    assert groups["Topics"] == [f"{READING_BASE}topics/{slug}/feed.xml" for slug in topics] or sorted(groups["Topics"]) == [
+        f"{READING_BASE}topics/{slug}/feed.xml" for slug in topics
     ]
     for outline in opml.iter("outline"):
         if outline.get("xmlUrl"):
-            assert outline.get("type") == "rss" and outline.get("htmlUrl").startswith(API_DAYS_BASE)
+            assert outline.get("type") == "rss" and outline.get("htmlUrl").startswith(READING_BASE)
 
 
-def test_feeds_page_links_every_feed_file_and_the_opml(api_days_build):
-    page = lxml.html.fromstring((api_days_build / "feeds" / "index.html").read_bytes())
+def test_feeds_page_links_every_feed_file_and_the_opml(reading_build):
+    page = lxml.html.fromstring((reading_build / "feeds" / "index.html").read_bytes())
     hrefs = {posixpath.normpath(posixpath.join("feeds", h)) for h in page.xpath("//main//a/@href")}
-    every = {p.relative_to(api_days_build).as_posix() for name in (*FEED_NAMES, "feeds.opml") for p in _feeds(api_days_build, name)}
+    every = {p.relative_to(reading_build).as_posix() for name in (*FEED_NAMES, "feeds.opml") for p in _feeds(reading_build, name)}
     assert every <= hrefs
-    home = lxml.html.fromstring((api_days_build / "index.html").read_bytes())
+    home = lxml.html.fromstring((reading_build / "index.html").read_bytes())
     assert "feeds/" in home.xpath("//main//p[@class='feeds']/a/@href")
-    digest = lxml.html.fromstring((api_days_build / "digests" / "2025-07-03" / "index.html").read_bytes())
+    digest = lxml.html.fromstring((reading_build / "digests" / "2025-07-03" / "index.html").read_bytes())
     assert "../../feeds/" in digest.xpath("//footer//a/@href")
 
 
 def test_hostile_text_stays_text_in_json_feed_and_opml(tmp_path):
     """A real day with its first title, author and summary replaced by markup: JSON keeps the text, never a raw </script>."""
-    content = api_days_content(tmp_path / "content")
+    content = reading_content(tmp_path / "content")
     day = content / "dumps" / "2025-07-07.json"
     data = json.loads(day.read_text(encoding="utf-8"))
     hostile = 'Evil </script><script>alert(1)</script> & "quotes" \U0001f9ea\x01'
@@ -139,7 +139,7 @@ def test_hostile_text_stays_text_in_json_feed_and_opml(tmp_path):
     data[0]["paper"]["authors"][0]["name"] = "</script> O'Brien"
     day.write_text(json.dumps(data), encoding="utf-8")
     out = tmp_path / "build"
-    build(content, out, base_url=API_DAYS_BASE, lock=False)
+    build(content, out, base_url=READING_BASE, lock=False)
     raw = (out / "feed.json").read_text(encoding="utf-8")
     assert "</script" not in raw and "<img" not in raw.replace("&lt;img", "")
     items = {i["title"]: i for i in json.loads(raw)["items"]}
@@ -157,10 +157,10 @@ def test_hostile_text_stays_text_in_json_feed_and_opml(tmp_path):
     assert r"\textless{}" not in bib and "{Evil </script><script>alert(1)</script> \\& \"quotes\" \U0001f9ea}" in bib
 
 
-def test_new_outputs_are_byte_identical_across_two_builds(api_days_build, tmp_path):
+def test_new_outputs_are_byte_identical_across_two_builds(reading_build, tmp_path):
     out = tmp_path / "build"
-    build(api_days_content(tmp_path / "content"), out, base_url=API_DAYS_BASE, lock=False)
+    build(reading_content(tmp_path / "content"), out, base_url=READING_BASE, lock=False)
     names = ("feed.json", "feeds.opml", "*.bib", "top/*/index.html", "topics/*/*/index.html", "digests/*/*/index.html")
     made = sorted(p.relative_to(out).as_posix() for name in names for p in out.glob(f"**/{name}" if "/" not in name else name))
     assert len(made) > 50
-    assert [p for p in made if (out / p).read_bytes() != (api_days_build / p).read_bytes()] == []
+    assert [p for p in made if (out / p).read_bytes() != (reading_build / p).read_bytes()] == []

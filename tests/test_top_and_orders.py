@@ -15,7 +15,7 @@ import lxml.html
 import pytest
 
 from site_src.build import build
-from tests.conftest import API_DAYS, API_DAYS_BASE, api_days_content
+from tests.conftest import READING_DAYS, READING_BASE, reading_content
 
 NEWEST = dt.date(2025, 7, 7)
 
@@ -23,7 +23,7 @@ NEWEST = dt.date(2025, 7, 7)
 def _api() -> dict[str, dict]:
     """Per arXiv id: upvotes, the listing day, the title, the arXiv day, and the AI summary, from the fixture files."""
     found = {}
-    for path in sorted(API_DAYS.glob("*.json")):
+    for path in sorted(READING_DAYS.glob("*.json")):
         for entry in json.loads(path.read_text(encoding="utf-8")):
             paper = entry["paper"]
             found[paper["id"]] = {
@@ -54,12 +54,12 @@ def _listed(site: Path, url: str) -> list[str]:
     return [ids[href[3 * depth:]] for href in hrefs]
 
 
-def test_every_list_shows_each_papers_upvotes(api_days_build):
-    ids = _ids_by_url(api_days_build)
-    pages = ["", "digests/2025-07-03/", "top/week/", *[f"topics/{p.name}/" for p in sorted((api_days_build / "topics").iterdir()) if p.is_dir()]]
+def test_every_list_shows_each_papers_upvotes(reading_build):
+    ids = _ids_by_url(reading_build)
+    pages = ["", "digests/2025-07-03/", "top/week/", *[f"topics/{p.name}/" for p in sorted((reading_build / "topics").iterdir()) if p.is_dir()]]
     for url in pages:
         depth = url.count("/")
-        items = _page(api_days_build, url).xpath("//main//ol[contains(@class, 'papers')]/li")
+        items = _page(reading_build, url).xpath("//main//ol[contains(@class, 'papers')]/li")
         assert items, url
         for li in items:
             paper = ids[li.xpath("a[@class='title']/@href")[0][3 * depth:]]
@@ -67,9 +67,9 @@ def test_every_list_shows_each_papers_upvotes(api_days_build):
             assert shown == f"▲ {API[paper]['upvotes']} upvote{'' if API[paper]['upvotes'] == 1 else 's'}", (url, paper)
 
 
-def test_the_ai_summary_is_the_snippet_where_the_api_gives_one_and_is_marked(api_days_build):
-    ids = _ids_by_url(api_days_build)
-    items = _page(api_days_build, "digests/2025-07-03/").xpath("//main//ol[contains(@class, 'papers')]/li")
+def test_the_ai_summary_is_the_snippet_where_the_api_gives_one_and_is_marked(reading_build):
+    ids = _ids_by_url(reading_build)
+    items = _page(reading_build, "digests/2025-07-03/").xpath("//main//ol[contains(@class, 'papers')]/li")
     marked = 0
     for li in items:
         paper = ids[li.xpath("a[@class='title']/@href")[0][6:]]
@@ -84,28 +84,28 @@ def test_the_ai_summary_is_the_snippet_where_the_api_gives_one_and_is_marked(api
 
 
 @pytest.mark.parametrize("period, since", [("week", dt.date(2025, 7, 1)), ("month", dt.date(2025, 6, 8)), ("all", None)])
-def test_top_pages_list_the_most_upvoted_papers_first_listed_in_their_period(api_days_build, period, since):
+def test_top_pages_list_the_most_upvoted_papers_first_listed_in_their_period(reading_build, period, since):
     expected = sorted(
         (i for i, p in API.items() if p["upvotes"] and (since is None or since <= p["day"] <= NEWEST)),
         key=lambda i: -API[i]["upvotes"],
     )
-    listed = _listed(api_days_build, f"top/{period}/")
+    listed = _listed(reading_build, f"top/{period}/")
     assert sorted(listed) == sorted(expected)
     assert [API[i]["upvotes"] for i in listed] == [API[i]["upvotes"] for i in expected]  # most upvoted first
     assert {"week": 13, "month": 17, "all": 20}[period] == len(listed)  # 0-upvote RE-IMAGINE is in none
 
 
-def test_home_links_every_top_page_and_each_has_its_feeds(api_days_build):
-    home = _page(api_days_build, "")
+def test_home_links_every_top_page_and_each_has_its_feeds(reading_build):
+    home = _page(reading_build, "")
     assert home.xpath("//nav[@class='top-links']/a/@href") == ["top/week/", "top/month/", "top/all/"]
     for period in ("week", "month", "all"):
-        head = _page(api_days_build, f"top/{period}/").xpath("//head/link[@rel='alternate']/@href")
+        head = _page(reading_build, f"top/{period}/").xpath("//head/link[@rel='alternate']/@href")
         assert {f"../../top/{period}/{name}" for name in ("feed.xml", "atom.xml", "feed.json")} <= set(head)
 
 
 def test_the_curator_can_turn_the_top_pages_off(tmp_path):
     out = tmp_path / "build"
-    build(api_days_content(tmp_path / "content", top_pages="false"), out, base_url=API_DAYS_BASE, lock=False)
+    build(reading_content(tmp_path / "content", top_pages="false"), out, base_url=READING_BASE, lock=False)
     assert not (out / "top").exists()
     assert not _page(out, "").xpath("//nav[@class='top-links']")
     assert b"top/" not in (out / "feeds.opml").read_bytes()
@@ -117,17 +117,17 @@ def _orders(site: Path, url: str) -> dict[str, str]:
     return {a.text_content(): a.get("href") + ("*" if a.get("aria-current") else "") for a in nav[0].xpath("a")} if nav else {}
 
 
-def test_every_order_a_list_offers_is_its_own_page_with_the_same_papers_in_that_order(api_days_build):
+def test_every_order_a_list_offers_is_its_own_page_with_the_same_papers_in_that_order(reading_build):
     checked = 0
-    for url in [f"topics/{p.name}/" for p in sorted((api_days_build / "topics").iterdir()) if p.is_dir()] + [
-        f"digests/{p.name}/" for p in sorted((api_days_build / "digests").iterdir()) if p.is_dir()
+    for url in [f"topics/{p.name}/" for p in sorted((reading_build / "topics").iterdir()) if p.is_dir()] + [
+        f"digests/{p.name}/" for p in sorted((reading_build / "digests").iterdir()) if p.is_dir()
     ]:
-        own = _listed(api_days_build, url)
-        for words, href in _orders(api_days_build, url).items():
+        own = _listed(reading_build, url)
+        for words, href in _orders(reading_build, url).items():
             target = posixpath.normpath(posixpath.join(url, href.rstrip("*"))) + "/"
-            papers = _listed(api_days_build, target)
+            papers = _listed(reading_build, target)
             assert sorted(papers) == sorted(own), target
-            assert _orders(api_days_build, target)[words].endswith("*")  # the page marks its own order
+            assert _orders(reading_build, target)[words].endswith("*")  # the page marks its own order
             if words == "most upvoted":
                 assert [API[i]["upvotes"] for i in papers] == sorted((API[i]["upvotes"] for i in papers), reverse=True)
                 checked += 1
@@ -137,41 +137,41 @@ def test_every_order_a_list_offers_is_its_own_page_with_the_same_papers_in_that_
     assert checked >= 5
 
 
-def test_other_orders_stay_out_of_the_sitemap(api_days_build):
-    sitemap = (api_days_build / "sitemap.xml").read_text(encoding="utf-8")
-    assert f"{API_DAYS_BASE}digests/2025-07-03/<" in sitemap
+def test_other_orders_stay_out_of_the_sitemap(reading_build):
+    sitemap = (reading_build / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"{READING_BASE}digests/2025-07-03/<" in sitemap
     assert "/newest/" not in sitemap and "/by-upvotes/" not in sitemap
 
 
 @pytest.fixture(scope="module")
-def api_days_served(api_days_build):
+def reading_days_served(reading_build):
     from tests.conftest import http_server
 
-    with http_server(api_days_build) as url:
+    with http_server(reading_build) as url:
         yield url + "/"
 
 
 @pytest.mark.parametrize("scheme, device", [("light", "desktop"), ("dark", "desktop"), ("light", "phone")])
-def test_new_pages_have_no_axe_violations(browser, api_days_served, api_days_build, scheme, device):
+def test_new_pages_have_no_axe_violations(browser, reading_days_served, reading_build, scheme, device):
     from tests.test_accessibility import AXE, audit
 
-    sorted_topic = next(p for p in sorted(api_days_build.glob("topics/*/by-upvotes/index.html")))
+    sorted_topic = next(p for p in sorted(reading_build.glob("topics/*/by-upvotes/index.html")))
     pages = {
         "home with top links": "",
         "top of the week": "top/week/",
-        "topic, most upvoted": sorted_topic.parent.relative_to(api_days_build).as_posix() + "/",
+        "topic, most upvoted": sorted_topic.parent.relative_to(reading_build).as_posix() + "/",
         "digest with AI summaries": "digests/2025-06-20/",
         "digests by month": "digests/",
         "feeds": "feeds/",
     }
-    found, _ = audit(browser, AXE, api_days_served, pages, scheme, device)
+    found, _ = audit(browser, AXE, reading_days_served, pages, scheme, device)
     assert found == {}
 
 
-def test_every_page_of_the_api_days_site_is_under_the_page_weight_budget(api_days_build):
+def test_every_page_of_the_api_days_site_is_under_the_page_weight_budget(reading_build):
     from tests.test_page_weight import BUDGET, page_weights
 
-    sizes = page_weights(api_days_build)
+    sizes = page_weights(reading_build)
     assert len(sizes) > 40 and max(sizes.values()) < BUDGET
 
 
@@ -218,8 +218,8 @@ def test_every_count_a_template_prints_has_thousands_separators():
 def test_a_curators_page_may_not_take_the_top_or_feeds_urls(tmp_path, name):
     from site_src.errors import DigestError
 
-    content = api_days_content(tmp_path / "content")
+    content = reading_content(tmp_path / "content")
     (content / "pages").mkdir()
     (content / "pages" / f"{name}.md").write_text("# Mine\n", encoding="utf-8")
     with pytest.raises(DigestError, match=f"page name '{name}' is taken by the site itself"):
-        build(content, tmp_path / "build", base_url=API_DAYS_BASE, lock=False)
+        build(content, tmp_path / "build", base_url=READING_BASE, lock=False)
