@@ -293,7 +293,8 @@ def site_pages(site: Site) -> list[Page]:
         Page(urls.DIGESTS, "digests.html", "Digests"),
         Page(urls.SEARCH, "search.html", "Search"),
     ]
-    pages += [Page(urls.FEEDS, "feeds.html", "Feeds")]
+    if site.config.base_url:  # feeds need the public URL: without it there are none to list
+        pages += [Page(urls.FEEDS, "feeds.html", "Feeds")]
     pages += [Page(t.url, "top.html", t.title, {"top": t}) for t in site.top]
     pages += _list_pages(site, site.topics, "topic.html", "topic", lambda t: t.label)
     pages += [Page(p.url, "paper.html", p.title, {"paper": p}) for p in site.papers.values()]
