@@ -30,8 +30,16 @@ GENERIC_LABEL_WORDS = frozenset(
     similarity short long downstream semantic synthetic skill skills analysis processing loop paradigm purpose
     requires open vector vectors languages distribution cost costs modeling compression field fields
     application applications multiple textual lengths solution solutions class classes split
+    relevant complex value values standard job jobs case cases deep weight weights random automatic cross
+    explore issue issues potential computational algorithmic zero explicit implicit empirical practical
+    novel unified efficient robust scalable effective general specific diverse strong better best key
+    insights insight aspects aspect way ways step steps stage stages component components module modules
+    gains gain descriptions description architecture architectures containing including using based like
     """.split()
-) | {"pre training", "pre trained", "language model", "language models", "learning model", "learning models"}
+)
+# A one-word label must be a noun: adjectives alone ("Computational", "Algorithmic", "Acoustic") head nothing.
+_ADJECTIVE = re.compile(r"(?:ic|al|ous|ive|ible|able|ful|less|ant)$")
+_ADJECTIVES_THAT_NAME_A_FIELD = frozenset("multimodal multilingual clinical biomedical medical legal financial robotic".split()) | {"pre training", "pre trained", "language model", "language models", "learning model", "learning models"}
 # Words that make no heading at all, alone or in a phrase: LaTeX left in abstracts, citation and size tags.
 NEVER_LABEL_WORDS = frozenset("mathcal mathbf mathrm textit texttt textbf emph al et ie eg base large xl times".split())
 # A heading ends on a noun: a phrase whose last word reads as a verb or an adjective ("Generated",
@@ -59,6 +67,8 @@ def _stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             return word[: -len(suffix)]
+    if len(word) >= 3 and word.endswith("s") and word[-2] not in "aiosu":  # LMs/LM, PLMs/PLM; not bias, corpus
+        return word[:-1]
     return word[:-1] if len(word) >= 4 and word.endswith("e") else word  # tune/tuning, encode/encoding
 
 
@@ -72,13 +82,16 @@ def label_words(label) -> frozenset:
     return frozenset(_stem(w) for phrase in label for w in phrase.lower().replace("-", " ").split())
 
 
-def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset()) -> list[str]:
+def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset(), texts: list[str] = ()) -> list[str]:
     """The first distinctive phrases, none contained in another (by stemmed words), none using a word of `taken`
-    (the words of the other topics' labels), none a filler word alone."""
+    (the words of the other topics' labels), none a filler word or an adjective alone, none two words the `texts`
+    write apart (an expansion and its acronym: "language processing (NLP)" gives no "Processing NLP")."""
     chosen: list[tuple[str, frozenset]] = []
     for phrase in candidates:
         last = phrase.rsplit(" ", 1)[-1]
         if phrase in GENERIC_LABEL_WORDS or NEVER_LABEL_WORDS.intersection(phrase.split()):
+            continue
+        if " " not in phrase and _ADJECTIVE.search(phrase) and phrase not in _ADJECTIVES_THAT_NAME_A_FIELD:
             continue
         if (_NOT_A_NOUN.search(last) or (" " in phrase and last.endswith("al"))) and last not in _NOUNS_ANYWAY:
             continue
@@ -92,6 +105,10 @@ def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozens
         wider = [i for i, (_, other) in enumerate(chosen) if other < words]
         if any(_overlap(words, other) and not other < words for _, other in chosen):
             continue  # "specific pretraining" after "domain specific", "medical" after "biomedical"
+        if not wider and len(chosen) >= limit:
+            continue
+        if " " in phrase and texts and written_apart(phrase, texts):  # last: the one test that reads the texts
+            continue
         if wider:  # "low rank" replaces "rank" where "rank" stood
             chosen[wider[0]] = (phrase, words)
             chosen = [c for i, c in enumerate(chosen) if i not in wider[1:]]
@@ -149,8 +166,29 @@ def class_tfidf(tokens: Tokens, rows: np.ndarray, assignment: np.ndarray, k: int
     # Weighted by the share of the topic's papers that use the phrase, so the first label names most of them
     # (bench/topics_eval.py's label share), not a few papers' jargon.
     coverage = papers_with / np.maximum(np.bincount(assignment, minlength=k)[:, None], 1)
-    score = tf * idf * coverage * (papers_with >= min(2, papers_with.max(initial=1)))
+    score = tf * idf * coverage**2 * (papers_with >= min(2, papers_with.max(initial=1)))
     return score, names
+
+
+def written_apart(phrase: str, texts: list[str]) -> bool:
+    """Whether the texts write the two words of `phrase` more often split by punctuation ("captioning (AAC)",
+    "models (LMs)", "Turkish. Split") than side by side: tokens side by side, but no phrase a person writes."""
+    first, second = map(re.escape, phrase.split())
+    together = re.compile(rf"\b{first}[\s-]+{second}\b", re.IGNORECASE)
+    apart = re.compile(rf"\b{first}\s*[^\w\s-]+\s*{second}\b", re.IGNORECASE)
+    joined = sum(len(together.findall(text)) for text in texts)
+    return sum(len(apart.findall(text)) for text in texts) >= joined
+
+
+def plain(text: str) -> str:
+    """The text as share_using reads it: lowercase words between single spaces, punctuation and hyphens aside."""
+    return " " + re.sub(r"[^a-z0-9]+", " ", text.lower()) + " "
+
+
+def share_using(phrase: str, plain_texts: list[str]) -> float:
+    """The share of the texts (each through `plain`) that use the phrase."""
+    needle = plain(phrase)
+    return sum(needle in text for text in plain_texts) / max(len(plain_texts), 1)
 
 
 _SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"}

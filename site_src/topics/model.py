@@ -12,11 +12,16 @@ import scipy.sparse as sp
 from ..config import TopicSettings
 from .graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
 from .grouping import Grouping, Topic
-from .labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, label_words, pick_label
-from .related import related_papers, related_with_new
+from .labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, label_words, pick_label, plain, share_using
+from .related import above_floor, related_papers, related_with_new
 from .vectors import documents, prior_matrix, tfidf, tokenize, top_terms
 
-STICKY = 0.2  # a paper leaves its remembered topic only when another weighs over 5 times as much
+STICKY = 0.2
+# A topic whose first label phrase fewer than this share of its central papers use is a grab-bag (docs/topics.md).
+COHERENT = 0.25
+DISSOLVE_ROUNDS = 3  # a topic that took in a grab-bag's papers may turn into one; a few rounds settle it
+LABEL_TEXTS = 20  # papers whose text shows how a phrase is written (together, or an acronym apart from its words)
+COHERENCE_PAPERS = 200  # coherence is measured on at most this many of a topic's most central papers  # a paper leaves its remembered topic only when another weighs over 5 times as much
 
 
 def fit_topics(X, k: int, seed: int, prior_topic: np.ndarray | None, sample: np.ndarray | None):
@@ -112,32 +117,32 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
         rows = np.arange(n)
         stays = (home >= 0) & (weights[rows, home.clip(0)] >= STICKY * weights[rows, assignment]) & (weights[rows, home.clip(0)] > 0)
         assignment = np.where(stays, home, assignment)
-    onehot = sp.csr_matrix((np.ones(n), (assignment, np.arange(n))), shape=(k, n))
-    centroids = np.asarray((onehot @ X).todense()) / np.maximum(np.asarray(onehot.sum(axis=1)), 1)
-    # Drop topics no paper chose; order the rest by size, then by first member, for stable output.
+    assignment, weights, centroids = _by_size(assignment, weights, X)
+    labels, coherence = _labels(assignment, weights, tokens, titles, abstracts)
+    dissolved = 0
+    # A warm refit continues the remembered topics (grab-bags were dissolved when they were first fitted): moving
+    # papers again would cost the stability the lock exists for (tests/test_topic_lock.py).
+    for _ in range(0 if warm else DISSOLVE_ROUNDS):
+        grab_bags = coherence < COHERENT
+        if not grab_bags.any() or grab_bags.all():
+            break
+        # A grab-bag wears no label: its papers join the coherent topic whose centroid is closest to them.
+        dissolved += int(grab_bags.sum())
+        norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+        closeness = np.asarray(X @ (centroids / np.where(norms == 0, 1, norms)).T)
+        closeness[:, grab_bags] = -np.inf
+        moving = grab_bags[assignment]
+        assignment = np.where(moving, closeness.argmax(axis=1), assignment)
+        weights = np.where(moving[:, None] & grab_bags[None, :], 0, weights)
+        assignment, weights, centroids = _by_size(assignment, weights, X)
+        labels, coherence = _labels(assignment, weights, tokens, titles, abstracts)
+    k = len(centroids)
     sizes = np.bincount(assignment, minlength=k)
-    first = np.full(k, n)
-    np.minimum.at(first, assignment, np.arange(n))
-    kept = np.array([t for t in np.lexsort((first, -sizes)) if sizes[t] > 0])
-    renumber = np.full(k, -1)
-    renumber[kept] = np.arange(len(kept))
-    assignment = renumber[assignment]
-    weights = weights[:, kept]
-    centroids = centroids[kept]
-    k = len(kept)
     params["topics"] = k
-
+    params["grab_bags_dissolved"] = dissolved
     rows = np.arange(n)
-    top_weight = weights[rows, assignment]
     # A second topic where a paper's weight there comes close to its first.
     paper_topics, has_second = with_second_topics(weights, assignment, settings.second_topic)
-
-    # Labels come from each topic's most central papers: they name the theme, and bound the phrase count.
-    central = np.lexsort((rows, -top_weight, assignment))
-    rank = np.arange(n) - np.searchsorted(assignment[central], assignment[central])
-    central = np.sort(central[rank < LABEL_PAPERS])
-    score, phrases = class_tfidf(tokens, central, assignment[central], k)
-    candidates = np.argsort(-score, axis=1, kind="stable")[:, :LABEL_CANDIDATES]
     norms = np.linalg.norm(centroids, axis=1, keepdims=True)
     unit = centroids / np.where(norms == 0, 1, norms)
     topic_sims = unit @ unit.T
@@ -154,30 +159,76 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
     bounds = np.searchsorted(member_topic[order], np.arange(k + 1))
 
     topics = []
-    taken = frozenset()  # words of the labels so far: larger topics choose first, no word names two topics
     for t in range(k):
         members = member_paper[order[bounds[t] : bounds[t + 1]]]
-        primary = members[: int(sizes[kept[t]])]
-        label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0], taken=taken)
-        taken |= label_words(label)
-        texts = [titles[i] for i in primary[:50]] + [abstracts[i] for i in primary[:10]]  # the most central
-        label = tuple(display(phrase, texts) for phrase in label) or (f"Topic {t + 1}",)
         topics.append(
             Topic(
-                label=label,
+                label=labels[t],
                 members=tuple(int(i) for i in members),
                 related=tuple(int(i) for i in related_topics[t]),
-                size=len(primary),
+                size=int(sizes[t]),
                 position=(float(positions[t, 0]), float(positions[t, 1])),
                 terms=centroid_terms[t],
             )
         )
     if near is not None and near[0].shape[1] >= settings.related:  # every pair was compared for the graph already
-        related = np.where(near[1][:, : settings.related] > 0, near[0][:, : settings.related], -1)
+        related = above_floor(X, np.where(near[1][:, : settings.related] > 0, near[0][:, : settings.related], -1))
     else:
         profiles = prior_matrix([t.terms for t in topics], vectorizer.vocabulary_) if vectorizer else None
         related = related_papers(X, settings.related, profiles=profiles)
     return Grouping(tuple(topics), paper_topics, related, params)
+
+
+def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(assignment, weights, centroids) with the topics no paper chose dropped and the rest ordered by size, then by
+    first member, for stable output."""
+    n, k = weights.shape
+    onehot = sp.csr_matrix((np.ones(n), (assignment, np.arange(n))), shape=(k, n))
+    centroids = np.asarray((onehot @ X).todense()) / np.maximum(np.asarray(onehot.sum(axis=1)), 1)
+    sizes = np.bincount(assignment, minlength=k)
+    first = np.full(k, n)
+    np.minimum.at(first, assignment, np.arange(n))
+    kept = np.array([t for t in np.lexsort((first, -sizes)) if sizes[t] > 0])
+    renumber = np.full(k, -1)
+    renumber[kept] = np.arange(len(kept))
+    return renumber[assignment], weights[:, kept], centroids[kept]
+
+
+def _labels(assignment: np.ndarray, weights: np.ndarray, tokens, titles: list[str], abstracts: list[str]) -> tuple[list[tuple[str, ...]], np.ndarray]:
+    """Each topic's label, and its coherence: the share of its most central papers that use its first phrase."""
+    n, k = weights.shape
+    rows = np.arange(n)
+    # Labels come from each topic's most central papers: they name the theme, and bound the phrase count.
+    central = np.lexsort((rows, -weights[rows, assignment], assignment))
+    rank = np.arange(n) - np.searchsorted(assignment[central], assignment[central])
+    central = central[rank < LABEL_PAPERS]  # by topic, most central first
+    score, phrases = class_tfidf(tokens, np.sort(central), assignment[np.sort(central)], k)
+    candidates = np.argsort(-score, axis=1, kind="stable")[:, :LABEL_CANDIDATES]
+    bounds = np.searchsorted(assignment[central], np.arange(k + 1))
+    ranked = np.lexsort((rows, -weights[rows, assignment], assignment))
+    ranked_bounds = np.searchsorted(assignment[ranked], np.arange(k + 1))
+    labels, coherence = [], np.zeros(k)
+    taken = frozenset()  # words of the labels so far: larger topics choose first, no word names two topics
+    plain_texts: dict[int, str] = {}
+
+    def plain_of(i: int) -> str:  # each paper made plain once, when first needed
+        if i not in plain_texts:
+            plain_texts[i] = plain(titles[i] + ". " + abstracts[i])
+        return plain_texts[i]
+
+    for t in range(k):
+        primary = central[bounds[t] : bounds[t + 1]]
+        papers = [titles[i] + ". " + abstracts[i] for i in primary[:LABEL_TEXTS]]
+        label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0], taken=taken, texts=papers)
+        taken |= label_words(label)
+        # The phrase most of its papers use comes first: it is the heading a reader checks against the list.
+        own = [plain_of(i) for i in ranked[ranked_bounds[t] : ranked_bounds[t + 1]][:COHERENCE_PAPERS]]
+        shares = {phrase: share_using(phrase, own) for phrase in label}
+        label = sorted(label, key=lambda phrase: -shares[phrase])
+        coherence[t] = shares[label[0]] if label else 0.0
+        texts = [titles[i] for i in primary] + [abstracts[i] for i in primary[:10]]
+        labels.append(tuple(display(phrase, texts) for phrase in label) or (f"Topic {t + 1}",))
+    return labels, coherence
 
 
 def related_only(titles: list[str], abstracts: list[str], settings: TopicSettings, terms: list[dict] | None = None) -> np.ndarray:
