@@ -108,8 +108,11 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None) -> NamedGroup
     grouping = model.group_papers(titles, abstracts, settings, prior_topic)
     new_sets = [{paper_slugs[i] for i in t.members[: t.size]} for t in grouping.topics]
     matched = match_topics(new_sets, [t.terms for t in grouping.topics], lock) if lock else {}
+    # A continued topic keeps its remembered label, unless the algorithm or settings changed: then the new
+    # labels are the point of the change (its URL stays all the same).
+    relabel = matched if warm else {}
     relabelled = tuple(
-        dataclasses.replace(t, label=lock.topics[matched[n]].label) if n in matched else t
+        dataclasses.replace(t, label=lock.topics[relabel[n]].label) if n in relabel else t
         for n, t in enumerate(grouping.topics)
     )
     grouping = dataclasses.replace(grouping, topics=relabelled)

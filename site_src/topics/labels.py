@@ -50,6 +50,7 @@ _NOUNS_ANYWAY = frozenset("speech agent agents patent content gradient gradients
 EDGE_WORDS = frozenset("learning training data model models".split())
 
 LABEL_PHRASES = 3
+MIN_LIFT = 2.0  # a label phrase is used at least this many times as often in its topic as in all papers
 
 LABEL_CANDIDATES = 60
 
@@ -189,6 +190,51 @@ def share_using(phrase: str, plain_texts: list[str]) -> float:
     """The share of the texts (each through `plain`) that use the phrase."""
     needle = plain(phrase)
     return sum(needle in text for text in plain_texts) / max(len(plain_texts), 1)
+
+
+class PhraseUse:
+    """Which papers use a phrase (a word, or two words side by side), from the token arrays: one sort of every
+    token and pair code, then a binary search per phrase (no text is scanned again)."""
+
+    def __init__(self, tokens: Tokens):
+        V = len(tokens.words)
+        self.papers = tokens.documents
+        self.index = {word: i for i, word in enumerate(tokens.words.tolist())}
+        side_by_side = np.flatnonzero(tokens.doc[1:] == tokens.doc[:-1])
+        codes = np.concatenate([tokens.ids, V + tokens.ids[side_by_side] * V + tokens.ids[side_by_side + 1]])
+        docs = np.concatenate([tokens.doc, tokens.doc[side_by_side]])
+        order = np.argsort(codes, kind="stable")
+        self.codes, self.docs, self.V = codes[order], docs[order], V
+        self._cache: dict[str, np.ndarray] = {}
+
+    def papers_using(self, phrase: str) -> np.ndarray:
+        """The sorted indices of the papers that use `phrase`."""
+        if phrase not in self._cache:
+            ids = [self.index.get(word, -1) for word in phrase.split()]
+            if min(ids) < 0 or len(ids) > 2:
+                found = np.zeros(0, dtype=np.int64)
+            else:
+                code = ids[0] if len(ids) == 1 else self.V + ids[0] * self.V + ids[1]
+                low, high = np.searchsorted(self.codes, [code, code + 1])
+                found = np.unique(self.docs[low:high])
+            self._cache[phrase] = found
+        return self._cache[phrase]
+
+
+def by_use(label: list[str], own: np.ndarray, use: PhraseUse, limit: int = LABEL_PHRASES) -> tuple[list[str], float]:
+    """The label's phrases that the topic's papers (`own`, sorted indices) use at least MIN_LIFT times as often as
+    all papers, the most telling first (share x log of lift: a phrase most of the topic uses and few others do),
+    at most `limit`; and the share of `own` that use the first. A phrase every paper uses alike ("higher", "gap")
+    says nothing of this topic, however often it appears in it."""
+    kept = []
+    for phrase in label:
+        users = use.papers_using(phrase)
+        share = np.isin(own, users, assume_unique=True).mean() if len(own) else 0.0
+        lift = share / max(len(users), 1) * use.papers
+        if lift >= MIN_LIFT:
+            kept.append((-share * np.log(lift), phrase, share))
+    kept.sort()
+    return [phrase for _, phrase, _ in kept[:limit]], (kept[0][2] if kept else 0.0)
 
 
 _SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"}

@@ -12,16 +12,17 @@ import scipy.sparse as sp
 from site_src.config import TopicSettings
 from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
 from site_src.topics.grouping import Grouping, Topic
-from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, label_words, pick_label, plain, share_using
+from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, label_words, PhraseUse, by_use, pick_label
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import documents, prior_matrix, tfidf, tokenize, top_terms
 
-STICKY = 0.2
-# A topic whose first label phrase fewer than this share of its central papers use is a grab-bag (docs/topics.md).
+STICKY = 0.2  # a paper leaves its remembered topic only when another weighs over 5 times as much
+# A topic whose first label phrase fewer than this share of its own papers use is a grab-bag (docs/topics.md).
 COHERENT = 0.25
+MOST_DISSOLVED = 0.25  # of the fitted topics, at most this share is dissolved as grab-bags
 DISSOLVE_ROUNDS = 3  # a topic that took in a grab-bag's papers may turn into one; a few rounds settle it
+LABEL_SPARE = 6  # phrases picked per topic, of which by_use keeps the telling ones, at most three
 LABEL_TEXTS = 20  # papers whose text shows how a phrase is written (together, or an acronym apart from its words)
-COHERENCE_PAPERS = 200  # coherence is measured on at most this many of a topic's most central papers  # a paper leaves its remembered topic only when another weighs over 5 times as much
 
 
 def fit_topics(X, k: int, seed: int, prior_topic: np.ndarray | None, sample: np.ndarray | None):
@@ -118,12 +119,18 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
         stays = (home >= 0) & (weights[rows, home.clip(0)] >= STICKY * weights[rows, assignment]) & (weights[rows, home.clip(0)] > 0)
         assignment = np.where(stays, home, assignment)
     assignment, weights, centroids = _by_size(assignment, weights, X)
-    labels, coherence = _labels(assignment, weights, tokens, titles, abstracts)
+    use = PhraseUse(tokens)
+    labels, coherence = _labels(assignment, weights, tokens, use, titles, abstracts)
     dissolved = 0
     # A warm refit continues the remembered topics (grab-bags were dissolved when they were first fitted): moving
     # papers again would cost the stability the lock exists for (tests/test_topic_lock.py).
-    for _ in range(0 if warm else DISSOLVE_ROUNDS):
-        grab_bags = coherence < COHERENT
+    # Nor when site.yaml sets the topic count: the curator asked for that many.
+    budget = 0 if warm or settings.count else int(MOST_DISSOLVED * len(centroids))
+    for _ in range(DISSOLVE_ROUNDS):
+        # The least coherent first, within the budget: broad topics on a small corpus must not fold into a few.
+        worst = np.argsort(coherence, kind="stable")[: budget - dissolved]
+        grab_bags = np.zeros(len(coherence), dtype=bool)
+        grab_bags[worst[coherence[worst] < COHERENT]] = True
         if not grab_bags.any() or grab_bags.all():
             break
         # A grab-bag wears no label: its papers join the coherent topic whose centroid is closest to them.
@@ -135,7 +142,7 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
         assignment = np.where(moving, closeness.argmax(axis=1), assignment)
         weights = np.where(moving[:, None] & grab_bags[None, :], 0, weights)
         assignment, weights, centroids = _by_size(assignment, weights, X)
-        labels, coherence = _labels(assignment, weights, tokens, titles, abstracts)
+        labels, coherence = _labels(assignment, weights, tokens, use, titles, abstracts)
     k = len(centroids)
     sizes = np.bincount(assignment, minlength=k)
     params["topics"] = k
@@ -194,7 +201,7 @@ def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray
     return renumber[assignment], weights[:, kept], centroids[kept]
 
 
-def _labels(assignment: np.ndarray, weights: np.ndarray, tokens, titles: list[str], abstracts: list[str]) -> tuple[list[tuple[str, ...]], np.ndarray]:
+def _labels(assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse, titles: list[str], abstracts: list[str]) -> tuple[list[tuple[str, ...]], np.ndarray]:
     """Each topic's label, and its coherence: the share of its most central papers that use its first phrase."""
     n, k = weights.shape
     rows = np.arange(n)
@@ -209,23 +216,14 @@ def _labels(assignment: np.ndarray, weights: np.ndarray, tokens, titles: list[st
     ranked_bounds = np.searchsorted(assignment[ranked], np.arange(k + 1))
     labels, coherence = [], np.zeros(k)
     taken = frozenset()  # words of the labels so far: larger topics choose first, no word names two topics
-    plain_texts: dict[int, str] = {}
-
-    def plain_of(i: int) -> str:  # each paper made plain once, when first needed
-        if i not in plain_texts:
-            plain_texts[i] = plain(titles[i] + ". " + abstracts[i])
-        return plain_texts[i]
-
     for t in range(k):
         primary = central[bounds[t] : bounds[t + 1]]
         papers = [titles[i] + ". " + abstracts[i] for i in primary[:LABEL_TEXTS]]
-        label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0], taken=taken, texts=papers)
+        label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0], LABEL_SPARE, taken=taken, texts=papers)
+        # The phrase most of its papers use, and few others, comes first: the heading a reader checks against the list.
+        own = np.sort(ranked[ranked_bounds[t] : ranked_bounds[t + 1]])
+        label, coherence[t] = by_use(label, own, use)
         taken |= label_words(label)
-        # The phrase most of its papers use comes first: it is the heading a reader checks against the list.
-        own = [plain_of(i) for i in ranked[ranked_bounds[t] : ranked_bounds[t + 1]][:COHERENCE_PAPERS]]
-        shares = {phrase: share_using(phrase, own) for phrase in label}
-        label = sorted(label, key=lambda phrase: -shares[phrase])
-        coherence[t] = shares[label[0]] if label else 0.0
         texts = [titles[i] for i in primary] + [abstracts[i] for i in primary[:10]]
         labels.append(tuple(display(phrase, texts) for phrase in label) or (f"Topic {t + 1}",))
     return labels, coherence
