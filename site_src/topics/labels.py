@@ -35,6 +35,8 @@ GENERIC_LABEL_WORDS = frozenset(
     novel unified efficient robust scalable effective general specific diverse strong better best key
     insights insight aspects aspect way ways step steps stage stages component components module modules
     gains gain descriptions description architecture architectures containing including using based like
+    leading emerging growing existing following remaining resulting underlying corresponding surprising higher lower
+    nearest gap contrast function functions
     """.split()
 )
 # A one-word label must be a noun: adjectives alone ("Computational", "Algorithmic", "Acoustic") head nothing.
