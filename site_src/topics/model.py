@@ -20,7 +20,7 @@ STICKY = 0.2  # a paper leaves its remembered topic only when another weighs ove
 # A topic whose first label phrase fewer than this share of its own papers use is a grab-bag (docs/topics.md).
 COHERENT = 0.25
 MOST_DISSOLVED = 0.25  # of the fitted topics, at most this share is dissolved as grab-bags
-DISSOLVE_ROUNDS = 3  # a topic that took in a grab-bag's papers may turn into one; a few rounds settle it
+DISSOLVE_ROUNDS = 3
 LABEL_SPARE = 6  # phrases picked per topic, of which by_use keeps the telling ones, at most three
 LABEL_TEXTS = 20  # papers whose text shows how a phrase is written (together, or an acronym apart from its words)
 
@@ -120,14 +120,13 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
         assignment = np.where(stays, home, assignment)
     assignment, weights, centroids = _by_size(assignment, weights, X)
     use = PhraseUse(tokens)
-    labels, coherence = _labels(assignment, weights, tokens, use, titles, abstracts)
-    dissolved = 0
+    _, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, shown=False)
     # A warm refit continues the remembered topics (grab-bags were dissolved when they were first fitted): moving
-    # papers again would cost the stability the lock exists for (tests/test_topic_lock.py).
-    # Nor when site.yaml sets the topic count: the curator asked for that many.
-    budget = 0 if warm or settings.count else int(MOST_DISSOLVED * len(centroids))
-    for _ in range(DISSOLVE_ROUNDS):
-        # The least coherent first, within the budget: broad topics on a small corpus must not fold into a few.
+    # papers again would cost the stability the lock exists for (tests/test_topic_lock.py). Nor when site.yaml sets
+    # the topic count: the curator asked for that many. Else the least coherent first, within a budget: broad topics
+    # on a small corpus must not fold into a few.
+    budget, dissolved = 0 if warm or settings.count else int(MOST_DISSOLVED * len(centroids)), 0
+    for _ in range(DISSOLVE_ROUNDS):  # a topic that took in a grab-bag's papers may turn into one: a few rounds
         worst = np.argsort(coherence, kind="stable")[: budget - dissolved]
         grab_bags = np.zeros(len(coherence), dtype=bool)
         grab_bags[worst[coherence[worst] < COHERENT]] = True
@@ -142,7 +141,8 @@ def group_papers(titles: list[str], abstracts: list[str], settings: TopicSetting
         assignment = np.where(moving, closeness.argmax(axis=1), assignment)
         weights = np.where(moving[:, None] & grab_bags[None, :], 0, weights)
         assignment, weights, centroids = _by_size(assignment, weights, X)
-        labels, coherence = _labels(assignment, weights, tokens, use, titles, abstracts)
+        _, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, shown=False)
+    labels, coherence = _labels(assignment, weights, tokens, use, titles, abstracts)
     k = len(centroids)
     sizes = np.bincount(assignment, minlength=k)
     params["topics"] = k
@@ -201,8 +201,12 @@ def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray
     return renumber[assignment], weights[:, kept], centroids[kept]
 
 
-def _labels(assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse, titles: list[str], abstracts: list[str]) -> tuple[list[tuple[str, ...]], np.ndarray]:
-    """Each topic's label, and its coherence: the share of its most central papers that use its first phrase."""
+def _labels(
+    assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse, titles: list[str], abstracts: list[str], shown: bool = True,
+) -> tuple[list[tuple[str, ...]], np.ndarray]:
+    """Each topic's label, and its coherence: the share of its own papers that use its first phrase. Without `shown`
+    (while grab-bags are dissolved, where only coherence counts), the label is not checked against how the papers
+    write it, nor spelled as they do: the two steps that read the texts."""
     n, k = weights.shape
     rows = np.arange(n)
     # Labels come from each topic's most central papers: they name the theme, and bound the phrase count.
@@ -218,14 +222,14 @@ def _labels(assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse,
     taken = frozenset()  # words of the labels so far: larger topics choose first, no word names two topics
     for t in range(k):
         primary = central[bounds[t] : bounds[t + 1]]
-        papers = [titles[i] + ". " + abstracts[i] for i in primary[:LABEL_TEXTS]]
+        papers = [titles[i] + ". " + abstracts[i] for i in primary[:LABEL_TEXTS]] if shown else []
         label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0], LABEL_SPARE, taken=taken, texts=papers)
         # The phrase most of its papers use, and few others, comes first: the heading a reader checks against the list.
         own = np.sort(ranked[ranked_bounds[t] : ranked_bounds[t + 1]])
         label, coherence[t] = by_use(label, own, use)
         taken |= label_words(label)
         texts = [titles[i] for i in primary] + [abstracts[i] for i in primary[:10]]
-        labels.append(tuple(display(phrase, texts) for phrase in label) or (f"Topic {t + 1}",))
+        labels.append(tuple(display(phrase, texts) if shown else phrase for phrase in label) or (f"Topic {t + 1}",))
     return labels, coherence
 
 
