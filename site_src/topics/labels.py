@@ -183,17 +183,6 @@ def written_apart(phrase: str, texts: list[str]) -> bool:
     return sum(len(apart.findall(text)) for text in texts) >= joined
 
 
-def plain(text: str) -> str:
-    """The text as share_using reads it: lowercase words between single spaces, punctuation and hyphens aside."""
-    return " " + re.sub(r"[^a-z0-9]+", " ", text.lower()) + " "
-
-
-def share_using(phrase: str, plain_texts: list[str]) -> float:
-    """The share of the texts (each through `plain`) that use the phrase."""
-    needle = plain(phrase)
-    return sum(needle in text for text in plain_texts) / max(len(plain_texts), 1)
-
-
 class PhraseUse:
     """Which papers use a phrase (a word, or two words side by side), from the token arrays: one sort of every
     token and pair code, then a binary search per phrase (no text is scanned again)."""

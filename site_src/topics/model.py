@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from site_src.config import TopicSettings
 from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
 from site_src.topics.grouping import Grouping, Topic
-from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, label_words, PhraseUse, by_use, pick_label
+from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, PhraseUse, by_use, class_tfidf, display, label_words, pick_label
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import documents, prior_matrix, tfidf, tokenize, top_terms
 
