@@ -253,7 +253,8 @@ def choose(content, out) -> Choices:
     fitted = list(lock_topics(content).values())
     related = json.loads((content / topics.LOCK_NAME).read_text(encoding="utf-8"))["related_papers"]
     moved, noted, picked = fitted[2]["papers"][0], fitted[3]["papers"][1], fitted[5]["papers"][0]
-    hidden = next(r for r in related[fitted[3]["papers"][0]] if r not in (moved, noted, picked))
+    # A related paper of one of topic 3's papers (the first that lists one: related papers have a floor).
+    hidden = next(r for paper in fitted[3]["papers"] for r in related[paper] if r not in (moved, noted, picked))
     listing = json.loads((out / "data" / "papers.json").read_text(encoding="utf-8"))
     digest = next(p["digests"][0] for p in listing if p["slug"] == noted)
     dump = next(p.name for p in (content / "dumps").iterdir() if slugify(p.stem) == digest)
