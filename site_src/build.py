@@ -37,7 +37,7 @@ class BuildReport:
 
 # Every stage in the order it starts ("read" runs three times: dumps, pages, curation.yaml; "search" runs while
 # the render workers render). A build answered from the cache runs only "cache", before all of these.
-STAGES = ("read", "topics", "curate", "assemble", "feeds", "charts", "render", "search", "sitemap", "write")
+STAGES = ("read", "topics", "curate", "assemble", "feeds", "charts", "render", "search", "sitemap", "recommend", "write")
 
 
 class _Stages:
@@ -116,6 +116,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     # Imported here so `digest --help` stays fast: these pull in numpy, scipy and Jinja.
     from . import curation, feeds, ingest, output, render, search, site, sitemap, topics
     from .ingest import pages
+    from .outputs import recommend
     from .render import charts, memo as render_memo
 
     # The site the last build replaced is deleted while this one reads and groups (deleting tens of
@@ -157,6 +158,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
         raise
     rendered = stages.run("render", pending.result)
     extra = stages.run("sitemap", lambda: {**site.papers_json_file(assembled), **sitemap.sitemap_files(assembled)})
+    extra.update(stages.run("recommend", recommend.recommend_files, assembled))
     files = {**rendered.files, **extra, **found.files, **site_feeds.files}
     if strict and report.warnings:
         count = len(report.warnings)

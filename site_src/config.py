@@ -49,6 +49,9 @@ class SiteConfig:
     dumps: dict[str, DumpMeta] = field(default_factory=dict)
     topics: TopicSettings = field(default_factory=TopicSettings)
     feed_items: int = 50  # papers per feed, newest first
+    # "For you" ranks the papers of the digests dated within this many days up to the newest one, and at least
+    # this many of the newest digests (docs/recommendations.md)
+    recent_days: int = 7
     source: Path | None = None
 
     @property
@@ -141,7 +144,7 @@ def load_config(path: Path) -> SiteConfig:
         return SiteConfig()
     data, reader = read_yaml(path)
     data = reader.mapping(data, ("site.yaml",))
-    plain = {"title", "description", "base_url", "language", "year", "dumps", "topics", "feed_items"}
+    plain = {"title", "description", "base_url", "language", "year", "dumps", "topics", "feed_items", "recent_days"}
     reader.known(data, plain, ())
 
     values: dict[str, Any] = {"source": path}
@@ -158,6 +161,10 @@ def load_config(path: Path) -> SiteConfig:
     values["topics"] = _read_topics(reader, reader.mapping(data.get("topics"), ("topics",)))
     if "feed_items" in data:
         values["feed_items"] = _read_feed_items(reader, data["feed_items"])
+    if "recent_days" in data:
+        values["recent_days"] = reader.typed(data["recent_days"], int, ("recent_days",))
+        if not 1 <= values["recent_days"] <= 3660:
+            raise reader.error(("recent_days",), f"expected a whole number from 1 to 3660, got {values['recent_days']}")
     return SiteConfig(**values)
 
 

@@ -19,7 +19,7 @@ from .model import Corpus, Paper, PaperFacts, facts_of
 from .topics import NamedGrouping
 from .urls import safe_url
 
-RESERVED_PAGE_SLUGS = {"papers", "topics", "digests", "data", "assets", "search", "index", "404"}
+RESERVED_PAGE_SLUGS = {"papers", "topics", "digests", "data", "assets", "search", "index", "404", "for-you", "starred"}
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z(\[\"'])", re.DOTALL)
 
 
@@ -256,6 +256,8 @@ def site_pages(site: Site) -> list[Page]:
         Page("topics/", "topics.html", "Topics"),
         Page("digests/", "digests.html", "Digests"),
         Page("search/", "search.html", "Search"),
+        Page("for-you/", "foryou.html", "For you"),
+        Page("starred/", "starred.html", "Starred"),
     ]
     pages += [Page(t.url, "topic.html", t.label, {"topic": t}) for t in site.topics]
     pages += [Page(p.url, "paper.html", p.title, {"paper": p}) for p in site.papers.values()]
