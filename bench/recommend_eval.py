@@ -153,6 +153,8 @@ def variants(papers) -> dict[str, tuple[list, int, float]]:
     for min_df in SWEEP_MIN_DF:
         Xm, tm = tfidf(texts, min_df=min_df)
         add(f"kept 24, 8-bit, min_df {min_df}", compact(Xm, tm, shared=0))
+    Xf, tf = tfidf(texts, field_stop=True)
+    add("shipped, with the field's stop words too", compact(Xf, tf))
     for dims in (128, 256):
         rows, _, d = projected(X, dims)
         out[f"projection {dims}, int8"] = (rows, d, dims + 60.0)  # dims bytes and a title

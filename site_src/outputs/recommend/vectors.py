@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ...topics.vectors import ENGLISH_STOP_WORDS, TOKEN_PATTERN
+from ...topics.vectors import DOMAIN_STOP_WORDS, ENGLISH_STOP_WORDS, TOKEN_PATTERN
 
 KEEP = 24  # terms kept per paper (bench/recommend_eval.py: 16 loses 2-4% of the anchor's precision, 8 loses 15%)
 LEVELS = 256  # one byte per weight
@@ -24,10 +24,12 @@ MAX_DF = 0.5
 # Each kept term's strength is weighted by its document frequency to this power, so a paper keeps the terms it
 # shares with others over ones only it and a neighbour have (make bench: chosen on the seed themes, where 0.25
 # kept 98-100% of the anchor's precision and 0 kept 96-99%; on the held-out themes 0 keeps only 78-81%)
-SHARED = 0.25  # a term in most papers says nothing about any of them (arxiv-sanity-lite's max_df)
+SHARED = 0.25
+FIELD_STOP = False  # a term in most papers says nothing about any of them (arxiv-sanity-lite's max_df)
 
 _TOKEN = re.compile(TOKEN_PATTERN)
 _STOP = frozenset(ENGLISH_STOP_WORDS)
+_FIELD_STOP = _STOP | DOMAIN_STOP_WORDS
 
 
 @dataclass(frozen=True)
@@ -49,22 +51,22 @@ def paper_text(title: str, abstract: str, authors) -> str:
     return " ".join([title, abstract, " ".join(authors)])
 
 
-def _token_ids(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _token_ids(texts: list[str], stop: frozenset) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Every kept word of every text (stop words out), as (document, word id), and the words by id."""
     vocabulary: dict[str, int] = {}
     docs, ids = [], []
     for number, text in enumerate(texts):
-        words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOP]
+        words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
         ids.append(np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in words), dtype=np.int64, count=len(words)))
         docs.append(np.full(len(words), number, dtype=np.int64))
     empty = np.zeros(0, dtype=np.int64)
     return np.concatenate(docs or [empty]), np.concatenate(ids or [empty]), list(vocabulary)
 
 
-def tfidf(texts: list[str], min_df: int = MIN_DF, max_df: float = MAX_DF) -> tuple[sp.csr_matrix, np.ndarray]:
+def tfidf(texts: list[str], min_df: int = MIN_DF, max_df: float = MAX_DF, field_stop: bool = FIELD_STOP) -> tuple[sp.csr_matrix, np.ndarray]:
     """Unit TF-IDF rows over words and adjacent word pairs in at least min_df and at most max_df of the texts;
     columns in alphabetical order of their terms."""
-    doc, ids, words = _token_ids(texts)
+    doc, ids, words = _token_ids(texts, _FIELD_STOP if field_stop else _STOP)
     count = len(words)
     same = np.flatnonzero(doc[1:] == doc[:-1])  # pairs never cross from one paper into the next
     codes = np.concatenate([ids, count + ids[same] * count + ids[same + 1]])
