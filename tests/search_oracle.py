@@ -13,10 +13,10 @@ from lunr import __TARGET_JS_VERSION__, lunr
 from lunr.index import Index
 from lunr.query import Query
 
-from site_src.search import FIELDS, documents
-from site_src.search.index import IndexArrays, index_arrays
-from site_src.search.shards import KEY_LENGTH
-from site_src.site import Site
+from site_src.outputs.search import FIELDS, documents
+from site_src.outputs.search.index import IndexArrays, index_arrays
+from site_src.outputs.search.shards import KEY_LENGTH
+from site_src.assemble import Site
 
 MAX_TERMS = 12  # as search.js: a pasted paragraph is not a query
 # Mirrors `queryTerms` in templates/assets/search.js: lunr query syntax is dropped, users type plain words.

@@ -19,7 +19,7 @@ from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
 from site_src.outputs.recommend import bucket_count, bucket_of, recent_digests
 from site_src.outputs.recommend.vectors import KEEP, compact, tfidf
-from site_src.site import DigestView, Site
+from site_src.assemble import DigestView, Site
 
 from .conftest import http_server
 from .test_accessibility import AXE
@@ -50,7 +50,7 @@ def test_recent_days_is_a_setting_with_bounds(tmp_path):
     (tmp_path / "site.yaml").write_text("recent_days: 14\n", encoding="utf-8")
     assert load_config(tmp_path / "site.yaml").recent_days == 14
     (tmp_path / "site.yaml").write_text("title: x\nrecent_days: 0\n", encoding="utf-8")
-    with pytest.raises(DigestError, match=r"site\.yaml:2: recent_days: expected a whole number from 1"):
+    with pytest.raises(DigestError, match=r"site\.yaml:2: recent_days: expected a whole number >= 1, got 0"):
         load_config(tmp_path / "site.yaml")
 
 

@@ -16,7 +16,7 @@ import pytest
 from lunr.index import Index
 
 from site_src.errors import DigestError
-from site_src.search import LUNR_JS_VERSION, find_lunr_js
+from site_src.outputs.search import LUNR_JS_VERSION, find_lunr_js
 from tests.search_oracle import query_terms, search
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,9 +144,9 @@ def _load_shard_parity():
 
 def test_the_built_shards_rank_exactly_like_one_unsharded_index_in_lunr_js(seed_build, tmp_path):
     """The seed site's own shards and store, against one lunr index of the same documents with the same refs."""
-    from site_src.search import documents
+    from site_src.outputs.search import documents
     from tests.search_oracle import numbered_index
-    from site_src.search.shards import json_bytes
+    from site_src.outputs.search.shards import json_bytes
 
     parity = _load_shard_parity()
     shutil.copytree(seed_build / "search", tmp_path, dirs_exist_ok=True)

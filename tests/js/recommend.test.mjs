@@ -118,7 +118,7 @@ test("JSON export and import give the same stars back", () => {
 });
 
 test("BibTeX export is one entry per star, keyed by slug, that an import reads back; braces cannot break out", () => {
-  const bib = stars.toBibTeX([HOSTILE, { slug: "lora", title: "LoRA" }], "https://example.org/d/");
+  const bib = stars.toBibTeX([HOSTILE, { slug: "lora", title: "LoRA" }], "https://example.org/d/", "papers/{}/");
   assert.equal((bib.match(/^@misc\{/gm) || []).length, 2, bib);
   assert.match(bib, /eprint = \{2401\.00001\}/);
   assert.match(bib, /url = \{https:\/\/example\.org\/d\/papers\/lora\/\}/);

@@ -34,7 +34,7 @@ STEM_WORDS = ("caresses", "ponies", "ties", "feed", "agreed", "disabled", "matti
 
 def assembled_site(content: Path):
     """The Site the build makes of content (topics named without a lock), for the documents search indexes."""
-    from site_src import ingest, site, topics
+    from site_src import ingest, assemble as site, topics
     from site_src.config import load_config
     from site_src.curation import Curated
     from site_src.ingest import pages
@@ -48,7 +48,7 @@ def assembled_site(content: Path):
 def write_index(content: Path, out: Path) -> Path:
     """The whole unsharded index of content's site (refs = slugs), as lunr.js loads it."""
     from tests.search_oracle import serialized_index
-    from site_src.search.shards import json_bytes
+    from site_src.outputs.search.shards import json_bytes
 
     path = out / "index.json"
     path.write_bytes(json_bytes(serialized_index(assembled_site(content))))
@@ -61,7 +61,7 @@ def stems(content: Path) -> dict[str, str]:
     from lunr.token import Token
     from lunr.trimmer import trimmer
 
-    from site_src.search import documents
+    from site_src.outputs.search import documents
 
     words = set(STEM_WORDS)
     for doc in documents(assembled_site(content)):

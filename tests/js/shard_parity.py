@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search_bench import QUERIES as BENCH_QUERIES  # noqa: E402
 from search_parity import QUERIES as PARITY_QUERIES  # noqa: E402
 
-from site_src.search import index_files
+from site_src.outputs.search import index_files
 from tests.search_oracle import numbered_index  # noqa: E402
-from site_src.search.shards import json_bytes  # noqa: E402
+from site_src.outputs.search.shards import json_bytes  # noqa: E402
 
 # Words that stem, stop words, unicode, and words no paper has; tests/js/shards.test.js adds index terms and typed prefixes.
 QUERIES = [*BENCH_QUERIES, *PARITY_QUERIES, "running models", "learned learning learns", "the of and", "a", "is it",

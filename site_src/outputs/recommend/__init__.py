@@ -16,11 +16,9 @@ import json
 import numpy as np
 import scipy.sparse as sp
 
-from ...site import DigestView, Site
-from .vectors import Vectors, compact, paper_text, tfidf
+from site_src.assemble import DigestView, Site, urls
+from site_src.outputs.recommend.vectors import Vectors, compact, paper_text, tfidf
 
-FOLDER = "data/recommend/"
-MANIFEST = FOLDER + "manifest.json"
 BUCKET_PAPERS = 64  # papers per vector bucket, about: a star costs one file of ~6 KB gzipped
 LIKE = 30  # papers in "More like this", beyond the five related ones its page lists
 _CHUNK = 512  # rows of the similarity product at a time: 512 × 34,000 floats is 70 MB
@@ -117,17 +115,17 @@ def recommend_files(site: Site) -> dict[str, bytes]:
     row_of = {slug: row for row, slug in enumerate(slugs)}
     digests = recent_digests(site, site.config.recent_days)
     recent = sorted({row_of[s] for d in digests for s in d.papers if s in row_of})
-    files = {FOLDER + "recent.json": vector_file(vectors, recent, slugs, titles)}
+    files = {urls.RECOMMEND_RECENT: vector_file(vectors, recent, slugs, titles)}
     for number, rows in enumerate(members):
-        files[f"{FOLDER}papers/{number}.json"] = vector_file(vectors, rows, slugs, titles)
-        files[f"{FOLDER}like/{number}.json"] = like_file(rows, best, slugs, titles)
+        files[urls.recommend_vectors(number)] = vector_file(vectors, rows, slugs, titles)
+        files[urls.recommend_like(number)] = like_file(rows, best, slugs, titles)
     manifest = {
-        "recent": FOLDER + "recent.json",
+        "recent": urls.RECOMMEND_RECENT,
         "digests": [{"id": d.id, "title": d.title, "url": d.url} for d in digests],
         "buckets": buckets,
-        "papers": FOLDER + "papers/{}.json",
-        "like": FOLDER + "like/{}.json",
-        "paper": "papers/{}/",
+        "papers": urls.recommend_vectors("{}"),
+        "like": urls.recommend_like("{}"),
+        "paper": urls.paper("{}"),
     }
-    files[MANIFEST] = _json(manifest)
+    files[urls.RECOMMEND_MANIFEST] = _json(manifest)
     return files

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ...topics.vectors import DOMAIN_STOP_WORDS, ENGLISH_STOP_WORDS, TOKEN_PATTERN
+from site_src.topics.vectors import DOMAIN_STOP_WORDS, ENGLISH_STOP_WORDS, TOKEN_PATTERN
 
 KEEP = 24  # terms kept per paper (bench/recommend_eval.py: 16 loses 2-4% of the anchor's precision, 8 loses 15%)
 LEVELS = 256  # one byte per weight

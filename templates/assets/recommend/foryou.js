@@ -42,7 +42,7 @@ async function show() {
   }
   status.textContent = "Ranking the recent papers…";
   try {
-    const manifest = await fetchJSON("data/recommend/manifest.json");
+    const manifest = await fetchJSON(box.dataset.manifest);
     const { vocabulary, candidates, others } = await load(manifest, starred);
     const known = new Map(candidates.concat(others).map((p) => [p.slug, p]));
     const found = starred.map((s) => known.get(s.slug)).filter(Boolean);

@@ -14,7 +14,7 @@ if (section) {
     button.disabled = true;
     status.textContent = "Loading similar papers…";
     try {
-      const manifest = await fetchJSON("data/recommend/manifest.json");
+      const manifest = await fetchJSON(section.dataset.manifest);
       const slug = section.dataset.like;
       const data = await fetchJSON(String(manifest.like).replace("{}", bucketOf(slug, manifest.buckets)));
       const positions = (data.like && data.like[slug]) || [];

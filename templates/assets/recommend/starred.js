@@ -13,7 +13,7 @@ function show() {
   for (const star of starred) {
     const li = element("li", undefined, "paper");
     const link = element("a", star.title, "title");
-    link.href = siteURL("papers/{}/", star.slug);
+    link.href = siteURL(box.dataset.paper, star.slug);
     const button = element("button", " Star", "star");
     button.type = "button";
     button.dataset.star = star.slug;
@@ -36,7 +36,7 @@ function download(name, type, text) {
 }
 
 box.querySelector(".export-json").addEventListener("click", () => download("stars.json", "application/json", toJSON(stars())));
-box.querySelector(".export-bibtex").addEventListener("click", () => download("stars.bib", "application/x-bibtex", toBibTeX(stars(), root.href)));
+box.querySelector(".export-bibtex").addEventListener("click", () => download("stars.bib", "application/x-bibtex", toBibTeX(stars(), root.href, box.dataset.paper)));
 box.querySelector("input[type=file]").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   if (!file) return;

@@ -89,13 +89,13 @@ function bibValue(value) {
 }
 
 /** The stars as BibTeX: one @misc entry per paper, keyed by its slug (so an import finds the paper again). */
-export function toBibTeX(stars, siteUrl = "") {
+export function toBibTeX(stars, siteUrl = "", paperPattern = "") {
   return cleanStars(stars).map((star) => {
     const fields = [["title", star.title]];
     if (star.authors) fields.push(["author", star.authors.join(" and ")]);
     if (star.year) fields.push(["year", star.year]);
     if (star.arxiv) fields.push(["eprint", star.arxiv], ["archivePrefix", "arXiv"], ["url", "https://arxiv.org/abs/" + star.arxiv]);
-    else if (siteUrl) fields.push(["url", siteUrl + "papers/" + star.slug + "/"]);
+    else if (siteUrl && paperPattern) fields.push(["url", siteUrl + paperPattern.replace("{}", star.slug)]);
     return `@misc{${star.slug},\n` + fields.map(([k, v]) => `  ${k} = ${bibValue(v)}`).join(",\n") + "\n}\n";
   }).join("\n");
 }
