@@ -150,6 +150,8 @@ def variants(papers) -> dict[str, tuple[list, int, float]]:
     add("kept 24, 4-bit, shared 0.25", compact(X, terms, levels=16))
     for shared in SWEEP_SHARED:
         add(f"kept 24, 8-bit, shared {shared}", compact(X, terms, shared=shared))
+    for keep in (32, 48):
+        add(f"kept {keep}, 8-bit, shared {SHARED}", compact(X, terms, keep=keep))
     for min_df in SWEEP_MIN_DF:
         Xm, tm = tfidf(texts, min_df=min_df)
         add(f"kept 24, 8-bit, min_df {min_df}", compact(Xm, tm, shared=0))
