@@ -17,7 +17,7 @@ import yaml
 from site_src.build import build
 from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
-from site_src.outputs.recommend import bucket_count, bucket_of, recent_digests
+from site_src.outputs.recommend import bucket_count, bucket_of, recent_digests, similar
 from site_src.outputs.recommend.vectors import KEEP, compact, tfidf
 from site_src.assemble import DigestView, Site
 
@@ -66,6 +66,25 @@ def test_compact_vectors_keep_each_papers_strongest_terms_as_bytes(seed_build):
     kept = set(v.terms[v.rows[lora].indices].tolist())
     assert {"low rank", "adaptation"} & kept, kept
     assert np.allclose(np.sqrt(np.asarray(v.unit().multiply(v.unit()).sum(axis=1)).ravel()), 1, atol=1e-5)
+
+
+def test_more_like_this_on_a_large_site_compares_papers_near_their_topics_and_finds_most_of_the_exact_list(seed_build):
+    papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
+    X, terms = tfidf([p["title"] + " " + p["abstract"] for p in papers])
+    unit = compact(X, terms).unit()
+    topics: dict[str, list[int]] = {}
+    for i, p in enumerate(papers):
+        for slug in p["topics"]:
+            topics.setdefault(slug, []).append(i)
+    exact = similar(unit, 30)
+    near = similar(unit, 30, [np.array(v) for _, v in sorted(topics.items())], exact_up_to=0)  # as above 5,000 papers
+    for row, (a, b) in enumerate(zip(near, exact)):
+        listed = a[a >= 0].tolist()
+        assert row not in listed and len(set(listed)) == len(listed)
+        scores = [float(unit[row].multiply(unit[j]).sum()) for j in listed]
+        assert scores == sorted(scores, reverse=True)  # best first
+    overlap = np.mean([len(set(a[:10]) & set(b[:10])) / 10 for a, b in zip(near, exact)])
+    assert overlap > 0.7, overlap
 
 
 def test_recommend_files_cut_every_paper_into_buckets_and_the_recent_ones_into_one_file(seed_build):

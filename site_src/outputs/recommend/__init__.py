@@ -22,6 +22,8 @@ from site_src.outputs.recommend.vectors import Vectors, compact, paper_text, tfi
 BUCKET_PAPERS = 64  # papers per vector bucket, about: a star costs one file of ~6 KB gzipped
 LIKE = 30  # papers in "More like this", beyond the five related ones its page lists
 _CHUNK = 512  # rows of the similarity product at a time: 512 × 34,000 floats is 70 MB
+EXACT_UP_TO = 5000  # papers up to which "More like this" compares every pair (as topics/related.py's RELATED_EXACT)
+QUERY_TOPICS, CANDIDATE_TOPICS = 3, 2  # above, papers meet in the topics closest to them (as topics/related.py)
 
 
 def bucket_count(papers: int) -> int:
@@ -70,25 +72,69 @@ def vector_file(vectors: Vectors, rows: list[int], slugs: list[str], titles: lis
     return _json({"terms": vectors.terms[used].tolist(), "papers": records})
 
 
-def similar(unit: sp.csr_matrix, count: int = LIKE) -> np.ndarray:
+def _best(block: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's `count` highest columns of a dense block, and their scores (unordered)."""
+    take = min(count, block.shape[1])
+    top = np.argpartition(-block, take - 1, axis=1)[:, :take]
+    return top, np.take_along_axis(block, top, axis=1)
+
+
+def _topic_blocks(unit: sp.csr_matrix, groups: list[np.ndarray]):
+    """(papers, the papers they are compared with) per topic: the papers with the topic among their QUERY_TOPICS
+    closest (by the cosine of the topic's mean vector), against those with it among their CANDIDATE_TOPICS."""
+    profiles = sp.vstack([sp.csr_matrix(unit[g].mean(axis=0)) for g in groups]).tocsr()
+    norms = np.sqrt(np.asarray(profiles.multiply(profiles).sum(axis=1)).ravel())
+    closeness = np.asarray((unit @ profiles.T).todense()) / np.maximum(norms, 1e-12)
+    closest = np.argsort(-closeness, axis=1, kind="stable")[:, :QUERY_TOPICS]
+    for topic in range(len(groups)):
+        members = np.flatnonzero((closest == topic).any(axis=1))
+        among = np.flatnonzero((closest[:, :CANDIDATE_TOPICS] == topic).any(axis=1))
+        if len(members) and len(among):
+            yield members, among
+
+
+def similar(unit: sp.csr_matrix, count: int = LIKE, groups: list[np.ndarray] | None = None, exact_up_to: int = EXACT_UP_TO) -> np.ndarray:
     """Each paper's `count` most similar papers by cosine of the compact vectors, best first (ties: lower index),
-    itself left out; -1 where there are fewer."""
+    itself left out; -1 where there are fewer, or where nothing is shared.
+
+    Up to EXACT_UP_TO papers every pair is compared. Above, with `groups` (the topics' papers), a paper is
+    compared only with the papers near its closest topics (_topic_blocks), as topics/related.py bounds related
+    papers: at 34,000 papers comparing every pair took a minute."""
     n = unit.shape[0]
+    rows, cands, scores = [], [], []
+    if groups is None or n <= exact_up_to:
+        groups, T = None, unit.T.tocsc()
+        blocks = ((np.arange(s, min(s + _CHUNK, n)), None) for s in range(0, n, _CHUNK))
+    else:
+        blocks = _topic_blocks(unit, groups)
+    for members, among in blocks:
+        if among is None:
+            block = (unit[members] @ T).toarray()
+            block[np.arange(len(members)), members] = -np.inf
+            columns = None
+        else:
+            block = (unit[members] @ unit[among].T).toarray()
+            block[members[:, None] == among[None, :]] = -np.inf
+            columns = among
+        top, score = _best(block, count)
+        rows.append(np.repeat(members, top.shape[1]))
+        cands.append((top if columns is None else columns[top]).ravel())
+        scores.append(score.ravel())
     best = np.full((n, count), -1, dtype=np.int64)
-    take = min(count, n - 1)
-    if take <= 0:
+    if not rows:
         return best
-    T = unit.T.tocsc()
-    for start in range(0, n, _CHUNK):
-        block = (unit[start : start + _CHUNK] @ T).toarray()
-        rows = np.arange(block.shape[0])
-        block[rows, start + rows] = -np.inf
-        top = np.argpartition(-block, take - 1, axis=1)[:, :take]
-        scores = np.take_along_axis(block, top, axis=1)
-        order = np.lexsort((top, -scores), axis=1)
-        ranked = np.take_along_axis(top, order, axis=1)
-        ranked[np.take_along_axis(scores, order, axis=1) <= 0] = -1  # nothing in common is not similar
-        best[start : start + block.shape[0], :take] = ranked
+    rows, cands, scores = np.concatenate(rows), np.concatenate(cands), np.concatenate(scores)
+    keep = scores > 0  # nothing in common is not similar
+    rows, cands, scores = rows[keep], cands[keep], scores[keep]
+    order = np.lexsort((cands, -scores, rows))  # by paper, best first, ties by index
+    rows, cands = rows[order], cands[order]
+    # a paper met in two of its topics is listed once: its first (best) place; sorted back into that order
+    first = np.sort(np.unique(rows * n + cands, return_index=True)[1])
+    rows, cands = rows[first], cands[first]
+    starts = np.searchsorted(rows, np.arange(n))
+    rank = np.arange(len(rows)) - starts[rows]
+    within = rank < count
+    best[rows[within], rank[within]] = cands[within]
     return best
 
 
@@ -111,8 +157,9 @@ def recommend_files(site: Site) -> dict[str, bytes]:
     members: list[list[int]] = [[] for _ in range(buckets)]
     for row, slug in enumerate(slugs):
         members[bucket_of(slug, buckets)].append(row)
-    best = similar(vectors.unit())
     row_of = {slug: row for row, slug in enumerate(slugs)}
+    groups = [np.array(sorted({row_of[s] for s in t.papers if s in row_of}), dtype=np.int64) for t in site.topics]
+    best = similar(vectors.unit(), LIKE, groups)
     digests = recent_digests(site, site.config.recent_days)
     recent = sorted({row_of[s] for d in digests for s in d.papers if s in row_of})
     files = {urls.RECOMMEND_RECENT: vector_file(vectors, recent, slugs, titles)}

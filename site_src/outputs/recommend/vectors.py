@@ -65,11 +65,11 @@ def _token_ids(texts: list[str], stop: frozenset) -> tuple[np.ndarray, np.ndarra
 
 def tfidf(texts: list[str], min_df: int = MIN_DF, max_df: float = MAX_DF, field_stop: bool = FIELD_STOP) -> tuple[sp.csr_matrix, np.ndarray]:
     """Unit TF-IDF rows over words and adjacent word pairs in at least min_df and at most max_df of the texts;
-    columns in alphabetical order of their terms."""
+    columns in order of first appearance (words, then pairs)."""
     doc, ids, words = _token_ids(texts, _FIELD_STOP if field_stop else _STOP)
-    count = len(words)
+    size = len(words)
     same = np.flatnonzero(doc[1:] == doc[:-1])  # pairs never cross from one paper into the next
-    codes = np.concatenate([ids, count + ids[same] * count + ids[same + 1]])
+    codes = np.concatenate([ids, size + ids[same] * size + ids[same + 1]])
     owners = np.concatenate([doc, doc[same]])
     unique, column = np.unique(codes, return_inverse=True)
     counts = sp.csr_matrix((np.ones(len(codes), dtype=np.float32), (owners, column)), shape=(len(texts), len(unique)))
@@ -77,17 +77,24 @@ def tfidf(texts: list[str], min_df: int = MIN_DF, max_df: float = MAX_DF, field_
     df = np.bincount(counts.indices, minlength=len(unique))
     keep = np.flatnonzero((df >= min(min_df, len(texts))) & (df <= max(max_df * len(texts), 1)))
     vocab = np.array(words + [""], dtype=object)
-    pair = unique[keep] >= count
-    first = np.where(pair, (unique[keep] - count) // max(count, 1), unique[keep])
-    second = np.where(pair, (unique[keep] - count) % max(count, 1), count)
+    pair = unique[keep] >= size
+    first = np.where(pair, (unique[keep] - size) // max(size, 1), unique[keep])
+    second = np.where(pair, (unique[keep] - size) % max(size, 1), size)  # size: the empty word after a single word
     terms = np.array([f"{a} {b}" if b else a for a, b in zip(vocab[first], vocab[second])], dtype=str)
-    order = np.argsort(terms, kind="stable")
-    keep, terms = keep[order], terms[order]
     X = counts[:, keep].tocsr()
     X.data = 1 + np.log(X.data)
     X = X @ sp.diags((np.log((1 + len(texts)) / (1 + df[keep])) + 1).astype(np.float32))
     norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
     return (sp.diags(1 / np.where(norms > 0, norms, 1)) @ X).tocsr().astype(np.float32), terms
+
+
+def _row_max(values: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
+    """The largest value of each row, for values grouped by row (`rows` sorted); 0 for a row without any."""
+    largest = np.zeros(count, dtype=np.float64)
+    if len(rows):
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        largest[rows[starts]] = np.maximum.reduceat(values, starts)
+    return largest
 
 
 def compact(X: sp.csr_matrix, terms: np.ndarray, keep: int = KEEP, levels: int = LEVELS, shared: float = SHARED) -> Vectors:
@@ -98,14 +105,19 @@ def compact(X: sp.csr_matrix, terms: np.ndarray, keep: int = KEEP, levels: int =
     X.sort_indices()
     owner = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
     strength = X.data * np.bincount(X.indices, minlength=X.shape[1])[X.indices].astype(np.float32) ** shared
-    order = np.lexsort((X.indices, -strength, owner))  # by paper, strongest first, ties by column
+    peak = _row_max(strength, owner, X.shape[0])
+    # by paper, strongest first, ties by column (indices are sorted; the sort is stable): one argsort of one key,
+    # a third of lexsort's time on the 6 million terms of 34,000 papers
+    order = np.argsort(owner * 2.0 + (1 - strength / np.maximum(peak[owner], 1e-30)), kind="stable")
     rank = np.arange(len(order)) - X.indptr[owner[order]]
     chosen = order[rank < keep]
     rows, cols, data = owner[chosen], X.indices[chosen], X.data[chosen]
-    peak = np.zeros(X.shape[0], dtype=np.float32)
-    np.maximum.at(peak, rows, data)
-    values = np.maximum(np.rint(data / peak[rows] * (levels - 1)), 1).astype(np.int32)
-    used, cols = np.unique(cols, return_inverse=True)
-    kept = sp.csr_matrix((values, (rows, cols)), shape=(X.shape[0], len(used)))
+    largest = _row_max(data, rows, X.shape[0])
+    values = np.maximum(np.rint(data / largest[rows] * (levels - 1)), 1).astype(np.int32)
+    used = np.unique(cols)
+    used = used[np.argsort(terms[used], kind="stable")]  # the kept terms in alphabetical order (files compress better)
+    column = np.empty(X.shape[1], dtype=np.int64)
+    column[used] = np.arange(len(used))
+    kept = sp.csr_matrix((values, (rows, column[cols])), shape=(X.shape[0], len(used)))
     kept.sort_indices()
     return Vectors(kept, terms[used])
