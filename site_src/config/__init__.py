@@ -48,7 +48,7 @@ class DumpMeta:
 class TopicSettings:
     """Tunables of the topic core, under `topics:` in site.yaml."""
 
-    count: int | None = setting(None, "number of topics; auto is about 1.4 × the square root of the number of papers",
+    count: int | None = setting(None, "number of topics; auto is about 1.4 × the square root of the number of papers (26 for the seeds)",
                                 low=1, auto="auto")
     max_count: int = setting(60, "upper bound for an automatic count", low=1)
     seed: int = setting(0, "the same seed gives the same topics", low=0)
@@ -95,16 +95,17 @@ def _read_dumps(reader: Reader, value: Any, keys: tuple) -> dict[str, DumpMeta]:
 class SiteConfig:
     """Everything site.yaml can set, with its defaults."""
 
-    title: str = setting("Paper Digest", "the site's name, on every page and feed", most=200)
-    description: str = setting("", "one sentence under the title on the home page and in the feeds", most=1_000,
+    title: str = setting("Paper Digest", "the site's title, in every page's header and every feed", most=200)
+    description: str = setting("", "one line under the title on the home page, the pages' meta description and the feeds'", most=1_000,
                                example="Research papers from the Hugging Face daily papers, grouped into topics.")
-    base_url: str | None = setting(None, "the public URL, e.g. https://you.github.io/my-digest/ (feeds, sitemap and "
-                                         "canonical links need it; --base-url and DIGEST_BASE_URL override it)",
+    base_url: str | None = setting(None, "the public URL, e.g. https://you.github.io/my-digest/: feeds, canonical links, the "
+                                         "sitemap and the 404 page's links under a sub-path need it; --base-url (or "
+                                         "DIGEST_BASE_URL) overrides it, and without either a GitHub `origin` remote gives it",
                                    read=_read_base_url, example="https://you.github.io/my-digest/")
-    language: str = setting("en", "the pages' language tag (BCP 47)", most=35)  # 35: the longest BCP 47 tags
-    year: int | None = setting(None, "the year of undated text captures whose header says only \"Mar 12\"",
+    language: str = setting("en", "the pages' `lang` (a BCP 47 tag)", most=35)  # 35: the longest BCP 47 tags
+    year: int | None = setting(None, "the year of date headers such as `Mar 12` in text captures (docs/content.md: how a digest's date is found)",
                                example="2025")
-    dumps: dict[str, DumpMeta] = setting(None, "per-dump `date` and `title`, keyed by file name", factory=dict,
+    dumps: dict[str, DumpMeta] = setting(None, "per-dump `date` (YYYY-MM-DD) and `title`, by file name; a name with no such file is a warning", factory=dict,
                                          read=_read_dumps, example='{"2025-03-14.json": {title: "A day worth a title"}}')
     topics: TopicSettings = setting(None, "the topic core's tunables", factory=TopicSettings)
     feed_items: int = setting(50, "papers per RSS/Atom feed, newest first", low=1)
