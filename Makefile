@@ -64,9 +64,12 @@ topics-eval: $(STAMP)
 
 # Generated corpora of 340 / 3,400 / 34,000 papers from ../shared, built and measured; writes bench/results.md
 .PHONY: bench
-bench: $(STAMP) $(NODE_STAMP)
+# (the test extras: For you is measured against scikit-learn's SVM, and in Chromium through Playwright)
+bench: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/topics_bench.py
+	$(BIN)/python bench/recommend_eval.py
+	$(BIN)/python bench/recommend_bench.py
 
 # Our search against Pagefind on the same built sites: MRR@10, recall@10, bytes and time per query; writes bench/search_relevance.md
 .PHONY: bench-search

@@ -292,6 +292,8 @@ def site_pages(site: Site) -> list[Page]:
         Page(urls.TOPICS, "topics.html", "Topics"),
         Page(urls.DIGESTS, "digests.html", "Digests"),
         Page(urls.SEARCH, "search.html", "Search"),
+        Page(urls.FOR_YOU, "foryou.html", "For you"),
+        Page(urls.STARRED, "starred.html", "Starred"),
     ]
     if site.config.base_url:  # feeds need the public URL: without it there are none to list
         pages += [Page(urls.FEEDS, "feeds.html", "Feeds")]

@@ -113,6 +113,8 @@ class SiteConfig:
                                 "past feed_items if need be; 0: feed_items alone", low=0, high=3660)
     top_pages: bool = setting(True, "the top papers pages (top/week/, top/month/, top/all/): the most upvoted papers of the 7 "
                                     "and 30 days up to the newest digest and of all time, linked from the home page, with feeds")
+    recent_days: int = setting(7, "For you ranks the papers of the digests dated within this many days up to the "
+                                  "newest one, and at least this many of the newest digests", low=1, high=3660)
     source: Path | None = None  # where it was read from (not a setting)
 
     @property

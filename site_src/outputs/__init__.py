@@ -52,6 +52,12 @@ def _data(site: Site, project: Path) -> Made:
     return data_files(site)
 
 
+def _recommend(site: Site, project: Path) -> Made:
+    from site_src.outputs.recommend import recommend_files
+
+    return Made(recommend_files(site))
+
+
 def _bibtex(site: Site, project: Path) -> Made:
     from site_src.outputs.bibtex import bibtex_files
 
@@ -67,5 +73,6 @@ OUTPUTS = (
     Output("search", _search, "the sharded search index, its store and manifest, and lunr.js"),
     Output("sitemap", _sitemap, "sitemap.xml and robots.txt"),
     Output("data", _data, "data/papers.json: every paper as a record, for other tools"),
+    Output("recommend", _recommend, "data/recommend/: compact paper vectors and similar papers, for For you and More like this"),
     Output("bibtex", _bibtex, "BibTeX: a .bib per paper with an arXiv id, and papers.bib per topic and digest"),
 )
