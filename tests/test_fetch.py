@@ -1,4 +1,4 @@
-"""`digest fetch` against a real HTTP server on 127.0.0.1 serving the real saved API responses from ../shared/corpora.
+"""`digest fetch` against a real HTTP server on 127.0.0.1 serving real saved API responses (tests/fixtures/api).
 
 The server answers each date from a script (429 with Retry-After, 500, a timeout, a dropped connection, an API
 error body, an empty day, an HTML page) before the saved response, and records every request it was sent.
@@ -28,21 +28,19 @@ ROOT = Path(__file__).resolve().parent.parent
 FAST = Policy(pause=0, tries=4, backoff=0.01, timeout=0.5)  # with a sleep that records: no test waits for real
 
 
-@pytest.fixture(scope="session")
-def saved_responses(shared_dir) -> Path:
-    folder = shared_dir / "corpora" / "hf-api-daily-papers-jeongiin" / "api-json"
-    if not folder.is_dir():
-        pytest.skip("the saved daily-papers API responses are not in ../shared/corpora")
-    return folder
+FIXTURES = ROOT / "tests" / "fixtures" / "api"
 
 
 @pytest.fixture(scope="session")
-def error_body(shared_dir) -> bytes:
+def saved_responses() -> Path:
+    """Real daily-papers answers, cut small (tests/fixtures/api/SOURCE.md)."""
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def error_body() -> bytes:
     """A real API error body that someone saved as a dump."""
-    path = shared_dir / "corpora" / "edge-cases-deep-diver" / "papers.json"
-    if not path.is_file():
-        pytest.skip("../shared/corpora/edge-cases-deep-diver is missing")
-    return path.read_bytes()
+    return (FIXTURES / "error-body.json").read_bytes()
 
 
 class ApiServer:
@@ -124,9 +122,10 @@ class ApiServer:
             send(404, self.error_body)
         elif how == "empty":
             send(200, b"[]")
-        elif how == "hundred":  # a day as busy as the API's limit: 100 real entries from the saved days
+        elif how == "hundred":  # a day as busy as the API's limit: 100 real entries, the saved ones over and over
             entries = [e for path in sorted(self.responses.glob("2025-03-*.json")) for e in json.loads(path.read_bytes())]
-            send(200, json.dumps(entries[:100], ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            entries = (entries * (100 // len(entries) + 1))[:100]  # the API itself lists an id twice now and then
+            send(200, json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         elif how == "html":
             send(200, b"<!doctype html><title>Service unavailable</title><p>Try later.</p>", "text/html")
         else:
@@ -340,7 +339,7 @@ def test_the_command_prints_each_day_and_a_summary_and_exits_1_when_a_day_failed
 
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("2025-03-10: fetched: 23 papers, ") and lines[0].endswith(f"-> {content / 'dumps' / '2025-03-10.json'}")
+    assert lines[0].startswith("2025-03-10: fetched: 4 papers, ") and lines[0].endswith(f"-> {content / 'dumps' / '2025-03-10.json'}")
     assert lines[1].startswith("2025-03-12: fetched: ")
     assert lines[-1] == "fetch: 3 days: 2 fetched, 0 skipped (already saved), 0 empty, 1 failed"
     assert "error: 2025-03-11: failed: the API answered with an error" in result.stderr
@@ -367,7 +366,7 @@ def test_on_a_terminal_the_day_being_asked_for_stands_on_the_last_line_until_its
     assert "\x1b[1mfetched\x1b[0m" in output  # the outcome in bold
     lines = ANSI.sub("", output).replace("\r\n", "\n").split("\n")
     shown = [line.rpartition("\r")[2] for line in lines if line.rpartition("\r")[2]]  # what stays on screen
-    assert shown[0].startswith("2025-03-10: fetched: 23 papers")
+    assert shown[0].startswith("2025-03-10: fetched: 4 papers")
     assert shown[1].startswith("2025-03-11: fetched: ")
     assert shown[2] == "fetch: 2 days: 2 fetched, 0 skipped (already saved), 0 empty, 0 failed"
 
@@ -390,7 +389,7 @@ def test_bad_options_are_one_line_errors(tmp_path, args, message):
 
 @pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_fetch_leaves_whole_dumps_and_no_partial_file(api, saved_responses, tmp_path, sent):
-    api.script["2025-07-14"] = ["slow"]  # the largest saved response (263 KB of authors), sent slowly
+    api.script["2025-07-14"] = ["slow"]  # sent slowly, 1,000 bytes each 0.2 s
     dumps = tmp_path / "content" / "dumps"
     process = subprocess.Popen(
         [sys.executable, "-m", "site_src", "fetch", "--since", "2025-07-11", "--until", "2025-07-14",
