@@ -241,7 +241,7 @@ def new_command(folder: Path, title: str, base_url: str | None) -> None:
 @click.option("--force", is_flag=True, help="Fetch days already saved again, replacing their dumps.")
 @click.option("--pause", type=click.FloatRange(0), default=1.0, show_default=True, help="Seconds between two requests.")
 @click.option("--tries", type=click.IntRange(1), default=5, show_default=True, help="Tries per day on 429, 5xx and timeouts.")
-@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=30.0, show_default=True, help="Seconds to wait for an answer.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True, help="Seconds for a whole request, every byte of the answer included.")
 def fetch_command(on, since, until, content: Path, api_url: str | None, force: bool, pause: float, tries: int, timeout: float) -> None:
     """Save each day's daily-papers API response as CONTENT/dumps/YYYY-MM-DD.json, exactly as received.
 

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from watchfiles import watch
 
 from site_src.errors import DigestError
+from site_src.files.safe_write import is_staging_name
 from site_src.topics.lock import LOCK_NAME
 
 
@@ -104,7 +105,8 @@ def watch_and_rebuild(
     """Call rebuild after each batch of changes in folders, until stop is set; a failed rebuild keeps the old site."""
     # The build writes content/topics.lock.json itself: that change must not start another build.
     def not_the_lock(_change, path: str) -> bool:
-        return Path(path).name not in (LOCK_NAME, f".{LOCK_NAME}.new")
+        name = Path(path).name
+        return name != LOCK_NAME and not is_staging_name(name, LOCK_NAME)
 
     for _changes in watch(*folders, stop_event=stop, raise_interrupt=False, watch_filter=not_the_lock):
         try:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from site_src.files.cache import cache_path
+from site_src.files.safe_write import real_folder
 from site_src.errors import DigestError
 
 try:
@@ -78,7 +79,7 @@ def held(out_dir: Path, wait: bool = False, on_wait: Callable[[str], None] = lam
             yield
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            real_folder(path.parent)
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         except OSError as exc:
             raise DigestError(f"cannot open the build lock: {exc.strerror}", path) from None
