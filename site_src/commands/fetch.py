@@ -29,6 +29,7 @@ from site_src.errors import DigestError
 from site_src.files.safe_write import real_folder, write_file
 from site_src.files.source import DUMP_LIMIT
 from site_src.ingest.api_json import looks_like_api, parse_api_json
+from site_src.text.clean import clean_data
 
 DEFAULT_API_URL = "https://huggingface.co/api/daily_papers"
 # The API lists at most `limit` papers a day, 50 unless asked (4 of the 198 saved days in ../shared hit 50 exactly,
@@ -110,7 +111,7 @@ def check_body(path: Path, body: bytes) -> tuple[int, int]:
     """(distinct papers, entries listed) of a daily-papers response body; raises _DayFailed for anything the build would not read."""
     try:
         text = body.decode("utf-8-sig")
-        data = json.loads(text)
+        data = clean_data(json.loads(text))  # as the build will read it
     except UnicodeDecodeError:
         raise _DayFailed("the answer is not UTF-8 text") from None
     except (json.JSONDecodeError, RecursionError):

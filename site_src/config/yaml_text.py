@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from site_src.text.clean import clean_data
+
 MAX_DEPTH = 64  # nested mappings and lists
 MAX_STRING = 100_000  # characters in one string (a key or a value)
 MAX_VALUES = 100_000  # values in the document, every alias counted as what it expands to
@@ -120,7 +122,7 @@ def load_with_lines(text: str, loader: type[yaml.SafeLoader] = DATES_AS_TEXT) ->
         return None, {}
     constructor = loader("")
     try:
-        return constructor.construct_document(root), key_lines(root)
+        return clean_data(constructor.construct_document(root)), key_lines(root)  # "\ud800" is a valid escape
     finally:
         constructor.dispose()
 

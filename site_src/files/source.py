@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from site_src.errors import DigestError
+from site_src.text.clean import clean
 
 PACKAGE = Path(__file__).resolve().parent.parent  # this package's own code: a build's output depends on it too
 # An installed wheel carries the built-in theme and lunr.js here (hatch_build.py copies them in); run from a
@@ -111,5 +112,5 @@ def decode(path: Path, data: bytes) -> str:
 
 
 def read_text(path: Path, limit: int = TEXT_LIMIT) -> str:
-    """A regular UTF-8 file of at most `limit` bytes, decoded."""
-    return decode(path, read_bytes(path, limit))
+    """A regular UTF-8 file of at most `limit` bytes, decoded and cleaned of control characters (text.clean)."""
+    return clean(decode(path, read_bytes(path, limit)))

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from site_src.errors import DigestError
+from site_src.text.clean import clean_data
 
 class InvalidJson(DigestError):
     """The text is not JSON at all (as opposed to JSON of the wrong shape)."""
@@ -48,7 +49,7 @@ def load_json(path: Path, text: str) -> object:
     has not; it is never evaluated as Python (a large file would cost minutes and gigabytes).
     """
     try:
-        return json.loads(text)
+        return clean_data(json.loads(text))  # escapes can spell lone surrogates and control characters
     except json.JSONDecodeError as exc:
         if _python_repr_at(text, exc.pos):
             raise DigestError(
