@@ -100,8 +100,11 @@ def build(
 
 def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts) -> BuildReport:
     from site_src.files import cache as build_cache
+    from site_src.files.source import check_links
     from site_src.files.write import is_build_folder
 
+    project = content_dir.absolute().parent
+    check_links([content_dir, project / "templates"], project)  # before anything is read through one
     options = {"base_url": base_url, "strict": strict, "lock": lock, "out": str(out_dir.absolute()), "drafts": drafts}
     if cache:
         start = time.perf_counter()
@@ -126,7 +129,6 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     emptying = output.empty_trash(trash, out_dir) if trash else None
     report = BuildReport()
     stages = _Stages(report, on_stage, on_warning)
-    project = content_dir.absolute().parent
 
     # Gather: every output of the site, in memory.
     config = load_config(content_dir / "site.yaml").with_base_url(base_url)
@@ -170,7 +172,12 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
         render_memo.save(memo_path, rendered.memo, out_dir)
     lock_data = topics.lock_bytes(named.lock) if lock else None
     if lock:  # only after the site is safely out: a failed build changes nothing in content/
-        report.lock_written = topics.write_lock(lock_path, lock_data)
+        try:
+            report.lock_written = topics.write_lock(lock_path, lock_data)
+        except DigestError as error:  # content/ read-only or full: the site is out, so the build did succeed; say so
+            stages.warn([BuildWarning(f"{error.message}; the site was built, but without the lock its topic names "
+                                      "and URLs may change with the next build", lock_path)])
+            lock_data = None
 
     report.papers = len(curated.corpus.papers)  # as shown: without the papers the curator hid
     report.entries = sum(len(d.entries) for d in corpus.digests)
