@@ -74,8 +74,9 @@ def build_command(
     with progress(sys.stderr, enabled=not quiet and not verbose) as on_stage:
         stage = (lambda name: click.echo(f"stage: {name}", err=True)) if verbose and not quiet else on_stage
         try:
-            report = build(
-                content, out, base_url=public.url, strict=strict, lock=lock, on_warning=warn, on_stage=stage, drafts=drafts
+            report = build(  # another build of OUT (digest serve's, say) is waited for, and said so
+                content, out, base_url=public.url, strict=strict, lock=lock, on_warning=warn, on_stage=stage, drafts=drafts,
+                wait=True, on_wait=lambda message: click.echo(f"\n{message}" if not quiet and not verbose else message, err=True),
             )
         except DigestError as error:
             failed = error  # reported once the progress bar has finished its line
@@ -174,16 +175,18 @@ def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> 
     from site_src.build import build
     from site_src.config import SiteConfig
     from site_src.errors import printable
-    from site_src.commands.serve import listen, serve
+    from site_src.commands.serve import Preview, listen, serve
 
+    preview = Preview(out)
     try:
         public = _public_url(content, base_url)
         base_path = SiteConfig(base_url=public.url).base_path
-        server = listen(out, base_path, port)
+        server = listen(out, base_path, port, preview)
     except DigestError as error:
         _fail(error)
     host, bound = server.server_address[:2]
     local = f"http://{host}:{bound}{base_path}"
+    preview.base_url = local
     published = f"; published, {public.url} from {public.source}" if public.url else ""
     click.echo(f"base URL: {local} (the preview's own address{published})")
 
@@ -194,10 +197,12 @@ def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> 
 
     try:
         rebuild()
+        preview.finished(None)
     except DigestError as error:
         if not out.is_dir():
             server.server_close()
             _fail(error)
+        preview.finished(str(error))
         click.echo(printable(f"error: {error} (serving the previous build)"), err=True)
     watched = [content, content.absolute().parent / "templates"]
     serve(server, local, out, watched, rebuild, on_message=lambda line: click.echo(printable(line), err=line.startswith("error")))
