@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from site_src.errors import DigestError
+from site_src.text.project import DISTRIBUTION
 
 
 
@@ -29,7 +30,7 @@ def _fail(error: DigestError) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="paper-digest")
+@click.version_option(package_name=DISTRIBUTION)
 def main() -> None:
     """Build a static website of research-paper digests from saved Hugging Face Papers pages."""
 

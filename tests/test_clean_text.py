@@ -71,4 +71,4 @@ def test_odd_text_where_it_enters_builds_and_reaches_no_output(content_copy, tmp
 def test_clean_keeps_text_and_its_line_breaks_and_marks_a_cut_emoji():
     assert clean("Éclair φ-Decoding π^3 😀\tA\nB\r\n") == "Éclair φ-Decoding π^3 😀\tA\nB\r\n"
     assert clean(f"a{ODD}b") == "a\ufffd[31mb"
-    assert clean("\U0010ffff\ufdd0x\x0c\x0b") == "x"
+    assert clean("\U0010ffff\ufdd0x\x0c\x0by\x85z") == "x  y z"

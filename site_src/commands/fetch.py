@@ -30,12 +30,13 @@ from site_src.files.safe_write import real_folder, write_file
 from site_src.files.source import DUMP_LIMIT
 from site_src.ingest.api_json import looks_like_api, parse_api_json
 from site_src.text.clean import clean_data
+from site_src.text.project import DISTRIBUTION
 
 DEFAULT_API_URL = "https://huggingface.co/api/daily_papers"
 # The API lists at most `limit` papers a day, 50 unless asked (4 of the 198 saved days in ../shared hit 50 exactly,
 # so were cut short); a day that lists all LIMIT may be cut short too, and is reported so.
 LIMIT = 100
-USER_AGENT = "paper-digest"
+USER_AGENT = DISTRIBUTION
 OUTCOMES = ("fetched", "skipped", "empty", "failed")
 
 

@@ -70,6 +70,13 @@ TEXT_LOADER = yaml_text.loader_without("timestamp", "int", "float")
 TEXT_LIMITS = {"title": 200, "description": 1_000, "language": 35}  # characters (35: the longest BCP 47 tags)
 
 
+def text_problem(key: str, value: str) -> str | None:
+    """What is wrong with site.yaml's title, description or language (None: nothing); `digest new --title` asks too."""
+    if len(value) > TEXT_LIMITS[key]:  # each is repeated on every page
+        return f"{len(value):,} characters; the most is {TEXT_LIMITS[key]:,}"
+    return None
+
+
 def yaml_load(text: str) -> Any:
     """The curator's YAML, bounded (yaml_text): aliases, nesting, string sizes; a duplicate key is an error."""
     return yaml_text.load(text, _Loader)
@@ -120,6 +127,9 @@ def _check_base_url(value: str, reader: _Reader | None, keys) -> str:
     if not value.startswith(("http://", "https://")):
         message = f"base URL must start with http:// or https://, got {value!r}"
         raise reader.error(keys, message) if reader else DigestError(message)
+    if any(char.isspace() or not char.isprintable() for char in value):  # a newline would inject keys into site.yaml
+        message = f"base URL must not hold spaces, line breaks or control characters, got {value!r}"
+        raise reader.error(keys, message) if reader else DigestError(message)
     return value.rstrip("/") + "/"
 
 
@@ -148,8 +158,9 @@ def load_config(path: Path) -> SiteConfig:
     for key in ("title", "description", "language"):
         if key in data:
             values[key] = reader.typed(data[key], str, (key,))
-            if len(values[key]) > TEXT_LIMITS[key]:  # each is repeated on every page
-                raise reader.error((key,), f"{len(values[key]):,} characters; the most is {TEXT_LIMITS[key]:,}")
+            problem = text_problem(key, values[key])
+            if problem:
+                raise reader.error((key,), problem)
     if data.get("base_url") is not None:
         base = reader.typed(data["base_url"], str, ("base_url",))
         values["base_url"] = _check_base_url(base, reader, ("base_url",))

@@ -5,7 +5,8 @@ cut inside an emoji) decodes to a lone surrogate, and any later `.encode("utf-8"
 fails with a UnicodeEncodeError. Control characters (NUL, ESC, DEL, the C1 range) and noncharacters (U+FFFE,
 U+FFFF, U+FDD0..U+FDEF) are not text either: ESC in a title would reach a terminal, NUL an XML feed. So every
 reader passes what it read through `clean` (decoded files) or `clean_data` (parsed JSON and YAML values): a
-lone surrogate becomes U+FFFD, the replacement character, so a reader sees something was there; the rest is
+lone surrogate becomes U+FFFD, the replacement character, so a reader sees something was there; a control that
+Python counts as white space (VT, FF, the separators, NEL) becomes a space, so words stay apart; the rest is
 dropped. Tab, newline and carriage return stay. It knows nothing of files or formats.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85]")  # controls Python counts as white space (and as line breaks): a space
 _NOT_TEXT = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
     + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000))
@@ -25,7 +27,7 @@ def clean(text: str) -> str:
     """text with each lone surrogate replaced by U+FFFD and every control character and noncharacter removed."""
     if text.isprintable():  # the common case, checked in C: nothing to do
         return text
-    return _NOT_TEXT.sub("", _SURROGATE.sub("\ufffd", text))
+    return _NOT_TEXT.sub("", _SPACE.sub(" ", _SURROGATE.sub("\ufffd", text)))
 
 
 def clean_data(value):
