@@ -80,8 +80,9 @@ def build(
     cache: bool = True,
     on_stage: Callable[[str], None] = lambda name: None,
     drafts: bool = False,
-    wait: bool = False,
+    wait: bool | str = False,
     on_wait: Callable[[str], None] = lambda message: None,
+    role: str = "",
 ) -> BuildReport:
     """Build the site from content_dir into out_dir; bad input raises DigestError and leaves out_dir as it was.
 
@@ -90,11 +91,12 @@ def build(
     With `strict`, every warning is still reported, then the build fails with their count before it writes.
     `on_stage` hears the name of each stage (see STAGES) as it starts, for a progress display.
     With `drafts`, Markdown pages marked `draft: true` are built too.
-    One build at a time per out_dir (build_lock): another is an error, or with `wait` waited for (`on_wait` hears why).
+    One build at a time per out_dir (files.lock): another is an error, or with `wait` waited for (`on_wait` hears why);
+    `wait="serve"` waits only for `digest serve`'s rebuilds, which build with `role="serve"`.
     """
     from site_src.files.lock import held
 
-    with held(out_dir, wait=wait, on_wait=on_wait):
+    with held(out_dir, wait=wait, on_wait=on_wait, role=role):
         return _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts)
 
 

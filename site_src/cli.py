@@ -75,9 +75,9 @@ def build_command(
     with progress(sys.stderr, enabled=not quiet and not verbose) as on_stage:
         stage = (lambda name: click.echo(f"stage: {name}", err=True)) if verbose and not quiet else on_stage
         try:
-            report = build(  # another build of OUT (digest serve's, say) is waited for, and said so
+            report = build(  # digest serve's rebuild of OUT is waited for, and said so; another build is an error
                 content, out, base_url=public.url, strict=strict, lock=lock, on_warning=warn, on_stage=stage, drafts=drafts,
-                wait=True, on_wait=lambda message: click.echo(f"\n{message}" if not quiet and not verbose else message, err=True),
+                wait="serve", on_wait=lambda message: click.echo(f"\n{message}" if not quiet and not verbose else message, err=True),
             )
         except DigestError as error:
             failed = error  # reported once the progress bar has finished its line
@@ -193,7 +193,7 @@ def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> 
 
     def rebuild() -> None:
         report = build(content, out, base_url=local, on_warning=lambda w: click.echo(printable(f"warning: {w}"), err=True),
-                       drafts=True, wait=True, on_wait=lambda message: click.echo(printable(message), err=True))
+                       drafts=True, wait=True, on_wait=lambda message: click.echo(printable(message), err=True), role="serve")
         click.echo(f"built {out}: {report.pages} pages in {report.seconds:.2f}s")
 
     try:

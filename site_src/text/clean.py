@@ -31,11 +31,15 @@ def clean(text: str) -> str:
 
 
 def clean_data(value):
-    """A parsed JSON or YAML value with every string in it (keys too) cleaned; other values as they are."""
+    """A parsed JSON or YAML value with every string value in it cleaned; other values as they are.
+
+    Keys stay as written: they name things to match (a file under `dumps:` may have any name the system allows),
+    and none reaches a page as text.
+    """
     if isinstance(value, str):
         return clean(value)
     if isinstance(value, list):
         return [clean_data(item) for item in value]
     if isinstance(value, dict):
-        return {clean_data(key) if isinstance(key, str) else key: clean_data(item) for key, item in value.items()}
+        return {key: clean_data(item) for key, item in value.items()}
     return value
