@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_src.config import load_config
-from site_src.errors import DigestError, BuildWarning
+from site_src.errors import BuildWarning, DigestError
+from site_src.outputs import OUTPUTS
 
 
 @dataclass
@@ -22,7 +23,7 @@ class BuildReport:
     rendered: int = 0  # pages rendered anew; the rest were kept from the last build (render_memo)
     files: int = 0
     feeds: int = 0
-    feed_notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the outputs tell the curator once (outputs.Made.notes)
     topic_params: dict = field(default_factory=dict)
     curation: str = ""  # what content/curation.yaml changed, in words
     lock_written: bool = False
@@ -35,9 +36,12 @@ class BuildReport:
         return sum(self.stages.values())
 
 
-# Every stage in the order it starts ("read" runs three times: dumps, pages, curation.yaml; "search" runs while
-# the render workers render). A build answered from the cache runs only "cache", before all of these.
-STAGES = ("read", "topics", "curate", "assemble", "feeds", "charts", "render", "search", "sitemap", "write")
+# Every stage in the order it starts ("read" runs three times: dumps, pages, curation.yaml; the outputs not
+# linked from pages run while the render workers render). A build answered from the cache runs only "cache".
+STAGES = (
+    "read", "topics", "curate", "assemble", *(o.name for o in OUTPUTS if o.linked), "charts", "render",
+    *(o.name for o in OUTPUTS if not o.linked), "write",
+)
 
 
 class _Stages:
@@ -119,16 +123,16 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
             cached.stages["cache"] = time.perf_counter() - start
             return cached
     # Imported here so `digest --help` stays fast: these pull in numpy, scipy and Jinja.
-    from site_src import curation, ingest, render, assemble as site, topics
-    from site_src.outputs import feeds, search, sitemap
-    from site_src.files import write as output
+    from site_src import assemble, curation, ingest, render, topics
+    from site_src.files import cache as build_cache, write
     from site_src.ingest import pages
+    from site_src.outputs.search import search_names
     from site_src.render import charts, memo as render_memo
 
     # The site the last build replaced is deleted while this one reads and groups (deleting tens of
     # thousands of folders takes seconds on many disks); joined before any worker process is forked.
     trash = build_cache.cache_path(out_dir, "trash") if cache else None
-    emptying = output.empty_trash(trash, out_dir) if trash else None
+    emptying = write.empty_trash(trash, out_dir) if trash else None
     report = BuildReport()
     stages = _Stages(report, on_stage, on_warning)
 
@@ -143,33 +147,39 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     # Applied to the model's grouping on every build, never kept in the lock: so it survives refits and a deleted lock.
     curated = stages.run("curate", curation.apply, curator, corpus, named)
     stages.warn(curated.warnings)
-    assembled = stages.run("assemble", site.assemble, config, curated, markdown_pages)
-    site_feeds = stages.run("feeds", feeds.build_feeds, assembled)
-    stages.warn(site_feeds.warnings)
-    site_charts = stages.run("charts", charts.build_charts, assembled)
+    site = stages.run("assemble", assemble.assemble, config, curated, markdown_pages)
+    made = {}
+    for output in OUTPUTS:
+        if output.linked:  # pages link these (a topic's feeds): made before the pages render
+            made[output.name] = stages.run(output.name, output.make, site, project)
+    site_charts = stages.run("charts", charts.build_charts, site)
     memo_path = render_memo.memo_path(out_dir)
     memo = render_memo.load(memo_path) if cache else None
     dirs = render.template_dirs(project)
     if emptying:
         emptying.join()
     pending = stages.run(
-        "render", render.start_render, assembled, dirs, search.search_names(), site_feeds, site_charts, memo,
+        "render", render.start_render, site, dirs, search_names(), made.get("feeds"), site_charts, memo,
         out_dir if cache else None, _workers(),
     )
     try:
-        found = stages.run("search", search.search_files, assembled, project)  # while the pages render
+        for output in OUTPUTS:  # while the pages render
+            if not output.linked:
+                made[output.name] = stages.run(output.name, output.make, site, project)
     except BaseException:
         pending.close()  # no render workers left behind (digest serve lives on after a failed build)
         raise
     rendered = stages.run("render", pending.result)
-    extra = stages.run("sitemap", lambda: {**site.papers_json_file(assembled), **sitemap.sitemap_files(assembled)})
-    files = {**rendered.files, **extra, **found.files, **site_feeds.files}
+    files = dict(rendered.files)
+    for result in made.values():
+        stages.warn(result.warnings)
+        files.update(result.files)
     if strict and report.warnings:
         count = len(report.warnings)
         raise DigestError(f"aborted with {count} warning{'s' * (count != 1)} in strict mode; nothing was written", content_dir)
 
     # Write: build/ replaced whole, then the lock and the caches.
-    stages.run("write", output.write_site, files, out_dir, rendered.kept, trash, config.base_url)
+    stages.run("write", write.write_site, files, out_dir, rendered.kept, trash, config.base_url)
     if cache:
         render_memo.save(memo_path, rendered.memo, out_dir)
     lock_data = topics.lock_bytes(named.lock) if lock else None
@@ -190,9 +200,9 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     report.rendered = report.pages - len(rendered.kept)
     report.topic_params = named.grouping.params
     report.curation = curated.summary
-    report.feeds = len(site_feeds.files)
-    report.feed_notes = list(site_feeds.notes)
-    report.search_bytes = found.size
+    report.feeds = len(made["feeds"].files)
+    report.notes = [note for result in made.values() for note in result.notes]
+    report.search_bytes = made["search"].size
     if cache:  # the inputs as this build read them, with the lock file as this build wrote it
         hashes = build_cache.with_file(hashes, lock_path, lock_data)
         build_cache.store(out_dir, build_cache.input_key(hashes, options), report)
