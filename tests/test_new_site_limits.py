@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from site_src.cli import main
 from site_src.commands.new import install_requirement, new_site
-from site_src.config import TEXT_LIMITS, load_config
+from site_src.config import SiteConfig, load_config, settings_of
 from site_src.errors import DigestError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ def test_a_site_yaml_base_url_with_a_space_is_refused_by_the_build_too(tmp_path)
 
 
 def test_new_refuses_a_title_its_own_build_would_refuse(tmp_path):
-    limit = TEXT_LIMITS["title"]
+    limit = next(f.metadata["most"] for f, _ in settings_of(SiteConfig) if f.name == "title")  # as site.yaml declares it
     result = CliRunner().invoke(main, ["new", str(tmp_path / "site"), "--title", "x" * (limit + 1)])
 
     assert result.exit_code == 1
