@@ -18,12 +18,12 @@ BAD_BYTES = [b"\x00", b"\x1b", "\ufffe".encode(), b"\x7f", "\x9b".encode()]
 
 
 def _plant_json_dump(content: Path) -> None:
-    data = json.loads((FIXTURES / "2025-03-13.json").read_bytes())
+    data = json.loads((FIXTURES / "2025-06-05.json").read_bytes())
     data[0]["paper"]["title"] = f"Lone {ODD} surrogate title"
     data[0]["title"] = data[0]["paper"]["title"]
     data[0]["paper"]["summary"] += ODD
     data[0]["paper"]["authors"][0]["name"] = f"Ann {ODD}"
-    (content / "dumps" / "2025-03-13.json").write_text(json.dumps(data), encoding="ascii")  # \\ud800 as an escape
+    (content / "dumps" / "2025-06-05.json").write_text(json.dumps(data), encoding="ascii")  # \\ud800 as an escape
 
 
 def _plant_text_capture(content: Path) -> None:
@@ -55,7 +55,7 @@ PLACES = {"json-dump": _plant_json_dump, "text-capture": _plant_text_capture, "s
 @pytest.mark.parametrize("place", PLACES)
 def test_odd_text_where_it_enters_builds_and_reaches_no_output(content_copy, tmp_path, place):
     if place == "json-dump":
-        shutil.copy(FIXTURES / "2025-03-13.json", content_copy / "dumps" / "2025-03-13.json")
+        shutil.copy(FIXTURES / "2025-06-05.json", content_copy / "dumps" / "2025-06-05.json")
     PLACES[place](content_copy)
     out = tmp_path / "build"
 

@@ -28,7 +28,7 @@ from tests.hostile import digest_argv, run_disk_full, run_read_only
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "api"
-DAY, NEXT = dt.date(2025, 3, 10), dt.date(2025, 3, 11)
+DAY, NEXT = dt.date(2025, 6, 2), dt.date(2025, 6, 3)
 QUICK = Policy(pause=0, tries=1, backoff=0.01, timeout=2.0)
 
 
@@ -151,7 +151,7 @@ def test_a_compressed_or_redirected_answer_is_saved_as_the_api_body(serve_how, t
     report = run(serve_how(how), tmp_path)
 
     assert [r.outcome for r in report.days] == ["fetched", "fetched"]
-    assert (tmp_path / "2025-03-10.json").read_bytes() == (FIXTURES / "2025-03-10.json").read_bytes()
+    assert (tmp_path / "2025-06-02.json").read_bytes() == (FIXTURES / "2025-06-02.json").read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,7 @@ def test_a_hostile_answer_fails_its_day_in_bounded_memory_and_the_next_day_is_fe
 
     assert [(r.outcome, r.detail) for r in report.days][0] == ("failed", detail)
     assert report.days[1].outcome == "fetched"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-03-11.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-06-03.json"]
     assert peak < 3 * DUMP_LIMIT  # the bomb is 320 MB decoded; an endless body has no end
     assert not any(asked.startswith("localhost") for asked in server.asked)  # the other host is never asked
 
@@ -204,12 +204,12 @@ def test_a_redirect_elsewhere_shows_nothing_of_its_body_on_the_command_line(serv
     )
 
     assert result.returncode == 1
-    assert result.stderr.strip() == "error: 2025-03-10: failed: HTTP 302: redirected to another host (localhost); not followed"
+    assert result.stderr.strip() == "error: 2025-06-02: failed: HTTP 302: redirected to another host (localhost); not followed"
     assert "MOVE" not in result.stdout + result.stderr and "SECRET" not in result.stdout + result.stderr
-    assert "2025-03-11: fetched" in result.stdout
+    assert "2025-06-03: fetched" in result.stdout
 
 
-@pytest.mark.parametrize("planted", [".2025-03-10.json.part", "2025-03-10.json"])
+@pytest.mark.parametrize("planted", [".2025-06-02.json.part", "2025-06-02.json"])
 def test_a_link_planted_in_dumps_is_replaced_never_written_through(serve_how, tmp_path, planted):
     dumps = tmp_path / "content" / "dumps"
     dumps.mkdir(parents=True)
@@ -220,8 +220,8 @@ def test_a_link_planted_in_dumps_is_replaced_never_written_through(serve_how, tm
     fetch_days([DAY], dumps, serve_how("saved").url, force=True, policy=QUICK, sleep=lambda s: None)
 
     assert victim.read_text() == "keep me"
-    assert (dumps / "2025-03-10.json").read_bytes() == (FIXTURES / "2025-03-10.json").read_bytes()
-    assert not (dumps / "2025-03-10.json").is_symlink()
+    assert (dumps / "2025-06-02.json").read_bytes() == (FIXTURES / "2025-06-02.json").read_bytes()
+    assert not (dumps / "2025-06-02.json").is_symlink()
 
 
 def test_a_dumps_folder_that_is_a_link_is_refused(serve_how, tmp_path):
@@ -250,7 +250,7 @@ def test_a_read_only_or_full_dumps_folder_is_one_line_and_no_partial_file(serve_
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     reason = "Read-only file system" if kind == "read-only" else "File too large"
-    assert lines[0] == f"error: {dumps / '2025-03-10.json'}: cannot write: {reason}"
+    assert lines[0] == f"error: {dumps / '2025-06-02.json'}: cannot write: {reason}"
     assert list(dumps.iterdir()) == []
 
 

@@ -28,7 +28,7 @@ def api_content(tmp_path) -> Path:
     """content/ with two real API days (cut small)."""
     content = tmp_path / "content"
     (content / "dumps").mkdir(parents=True)
-    for day in ("2025-03-10", "2025-03-11"):
+    for day in ("2025-06-02", "2025-06-03"):
         shutil.copy(FIXTURES / f"{day}.json", content / "dumps" / f"{day}.json")
     return content
 
@@ -66,7 +66,7 @@ def test_site_yaml_errors_are_in_plain_words_too(tmp_path):
 
 @pytest.mark.parametrize("cut", [100, 2000, -3])
 def test_a_cut_short_json_dump_says_so_in_a_whole_sentence(api_content, tmp_path, cut):
-    path = api_content / "dumps" / "2025-03-10.json"
+    path = api_content / "dumps" / "2025-06-02.json"
     path.write_bytes(path.read_bytes()[:cut])
 
     with pytest.raises(DigestError) as caught:
@@ -78,7 +78,7 @@ def test_a_cut_short_json_dump_says_so_in_a_whole_sentence(api_content, tmp_path
     assert caught.value.path == path
 
 
-@pytest.mark.parametrize("name", ["2025-03-10.json", "2025-03-12.txt"])
+@pytest.mark.parametrize("name", ["2025-06-02.json", "2025-06-04.txt"])
 def test_an_html_page_saved_as_a_dump_says_it_is_html(api_content, tmp_path, name):
     (api_content / "dumps" / name).write_text("<!DOCTYPE html>\n<html><head><title>Daily Papers</title></head><body>x</body></html>\n")
 
@@ -106,7 +106,7 @@ def test_an_empty_dumps_folder_warns_that_digest_fetch_fills_it(tmp_path):
 
 def test_dumps_in_a_subfolder_get_a_warning(api_content, tmp_path):
     (api_content / "dumps" / "2024").mkdir()
-    shutil.move(api_content / "dumps" / "2025-03-11.json", api_content / "dumps" / "2024" / "2025-03-11.json")
+    shutil.move(api_content / "dumps" / "2025-06-03.json", api_content / "dumps" / "2024" / "2025-06-03.json")
 
     warnings = quick_build(api_content, tmp_path)
 
@@ -115,21 +115,21 @@ def test_dumps_in_a_subfolder_get_a_warning(api_content, tmp_path):
 
 
 def test_one_arxiv_id_under_two_titles_in_two_dumps_is_a_warning_naming_both(api_content, tmp_path):
-    data = json.loads((FIXTURES / "2025-03-10.json").read_bytes())
+    data = json.loads((FIXTURES / "2025-06-02.json").read_bytes())
     first = data[0]["paper"]["title"]
     data = data[:1]
     data[0]["paper"]["title"] = data[0]["title"] = "A Different Title for the Same Paper"
-    (api_content / "dumps" / "2025-03-12.json").write_text(json.dumps(data), encoding="utf-8")
+    (api_content / "dumps" / "2025-06-04.json").write_text(json.dumps(data), encoding="utf-8")
 
     warnings = quick_build(api_content, tmp_path)
 
     (warning,) = [w for w in warnings if "two titles" in w]
     assert f"arXiv {data[0]['paper']['id']} is listed under two titles: {' '.join(first.split())!r}" in warning
-    assert "'A Different Title for the Same Paper'" in warning and "2025-03-12.json" in warning
+    assert "'A Different Title for the Same Paper'" in warning and "2025-06-04.json" in warning
 
 
 def test_one_arxiv_id_under_two_titles_in_one_dump_is_a_warning_naming_both(api_content, tmp_path):
-    path = api_content / "dumps" / "2025-03-10.json"
+    path = api_content / "dumps" / "2025-06-02.json"
     data = json.loads(path.read_bytes())
     twin = json.loads(json.dumps(data[0]))
     twin["paper"]["title"] = twin["title"] = "Another Title Entirely"
