@@ -38,7 +38,7 @@ def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     result = pip("wheel", "--no-deps", "--wheel-dir", str(out), str(ROOT))
     assert result.returncode == 0, result.stdout + result.stderr
-    (found,) = out.glob("paper_digest-*.whl")
+    (found,) = out.glob("papers_digest_site-*.whl")
     return found
 
 
@@ -144,7 +144,7 @@ def test_new_makes_content_workflows_gitignore_and_a_readme(tmp_path):
     assert "build/" in (tmp_path / "site" / ".gitignore").read_text(encoding="utf-8").split()
     requirement = [line for line in (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8").splitlines()
                    if line and not line.startswith("#")]
-    assert len(requirement) == 1 and requirement[0].startswith("paper-digest")
+    assert len(requirement) == 1 and requirement[0].startswith("papers-digest-site")
     for path in (tmp_path / "site").rglob("*"):
         assert not path.is_file() or not re.search(r"@[A-Z_]+@", path.read_text(encoding="utf-8")), path  # all filled in
 
