@@ -1,27 +1,16 @@
-"""Test oracles for search: the whole unsharded lunr index, and the query search.js sends, in Python.
+"""Test oracle for search: the whole unsharded lunr index of the documents the product shards.
 
-The product only builds shards (site_src/search); these references are what the shards and the page's
-scorer are compared with, in tests/test_search*.py and tests/js/.
+The product only builds shards (site_src/search); tests/test_search_parity.py checks this index byte for byte
+against the `lunr` package, and tests/js/*.test.mjs compare the page's scorer on the shards with lunr.js on it.
 """
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
-from lunr import __TARGET_JS_VERSION__, lunr
-from lunr.index import Index
-from lunr.query import Query
+from lunr import __TARGET_JS_VERSION__
 
-from site_src.search import FIELDS, documents
+from site_src.search import FIELDS
 from site_src.search.index import IndexArrays, index_arrays
-from site_src.search.shards import KEY_LENGTH
-from site_src.site import Site
-
-MAX_TERMS = 12  # as search.js: a pasted paragraph is not a query
-# Mirrors `queryTerms` in templates/assets/search.js: lunr query syntax is dropped, users type plain words.
-_SEPARATOR = re.compile(r"[\s\-:^~*+]+")
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 def _group_bounds(keys: np.ndarray, count: int) -> list[int]:
@@ -68,35 +57,6 @@ def build_index(ref: str, fields: list[dict], documents: list[dict]) -> dict:
     return serialize(index_arrays(ref, fields, documents))
 
 
-def lunr_package_index(site: Site) -> Index:
-    """The index as the `lunr` package builds it: the reference for site_src/search/index.py."""
-    return lunr(ref="slug", fields=list(FIELDS), documents=documents(site))
-
-
-def serialized_index(site: Site) -> dict:
-    """The whole index as lunr.js loads it, computed from the product's arrays: the same JSON as lunr_package_index(site).serialize()."""
-    return build_index("slug", list(FIELDS), documents(site))
-
-
 def numbered_index(docs: list[dict]) -> dict:
     """One unsharded lunr index of docs with refs "0".."n-1": what the shards of index_files(docs) must rank exactly like."""
     return build_index("number", list(FIELDS), [{**d, "number": i} for i, d in enumerate(docs)])
-
-
-def query_terms(text: str) -> list[str]:
-    """The plain words of what a reader typed: lowercased, split at spaces, hyphens and lunr syntax, edge punctuation dropped, each once."""
-    words = (_EDGES.sub("", word) for word in _SEPARATOR.split(text.lower()))
-    return list(dict.fromkeys(w for w in words if w))[:MAX_TERMS]
-
-
-def search(index: Index, text: str) -> list[dict]:
-    """What search.js finds for text: every word, stemmed, and the last one also as a prefix while typed (2+ characters)."""
-    terms = query_terms(text)
-    if not terms:
-        return []
-    query = index.create_query()
-    for term in terms:
-        query.term(term)
-    if not text[-1:].isspace() and len(terms[-1]) >= KEY_LENGTH:
-        query.term(terms[-1], use_pipeline=False, wildcard=Query.WILDCARD_TRAILING)
-    return index.query(query)

@@ -1,7 +1,7 @@
 """Search: a prebuilt lunr index of every paper for lunr.js 2.3.9, cut into shards, and the store its results show.
 
 This package builds the search files (index.py computes lunr's postings as arrays, shards.py cuts them and the
-store into files loaded on demand); the browser side is templates/assets/search.js. It reads only the
+store into files loaded on demand); the browser side is templates/assets/search/ (ES modules, one per job). It reads only the
 assembled site; it renders no page.
 """
 

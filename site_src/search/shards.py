@@ -1,10 +1,10 @@
 """The search index cut into shards by term, and the store cut into chunks by paper number, for loading on demand.
 
-A browser query needs only the postings of its own terms: search.js loads the shards its words
+A browser query needs only the postings of its own terms: the page loads the shards its words
 fall in, assembles a small lunr index from them and runs lunr's own query code on it. lunr scores
 a field match as dot(query vector, field vector) / |query vector|, and the dot product only
 touches the query's terms, so field vectors restricted to the loaded terms, with every term's
-original `_index`, give exactly the scores of the whole index (tests/js/shards.test.js checks).
+original `_index`, give exactly the scores of the whole index (tests/js/scorer.test.mjs checks).
 
 A shard holds every term that starts with its key: the term's first KEY_LENGTH characters (or the
 whole term if shorter), so a prefix query of KEY_LENGTH+ characters finds in one shard every term

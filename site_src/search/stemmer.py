@@ -1,6 +1,6 @@
 """The index's pipeline for one word: the `lunr` package's trimmer, stop words and Porter stemmer, without its objects.
 
-The page stems a reader's words with search.js's `stem`, a line-for-line port of the `lunr` package's
+The page stems a reader's words with templates/assets/search/stemmer.js, a line-for-line port of the `lunr` package's
 Porter stemmer (lunr.js 2.3.9's own stemmer differs on words ending in a vowel and y: "key",
 "array", "Alexey"), so the index keeps exactly the `lunr` package's stems. Its pipeline wraps each
 word in a Token, runs each step through Pipeline.run and builds a list per step: 6 µs a word. Here
