@@ -50,7 +50,7 @@ def pick_pages(site: Path) -> dict[str, str]:
 
 def curation_text(site: Path, dumps: Path) -> str:
     """A curation file for the seed site: a note on the paper photographed, three picks, its topic renamed, a digest introduced."""
-    from site_src.slugs import slugify
+    from site_src.text.slugs import slugify
 
     papers = json.loads((site / "data" / "papers.json").read_text(encoding="utf-8"))
     paper = next(p for p in papers if p["url"] == pick_pages(site)["paper"])

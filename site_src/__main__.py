@@ -1,3 +1,3 @@
-from .cli import main
+from site_src.cli import main
 
 main()

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import load_config
-from .errors import DigestError, Warning
+from site_src.config import load_config
+from site_src.errors import BuildWarning, DigestError
+from site_src.outputs import OUTPUTS
 
 
 @dataclass
@@ -22,28 +23,31 @@ class BuildReport:
     rendered: int = 0  # pages rendered anew; the rest were kept from the last build (render_memo)
     files: int = 0
     feeds: int = 0
-    feed_notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the outputs tell the curator once (outputs.Made.notes)
     topic_params: dict = field(default_factory=dict)
     curation: str = ""  # what content/curation.yaml changed, in words
     lock_written: bool = False
     stages: dict[str, float] = field(default_factory=dict)
     search_bytes: int = 0  # the search index and its store, as written
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[BuildWarning] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
         return sum(self.stages.values())
 
 
-# Every stage in the order it starts ("read" runs three times: dumps, pages, curation.yaml; "search" runs while
-# the render workers render). A build answered from the cache runs only "cache", before all of these.
-STAGES = ("read", "topics", "curate", "assemble", "feeds", "charts", "render", "search", "sitemap", "write")
+# Every stage in the order it starts ("read" runs three times: dumps, pages, curation.yaml; the outputs not
+# linked from pages run while the render workers render). A build answered from the cache runs only "cache".
+STAGES = (
+    "read", "topics", "curate", "assemble", *(o.name for o in OUTPUTS if o.linked), "charts", "render",
+    *(o.name for o in OUTPUTS if not o.linked), "write",
+)
 
 
 class _Stages:
     """Times each stage of the build into the report, and gathers its warnings."""
 
-    def __init__(self, report: BuildReport, on_stage: Callable[[str], None], on_warning: Callable[[Warning], None]):
+    def __init__(self, report: BuildReport, on_stage: Callable[[str], None], on_warning: Callable[[BuildWarning], None]):
         self.report = report
         self.on_stage = on_stage
         self.on_warning = on_warning
@@ -76,7 +80,7 @@ def build(
     base_url: str | None = None,
     strict: bool = False,
     lock: bool = True,
-    on_warning: Callable[[Warning], None] = lambda w: None,
+    on_warning: Callable[[BuildWarning], None] = lambda w: None,
     cache: bool = True,
     on_stage: Callable[[str], None] = lambda name: None,
     drafts: bool = False,
@@ -92,15 +96,15 @@ def build(
     With `drafts`, Markdown pages marked `draft: true` are built too.
     One build at a time per out_dir (build_lock): another is an error, or with `wait` waited for (`on_wait` hears why).
     """
-    from .build_lock import held
+    from site_src.files.lock import held
 
     with held(out_dir, wait=wait, on_wait=on_wait):
         return _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts)
 
 
 def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts) -> BuildReport:
-    from . import build_cache
-    from .output import is_build_folder
+    from site_src.files import cache as build_cache
+    from site_src.files.write import is_build_folder
 
     options = {"base_url": base_url, "strict": strict, "lock": lock, "out": str(out_dir.absolute()), "drafts": drafts}
     if cache:
@@ -114,14 +118,16 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
             cached.stages["cache"] = time.perf_counter() - start
             return cached
     # Imported here so `digest --help` stays fast: these pull in numpy, scipy and Jinja.
-    from . import curation, feeds, ingest, output, render, search, site, sitemap, topics
-    from .ingest import pages
-    from .render import charts, memo as render_memo
+    from site_src import assemble, curation, ingest, render, topics
+    from site_src.files import cache as build_cache, write
+    from site_src.ingest import pages
+    from site_src.outputs.search import search_names
+    from site_src.render import charts, memo as render_memo
 
     # The site the last build replaced is deleted while this one reads and groups (deleting tens of
     # thousands of folders takes seconds on many disks); joined before any worker process is forked.
     trash = build_cache.cache_path(out_dir, "trash") if cache else None
-    emptying = output.empty_trash(trash, out_dir) if trash else None
+    emptying = write.empty_trash(trash, out_dir) if trash else None
     report = BuildReport()
     stages = _Stages(report, on_stage, on_warning)
     project = content_dir.absolute().parent
@@ -137,33 +143,39 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     # Applied to the model's grouping on every build, never kept in the lock: so it survives refits and a deleted lock.
     curated = stages.run("curate", curation.apply, curator, corpus, named)
     stages.warn(curated.warnings)
-    assembled = stages.run("assemble", site.assemble, config, curated, markdown_pages)
-    site_feeds = stages.run("feeds", feeds.build_feeds, assembled)
-    stages.warn(site_feeds.warnings)
-    site_charts = stages.run("charts", charts.build_charts, assembled)
+    site = stages.run("assemble", assemble.assemble, config, curated, markdown_pages)
+    made = {}
+    for output in OUTPUTS:
+        if output.linked:  # pages link these (a topic's feeds): made before the pages render
+            made[output.name] = stages.run(output.name, output.make, site, project)
+    site_charts = stages.run("charts", charts.build_charts, site)
     memo_path = render_memo.memo_path(out_dir)
     memo = render_memo.load(memo_path) if cache else None
     dirs = render.template_dirs(project)
     if emptying:
         emptying.join()
     pending = stages.run(
-        "render", render.start_render, assembled, dirs, search.search_names(), site_feeds, site_charts, memo,
+        "render", render.start_render, site, dirs, search_names(), made.get("feeds"), site_charts, memo,
         out_dir if cache else None, _workers(),
     )
     try:
-        found = stages.run("search", search.search_files, assembled, project)  # while the pages render
+        for output in OUTPUTS:  # while the pages render
+            if not output.linked:
+                made[output.name] = stages.run(output.name, output.make, site, project)
     except BaseException:
         pending.close()  # no render workers left behind (digest serve lives on after a failed build)
         raise
     rendered = stages.run("render", pending.result)
-    extra = stages.run("sitemap", lambda: {**site.papers_json_file(assembled), **sitemap.sitemap_files(assembled)})
-    files = {**rendered.files, **extra, **found.files, **site_feeds.files}
+    files = dict(rendered.files)
+    for result in made.values():
+        stages.warn(result.warnings)
+        files.update(result.files)
     if strict and report.warnings:
         count = len(report.warnings)
         raise DigestError(f"aborted with {count} warning{'s' * (count != 1)} in strict mode; nothing was written", content_dir)
 
     # Write: build/ replaced whole, then the lock and the caches.
-    stages.run("write", output.write_site, files, out_dir, rendered.kept, trash, config.base_url)
+    stages.run("write", write.write_site, files, out_dir, rendered.kept, trash, config.base_url)
     if cache:
         render_memo.save(memo_path, rendered.memo, out_dir)
     lock_data = topics.lock_bytes(named.lock) if lock else None
@@ -179,9 +191,9 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     report.rendered = report.pages - len(rendered.kept)
     report.topic_params = named.grouping.params
     report.curation = curated.summary
-    report.feeds = len(site_feeds.files)
-    report.feed_notes = list(site_feeds.notes)
-    report.search_bytes = found.size
+    report.feeds = len(made["feeds"].files)
+    report.notes = [note for result in made.values() for note in result.notes]
+    report.search_bytes = made["search"].size
     if cache:  # the inputs as this build read them, with the lock file as this build wrote it
         hashes = build_cache.with_file(hashes, lock_path, lock_data)
         build_cache.store(out_dir, build_cache.input_key(hashes, options), report)

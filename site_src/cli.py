@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .errors import DigestError
+from site_src.errors import DigestError
 
 
 
@@ -22,7 +22,7 @@ OUT = _folder("--out", "build", "Output folder; replaced whole, only after a suc
 
 
 def _fail(error: DigestError) -> None:
-    from .terminal import error_line  # red on a terminal, plain in a pipe or log
+    from site_src.commands.terminal import error_line  # red on a terminal, plain in a pipe or log
 
     click.echo(error_line(str(error), sys.stderr), err=True)
     sys.exit(1)
@@ -56,8 +56,8 @@ def build_command(
     content: Path, out: Path, base_url: str | None, strict: bool, lock: bool, drafts: bool, quiet: bool, verbose: bool
 ) -> None:
     """Build the site from CONTENT into OUT."""
-    from .build import build
-    from .terminal import progress, summary_lines, warning_line
+    from site_src.build import build
+    from site_src.commands.terminal import progress, summary_lines, warning_line
 
     def warn(warning) -> None:
         click.echo(warning_line(str(warning), sys.stderr), err=True)
@@ -90,7 +90,7 @@ def build_command(
         click.echo(f"curation: {report.curation}")
     if report.lock_written:
         click.echo(f"topics: wrote {content / 'topics.lock.json'} (commit it with your content)")
-    for note in report.feed_notes:
+    for note in report.notes:
         click.echo(f"feeds: {note}")
     for line in summary_lines(report, out, verbose):
         say(line)
@@ -100,8 +100,8 @@ def build_command(
 @OUT
 def clean_command(out: Path) -> None:
     """Delete OUT, but only if a build made it (it holds the build's marker file)."""
-    from .build_lock import held
-    from .output import clean
+    from site_src.files.lock import held
+    from site_src.files.write import clean
 
     try:
         removed = False
@@ -124,8 +124,8 @@ def _public_url(content: Path, base_url: str | None):
     """The base URL to build for and where it came from: the option, site.yaml, or the GitHub origin remote."""
     from click.core import ParameterSource
 
-    from .config import load_config
-    from .public_url import find_base_url
+    from site_src.config import load_config
+    from site_src.commands.public_url import find_base_url
 
     from_env = click.get_current_context().get_parameter_source("base_url") is ParameterSource.ENVIRONMENT
     config = load_config(content / "site.yaml")
@@ -141,9 +141,9 @@ def check_command(content: Path, out: Path, base_url: str | None) -> None:
 
     Links are resolved under the base URL OUT was built for (its marker records it) unless --base-url says otherwise.
     """
-    from .check import check_site
-    from .config import load_config
-    from .output import built_for
+    from site_src.commands.check import check_site
+    from site_src.config import load_config
+    from site_src.files.write import built_for
 
     if not out.is_dir():
         _fail(DigestError("no built site here; run `digest build` first", out))
@@ -171,10 +171,10 @@ def serve_command(content: Path, out: Path, base_url: str | None, port: int) -> 
 
     The preview is built for its own address (http://127.0.0.1:PORT/PATH/), so its feeds and links work locally.
     """
-    from .build import build
-    from .config import SiteConfig
-    from .errors import printable
-    from .serve import listen, serve
+    from site_src.build import build
+    from site_src.config import SiteConfig
+    from site_src.errors import printable
+    from site_src.commands.serve import listen, serve
 
     try:
         public = _public_url(content, base_url)
@@ -215,7 +215,7 @@ def new_command(folder: Path, title: str, base_url: str | None) -> None:
 
     Refuses a folder that already holds files.
     """
-    from .scaffold import new_site
+    from site_src.commands.new import new_site
 
     try:
         written = new_site(folder, title, base_url)
@@ -250,8 +250,8 @@ def fetch_command(on, since, until, content: Path, api_url: str | None, force: b
     """
     import signal
 
-    from .fetch import DEFAULT_API_URL, Policy, day_range, fetch_days
-    from .terminal import error_line, is_terminal, styled
+    from site_src.commands.fetch import DEFAULT_API_URL, Policy, day_range, fetch_days
+    from site_src.commands.terminal import error_line, is_terminal, styled
 
     yesterday = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
     try:

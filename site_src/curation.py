@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import TEXT_LOADER, read_yaml
-from .errors import DigestError, Warning
-from .ingest.pages import markdown_html
-from .model import Corpus
-from .topics.grouping import Grouping, NamedGrouping
-from .topics.lock import RetiredTopic
+from site_src.config import TEXT_LOADER, read_yaml
+from site_src.errors import DigestError, BuildWarning
+from site_src.ingest.pages import markdown_html
+from site_src.records import Corpus
+from site_src.topics.grouping import Grouping, NamedGrouping
+from site_src.topics.lock import RetiredTopic
 
 CURATION_NAME = "curation.yaml"
 
@@ -62,7 +62,7 @@ class Curated:
     notes: dict[str, str] = field(default_factory=dict)  # paper slug -> note as HTML
     intros: dict[str, str] = field(default_factory=dict)  # digest id -> introduction as HTML
     featured: tuple[str, ...] = ()  # paper slugs, in the curator's order
-    warnings: tuple[Warning, ...] = ()
+    warnings: tuple[BuildWarning, ...] = ()
     summary: str = ""  # what the curation changed, in words, for the build's output
 
 
@@ -140,7 +140,7 @@ class _Names:
         self.papers = {p.slug: i for i, p in enumerate(corpus.papers)}
         self.ids = {p.arxiv_id: i for i, p in enumerate(corpus.papers) if p.arxiv_id}
         self.digests = {d.source.name: d.id for d in corpus.digests}
-        self.warnings: list[Warning] = []
+        self.warnings: list[BuildWarning] = []
 
     def topic(self, slug: str, keys: tuple) -> int:
         if slug in self.topics:
@@ -168,7 +168,7 @@ class _Names:
 
     def warn(self, keys: tuple, message: str) -> None:
         error = self.reader.error(keys, message)
-        self.warnings.append(Warning(error.message, error.path, error.line))
+        self.warnings.append(BuildWarning(error.message, error.path, error.line))
 
 
 def apply(curation: Curation, corpus: Corpus, named: NamedGrouping) -> Curated:

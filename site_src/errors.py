@@ -46,7 +46,7 @@ class DigestError(Exception):
 
 
 @dataclass(frozen=True)
-class Warning:
+class BuildWarning:
     """Something odd but survivable; `--strict` turns it into an error."""
 
     message: str

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from lunr import __TARGET_JS_VERSION__
 
-from site_src.search import FIELDS
-from site_src.search.index import IndexArrays, index_arrays
+from site_src.outputs.search import FIELDS
+from site_src.outputs.search.index import IndexArrays, index_arrays
 
 
 def _group_bounds(keys: np.ndarray, count: int) -> list[int]:

@@ -26,10 +26,10 @@ import pytest
 import yaml
 
 from site_src.build import build
-from site_src.build_cache import cache_path, output_listing
+from site_src.files.cache import cache_path, output_listing
 from site_src.errors import DigestError
-from site_src.output import MARKER, write_site
-from site_src.serve import make_server
+from site_src.files.write import MARKER, write_site
+from site_src.commands.serve import make_server
 
 TIME_LIMIT = 240  # seconds for one build: generous, as the machine is shared; a hang is still caught
 MEMORY_LIMIT = 2 * 2**30  # bytes of address space; a seed build needs well under 1 GiB
@@ -154,7 +154,7 @@ def lock_path(out: Path) -> Path:
 HOLDER = """
 import sys
 from pathlib import Path
-from site_src.build_lock import held
+from site_src.files.lock import held
 with held(Path(sys.argv[1])):
     print("held", flush=True)
     sys.stdin.read()  # until the test closes our stdin
@@ -237,7 +237,7 @@ def _forks(pid: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc to see the render workers")
 def test_2_a_build_killed_while_its_render_workers_run_leaves_no_lock_behind(content_copy, tmp_path):
     """Forked render workers outlive a killed build for a while; they must not hold its lock."""
-    from site_src.build_lock import held
+    from site_src.files.lock import held
 
     out = tmp_path / "build"
     command = [sys.executable, "-m", "site_src", "build", "--content", str(content_copy), "--out", str(out), "-q"]
@@ -290,7 +290,7 @@ def test_2_a_waiting_build_runs_once_the_other_finishes(content_copy, tmp_path):
 
 def test_2_two_builds_in_one_process_take_turns(tmp_path):
     """A POSIX lock does not keep out a second thread of the same process: a thread lock does."""
-    from site_src.build_lock import held
+    from site_src.files.lock import held
 
     out = tmp_path / "build"
     with held(out):

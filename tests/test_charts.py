@@ -10,7 +10,7 @@ import pytest
 
 from site_src.render.charts import build_charts, digests_chart, sparkline, topic_counts, topics_chart
 from site_src.config import SiteConfig
-from site_src.site import DigestView, PaperView, Site, TopicView
+from site_src.assemble import DigestView, PaperView, Site, TopicView
 
 
 def _site() -> Site:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from site_src.check import BrokenLink, check_site
+from site_src.commands.check import BrokenLink, check_site
 from site_src.cli import main
 
 
@@ -55,7 +55,7 @@ def test_relative_links_in_404_page_are_broken_because_it_is_served_at_any_addre
 
 
 def test_links_outside_the_base_path_are_broken(tmp_path):
-    from site_src.output import write_site
+    from site_src.files.write import write_site
 
     page = b'<a href="/other-site/">x</a><a href="/paper-digest/">home</a><p id="here"><a href="#here">self</a>'
     write_site({"index.html": page}, tmp_path / "build")

@@ -16,11 +16,11 @@ import pytest
 
 from site_src import ingest, topics
 from site_src.build import build
-from site_src.check import check_site
+from site_src.commands.check import check_site
 from site_src.config import load_config
 from site_src.curation import apply, read_curation
 from site_src.errors import DigestError
-from site_src.slugs import slugify
+from site_src.text.slugs import slugify
 from site_src.topics.lock import RetiredTopic
 
 from .conftest import CONTENT

@@ -20,12 +20,10 @@ from lxml import etree
 from site_src.build import build
 from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
-from site_src.feeds import (
-    Feed, FeedItem, _atom_entry, _atom_root, _Entries, _rss_item, _rss_root, atom_bytes, author_line, rss_bytes,
-)
+from site_src.outputs.feeds import Feed, FeedItem, _atom_entry, _atom_root, _Entries, _rss_item, _rss_root, atom_bytes, author_line, rss_bytes
 from site_src.ingest import paper_key
 from site_src.ingest.text import parse_text_dump
-from site_src.slugs import slugify
+from site_src.text.slugs import slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

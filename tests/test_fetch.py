@@ -22,7 +22,7 @@ import pytest
 
 from site_src.build import build
 from site_src.errors import DigestError
-from site_src.fetch import FetchReport, Policy, day_range, fetch_days, retry_after
+from site_src.commands.fetch import FetchReport, Policy, day_range, fetch_days, retry_after
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = Policy(pause=0, tries=4, backoff=0.01, timeout=0.5)  # with a sleep that records: no test waits for real

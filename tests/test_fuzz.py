@@ -18,11 +18,11 @@ from site_src.config import SiteConfig
 from site_src.errors import DigestError
 from site_src.ingest import read_corpus, read_entries
 from site_src.ingest.dump import Dump
-from site_src.ingest.json_dump import read_json_dump
+from site_src.ingest.readers import read_json_dump
 from site_src.ingest.jsonfeed import VERSIONS
 from site_src.ingest.text import CHROME, parse_text_dump
-from site_src.slugs import SLUG, slugify, unique_slugs
-from site_src.source import decode
+from site_src.text.slugs import SLUG, slugify, unique_slugs
+from site_src.files.source import decode
 
 # No deadline: the suite asserts no timings; a hang would stall it, which CI's time limit turns into a failure.
 settings.register_profile("suite", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

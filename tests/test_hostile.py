@@ -21,7 +21,7 @@ from site_src.config import load_config
 from site_src.errors import DigestError
 from site_src.ingest import read_digests
 from site_src.config import SiteConfig
-from site_src.output import MARKER
+from site_src.files.write import MARKER
 from site_src.ingest.pages import read_page
 
 from .conftest import http_server

@@ -23,9 +23,9 @@ from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
 from site_src.ingest import merge_papers, paper_key, read_corpus, read_digests, read_entries
 from site_src.ingest.jsonfeed import SENTINEL
-from site_src.model import Digest
-from site_src.urls import safe_url
-from site_src.source import read_text
+from site_src.records import Digest
+from site_src.text.links import safe_url
+from site_src.files.source import read_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "json"
 SEEDS = Path(__file__).resolve().parent.parent / "content" / "dumps"

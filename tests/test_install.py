@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from site_src.cli import main
 from site_src.config import load_config
-from site_src.scaffold import new_site
+from site_src.commands.new import new_site
 
 ROOT = Path(__file__).resolve().parent.parent
 PINNED_LUNR = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))["packages"]["node_modules/lunr"]["version"]
@@ -70,7 +70,7 @@ def test_the_wheel_ships_the_theme_and_the_pinned_lunr_js_with_its_licence(wheel
     assert {"site_src/builtin/node_modules/lunr/lunr.min.js", "site_src/builtin/node_modules/lunr/LICENSE"} <= names
     shipped = json.loads(zipfile.ZipFile(wheel).read("site_src/builtin/node_modules/lunr/package.json"))
     assert shipped["version"] == PINNED_LUNR
-    assert {"site_src/scaffold/site/dot-github/workflows/daily.yml", "site_src/topics/__init__.py"} <= names
+    assert {"site_src/commands/new_site/dot-github/workflows/daily.yml", "site_src/topics/__init__.py"} <= names
     assert not any(name.startswith(("tests/", "content/", "node_modules/")) for name in names)
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from site_src.build import build
 from site_src.cli import main
 from site_src.errors import DigestError
-from site_src.output import MARKER, _new_name, clean, write_site
+from site_src.files.write import MARKER, _new_name, clean, write_site
 
 LONG_AGO = 1_000_000_000 * 10**9  # 2001, in nanoseconds
 

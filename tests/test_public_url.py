@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from site_src.cli import main
 from site_src.config import SiteConfig
-from site_src.output import built_for
-from site_src.public_url import find_base_url, github_repository, pages_url
+from site_src.files.write import built_for
+from site_src.commands.public_url import find_base_url, github_repository, pages_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -163,7 +163,7 @@ def test_serve_builds_for_its_own_address_under_the_sites_path(clone):
 
 
 def test_without_a_base_url_the_404_page_is_styled_at_any_depth_under_a_sub_path(seed_build, browser):
-    from site_src.serve import make_server
+    from site_src.commands.serve import make_server
 
     server = make_server(seed_build, "/paper-digest/", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -223,7 +223,7 @@ def test_pages_workflow_builds_for_the_pages_url_and_deploys(tmp_path):
 
 @pytest.mark.parametrize("workflow, build", [
     (WORKFLOWS / "pages.yml", "make site"),
-    (ROOT / "site_src" / "scaffold" / "site" / "dot-github" / "workflows" / "pages.yml", "digest build"),  # `digest new`'s
+    (ROOT / "site_src" / "commands" / "new_site" / "dot-github" / "workflows" / "pages.yml", "digest build"),  # `digest new`'s
 ])
 def test_pages_workflow_keeps_the_last_build_and_its_cache_and_installs_no_test_extras(workflow, build):
     data = yaml.safe_load(workflow.read_text(encoding="utf-8"))

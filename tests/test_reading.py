@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 
 from site_src.build import build
-from site_src.latex import readable
+from site_src.text.latex import readable
 
 from .conftest import CONTENT, SHARED, http_server
 

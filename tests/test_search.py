@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from site_src.errors import DigestError
-from site_src.search import LUNR_JS_VERSION, find_lunr_js
+from site_src.outputs.search import LUNR_JS_VERSION, find_lunr_js
 
 ROOT = Path(__file__).resolve().parent.parent
 LORA = "LoRA: Low-Rank Adaptation of Large Language Models"
@@ -114,8 +114,8 @@ def _node_test(scripts: list[str], **env: str) -> None:
 def test_the_built_shards_rank_exactly_like_one_unsharded_index_in_lunr_js(seed_build, tmp_path):
     """The seed site's own shards and store, against one lunr index of the same documents with the same refs: every
     module's node tests (tests/js/*.test.mjs), on the site's own topic labels."""
-    from site_src.search import documents
-    from site_src.search.shards import json_bytes
+    from site_src.outputs.search import documents
+    from site_src.outputs.search.shards import json_bytes
     from tests.search_oracle import numbered_index
 
     parity = _load_shard_parity()

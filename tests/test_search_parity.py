@@ -10,7 +10,7 @@ from lunr import lunr
 from site_src.config import load_config
 from site_src.ingest import read_corpus
 from tests.search_oracle import build_index
-from site_src.search import FIELDS
+from site_src.outputs.search import FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 

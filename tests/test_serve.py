@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from site_src.output import write_site
-from site_src.serve import make_server
+from site_src.files.write import write_site
+from site_src.commands.serve import make_server
 
 WAIT = 180  # seconds; generous, as a build on a busy machine can take a while
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from site_src.slugs import slugify, unique_slugs
+from site_src.text.slugs import slugify, unique_slugs
 
 SAFE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

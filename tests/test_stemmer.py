@@ -21,9 +21,9 @@ from lunr.trimmer import trimmer
 
 from site_src.config import load_config
 from site_src.ingest import read_corpus
-from site_src.search import index_files
-from site_src.search.index import _words
-from site_src.search.stemmer import STOP_WORDS, stem, terms, trim
+from site_src.outputs.search import index_files
+from site_src.outputs.search.index import _words
+from site_src.outputs.search.stemmer import STOP_WORDS, stem, terms, trim
 
 from .conftest import CONTENT, ROOT
 

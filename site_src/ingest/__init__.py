@@ -1,6 +1,6 @@
 """Ingest: read every dump in content/dumps into digests, then merge them into distinct papers.
 
-Each reader (text capture, API JSON, JSON Feed) turns one file into entries; this module picks the reader,
+Each reader (a row of readers.READERS: text capture, API JSON, JSON Feed) turns one file into entries; this module
 dates the digest and merges papers. It knows nothing of topics or pages; it reads and never writes.
 """
 
@@ -11,14 +11,13 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..config import SiteConfig
-from ..errors import DigestError, Warning
-from ..model import Corpus, Digest, Entry, Paper, merged_facts
-from ..slugs import unique_slugs
-from ..source import DUMP_LIMIT, check_regular, read_text
-from .dump import Dump
-from .json_dump import InvalidJson, looks_like_json, read_json_dump
-from .text import header_month_day, parse_text_dump
+from site_src.config import SiteConfig
+from site_src.errors import DigestError, BuildWarning
+from site_src.records import Corpus, Digest, Entry, Paper, merged_facts
+from site_src.text.slugs import unique_slugs
+from site_src.files.source import DUMP_LIMIT, check_regular, read_text
+from site_src.ingest.readers import read_entries
+from site_src.ingest.text import header_month_day
 
 _FILE_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
@@ -31,27 +30,6 @@ def dump_files(dumps_dir: Path) -> list[Path]:
     for path in files:
         check_regular(path)
     return files
-
-
-def read_entries(path: Path, text: str) -> Dump:
-    """Pick the reader by content (text capture, API JSON or JSON Feed); the extension only picks which error to show."""
-    json_name = path.suffix.lower() == ".json"
-    if looks_like_json(text):
-        try:
-            return read_json_dump(path, text)
-        except InvalidJson as json_error:
-            if json_name:
-                raise
-            try:  # not JSON after all: perhaps a capture whose first title starts with "[" or "{"
-                return parse_text_dump(path, text)
-            except DigestError:
-                raise json_error from None
-    try:
-        return parse_text_dump(path, text)
-    except DigestError:
-        if json_name:
-            read_json_dump(path, text)  # raises the JSON error, which says more than the text reader's
-        raise
 
 
 def digest_date(
@@ -102,7 +80,7 @@ def _check_sizes(path: Path, entries) -> None:
                 raise DigestError(f"a paper {field} of {size:,} characters; the most is {limit:,}", path, entry.line)
 
 
-def read_digests(dumps_dir: Path, config: SiteConfig) -> tuple[list[Digest], list[Warning]]:
+def read_digests(dumps_dir: Path, config: SiteConfig) -> tuple[list[Digest], list[BuildWarning]]:
     """One Digest per dump file, in chronological order (undated ones last, by file name)."""
     files = dump_files(dumps_dir)
     ids = unique_slugs(((p.name, p.stem) for p in files), fallback="digest")
@@ -120,7 +98,7 @@ def read_digests(dumps_dir: Path, config: SiteConfig) -> tuple[list[Digest], lis
         title = _digest_title(path, date, heading, config)
         digests.append(Digest(ids[path.name], path, title, date, heading, dump.entries))
     warnings += [
-        Warning(f"dumps.{name}: no such file in {dumps_dir}", config.source)
+        BuildWarning(f"dumps.{name}: no such file in {dumps_dir}", config.source)
         for name in sorted(set(config.dumps) - {p.name for p in files})
     ]
     digests.sort(key=lambda d: (d.date is None, d.date or dt.date.min, d.source.name))
@@ -173,7 +151,7 @@ def merge_papers(digests: list[Digest], titles: dict[str, str] | None = None) ->
     return papers
 
 
-def read_corpus(dumps_dir: Path, config: SiteConfig) -> tuple[Corpus, list[Warning]]:
+def read_corpus(dumps_dir: Path, config: SiteConfig) -> tuple[Corpus, list[BuildWarning]]:
     """Read and merge every dump."""
     digests, warnings = read_digests(dumps_dir, config)
     titles = title_ids(digests)
@@ -181,5 +159,5 @@ def read_corpus(dumps_dir: Path, config: SiteConfig) -> tuple[Corpus, list[Warni
     slug_of = {paper.key: paper.slug for paper in papers}
     listings = {d.id: tuple(dict.fromkeys(slug_of[entry_key(e, titles)] for e in d.entries)) for d in digests}
     where = {entry_key(e, titles): (d.source, e.line) for d in reversed(digests) for e in d.entries}
-    warnings += [Warning(f"paper without an abstract: {p.title!r}", *where[p.key]) for p in papers if not p.abstract]
+    warnings += [BuildWarning(f"paper without an abstract: {p.title!r}", *where[p.key]) for p in papers if not p.abstract]
     return Corpus(tuple(digests), tuple(papers), listings), warnings

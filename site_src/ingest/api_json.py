@@ -12,10 +12,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from ..errors import DigestError
-from ..model import Entry
-from ..urls import safe_url
-from .dump import Dump, LineFinder, arxiv_id, iso_day, unwrap
+from site_src.errors import DigestError
+from site_src.records import Entry
+from site_src.text.links import safe_url
+from site_src.ingest.dump import Dump, LineFinder, arxiv_id, iso_day, unwrap
 
 
 def looks_like_api(data: object) -> bool:

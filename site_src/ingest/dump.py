@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..errors import Warning
-from ..model import Entry
+from site_src.errors import BuildWarning
+from site_src.records import Entry
 
 # New-style arXiv ids (YYMM.NNNNN), the only kind Hugging Face Papers lists; a version suffix is dropped.
 ARXIV_ID = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\w.])")
@@ -23,7 +23,7 @@ class Dump:
     entries: tuple[Entry, ...]
     heading: str | None = None  # a text capture's date header ("Mar 12")
     date: dt.date | None = None  # the date the content itself gives (after site.yaml and the file name)
-    warnings: tuple[Warning, ...] = ()
+    warnings: tuple[BuildWarning, ...] = ()
 
 
 def unwrap(text: str, chunk: int = 1 << 20) -> str:

@@ -1,8 +1,7 @@
-"""JSON dumps: tell a JSON file by its content, decode it with line and column, and pass it to its reader.
+"""JSON dumps: tell a JSON file by its content, decode it with line and column, and say what a bad one is.
 
-Known shapes: an API response (a list of `{"paper": ...}`), a JSON Feed (an object with a jsonfeed.org
-`version`). Known bad shapes get an error that says what the file is: an API error body, a bare value
-such as `1`, a Python-repr dump. An empty list is an empty day: a warning.
+The readers of each known shape are rows of readers.READERS. Known bad shapes get an error that says what the
+file is (`reject`): an API error body, a bare value such as `1`, a Python-repr dump.
 """
 
 from __future__ import annotations
@@ -10,14 +9,9 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DigestError, Warning
-from .api_json import looks_like_api, parse_api_json
-from .dump import Dump
-from .jsonfeed import is_json_feed, parse_json_feed
+from site_src.errors import DigestError
 
 class InvalidJson(DigestError):
     """The text is not JSON at all (as opposed to JSON of the wrong shape)."""
@@ -74,7 +68,7 @@ def _kind(value: object) -> str:
     )
 
 
-def _reject(path: Path, data: object) -> None:
+def reject(path: Path, data: object) -> None:
     """Raise the error that says what a JSON file is, when it is no dump of papers."""
     if isinstance(data, dict) and "error" in data:
         raise DigestError(
@@ -105,30 +99,3 @@ def _reject(path: Path, data: object) -> None:
         f"a JSON list, but item {bad} is {_kind(data[bad - 1])} without a `paper`; expected a daily-papers API response",
         path,
     )
-
-
-@dataclass(frozen=True)
-class JsonReader:
-    """One kind of JSON dump: its name, how to tell it from decoded JSON, and how to read it."""
-
-    name: str
-    sniff: Callable[[object], bool]
-    parse: Callable[[Path, str, object], Dump]
-
-
-# The JSON readers, tried in order; adding a format is adding a row.
-JSON_READERS = (
-    JsonReader("daily-papers API response", looks_like_api, parse_api_json),
-    JsonReader("JSON Feed", is_json_feed, parse_json_feed),
-)
-
-
-def read_json_dump(path: Path, text: str) -> Dump:
-    """Read one JSON dump with the reader its content calls for."""
-    data = load_json(path, text)
-    if data == []:
-        return Dump(entries=(), warnings=(Warning("empty day: the API listed no papers ([]); left out of the site", path),))
-    reader = next((r for r in JSON_READERS if r.sniff(data)), None)
-    if reader is None:
-        _reject(path, data)
-    return reader.parse(path, text, data)

@@ -12,9 +12,9 @@ import json
 import re
 from pathlib import Path
 
-from ..errors import DigestError, Warning
-from ..model import Entry
-from .dump import Dump, LineFinder, arxiv_id, iso_day, unwrap
+from site_src.errors import DigestError, BuildWarning
+from site_src.records import Entry
+from site_src.ingest.dump import Dump, LineFinder, arxiv_id, iso_day, unwrap
 
 VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
 # The failure item the scraper writes when it got no papers.
@@ -86,12 +86,12 @@ def parse_json_feed(path: Path, text: str, data: dict) -> Dump:
         if not isinstance(item, dict):
             raise DigestError(f"item {index}: should be an object, found {type(item).__name__}", path)
         if _is_sentinel(item):
-            warnings.append(Warning(f"item {index}: skipped the feed's failure item {SENTINEL!r}", path))
+            warnings.append(BuildWarning(f"item {index}: skipped the feed's failure item {SENTINEL!r}", path))
             continue
         entry = _entry(item, index, path, lines)
         entries.setdefault(entry.arxiv_id or entry.title, entry)
         days.append(iso_day(item.get("date_published")))
     if not entries:
-        warnings.append(Warning("empty feed: no items", path))
+        warnings.append(BuildWarning("empty feed: no items", path))
     date = max((d for d in days if d), default=None)
     return Dump(entries=tuple(entries.values()), date=date, warnings=tuple(warnings))

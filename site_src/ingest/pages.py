@@ -8,10 +8,10 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 
-from ..config import yaml_load
-from ..errors import DigestError
-from ..slugs import slugify
-from ..source import read_text
+from site_src.config import yaml_load
+from site_src.errors import DigestError
+from site_src.text.slugs import slugify
+from site_src.files.source import read_text
 
 _markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
 

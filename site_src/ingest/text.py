@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import DigestError
-from ..model import Entry
-from .dump import Dump, unwrap
+from site_src.errors import DigestError
+from site_src.records import Entry
+from site_src.ingest.dump import Dump, unwrap
 
 CHROME = frozenset(
     {

@@ -13,12 +13,13 @@ import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..feeds import Feeds
-from ..site import Page, Site, relative_root, site_pages
-from ..source import PACKAGE
-from . import memo as render_memo
-from .environment import asset_files, environment, inline_assets, render_page, template_dirs
-from .topic_map import layout
+from site_src.outputs.feeds import Feeds
+from site_src.assemble import Page, Site, site_pages
+from site_src.assemble.urls import NOT_FOUND, index_file, relative_root
+from site_src.files.source import PACKAGE
+from site_src.render import memo as render_memo
+from site_src.render.environment import asset_files, environment, inline_assets, render_page, template_dirs
+from site_src.render.topic_map import layout
 
 FORK_FROM = 200  # fewer pages render faster in this process than the fork costs
 
@@ -63,7 +64,7 @@ def _render_share(job: _Job, share: int, shares: int) -> list[tuple[str, bytes |
     keys: dict[tuple, str] = {}
     done = []
     for page in job.pages[share::shares]:
-        name = page.path + "index.html"
+        name = index_file(page.path)
         page_hash = render_memo.value_hash(page) if job.out_dir is not None else None  # no out_dir: nothing to remember
         if render_memo.keepable(job.memo, job.templates, job.out_dir, name, page_hash, job.reads):
             done.append((name, None, page_hash, job.memo.pages[name]["reads"]))
@@ -117,8 +118,8 @@ class PendingRender:
         # without a base URL that path is unknown, so the page carries its stylesheet and icon inside.
         site = job.shared["site"]
         standalone = {} if site.config.base_url else inline_assets(files)
-        page = Page("404.html", "404.html", "Page not found", standalone)
-        files["404.html"] = render_page(job.env, page, job.shared, site.config.base_path)
+        page = Page(NOT_FOUND, "404.html", "Page not found", standalone)
+        files[NOT_FOUND] = render_page(job.env, page, job.shared, site.config.base_path)
         return Rendered(files, frozenset(kept), new_memo)
 
 

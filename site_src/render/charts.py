@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..site import DigestView, Site
+from site_src.assemble import DigestView, Site
 
 DIGESTS_WIDTH = TOPICS_WIDTH = 400
 ROW = 40

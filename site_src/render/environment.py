@@ -1,6 +1,6 @@
 """The Jinja2 environment: the curator's templates over the built-in theme, autoescaped, with the site's filters.
 
-Only template lookup, filters and rendering one page; which pages exist is the site stage's (site.py).
+Only template lookup, filters and rendering one page; which pages exist is the assemble stage's.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
-from ..errors import DigestError
-from ..site import Page
-from ..source import BUILTIN_TEMPLATES
+from site_src.errors import DigestError
+from site_src.assemble import Page, urls
+from site_src.files.source import BUILTIN_TEMPLATES
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
 _TRAILING = ".,;:!?)]}'\""
@@ -59,6 +59,7 @@ def environment(dirs: list[Path]) -> Environment:
     )
     env.filters["linkify"] = linkify
     env.filters["date"] = format_date
+    env.globals["urls"] = urls  # the site's URL scheme (assemble/urls.py): templates spell no URL of their own
     return env
 
 
@@ -69,7 +70,7 @@ def asset_files(dirs: list[Path]) -> dict[str, bytes]:
         assets = base / "assets"
         if assets.is_dir():
             for path in sorted(p for p in assets.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                files["assets/" + path.relative_to(assets).as_posix()] = path.read_bytes()
+                files[urls.asset(path.relative_to(assets).as_posix())] = path.read_bytes()
     return files
 
 
@@ -77,11 +78,11 @@ def inline_assets(files: dict[str, bytes]) -> dict:
     """For a 404 page built without a base URL (so served at depths it cannot know): the stylesheet inlined, with
     the hash its Content-Security-Policy allows it by, the icon as a data: URL, and no search (its script could not
     be found). Nothing when the stylesheet could not sit inside <style>."""
-    css = files.get("assets/style.css", b"").decode("utf-8", "replace")
+    css = files.get(urls.asset("style.css"), b"").decode("utf-8", "replace")
     if not css or "</" in css:
         return {}
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    icon = "data:image/svg+xml;base64," + base64.b64encode(files.get("assets/favicon.svg", b"")).decode("ascii")
+    icon = "data:image/svg+xml;base64," + base64.b64encode(files.get(urls.asset("favicon.svg"), b"")).decode("ascii")
     return {"inline_style": {"css": Markup(css), "hash": f"sha256-{digest}", "icon": icon}, "search": None}
 
 

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build_cache import cache_path, save_json
-from ..source import files_under
+from site_src.files.cache import cache_path, save_json
+from site_src.files.source import files_under
 
 VERSION = 1
 Read = tuple  # ("site", "topics") or ("feeds", "for_page", [args...]): one read of a site-wide object

@@ -12,10 +12,10 @@ import dataclasses
 
 import numpy as np
 
-from ..config import TopicSettings
-from .grouping import Grouping, NamedGrouping, Topic
-from .lock import LOCK_NAME, TopicLock, fingerprint, lock_bytes, names_only, read_lock, settings_hash, write_lock
-from .naming import locked, match_topics, name_topics, related_map, remembered_related, retire, topic_slugs, topics_of_papers
+from site_src.config import TopicSettings
+from site_src.topics.grouping import Grouping, NamedGrouping, Topic
+from site_src.topics.lock import LOCK_NAME, TopicLock, fingerprint, lock_bytes, names_only, read_lock, settings_hash, write_lock
+from site_src.topics.naming import locked, match_topics, name_topics, related_map, remembered_related, retire, topic_slugs, topics_of_papers
 
 # New papers are placed on the remembered topics until the papers reach this many times those the topics
 # were fitted on; then the topics are fitted again (warm-started), so they follow a growing corpus.
@@ -48,7 +48,7 @@ def _can_fold_in(lock: TopicLock, paper_slugs: list[str], settings: TopicSetting
 
 def _fold_in(lock: TopicLock, paper_slugs: list[str], titles: list[str], abstracts: list[str], settings: TopicSettings, stamp: str):
     """The remembered topics as they are, each new paper on the topic whose centroid is closest to it."""
-    from .model import fold_in
+    from site_src.topics.model import fold_in
 
     index = {slug: i for i, slug in enumerate(paper_slugs)}
     position = {t.slug: i for i, t in enumerate(lock.topics)}
@@ -88,7 +88,7 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None) -> NamedGroup
         params = {"papers": len(papers), "topics": len(lock.topics), **dataclasses.asdict(settings)}
         related = remembered_related(lock, paper_slugs, settings.related, paper_slugs)
         if related is None:  # a lock from before related papers were kept: compute them and keep them
-            from . import model
+            from site_src.topics import model
 
             related = model.related_only(titles, abstracts, settings, [t.terms for t in lock.topics])
             lock = dataclasses.replace(lock, related_papers=related_map(related, paper_slugs))
@@ -98,7 +98,7 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None) -> NamedGroup
         return NamedGrouping(grouping, tuple(t.slug for t in lock.topics), lock.retired, lock)
     if lock and _can_fold_in(lock, paper_slugs, settings):
         return _fold_in(lock, paper_slugs, titles, abstracts, settings, stamp)
-    from . import model
+    from site_src.topics import model
 
     # The fit continues the remembered topics, unless the topic settings changed (a new topics.count, say):
     # then it starts afresh, and only the names of topics that still match carry over.

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import scipy.sparse as sp
 
-from ..config import TopicSettings
+from site_src.config import TopicSettings
 
 AUTO_TOPICS_PER_SQRT = 1.4
 # Each paper's nearest papers form its edges. On the seed themes (bench/topics_eval.py, 5 seeds) 15 scores

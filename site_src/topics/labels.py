@@ -11,7 +11,7 @@ from collections import Counter
 import numpy as np
 import scipy.sparse as sp
 
-from .vectors import STOP_WORDS, Tokens
+from site_src.topics.vectors import STOP_WORDS, Tokens
 
 # Words that may appear inside a label phrase but never stand alone as one: alone they name no theme
 # ("Quality", "Space", "Behavior", "Modal" were labels of the seed site once).

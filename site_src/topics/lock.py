@@ -20,10 +20,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import TopicSettings
-from ..errors import DigestError
-from ..slugs import is_slug
-from ..source import LOCK_LIMIT, read_text
+from site_src.config import TopicSettings
+from site_src.errors import DigestError
+from site_src.text.slugs import is_slug
+from site_src.files.source import LOCK_LIMIT, read_text
 
 LOCK_NAME = "topics.lock.json"
 LOCK_VERSION = 1

@@ -9,12 +9,12 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ..config import TopicSettings
-from .graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
-from .grouping import Grouping, Topic
-from .labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, label_words, pick_label
-from .related import related_papers, related_with_new
-from .vectors import documents, prior_matrix, tfidf, tokenize, top_terms
+from site_src.config import TopicSettings
+from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
+from site_src.topics.grouping import Grouping, Topic
+from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, class_tfidf, display, label_words, pick_label
+from site_src.topics.related import related_papers, related_with_new
+from site_src.topics.vectors import documents, prior_matrix, tfidf, tokenize, top_terms
 
 STICKY = 0.2  # a paper leaves its remembered topic only when another weighs over 5 times as much
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..slugs import unique_slugs
-from .lock import LockedTopic, RetiredTopic, TopicLock
+from site_src.text.slugs import unique_slugs
+from site_src.topics.lock import LockedTopic, RetiredTopic, TopicLock
 
 MATCH_THRESHOLD = 0.3
 

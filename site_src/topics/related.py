@@ -26,7 +26,7 @@ def related_papers(
     """
     if profiles is None or len(profiles) <= RELATED_BUCKETS or X.shape[0] <= exact_up_to:
         return _related_exact(X, count, chunk)
-    from .graph import neighbours_in_buckets
+    from site_src.topics.graph import neighbours_in_buckets
 
     unit = profiles / np.maximum(np.linalg.norm(profiles, axis=1, keepdims=True), 1e-12)
     closeness = np.asarray(X @ unit.T.astype(X.dtype))

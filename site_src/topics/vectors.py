@@ -12,7 +12,7 @@ from itertools import chain
 import numpy as np
 import scipy.sparse as sp
 
-from ..config import TopicSettings
+from site_src.config import TopicSettings
 
 # English stop words: the list scikit-learn ships (BSD-3-Clause; from the Glasgow Information Retrieval Group),
 # kept here so that grouping papers does not import scikit-learn (3 s on a busy machine).

@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from search_bench import QUERIES as BENCH_QUERIES  # noqa: E402
 
-from site_src.search import index_files  # noqa: E402
-from site_src.search.shards import json_bytes  # noqa: E402
+from site_src.outputs.search import index_files  # noqa: E402
+from site_src.outputs.search.shards import json_bytes  # noqa: E402
 from tests.search_oracle import numbered_index  # noqa: E402
 
 # Plain words, phrases, prefixes while typing, lunr syntax typed by mistake, and words no paper has.
@@ -40,7 +40,7 @@ QUERIES = [*BENCH_QUERIES, *PARITY_QUERIES, "running models", "learned learning 
 
 def assembled_site(content: Path):
     """The Site the build makes of content (topics named without a lock), for the documents search indexes."""
-    from site_src import ingest, site, topics
+    from site_src import assemble as site, ingest, topics
     from site_src.config import load_config
     from site_src.curation import Curated
     from site_src.ingest import pages

@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import yaml_text
-from .errors import DigestError
-from .source import read_text
+from site_src.config import yaml_text
+from site_src.errors import DigestError
+from site_src.files.source import read_text
 
 
 @dataclass(frozen=True)

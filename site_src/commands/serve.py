@@ -17,8 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 from watchfiles import watch
 
-from .errors import DigestError
-from .topics.lock import LOCK_NAME
+from site_src.errors import DigestError
+from site_src.topics.lock import LOCK_NAME
 
 
 REQUEST_TIMEOUT = 10  # seconds a client may take to send its request, or to read a block of the answer

@@ -1,4 +1,4 @@
-"""`digest new`: a new site folder made from the files in scaffold/site/ (content/, workflows, .gitignore, README).
+"""`digest new`: a new site folder made from the files in commands/new_site/ (content/, workflows, .gitignore, README).
 
 The files ship inside the package; a path part `dot-NAME` is written as `.NAME` (so no `.gitignore` or
 `.github/` inside the package acts on this repository). `@TITLE@`, `@TITLE_TEXT@`, `@BASE_URL@` and
@@ -11,11 +11,11 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-from ..config import SiteConfig
-from ..errors import DigestError
-from ..source import files_under
+from site_src.config import SiteConfig
+from site_src.errors import DigestError
+from site_src.files.source import files_under
 
-SITE = Path(__file__).resolve().parent / "site"
+SITE = Path(__file__).resolve().parent / "new_site"
 DISTRIBUTION = "paper-digest"
 
 

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .build_cache import cache_path
-from .errors import DigestError
+from site_src.files.cache import cache_path
+from site_src.errors import DigestError
 
 try:
     import fcntl

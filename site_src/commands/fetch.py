@@ -23,8 +23,8 @@ from pathlib import Path
 
 import httpx
 
-from .errors import DigestError
-from .ingest.api_json import looks_like_api, parse_api_json
+from site_src.errors import DigestError
+from site_src.ingest.api_json import looks_like_api, parse_api_json
 
 DEFAULT_API_URL = "https://huggingface.co/api/daily_papers"
 # The API lists at most `limit` papers a day, 50 unless asked (4 of the 198 saved days in ../shared hit 50 exactly,

@@ -15,8 +15,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import Warning
-from .source import BUILTIN_TEMPLATES, PACKAGE, files_under, lunr_js_bases, open_regular
+from site_src.errors import BuildWarning
+from site_src.files.source import BUILTIN_TEMPLATES, PACKAGE, files_under, lunr_js_bases, open_regular
 
 CACHE_DIR = ".digest-cache"
 VERSION = 1
@@ -132,7 +132,7 @@ def _report(fields, report_type):
         isinstance(w, list) and len(w) == 3 and all(isinstance(v, t) for v, t in zip(w, shape)) for w in warnings
     ):
         return None
-    fields = {**fields, "warnings": [Warning(*w) for w in warnings], "stages": {}, "lock_written": False}
+    fields = {**fields, "warnings": [BuildWarning(*w) for w in warnings], "stages": {}, "lock_written": False}
     fields["rendered"] = 0  # a hit renders nothing
     return report_type(**fields)
 

@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import SiteConfig
+from site_src.config import SiteConfig
 
 # https://github.com/USER/REPO(.git), git@github.com:USER/REPO.git, ssh://git@github.com/USER/REPO.git, git://...
 _GITHUB_REMOTE = re.compile(

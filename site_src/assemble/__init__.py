@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlencode
 
-from .config import SiteConfig
-from .curation import Curated
-from .errors import DigestError
-from .ingest.pages import MarkdownPage
-from .latex import readable
-from .model import Corpus, Paper, PaperFacts, facts_of
-from .topics import NamedGrouping
-from .urls import safe_url
+from site_src.config import SiteConfig
+from site_src.curation import Curated
+from site_src.errors import DigestError
+from site_src.ingest.pages import MarkdownPage
+from site_src.text.latex import readable
+from site_src.records import Corpus, Paper, PaperFacts, facts_of
+from site_src.topics import NamedGrouping
+from site_src.text.links import safe_url
+from site_src.assemble import urls
 
-RESERVED_PAGE_SLUGS = {"papers", "topics", "digests", "data", "assets", "search", "index", "404"}
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z(\[\"'])", re.DOTALL)
 
 
@@ -166,8 +165,8 @@ def external_links(paper: Paper) -> tuple[Link, ...]:
 def _topic_views(papers: list[Paper], named: NamedGrouping) -> list[TopicView]:
     topics = named.grouping.topics
     labels = [" · ".join(t.label) for t in topics]
-    urls = [f"topics/{slug}/" for slug in named.slugs]
-    links = [Link(url, label, id=slug) for url, label, slug in zip(urls, labels, named.slugs)]
+    paths = [urls.topic(slug) for slug in named.slugs]
+    links = [Link(url, label, id=slug) for url, label, slug in zip(paths, labels, named.slugs)]
     return [
         TopicView(
             slug=slug,
@@ -179,7 +178,7 @@ def _topic_views(papers: list[Paper], named: NamedGrouping) -> list[TopicView]:
             own=topic.size,
             position=topic.position,
         )
-        for slug, url, label, topic in zip(named.slugs, urls, labels, topics)
+        for slug, url, label, topic in zip(named.slugs, paths, labels, topics)
     ]
 
 
@@ -189,14 +188,14 @@ def _redirects(named: NamedGrouping, topics: list[TopicView]) -> tuple[Redirect,
     redirects = []
     for retired in named.retired:
         successor = by_slug.get(retired.successor)
-        target = topic_link(successor) if successor else Link("topics/", "All topics")
-        redirects.append(Redirect(f"topics/{retired.slug}/", target))
+        target = topic_link(successor) if successor else Link(urls.TOPICS, "All topics")
+        redirects.append(Redirect(urls.topic(retired.slug), target))
     return tuple(redirects)
 
 
 def _digest_views(corpus: Corpus, intros: dict[str, str]) -> list[DigestView]:
     views = [
-        DigestView(d.id, f"digests/{d.id}/", d.title, d.date, d.heading, corpus.listings[d.id], intro=intros.get(d.id, ""))
+        DigestView(d.id, urls.digest(d.id), d.title, d.date, d.heading, corpus.listings[d.id], intro=intros.get(d.id, ""))
         for d in corpus.digests
     ]
     links = [digest_link(view) for view in views]
@@ -219,7 +218,7 @@ def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) ->
     corpus, named = curated.corpus, curated.named
     papers = list(corpus.papers)
     for page in pages:
-        if page.slug in RESERVED_PAGE_SLUGS:
+        if page.slug in urls.RESERVED:
             raise DigestError(f"page name {page.slug!r} is taken by the site itself; rename the file", page.source)
     grouping = named.grouping
     topics = _topic_views(papers, named)
@@ -227,7 +226,7 @@ def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) ->
     digest_links = {d.id: digest_link(d) for d in digests}
     topic_links = [topic_link(t) for t in topics]
     titles = [readable(p.title) for p in papers]  # LaTeX fragments as text, here once for every page and feed
-    paper_links = [Link(f"papers/{p.slug}/", titles[i], id=p.slug) for i, p in enumerate(papers)]
+    paper_links = [Link(urls.paper(p.slug), titles[i], id=p.slug) for i, p in enumerate(papers)]
     views = {}
     for index, paper in enumerate(papers):
         own, second = grouping.paper_topics[index]
@@ -252,49 +251,15 @@ def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) ->
 def site_pages(site: Site) -> list[Page]:
     """Every HTML page of the site, in a fixed order."""
     pages = [
-        Page("", "index.html", site.config.title),
-        Page("topics/", "topics.html", "Topics"),
-        Page("digests/", "digests.html", "Digests"),
-        Page("search/", "search.html", "Search"),
+        Page(urls.HOME, "index.html", site.config.title),
+        Page(urls.TOPICS, "topics.html", "Topics"),
+        Page(urls.DIGESTS, "digests.html", "Digests"),
+        Page(urls.SEARCH, "search.html", "Search"),
     ]
     pages += [Page(t.url, "topic.html", t.label, {"topic": t}) for t in site.topics]
     pages += [Page(p.url, "paper.html", p.title, {"paper": p}) for p in site.papers.values()]
     pages += [Page(d.url, "digest.html", d.title, {"digest": d}) for d in site.digests]
-    pages += [Page(f"{p.slug}/", "page.html", p.title, {"doc": p}, listed=not p.draft) for p in site.pages]
+    pages += [Page(urls.page(p.slug), "page.html", p.title, {"doc": p}, listed=not p.draft) for p in site.pages]
     pages += [Page(r.path, "redirect.html", r.target.text, {"redirect": r}) for r in site.redirects]
-    pages += [Page(f"papers/{slug}/", "removed.html", "Removed", listed=False) for slug in site.removed]
+    pages += [Page(urls.paper(slug), "removed.html", "Removed", listed=False) for slug in site.removed]
     return pages
-
-
-def papers_json(site: Site) -> list[dict]:
-    """The records of data/papers.json: every paper with its links, for other tools."""
-    return [
-        {
-            "slug": p.slug,
-            "title": p.title,
-            "abstract": p.abstract,
-            "url": p.url,
-            "topics": [link.id for link in p.topics],
-            "topic_labels": [link.text for link in p.topics],
-            "related": [link.id for link in p.related],
-            "digests": [link.id for link in p.digests],
-            "authors": list(p.authors),
-            "arxiv_id": p.arxiv_id,
-            "upvotes": p.upvotes,
-            "links": {link.kind: link.url for link in p.links},
-            "ai_summary": p.ai_summary,
-            "ai_keywords": list(p.ai_keywords),
-            "published": p.published.isoformat() if p.published else None,
-        }
-        for p in site.papers.values()
-    ]
-
-
-def papers_json_file(site: Site) -> dict[str, bytes]:
-    """data/papers.json: every paper as a record (papers_json)."""
-    return {"data/papers.json": (json.dumps(papers_json(site), ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
-
-
-def relative_root(page_path: str) -> str:
-    """From a page's folder URL back to the site root: `papers/x/` → `../../`."""
-    return "../" * page_path.count("/")

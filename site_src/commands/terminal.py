@@ -12,8 +12,8 @@ from typing import IO
 
 import click
 
-from .build import STAGES, BuildReport
-from .errors import printable
+from site_src.build import STAGES, BuildReport
+from site_src.errors import printable
 
 
 def is_terminal(stream: IO) -> bool:

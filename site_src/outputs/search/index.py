@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .stemmer import terms as terms_of
+from site_src.outputs.search.stemmer import terms as terms_of
 
 K1, B = 1.2, 0.75  # lunr's BM25 defaults
 

@@ -23,8 +23,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
-from .build_cache import cache_path
-from .errors import DigestError
+from site_src.files.cache import cache_path
+from site_src.errors import DigestError
 
 MARKER = ".digest-build"
 IO_THREADS = 16

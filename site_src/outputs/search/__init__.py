@@ -12,11 +12,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DigestError
-from ..site import Site
-from ..source import lunr_js_bases
-from . import index, shards
-from .shards import MANIFEST
+from site_src.errors import DigestError
+from site_src.assemble import Site, urls
+from site_src.outputs.made import Made
+from site_src.files.source import lunr_js_bases
+from site_src.outputs.search import index, shards
 
 LUNR_JS_VERSION = "2.3.9"  # the lunr.js version lunr.py's serialized indexes are made for
 # Title words decide what a paper is about; topic labels, authors and keywords are short, so a hit there counts
@@ -37,17 +37,16 @@ WORD_FIELDS = ("title", "abstract", "authors", "keywords")
 
 
 @dataclass(frozen=True)
-class SearchFiles:
+class SearchFiles(Made):
     """What search adds to build/: the files, and the site-relative paths pages load them from."""
 
-    files: dict[str, bytes]
-    manifest: str  # search/manifest.json: the fields, the shard and store files by key (content-hashed names)
-    script: str  # assets/lunr-<version>.min.js
+    manifest: str = urls.SEARCH_MANIFEST  # search/manifest.json: the fields, the shard and store files by key (content-hashed names)
+    script: str = ""  # assets/lunr-<version>.min.js
 
     @property
     def size(self) -> int:
         """Bytes of the index shards, store chunks and manifest."""
-        return sum(len(data) for name, data in self.files.items() if name.startswith("search/"))
+        return sum(len(data) for name, data in self.files.items() if name.startswith(urls.SEARCH_INDEX))
 
 
 def documents(site: Site) -> list[dict]:
@@ -95,7 +94,7 @@ def find_lunr_js(bases: list[Path]) -> Path:
 def search_files(site: Site, project_dir: Path) -> SearchFiles:
     """The manifest, the index shards, the store chunks and lunr.js (content-hashed or versioned names)."""
     lunr_js = find_lunr_js(lunr_js_bases(project_dir))
-    files = {f"search/{name}": data for name, data in index_files(documents(site), store(site)).items()}
+    files = {urls.SEARCH_INDEX + name: data for name, data in index_files(documents(site), store(site)).items()}
     names = search_names()
     files[names.script] = lunr_js.read_bytes()
     return dataclasses.replace(names, files=files)
@@ -103,7 +102,7 @@ def search_files(site: Site, project_dir: Path) -> SearchFiles:
 
 def search_names() -> SearchFiles:
     """Where pages find search (fixed names), before the index exists: so pages can render while it is built."""
-    return SearchFiles({}, f"search/{MANIFEST}", f"assets/lunr-{LUNR_JS_VERSION}.min.js")
+    return SearchFiles({}, manifest=urls.SEARCH_MANIFEST, script=urls.asset(f"lunr-{LUNR_JS_VERSION}.min.js"))
 
 
 def index_files(docs: list[dict], shown: list[dict]) -> dict[str, bytes]:

@@ -19,9 +19,10 @@ from email.utils import format_datetime
 
 from lxml import etree
 
-from .config import SiteConfig
-from .errors import Warning
-from .site import Site
+from site_src.config import SiteConfig
+from site_src.errors import BuildWarning
+from site_src.assemble import Site, urls
+from site_src.outputs.made import Made
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
@@ -75,13 +76,10 @@ class Feed(FeedLink):
 
 
 @dataclass(frozen=True)
-class Feeds:
+class Feeds(Made):
     """The site's feeds, their files, and what the build should tell the curator about them."""
 
     feeds: tuple[Feed, ...] = ()
-    files: dict[str, bytes] = field(default_factory=dict)
-    warnings: tuple[Warning, ...] = ()
-    notes: tuple[str, ...] = ()
 
     def for_page(self, page: str) -> tuple[FeedLink, ...]:
         """Links to the feeds that follow one page ("" for home, "topics/x/" for a topic)."""
@@ -152,12 +150,12 @@ def plan_feeds(site: Site) -> tuple[tuple[Feed, ...], tuple[str, ...]]:
     feeds, undated = [], set()
     for page, title, description, slugs in streams:
         items, undated_urls = _items(site, slugs, appearance, limit, intros=not page)
-        feeds.append(Feed(page + "feed.xml", "rss", title, description, page, tuple(items), site.updated))
+        feeds.append(Feed(urls.feed(page, "rss"), "rss", title, description, page, tuple(items), site.updated))
         # Undated items sort last, so the newest `limit` dated ones are the dated ones among the newest `limit`.
         dated = [item for item in items if item.date]
         undated.update(undated_urls)
         if dated:
-            feeds.append(Feed(page + "atom.xml", "atom", title, description, page, tuple(dated), site.updated))
+            feeds.append(Feed(urls.feed(page, "atom"), "atom", title, description, page, tuple(dated), site.updated))
     notes = []
     if undated:
         notes.append(
@@ -320,7 +318,7 @@ def _serialize(root) -> bytes:
 def build_feeds(site: Site) -> Feeds:
     """Every feed of the site as bytes by its path in build/; none, with a warning, without a base URL."""
     if not site.config.base_url:
-        warning = Warning(
+        warning = BuildWarning(
             "feeds not written: they need the site's public URL; set base_url in site.yaml or pass --base-url",
             site.config.source,
         )
@@ -331,7 +329,7 @@ def build_feeds(site: Site) -> Feeds:
     files = {feed.path: writers[feed.format](feed, site.config, entries[feed.format]) for feed in feeds}
     # A retired topic's feeds keep working: they carry its successor's items.
     for redirect in site.redirects:
-        for name in ("feed.xml", "atom.xml"):
-            if redirect.target.url.startswith("topics/") and redirect.target.url + name in files:
-                files[redirect.path + name] = files[redirect.target.url + name]
-    return Feeds(feeds, files, (), notes)
+        for format in urls.FEED_NAMES:
+            if redirect.target.url != urls.TOPICS and urls.feed(redirect.target.url, format) in files:
+                files[urls.feed(redirect.path, format)] = files[urls.feed(redirect.target.url, format)]
+    return Feeds(files=files, notes=notes, feeds=feeds)

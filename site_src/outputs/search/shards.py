@@ -34,9 +34,10 @@ from collections import defaultdict
 
 import numpy as np
 
-from .index import IndexArrays
+from site_src.assemble import urls
+from site_src.outputs.search.index import IndexArrays
 
-MANIFEST = "manifest.json"  # fixed name, fetched with revalidation; every file it names is content-hashed
+MANIFEST = urls.SEARCH_MANIFEST.removeprefix(urls.SEARCH_INDEX)  # fixed name, fetched with revalidation; every file it names is content-hashed
 KEY_LENGTH = 2
 MAX_SHARD_BYTES = 64 * 1024
 GROUP_BYTES = 16 * 1024  # shards smaller than this share a file with their neighbours

@@ -12,9 +12,9 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import DigestError
+from site_src.errors import DigestError
 
-PACKAGE = Path(__file__).resolve().parent  # this package's own code: a build's output depends on it too
+PACKAGE = Path(__file__).resolve().parent.parent  # this package's own code: a build's output depends on it too
 # An installed wheel carries the built-in theme and lunr.js here (hatch_build.py copies them in); run from a
 # checkout or an editable install, they are the checkout's own templates/ and node_modules/.
 _SHIPPED = PACKAGE / "builtin"

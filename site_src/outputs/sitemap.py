@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from .site import Site, site_pages
+from site_src.assemble import Site, site_pages, urls
+from site_src.outputs.made import Made
 
 
-def sitemap_files(site: Site) -> dict[str, bytes]:
+def sitemap_files(site: Site) -> Made:
     """robots.txt always; sitemap.xml (and the robots.txt line naming it) only with a base URL, as sitemaps need absolute URLs."""
     base_url = site.config.base_url
     robots = "User-agent: *\nAllow: /\n"
     if not base_url:
-        return {"robots.txt": robots.encode("utf-8")}
-    urls = [base_url + page.path for page in site_pages(site) if page.listed]
+        return Made({urls.ROBOTS: robots.encode("utf-8")})
+    locations = [base_url + page.path for page in site_pages(site) if page.listed]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
+    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in locations]
     lines.append("</urlset>")
-    return {
-        "robots.txt": f"{robots}Sitemap: {base_url}sitemap.xml\n".encode("utf-8"),
-        "sitemap.xml": ("\n".join(lines) + "\n").encode("utf-8"),
-    }
+    return Made({
+        urls.ROBOTS: f"{robots}Sitemap: {base_url}{urls.SITEMAP}\n".encode("utf-8"),
+        urls.SITEMAP: ("\n".join(lines) + "\n").encode("utf-8"),
+    })

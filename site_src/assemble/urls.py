@@ -1,0 +1,63 @@
+"""The site's URL scheme, declared once: every site-relative URL of a page, feed and data file comes from here.
+
+Python builds every link and output path with these; templates get this module as `urls` (render/environment).
+All are relative to the site root (the base URL's path, `/my-digest/` on GitHub Pages), so the site works
+under any sub-path; a page's own `root` (`../../`) leads back to it. Slugs and digest ids are sanitized
+(text/slugs.py) before they reach a URL.
+"""
+
+from __future__ import annotations
+
+HOME = ""
+TOPICS = "topics/"
+DIGESTS = "digests/"
+SEARCH = "search/"
+PAPERS_JSON = "data/papers.json"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+NOT_FOUND = "404.html"
+SEARCH_INDEX = "search/"  # the index shards, store chunks and their manifest (outputs/search/shards.py) stand here
+SEARCH_MANIFEST = SEARCH_INDEX + "manifest.json"
+RSS = "feed.xml"  # a page's feeds stand in its folder: feed.xml, atom.xml
+ATOM = "atom.xml"
+FEED_NAMES = {"rss": RSS, "atom": ATOM}
+
+# First path parts the site uses itself: a curator's Markdown page may not take them.
+RESERVED = frozenset({"papers", "topics", "digests", "data", "assets", "search", "index", "404"})
+
+
+def paper(slug: str) -> str:
+    return f"papers/{slug}/"
+
+
+def topic(slug: str) -> str:
+    return f"topics/{slug}/"
+
+
+def digest(digest_id: str) -> str:
+    return f"digests/{digest_id}/"
+
+
+def page(slug: str) -> str:
+    """A curator's Markdown page (content/pages/about.md → about/)."""
+    return f"{slug}/"
+
+
+def feed(page_url: str, format: str) -> str:
+    """The feed of one format ("rss", "atom") that follows a page ("" for the site, "topics/x/" for a topic)."""
+    return page_url + FEED_NAMES[format]
+
+
+def asset(name: str) -> str:
+    """A file of the theme's assets/ folder (style.css, favicon.svg, search scripts)."""
+    return f"assets/{name}"
+
+
+def index_file(page_url: str) -> str:
+    """The file in build/ a page's folder URL is served from."""
+    return page_url + "index.html"
+
+
+def relative_root(page_url: str) -> str:
+    """From a page's folder URL back to the site root: `papers/x/` → `../../`."""
+    return "../" * page_url.count("/")

@@ -1,0 +1,1 @@
+"""Small text helpers with no knowledge of the pipeline: slugs, LaTeX made readable, which URLs may become links."""
