@@ -1,4 +1,4 @@
-// The fixture the module tests read: a sharded index (site_src/search) with, as the oracle, the unsharded lunr index
+// The fixture the module tests read: a sharded index (site_src/outputs/search) with, as the oracle, the `lunr` package's index
 // of the same documents (refs "0".."n-1") loaded in lunr.js, and the documents themselves. From
 // SHARD_PARITY=<dir> (tests/js/shard_parity.py writes it; tests/test_search.py passes the seed site's and a
 // generated corpus's) or, alone (`node --test tests/js/`), written for the seed site first. Not a test file itself.

@@ -1,22 +1,35 @@
-// scorer.js ranks the shards exactly as lunr.js ranks one unsharded index of the same documents: same refs in the
-// same order, scores equal (===), same matched terms. The oracle is lunr.js's own query (fixture.mjs lunrQuery).
+// scorer.js, scoring when a query runs from the shards' term counts and field lengths, ranks as lunr.js ranks the
+// `lunr` package's own index of the same documents (its stored BM25 weights): the same papers, the same matched
+// terms, scores in proportion (lunr divides by the query vector's length and rounds weights to 3 decimals), and
+// the same order wherever lunr's scores differ by more than that rounding. The oracle is lunr.js's query over it.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { expansionOrder, score } from "../../templates/assets/search/scorer.js";
+import { score } from "../../templates/assets/search/scorer.js";
 import { shardFiles } from "../../templates/assets/search/shards.js";
-import { file, lunr, lunrQuery, manifest, read, reference } from "./fixture.mjs";
+import { file, lunrQuery, manifest, read, reference } from "./fixture.mjs";
 
 const allTerms = Object.keys(reference.invertedIndex).sort();
 const scored = (text) => score(manifest, shardFiles(manifest, text).map(file), text);
-const comparable = (r) => [r.ref, r.score, Object.keys(r.matchData.metadata).sort()];
+const terms = (r) => Object.keys(r.matchData.metadata).sort();
 
 function assertSameRanking(text) {
-  const results = lunrQuery(text);
-  assert.deepStrictEqual(scored(text).map(comparable), results.map(comparable), JSON.stringify(text));
-  return results;
+  const expected = lunrQuery(text), found = scored(text);
+  const where = JSON.stringify(text);
+  assert.deepEqual(found.map((r) => r.ref).sort(), expected.map((r) => r.ref).sort(), where);
+  if (!found.length) return expected;
+  const lunrScore = new Map(expected.map((r) => [r.ref, r]));
+  const scale = lunrScore.get(found[0].ref).score / found[0].score;
+  const matched = new Set(found.flatMap(terms)).size;
+  const tolerance = 0.0005 * 5 * matched + 1e-9; // each (term, field) weight lunr rounds to 3 decimals
+  found.forEach((r, i) => {
+    const theirs = lunrScore.get(r.ref);
+    assert.deepEqual(terms(r), terms(theirs), `${where}: terms of ${r.ref}`);
+    assert.ok(Math.abs(r.score * scale - theirs.score) <= tolerance + 1e-3 * theirs.score, `${where}: score of ${r.ref}: ${r.score * scale} ${theirs.score}`);
+    if (i > 0) assert.ok(lunrScore.get(found[i - 1].ref).score >= theirs.score - 2 * tolerance, `${where}: order at ${i}`);
+  });
+  return expected;
 }
 
-const ties = (results) => results.filter((r, i) => i > 0 && r.score === results[i - 1].score).length;
 const step = Math.max(1, Math.floor(allTerms.length / 150));
 const sampled = allTerms.filter((_, i) => i % step === 0);
 const typed = [];
@@ -25,11 +38,11 @@ for (const text of ["speech recognition", "large language models", "Retrieval-au
 }
 for (const word of sampled.slice(0, 60)) for (let n = 1; n <= 5; n++) typed.push(word.slice(0, n));
 
-test("every query of the fixture ranks as the unsharded index", () => {
+test("every query of the fixture ranks as lunr over the lunr package's index", () => {
   assert.ok(read("queries.json").filter((q) => assertSameRanking(q).length > 0).length >= 20);
 });
 
-test("single index terms, two and three word queries rank as the unsharded index", () => {
+test("single index terms, two and three word queries rank as lunr", () => {
   for (const term of sampled) {
     assertSameRanking(term);
     assertSameRanking(term + " ");
@@ -37,7 +50,7 @@ test("single index terms, two and three word queries rank as the unsharded index
   sampled.slice(0, 90).forEach((t, i) => assertSameRanking(i % 2 ? `${t} ${sampled[i + 1] || ""}` : `${t} ${sampled[i + 1] || ""} ${sampled[i + 2] || ""}`));
 });
 
-test("every prefix a typing reader passes through ranks as the unsharded index", () => {
+test("every prefix a typing reader passes through ranks as lunr", () => {
   assert.ok(typed.filter((text) => assertSameRanking(text).length > 0).length > typed.length / 2);
 });
 
@@ -47,26 +60,21 @@ const byPapers = allTerms.map((term) => {
   return [term, new Set(reference.fields.flatMap((field) => Object.keys(posting[field]))).size];
 }).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 
-test("queries matching nearly every paper rank as the unsharded index", () => {
+test("queries matching nearly every paper rank as lunr", () => {
   const common = byPapers.slice(0, 12).map(([term]) => term);
   const texts = [common.slice(0, 3).join(" "), common.slice(0, 6).join(" "), common.slice(0, 12).join(" "),
     common.slice(3, 5).join(" ") + " " + common[0].slice(0, 2), common[1].slice(0, 2), common[2].slice(0, 3)];
   assert.ok(Math.max(...texts.map((text) => assertSameRanking(text).length)) >= 0.9 * manifest.papers);
 });
 
-test("queries where many papers tie keep lunr's order among equal scores", () => {
+test("equal scores list the newest paper (the highest number) first", () => {
   const rare = byPapers.filter(([, n]) => n >= 2 && n <= 40).map(([term]) => term);
-  const pick = rare.filter((_, i) => i % Math.max(1, Math.floor(rare.length / 200)) === 0);
   let tied = 0;
-  for (const term of pick) tied += ties(assertSameRanking(term));
-  for (let i = 0; i + 1 < pick.length && i < 80; i += 2) tied += ties(assertSameRanking(`${pick[i]} ${pick[i + 1]}`));
-  assert.ok(tied >= 10, `only ${tied} ties`);
-});
-
-test("a trailing wildcard expands to terms in the order lunr's TokenSet lists them", () => {
-  const prefixes = [...new Set(allTerms.map((t) => t.slice(0, 2)))].filter((p) => !p.includes("*"));
-  for (const prefix of prefixes) {
-    const expected = reference.tokenSet.intersect(lunr.TokenSet.fromString(prefix + "*")).toArray();
-    assert.deepEqual(allTerms.filter((t) => t.startsWith(prefix)).sort(expansionOrder), expected, prefix);
+  for (const term of rare.slice(0, 400)) {
+    const found = scored(term + " ");
+    found.forEach((r, i) => {
+      if (i && r.score === found[i - 1].score) { tied++; assert.ok(r._doc < found[i - 1]._doc, term); }
+    });
   }
+  assert.ok(tied >= 5, `only ${tied} ties`);
 });

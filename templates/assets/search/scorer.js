@@ -1,56 +1,21 @@
-/* Ranking: the papers that match a query's terms, by score, computed from the shard arrays.
-   Every word is a clause (OPTIONAL, boost 1, all fields), the typed prefix a clause with a trailing wildcard. */
+/* Ranking, computed when a query runs from what the shards store (Pagefind scores the same way): for every index
+   term a query matches, in every field, BM25 from the term's count there, the field's length, the number of papers
+   with the term and the index-wide paper count and mean field length (manifest "papers", "lengths"), times the
+   field's boost (manifest "boosts"); a paper's score adds them up. These are the weights lunr stores in its index
+   (lunr.Builder: k1 1.2, b 0.75, idf over postings summed across fields), and a query counts each term as lunr's
+   query vector does: once per word that stems to it, once more when the typed prefix expands to it. lunr then
+   divides by the query vector's length, the same for every paper, so the order is lunr's
+   (tests/js/scorer.test.mjs checks it against lunr.js over the `lunr` package's own index). */
 import { prefixWord, queryTerms } from "./query.js";
+import { docsAt, FIELD_STRIDE } from "./shards.js";
 import { stem } from "./stemmer.js";
 
-/* The scorer: exactly what lunr's Index.query returns for the clauses a query sends (every clause OPTIONAL, boost 1,
-   all fields, no edit distance), computed from the shard arrays with typed arrays and plain loops instead of
-   lunr's per-match objects. Each step follows lunr 2.3.9 (Index.prototype.query, Vector, TokenSet), including
-   the order of its floating-point additions:
-   - a clause matches its stemmed words where the index has them; the trailing-wildcard clause matches every
-     index term with the prefix, in the order TokenSet#intersect(...).toArray() lists them (expansionOrder);
-   - the query vector of every field holds, per matched term index, 1 per (clause, term) match; its magnitude
-     sums squares in ascending term index;
-   - a field's score is dot(query vector, field vector) / magnitude, the dot product summed in ascending term
-     index; a paper's score adds its field scores in the order lunr first met each "field/ref" key: clause
-     order, then expanded-term order, field order, ascending paper number;
-   - results are in the order papers were first met, then stably sorted by score, highest first. */
-
-/** Position of an edge among a TokenSet node's Object.keys: "0".."9" are integer-like keys and come first,
-    the other characters follow in insertion order, which is sorted (lunr.TokenSet.Builder inserts sorted terms). */
-function edgeRank(code) { return code >= 48 && code <= 57 ? code - 65536 : code; }
-
-/** Order of the terms a trailing wildcard expands to: toArray pops a stack, so a node's term comes before its
-    children's and children come in reverse edge order. */
-export function expansionOrder(a, b) {
-  var n = Math.min(a.length, b.length);
-  for (var i = 0; i < n; i++) {
-    var x = a.charCodeAt(i), y = b.charCodeAt(i);
-    if (x !== y) return edgeRank(y) - edgeRank(x);
-  }
-  return a.length - b.length;
-}
-
-/** A shard entry's postings, per field: paper numbers (ascending) and weights as lunr's field vectors hold them. */
-function postings(entry, nFields) {
-  var fields = [];
-  for (var f = 0; f < nFields; f++) {
-    var deltas = entry[2 + 2 * f], weights = entry[3 + 2 * f], n = deltas.length;
-    var docs = new Int32Array(n), values = new Float64Array(n), doc = 0;
-    for (var i = 0; i < n; i++) {
-      doc += deltas[i];
-      docs[i] = doc;
-      values[i] = weights[i] / 1000; // the double lunr's JSON "0.123" parses to
-    }
-    fields.push({ docs: docs, weights: values });
-  }
-  return { term: entry[0], index: entry[1], fields: fields };
-}
+const K1 = 1.2, B = 0.75;
 
 function contains(sorted, value) {
-  var lo = 0, hi = sorted.length - 1;
+  let lo = 0, hi = sorted.length - 1;
   while (lo <= hi) {
-    var mid = (lo + hi) >> 1;
+    const mid = (lo + hi) >> 1;
     if (sorted[mid] < value) lo = mid + 1;
     else if (sorted[mid] > value) hi = mid - 1;
     else return true;
@@ -58,134 +23,100 @@ function contains(sorted, value) {
   return false;
 }
 
-/** A result as lunr gives it: ref, score, and matchData.metadata (term → field → {}), built when read. Each query
-    makes its own kind of Match (score's Result) whose prototype holds what its results share: matched terms, fields. */
+/** A result: ref (the paper's number as a string), score, and matchData.metadata (term → field → {}: what the
+    widget highlights), built when read. Each query makes its own kind of Match whose prototype holds what its
+    results share: the matched terms' papers per field, and the field names. */
 function Match() {}
 
-Object.defineProperty(Match.prototype, "ref", { get: function () { return String(this._doc); } });
+Object.defineProperty(Match.prototype, "ref", { get() { return String(this._doc); } });
 
 Object.defineProperty(Match.prototype, "matchData", {
-  get: function () {
-    var metadata = Object.create(null), doc = this._doc, fields = this._fields;
-    this._matched.forEach(function (p) {
-      for (var f = 0; f < fields.length; f++) {
-        if (contains(p.fields[f].docs, doc)) (metadata[p.term] || (metadata[p.term] = Object.create(null)))[fields[f]] = {};
+  get() {
+    const metadata = Object.create(null), doc = this._doc, fields = this._fields;
+    for (const p of this._matched) {
+      for (let f = 0; f < fields.length; f++) {
+        if (contains(p.docs[f], doc)) (metadata[p.term] || (metadata[p.term] = Object.create(null)))[fields[f]] = {};
       }
-    });
-    return { metadata: metadata };
-  }
+    }
+    return { metadata };
+  },
 });
 
-/** Positions 0..n-1 ordered by scores, highest first, equal scores by position: what Array#sort (stable) does
-    with lunr's comparator, b.score - a.score. Scores are doubles >= 0, whose bits order as the numbers do, so a
-    stable radix sort of the complemented bits (16 at a time, low to high) gives that order; a comparator sort of
-    tens of thousands of results takes longer than all the scoring. */
+/** Positions 0..n-1 ordered by scores, highest first, equal scores by position (a stable sort). Scores are doubles
+    >= 0, whose bits order as the numbers do, so a stable radix sort of the complemented bits (16 at a time, low to
+    high) gives that order; a comparator sort of tens of thousands of results takes longer than all the scoring. */
 function rankByScore(scores) {
-  var n = scores.length, words = new Uint32Array(scores.buffer, scores.byteOffset, 2 * n);
-  var high = new Uint32Array(1); high[0] = 1; // which word of a double holds its high bits: the platform's byte order
-  var hi = new Uint8Array(high.buffer)[0] === 1 ? 1 : 0;
-  var ranked = new Int32Array(n), other = new Int32Array(n), count = new Int32Array(65537);
-  for (var r = 0; r < n; r++) ranked[r] = r;
-  for (var pass = 0; pass < 4; pass++) {
-    var word = pass < 2 ? 1 - hi : hi, shift = pass % 2 ? 16 : 0;
+  const n = scores.length, words = new Uint32Array(scores.buffer, scores.byteOffset, 2 * n);
+  const high = new Uint32Array([1]); // which word of a double holds its high bits: the platform's byte order
+  const hi = new Uint8Array(high.buffer)[0] === 1 ? 1 : 0;
+  let ranked = new Int32Array(n), other = new Int32Array(n);
+  const count = new Int32Array(65537);
+  for (let r = 0; r < n; r++) ranked[r] = r;
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass < 2 ? 1 - hi : hi, shift = pass % 2 ? 16 : 0;
     count.fill(0);
-    for (var i = 0; i < n; i++) count[((~words[2 * ranked[i] + word] >>> shift) & 0xffff) + 1]++;
+    for (let i = 0; i < n; i++) count[((~words[2 * ranked[i] + word] >>> shift) & 0xffff) + 1]++;
     if (count[((~words[2 * ranked[0] + word] >>> shift) & 0xffff) + 1] === n) continue; // one digit: order unchanged
-    for (var d = 0; d < 65536; d++) count[d + 1] += count[d];
-    for (var j = 0; j < n; j++) {
-      var at = ranked[j];
+    for (let d = 0; d < 65536; d++) count[d + 1] += count[d];
+    for (let j = 0; j < n; j++) {
+      const at = ranked[j];
       other[count[(~words[2 * at + word] >>> shift) & 0xffff]++] = at;
     }
-    var swap = ranked; ranked = other; other = swap;
+    [ranked, other] = [other, ranked];
   }
   return ranked;
 }
 
-var work = { size: -1 }; // per-cell and per-paper arrays, kept between queries and left zeroed after each
+let work = { size: -1 }; // per-paper arrays, kept between queries and left zeroed after each
 
-function workspace(nDocs, nFields) {
-  if (work.size !== nDocs * nFields) {
-    work = { size: nDocs * nFields, cells: new Uint8Array(nDocs * nFields), dot: new Float64Array(nDocs * nFields),
-             met: new Uint8Array(nDocs), total: new Float64Array(nDocs) };
-  }
-  return work;
-}
-
-/** lunr's results (the clauses: every word stemmed, the typed prefix with a trailing wildcard) for text, computed from shards (lists of [term, _index, docs, weights, ...]) without lunr's index. */
+/** The papers that match text's terms in shards (lists of [term, docs, counts, lengths, ...]), highest score first;
+    equal scores newest first (papers are numbered oldest first). */
 export function score(manifest, shards, text) {
-  var terms = queryTerms(text);
+  const terms = queryTerms(text);
   if (!terms.length) return [];
-  var fields = manifest.fields, nFields = fields.length, nDocs = manifest.papers;
-  var prefix = prefixWord(text, terms);
-  var stemmed = terms.map(function (word) { return [stem(word)]; }), exact = Object.create(null);
-  stemmed.forEach(function (list) { list.forEach(function (term) { exact[term] = true; }); });
-  var found = Object.create(null), prefixed = [];
-  shards.forEach(function (entries) {
-    entries.forEach(function (entry) {
-      var term = entry[0], isPrefixed = prefix !== null && term.slice(0, prefix.length) === prefix;
-      if ((exact[term] !== true && !isPrefixed) || found[term]) return;
-      found[term] = postings(entry, nFields);
-      if (isPrefixed) prefixed.push(term);
-    });
-  });
-  // The matched terms, clause by clause, and the query vector: per term index, how often a clause matched it.
-  var sequence = [];
-  stemmed.forEach(function (list) { list.forEach(function (term) { if (found[term]) sequence.push(found[term]); }); });
-  if (prefix !== null) prefixed.sort(expansionOrder).forEach(function (term) { sequence.push(found[term]); });
-  if (!sequence.length) return [];
-  var distinct = [], counts = new Map();
-  sequence.forEach(function (p) {
-    if (!counts.has(p.index)) distinct.push(p);
-    counts.set(p.index, (counts.get(p.index) || 0) + 1);
-  });
-  distinct.sort(function (a, b) { return a.index - b.index; });
-  var sumOfSquares = 0;
-  distinct.forEach(function (p) { var c = counts.get(p.index); sumOfSquares += c * c; });
-  var magnitude = Math.sqrt(sumOfSquares);
-  // "field/ref" keys (cell = paper × nFields + field) in the order lunr inserts them into matchingFields.
-  var w = workspace(nDocs, nFields), cells = w.cells, dot = w.dot, met = w.met, total = w.total;
-  var keys = [], matched = new Set();
-  sequence.forEach(function (p) {
-    if (matched.has(p)) return; // lunr's termFieldCache
-    matched.add(p);
-    for (var f = 0; f < nFields; f++) {
-      var docs = p.fields[f].docs;
-      for (var i = 0; i < docs.length; i++) {
-        var cell = docs[i] * nFields + f;
-        if (!cells[cell]) { cells[cell] = 1; keys.push(cell); }
+  const fields = manifest.fields, nFields = fields.length, nDocs = manifest.papers;
+  const prefix = prefixWord(text, terms), clauses = Object.create(null);
+  for (const word of terms) { const t = stem(word); clauses[t] = (clauses[t] || 0) + 1; }
+  if (work.size !== nDocs) work = { size: nDocs, met: new Uint8Array(nDocs), total: new Float64Array(nDocs) };
+  const { met, total } = work, order = [], matched = [], seen = Object.create(null);
+  for (const entries of shards) {
+    for (const entry of entries) {
+      const term = entry[0];
+      const c = (clauses[term] || 0) + (prefix !== null && term.startsWith(prefix) ? 1 : 0);
+      if (!c || seen[term]) continue;
+      seen[term] = true;
+      let df = 0;
+      for (let f = 0; f < nFields; f++) df += docsAt(entry, f).length;
+      const idf = Math.log(1 + Math.abs((nDocs - df + 0.5) / (df + 0.5)));
+      const docs = [];
+      for (let f = 0; f < nFields; f++) {
+        const at = 1 + FIELD_STRIDE * f, deltas = entry[at], counts = entry[at + 1], lengths = entry[at + 2];
+        const weight = c * idf * manifest.boosts[f], mean = manifest.lengths[f] || 1, list = new Int32Array(deltas.length);
+        for (let i = 0, doc = 0; i < deltas.length; i++) {
+          doc += deltas[i];
+          list[i] = doc;
+          const tf = counts[i];
+          total[doc] += weight * ((K1 + 1) * tf) / (K1 * (1 - B + B * (lengths[i] / mean)) + tf);
+          if (!met[doc]) { met[doc] = 1; order.push(doc); }
+        }
+        docs.push(list);
       }
+      matched.push({ term, docs });
     }
-  });
-  // Dot products, each cell's sum in ascending term index.
-  distinct.forEach(function (p) {
-    var c = counts.get(p.index);
-    for (var f = 0; f < nFields; f++) {
-      var docs = p.fields[f].docs, weights = p.fields[f].weights;
-      for (var i = 0; i < docs.length; i++) dot[docs[i] * nFields + f] += c * weights[i];
-    }
-  });
-  // Paper scores: field scores added in key order; papers in the order first met.
-  var order = [];
-  for (var k = 0; k < keys.length; k++) {
-    var cell = keys[k], s = dot[cell] / magnitude || 0, doc = (cell / nFields) | 0;
-    cells[cell] = 0;
-    dot[cell] = 0;
-    if (met[doc]) total[doc] += s;
-    else { met[doc] = 1; total[doc] = s; order.push(doc); }
   }
-  var n = order.length, scores = new Float64Array(n);
-  for (var r = 0; r < n; r++) {
+  order.sort((a, b) => b - a); // newest first among equal scores
+  const n = order.length, scores = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
     scores[r] = total[order[r]];
     met[order[r]] = 0;
     total[order[r]] = 0;
   }
-  var ranked = rankByScore(scores);
+  const ranked = rankByScore(scores);
   function Result(doc, value) { this._doc = doc; this.score = value; }
   Result.prototype = Object.create(Match.prototype);
-  Result.prototype._matched = Array.from(matched);
+  Result.prototype._matched = matched;
   Result.prototype._fields = fields;
-  var results = new Array(n);
-  for (var j = 0; j < n; j++) results[j] = new Result(order[ranked[j]], scores[ranked[j]]);
+  const results = new Array(n);
+  for (let j = 0; j < n; j++) results[j] = new Result(order[ranked[j]], scores[ranked[j]]);
   return results;
 }
-

@@ -3,6 +3,12 @@
 import { chars, has, prefixWord, queryTerms } from "./query.js";
 import { stem } from "./stemmer.js";
 
+// A shard entry: [term, docs, counts, lengths, docs, counts, lengths, ...], one triple per field (shards.py).
+export const FIELD_STRIDE = 3;
+
+/** The papers (delta-encoded numbers) with an entry's term in field f. */
+export function docsAt(entry, f) { return entry[1 + FIELD_STRIDE * f]; }
+
 function byKey(groups) {
   const shards = Object.create(null);
   for (const [file, keys] of groups) for (const key of keys) shards[key] = file;
@@ -11,8 +17,8 @@ function byKey(groups) {
 
 /** manifest.json as the page uses it: "shards" (a list of [file, [key, ...]]) as key → file. */
 export function readManifest(json) {
-  return { fields: json.fields, words: json.words || null, papers: json.papers, key: json.key, shards: byKey(json.shards),
-           split: json.split, store: json.store, positions: json.positions || null };
+  return { fields: json.fields, words: json.words || null, boosts: json.boosts, lengths: json.lengths, papers: json.papers,
+           key: json.key, shards: byKey(json.shards), split: json.split, store: json.store, positions: json.positions || null };
 }
 
 /** The position manifest (the file manifest "positions" names) as termKey reads it, with the manifest's key length. */

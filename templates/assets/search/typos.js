@@ -2,7 +2,7 @@
    the spelling one edit away whose stem the most papers have. Edits keep the word's first two characters, or swap
    neighbours, so the shards a correction needs are those of the word's own start. */
 import { chars, has, requiredWords } from "./query.js";
-import { termKey } from "./shards.js";
+import { docsAt, termKey } from "./shards.js";
 import { stem } from "./stemmer.js";
 import { wordMasks } from "./words.js";
 
@@ -65,7 +65,7 @@ export function correction(manifest, shards, word, papers) {
     const entry = entries[s.term];
     if (!entry) continue;
     const docs = new Set();
-    for (let f = 0; f < nFields; f++) { const deltas = entry[2 + 2 * f]; for (let i = 0, doc = 0; i < deltas.length; i++) docs.add(doc += deltas[i]); }
+    for (let f = 0; f < nFields; f++) { const deltas = docsAt(entry, f); for (let i = 0, doc = 0; i < deltas.length; i++) docs.add(doc += deltas[i]); }
     const n = docs.size;
     if (n >= Math.max(1, TYPO_GAIN * papers) && (!best || n > best.papers || (n === best.papers && s.word < best.word))) best = { word: s.word, papers: n };
   }

@@ -3,6 +3,7 @@
    but never let one in. When no paper has them all, the papers with some of them, most words first. */
 import { requiredWords, satisfies } from "./query.js";
 import { score } from "./scorer.js";
+import { docsAt } from "./shards.js";
 
 /** Per paper, a bit per required word it has in its own text; per word, whether any paper has it there. */
 export function wordMasks(manifest, shards, words) {
@@ -17,7 +18,7 @@ export function wordMasks(manifest, shards, words) {
         if (!satisfies(word, entry[0])) return;
         for (let f = 0; f < nFields; f++) {
           if (!own[f]) continue;
-          const deltas = entry[2 + 2 * f];
+          const deltas = docsAt(entry, f);
           present[i] = present[i] || deltas.length > 0;
           for (let j = 0, doc = 0; j < deltas.length; j++) { doc += deltas[j]; masks[doc] |= 1 << i; }
         }
