@@ -54,7 +54,7 @@ def _data(site: Site, project: Path) -> Made:
 
 OUTPUTS = (
     Output("feeds", _feeds, "RSS 2.0 and Atom 1.0 feeds of the site and of every topic", linked=True),
-    Output("search", _search, "the sharded search index, its store and manifest, and lunr.js"),
+    Output("search", _search, "the sharded search index, its store and manifest"),
     Output("sitemap", _sitemap, "sitemap.xml and robots.txt"),
     Output("data", _data, "data/papers.json: every paper as a record, for other tools"),
 )
