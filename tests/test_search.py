@@ -44,7 +44,7 @@ def test_shards_and_store_chunks_have_content_hashed_names_in_the_manifest_every
     named = [*(name for name, _ in manifest["shards"]), manifest["positions"], *(name for name, _ in positions["shards"]),
              *manifest["store"]["files"]]
     keys = [key for _, keys in manifest["shards"] for key in keys]
-    assert len(keys) == len(set(keys)) > 100 and manifest["fields"] == ["title", "abstract", "topics", "authors", "keywords"]
+    assert len(keys) == len(set(keys)) > 100 and manifest["fields"] == ["title", "abstract", "topics", "authors", "keywords", "arxiv"]
     assert positions["fields"] == ["title", "abstract"] and "topics" not in manifest["words"]
     assert len(manifest["shards"]) < len(keys)  # small shards share a file
     for name in named:

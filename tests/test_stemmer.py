@@ -23,7 +23,8 @@ from site_src.config import load_config
 from site_src.ingest import read_corpus
 from site_src.outputs.search import index_files
 from site_src.outputs.search.index import _words
-from site_src.outputs.search.stemmer import STOP_WORDS, stem, terms, trim
+from site_src.outputs.search.stemmer import STOP_WORDS, fold, stem, terms, trim
+from tests.search_oracle import unaccented
 
 from .conftest import CONTENT, ROOT
 
@@ -47,7 +48,8 @@ import fs from "node:fs";
 const { stem } = await import(process.argv[1] + "/templates/assets/search/stemmer.js");
 const { STOP_WORDS } = await import(process.argv[1] + "/templates/assets/search/query.js");
 const words = JSON.parse(fs.readFileSync(0, "utf8"));
-process.stdout.write(JSON.stringify({ stems: words.map((w) => stem(w)), stop: [...STOP_WORDS] }));
+const { fold } = await import(process.argv[1] + "/templates/assets/search/query.js");
+process.stdout.write(JSON.stringify({ stems: words.map((w) => stem(w)), folded: words.map((w) => fold(w)), stop: [...STOP_WORDS] }));
 """
 
 
@@ -70,10 +72,12 @@ def _lunr_package_terms():
 
 
 def _check(tokens: list[str]) -> None:
-    """terms() is the lunr package's pipeline on every token, and the page stems every resulting word the same."""
+    """terms() is the lunr package's pipeline on every token without its accents, the page folds accents as the
+    index does, and stems every resulting word the same."""
     reference = _lunr_package_terms()
-    assert [t for t in tokens if terms(t) != reference(t)] == []
-    words = sorted({trim(t) for t in tokens} - STOP_WORDS)
+    assert [t for t in tokens if terms(t) != reference(unaccented(t))] == []
+    assert [(t, f) for t, f in zip(tokens, _page(tokens)["folded"]) if f != fold(t)] == []
+    words = sorted({trim(fold(t)) for t in tokens} - STOP_WORDS)
     assert [(w, ours, page) for w, ours, page in zip(words, map(stem, words), _page_stems(words)) if ours != page] == []
 
 
@@ -127,7 +131,8 @@ def test_the_page_finds_array_always_and_alexey(tmp_path):
     assert json.loads(run.stdout) == [1, 1, 1, 1, 1]
 
 
-def test_the_pipeline_trims_drops_stop_words_and_stems():
+def test_the_pipeline_folds_accents_trims_drops_stop_words_and_stems():
+    assert terms("pokéchamp") == ("pokechamp",) and terms("naïve") == ("naiv",) and terms("ﬁne") == ("fine",)
     assert terms("(models),") == ("model",)
     assert terms("the") == ()
     assert terms("—") == ("—",)  # nothing to trim to: lunr keeps the token as it is

@@ -37,11 +37,19 @@ indexStemmer.label = "stemmer";
 lunr.Pipeline.registeredFunctions.stemmer = indexStemmer;
 export const reference = lunr.Index.load(read("reference.json"));
 
-/** The oracle's clauses for text, written from the spec (not from the page's code): the words split at spaces,
-    hyphens and query syntax, edge punctuation off, each once, at most 12, stemmed; the last one also a trailing
-    wildcard while it is typed (2+ characters, no space after). Returns lunr's results on the unsharded index. */
+/** The words of text, written from the spec (not from the page's code): lowercased, accents off (NFKD, marks
+    dropped), an arXiv / Hugging Face URL or a versioned id read as the bare id, split at spaces, hyphens and query
+    syntax, edge punctuation off, each once, at most 12. */
+function specWords(text) {
+  const plain = String(text).toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "")
+    .replace(/(?:https?:\/\/)?(?:arxiv\.org\/(?:abs|pdf)\/|huggingface\.co\/papers\/|arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/g, "$1");
+  return [...new Set(plain.split(/[\s\-:^~*+]+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")).filter(Boolean))].slice(0, 12);
+}
+
+/** The oracle's clauses for text: every word (specWords), stemmed; the last one also a trailing wildcard while it is
+    typed (2+ characters, no space after). Returns lunr's results on the `lunr` package's index. */
 export function lunrQuery(text) {
-  const words = [...new Set(String(text).toLowerCase().split(/[\s\-:^~*+]+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")).filter(Boolean))].slice(0, 12);
+  const words = specWords(text);
   if (!words.length) return [];
   const last = words[words.length - 1], typing = !/\s$/.test(text) && Array.from(last).length >= 2;
   return reference.query((q) => {
@@ -53,7 +61,7 @@ export function lunrQuery(text) {
 /** The words a paper must have, from the spec: the query's words less lunr.js's stop words and less a last word of
     one character still being typed; each with its stem, and the last as a prefix while typed. */
 export function oracleWords(text) {
-  const words = [...new Set(String(text).toLowerCase().split(/[\s\-:^~*+]+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")).filter(Boolean))].slice(0, 12);
+  const words = specWords(text);
   const last = words[words.length - 1], typed = /\s$/.test(text);
   return words.filter((w) => lunr.stopWordFilter(new lunr.Token(w, {})) && !(w === last && !typed && Array.from(w).length < 2))
     .map((w) => ({ word: w, stem: stem(w), prefix: w === last && !typed ? w : null }));

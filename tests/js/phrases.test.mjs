@@ -11,11 +11,11 @@ import { documents, file, indexTrim, lunr, manifest, read } from "./fixture.mjs"
 const positions = readPositions(manifest, read(manifest.positions));
 const stopped = (w) => !lunr.stopWordFilter(new lunr.Token(w, {}));
 const tokens = documents.map((doc) => positions.fields.map((field) =>
-  String(doc[field] || "").toLowerCase().split(/[ \t\n\r\f\v\xa0-]/).filter(Boolean).map((w) => stem(indexTrim(w)))));
+  String(doc[field] || "").toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").split(/[ \t\n\r\f\v\xa0-]/).filter(Boolean).map((w) => stem(indexTrim(w)))));
 
 /** The papers whose title or abstract holds the phrase's words one after another (stemmed; stop words hold a place). */
 function phraseOracle(phrase) {
-  const want = phrase.toLowerCase().split(/[\s\-]+/).filter(Boolean).map((w) => w.replace(/^\W+/, "").replace(/\W+$/, "")).map((w) => (w && !stopped(w) ? stem(w) : null));
+  const want = phrase.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").split(/[\s\-]+/).filter(Boolean).map((w) => w.replace(/^\W+/, "").replace(/\W+$/, "")).map((w) => (w && !stopped(w) ? stem(w) : null));
   while (want.length && want[0] === null) want.shift();
   while (want.length && want[want.length - 1] === null) want.pop();
   const hits = new Set();

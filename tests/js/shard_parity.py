@@ -58,7 +58,7 @@ def corpus_documents(content: Path) -> tuple[list[dict], list[dict]]:
 
     papers = read_corpus(content / "dumps", load_config(content / "site.yaml"))[0].papers
     docs = [{"slug": p.slug, "title": p.title, "abstract": p.abstract, "topics": " ".join(p.ai_keywords[:2]),
-             "authors": ", ".join(p.authors), "keywords": ", ".join(p.ai_keywords)} for p in papers]
+             "authors": ", ".join(p.authors), "keywords": ", ".join(p.ai_keywords), "arxiv": p.arxiv_id or ""} for p in papers]
     return docs, [{"t": p.title, "u": f"papers/{p.slug}/", "k": list(p.ai_keywords), "s": p.abstract[:160]} for p in papers]
 
 

@@ -10,7 +10,7 @@ import { documents, file, indexTrim, lunr, lunrQuery, manifest, oracleWords, rea
 
 const found = (text) => find(manifest, shardFiles(manifest, text).map(file), text);
 const own = manifest.words || manifest.fields;
-const ownStems = documents.map((doc) => new Set(own.map((f) => String(doc[f] || "")).join(" ").toLowerCase().split(/[ \t\n\r\f\v\xa0-]+/)
+const ownStems = documents.map((doc) => new Set(own.map((f) => String(doc[f] || "")).join(" ").toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "").split(/[ \t\n\r\f\v\xa0-]+/)
   .map(indexTrim).filter((w) => lunr.stopWordFilter(new lunr.Token(w, {}))).map(stem))); // as the index: no stop words
 const hasWord = (ref, w) => ownStems[Number(ref)].has(w.stem) || (w.prefix !== null && [...ownStems[Number(ref)]].some((s) => s.startsWith(w.prefix)));
 

@@ -19,12 +19,14 @@ from site_src.outputs.search import index, shards
 # Title words decide what a paper is about; topic labels, authors and keywords are short, so a hit there counts
 # more than one among the abstract's hundreds of words. Reviewed with make bench-search (MRR@10 over 250 queries):
 # keywords 3 → 1 loses 0.005, topics 3 → 1 changes nothing, title 10 → 5 gains 0.002 (one query): kept.
-FIELDS = {"title": 10, "abstract": 1, "topics": 3, "authors": 3, "keywords": 3}  # field: boost
+# The arXiv id (as a reader pastes it, from an arXiv or Hugging Face URL too: the page reads the id out) names one
+# paper: found there, that paper comes first. Last, so the many terms not in it store nothing for it (shards.py).
+FIELDS = {"title": 10, "abstract": 1, "topics": 3, "authors": 3, "keywords": 3, "arxiv": 10}  # field: boost
 PHRASE_FIELDS = ("title", "abstract")  # where a quoted phrase must stand (shards.py: position shards)
 # Where a query word counts as found. A topic label is the site's summary of many papers, so it may rank a paper
 # that has the words higher, but never lets in one that lacks a word (bench/search_relevance.md: with the label
 # as a field of its own, topic queries find more of their theme than without it, or with the label matching).
-WORD_FIELDS = ("title", "abstract", "authors", "keywords")
+WORD_FIELDS = ("title", "abstract", "authors", "keywords", "arxiv")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def documents(site: Site) -> list[dict]:
             "topics": " ".join(phrases[link.id] for link in p.topics),
             "authors": ", ".join(p.authors),
             "keywords": ", ".join(p.ai_keywords),
+            "arxiv": p.arxiv_id or "",
         }
         for p in numbered(site)
     ]

@@ -54,7 +54,7 @@ def _word_ids(names: list[str], documents: list[dict]) -> tuple[list[str], np.nd
     counts: list[int] = []
     for doc in documents:
         for name in names:
-            value = doc[name]
+            value = doc.get(name)  # a field a document lacks is empty
             before = len(tokens)
             if value is not None:
                 tokens.extend(map(ids.__getitem__, filter(None, _words(str(value).lower()))))

@@ -20,7 +20,7 @@ no boundary but its own, where packing files to a size moved every boundary afte
 
 Shard file: a JSON list, one entry per term: [term, docs, counts, lengths, docs, counts, lengths, ...] with one
 triple per field: the papers with the term there (numbers delta-encoded), how often it stands there, and the
-field's length in terms.
+field's length in terms; the triples of trailing fields no paper has the term in are left out.
 
 Position shards say where each term stands in the title and the abstract, for quoted phrases:
 [term, docs, positions, docs, positions] with one pair per position field, documents delta-encoded and
@@ -74,6 +74,8 @@ def term_entries(arrays: IndexArrays) -> list[str]:
         for g in range(t * n_fields, (t + 1) * n_fields):
             start, end = bounds[g], bounds[g + 1]
             entry += (deltas[start:end], counts[start:end], lengths[start:end])
+        while len(entry) > 1 and not entry[-3]:
+            del entry[-3:]  # a field with no paper at the end stores nothing (the page reads it as empty)
         entries.append(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
     return entries
 

@@ -1,6 +1,6 @@
 /* Quoted phrases: the papers with every word that also have each phrase, word after word, in the title or the
    abstract, checked against the term positions of the position shards (loaded only for a phrase). */
-import { has, STOP_WORDS, trim } from "./query.js";
+import { fold, has, STOP_WORDS, trim } from "./query.js";
 import { termKey } from "./shards.js";
 import { stem } from "./stemmer.js";
 
@@ -10,7 +10,7 @@ const PHRASE = /"([^"]*)"/g;
 export function phrases(text) {
   const found = [];
   for (const match of String(text).matchAll(PHRASE)) {
-    const tokens = match[1].toLowerCase().split(/[\s\-]+/).filter(Boolean).map((token) => {
+    const tokens = fold(match[1].toLowerCase()).split(/[\s\-]+/).filter(Boolean).map((token) => {
       const word = trim(token);
       return word && !STOP_WORDS.has(word) ? stem(word) || null : null;
     });

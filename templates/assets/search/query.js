@@ -13,6 +13,16 @@ export const STOP_WORDS = new Set(("a able about across after all almost also am
   "other our own rather said say says she should since so some than that the their them then there these they this tis to " +
   "too twas us wants was we were what when where which while who whom why will with would yet you your").split(" "));
 
+// An arXiv id as readers paste it: bare or versioned (2506.01920v2), after "arXiv:", or in an arXiv abs/pdf/html or
+// Hugging Face papers URL. The index holds each paper's bare id (site_src/outputs/search FIELDS "arxiv").
+const PAPER_ID = /(?:https?:\/\/)?(?:www\.)?(?:(?:arxiv\.org\/(?:abs|pdf|html)|huggingface\.co\/papers)\/|arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?(?![\d.])\/?/gi;
+
+/** Text without accents, as the index folds every word (stemmer.py `fold`): NFKD, marks (\p{M}) dropped. */
+export function fold(text) { return String(text).normalize("NFKD").replace(/\p{M}/gu, ""); }
+
+/** What a reader typed, lowercased and folded, each arXiv id or arXiv / Hugging Face URL read as the bare id. */
+export function reading(text) { return fold(String(text).toLowerCase()).replace(PAPER_ID, "$1"); }
+
 export function has(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
 
 export function chars(text) { return Array.from(text); } // code points, as Python slices strings
@@ -20,7 +30,7 @@ export function chars(text) { return Array.from(text); } // code points, as Pyth
 /** The plain words of what a reader typed: lowercased, split at spaces, hyphens and query syntax, edge punctuation dropped, each once. */
 export function queryTerms(text) {
   const seen = [];
-  for (const word of String(text).toLowerCase().split(SEPARATOR)) {
+  for (const word of reading(text).split(SEPARATOR)) {
     const term = word.replace(EDGES, "");
     if (term && !seen.includes(term)) seen.push(term);
   }

@@ -90,7 +90,7 @@ export function score(manifest, shards, text) {
       const idf = Math.log(1 + Math.abs((nDocs - df + 0.5) / (df + 0.5)));
       const docs = [];
       for (let f = 0; f < nFields; f++) {
-        const at = 1 + FIELD_STRIDE * f, deltas = entry[at], counts = entry[at + 1], lengths = entry[at + 2];
+        const at = 1 + FIELD_STRIDE * f, deltas = docsAt(entry, f), counts = entry[at + 1], lengths = entry[at + 2];
         const weight = c * idf * manifest.boosts[f], mean = manifest.lengths[f] || 1, list = new Int32Array(deltas.length);
         for (let i = 0, doc = 0; i < deltas.length; i++) {
           doc += deltas[i];

@@ -6,8 +6,10 @@ import { stem } from "./stemmer.js";
 // A shard entry: [term, docs, counts, lengths, docs, counts, lengths, ...], one triple per field (shards.py).
 export const FIELD_STRIDE = 3;
 
-/** The papers (delta-encoded numbers) with an entry's term in field f. */
-export function docsAt(entry, f) { return entry[1 + FIELD_STRIDE * f]; }
+const NONE = [];
+
+/** The papers (delta-encoded numbers) with an entry's term in field f (trailing fields without any are left out). */
+export function docsAt(entry, f) { return entry[1 + FIELD_STRIDE * f] || NONE; }
 
 function byKey(groups) {
   const shards = Object.create(null);

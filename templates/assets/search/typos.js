@@ -12,12 +12,12 @@ const TYPO_PAPERS = 3; // a word fewer papers have than this may be a typo ...
 const TYPO_GAIN = 10; // ... when a spelling one edit away is in this many times as many papers
 
 /** The required words of text that look mistyped: 4+ characters, not a number, and in fewer than TYPO_PAPERS
-    papers (a typo in one abstract makes a word an index term), each with how many papers have it. */
+    papers (a typo in one abstract makes a word an index term); not a number or an arXiv id, each with how many papers have it. */
 export function unmatchedWords(manifest, shards, text) {
   const words = requiredWords(text), masks = wordMasks(manifest, shards, words).masks, counts = words.map(() => 0);
   for (let d = 0; d < masks.length; d++) if (masks[d]) for (let i = 0; i < words.length; i++) if (masks[d] & (1 << i)) counts[i]++;
   return words.map((w, i) => ({ word: w.word, papers: counts[i] }))
-    .filter((w) => w.papers < TYPO_PAPERS && chars(w.word).length >= MIN_TYPO_LENGTH && !/^[0-9]+$/.test(w.word));
+    .filter((w) => w.papers < TYPO_PAPERS && chars(w.word).length >= MIN_TYPO_LENGTH && !/^[\d.]+$/.test(w.word));
 }
 
 /** Spellings one edit from word: neighbours swapped, or a character deleted, replaced or inserted after the second. */

@@ -1,7 +1,7 @@
 /* The search box and the list it fills (the header's dropdown panel, or the search page's results): the one script
    every page loads. The search itself (./search.js and what it imports) is loaded on first use. Results are built
    from DOM text nodes and <mark> elements, never from HTML strings. */
-import { EDGES, queryTerms } from "./query.js";
+import { EDGES, fold, queryTerms } from "./query.js";
 import { stem } from "./stemmer.js";
 
 const DEBOUNCE_MS = 150;
@@ -24,7 +24,7 @@ function appendHighlighted(parent, text, matched) {
   var plain = "";
   text.split(/([\s\-]+)/).forEach(function (piece, i) {
     var core = i % 2 ? "" : piece.replace(EDGES, "");
-    var stemmed = core ? stem(core.toLowerCase()) : "";
+    var stemmed = core ? stem(fold(core.toLowerCase())) : "";
     if (!core || !Object.prototype.hasOwnProperty.call(matched, stemmed)) {
       plain += piece;
       return;
