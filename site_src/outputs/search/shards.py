@@ -47,7 +47,7 @@ KEY_LENGTH = 2
 MAX_SHARD_BYTES = 64 * 1024
 GROUP_BYTES = 16 * 1024  # shards smaller than this share a file with their neighbours
 SPREAD = 16  # about one key in SPREAD starts a file of small shards
-STORE_CHUNK = 64  # papers per store file
+STORE_CHUNK = 16  # papers per store file: results are spread over the papers, so a query fetches about one file per result shown
 
 
 def json_bytes(value) -> bytes:
