@@ -1,6 +1,6 @@
 """The build cache: a build whose inputs and output are exactly as the last build left them does nothing.
 
-The key is a content hash of everything a build reads (content/, the templates, lunr.js, this
+The key is a content hash of everything a build reads (content/, the templates, this
 package's own code, and the build's options); the last build's report and a listing of the output
 (path, size, modification time) are kept in `.digest-cache/` beside the output folder. A hit
 returns that report without importing scikit-learn or Jinja, and without touching the output.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from site_src.errors import BuildWarning, DigestError
 from site_src.files.safe_write import real_folder, write_file
-from site_src.files.source import BUILTIN_TEMPLATES, PACKAGE, files_under, lunr_js_bases, open_regular
+from site_src.files.source import BUILTIN_TEMPLATES, PACKAGE, files_under, open_regular
 
 CACHE_DIR = ".digest-cache"
 VERSION = 1
@@ -27,9 +27,7 @@ def input_hashes(content_dir: Path) -> dict[str, bytes]:
     """The sha256 of every file the build reads, by path: taken before the build reads anything."""
     project = content_dir.absolute().parent
     roots = [content_dir, project / "templates", BUILTIN_TEMPLATES, PACKAGE]
-    lunr = [base / "node_modules" / "lunr" for base in lunr_js_bases(project)]
     paths = [p for root in dict.fromkeys(r.absolute() for r in roots) for p in files_under(root)]
-    paths += [d / name for d in lunr for name in ("package.json", "lunr.min.js") if (d / name).is_file()]
     return {str(path): file_hash(path) for path in paths}
 
 

@@ -1,4 +1,4 @@
-"""Where the build's files come from: the built-in theme and lunr.js, and the curator's files, read safely.
+"""Where the build's files come from: the built-in theme and the curator's files, read safely.
 
 Only regular files are read, within a size limit, with one UTF-8 rule for them all. A FIFO would block a
 read forever and a link to /dev/zero would read until memory runs out, so every input is opened without
@@ -16,8 +16,8 @@ from site_src.errors import DigestError
 from site_src.text.clean import clean
 
 PACKAGE = Path(__file__).resolve().parent.parent  # this package's own code: a build's output depends on it too
-# An installed wheel carries the built-in theme and lunr.js here (hatch_build.py copies them in); run from a
-# checkout or an editable install, they are the checkout's own templates/ and node_modules/.
+# An installed wheel carries the built-in theme here (hatch_build.py copies it in); run from a checkout or an
+# editable install, it is the checkout's own templates/.
 _SHIPPED = PACKAGE / "builtin"
 _CHECKOUT = PACKAGE.parent
 _HOME = _SHIPPED if (_SHIPPED / "templates").is_dir() else _CHECKOUT
@@ -118,11 +118,6 @@ def check_links(folders: list[Path], site: Path) -> None:
                     raise DigestError(
                         f"a symbolic link to {target}, outside the site folder; only files inside it are read "
                         "(put the file itself here)", Path(path))
-
-
-def lunr_js_bases(project_dir: Path) -> list[Path]:
-    """Where node_modules/lunr is looked for: the curator's project first, then the copy this package ships."""
-    return [project_dir, _HOME]
 
 
 def decode(path: Path, data: bytes) -> str:
