@@ -65,6 +65,9 @@ def _read_base_url(reader: Reader | None, value: Any, keys: tuple) -> str:
     if not value.startswith(("http://", "https://")):
         message = f"base URL must start with http:// or https://, got {value!r}"
         raise reader.error(keys, message) if reader else DigestError(message)
+    if any(char.isspace() or not char.isprintable() for char in value):  # a newline would inject keys into site.yaml
+        message = f"base URL must not hold spaces, line breaks or control characters, got {value!r}"
+        raise reader.error(keys, message) if reader else DigestError(message)
     return value.rstrip("/") + "/"
 
 
@@ -143,6 +146,17 @@ def plain_type(kind: type) -> tuple[type, bool]:
     return kind, False
 
 
+def _too_long(meta, value) -> str | None:
+    if meta["most"] is not None and len(value) > meta["most"]:  # each is repeated on every page
+        return f"{len(value):,} characters; the most is {meta['most']:,}"
+    return None
+
+
+def text_problem(name: str, value: str) -> str | None:
+    """What site.yaml's reading would refuse in a text setting's value (None: nothing); `digest new --title` asks too."""
+    return _too_long(next(f.metadata for f, _ in settings_of(SiteConfig) if f.name == name), value)
+
+
 def _read_value(reader: Reader, f, kind: type, value: Any, keys: tuple) -> Any:
     meta = f.metadata
     plain, optional = plain_type(kind)
@@ -153,8 +167,9 @@ def _read_value(reader: Reader, f, kind: type, value: Any, keys: tuple) -> Any:
     if is_dataclass(kind):
         return _read_section(reader, kind, reader.mapping(value, keys), keys)
     value = reader.typed(value, plain, keys)
-    if meta["most"] is not None and len(value) > meta["most"]:  # each is repeated on every page
-        raise reader.error(keys, f"{len(value):,} characters; the most is {meta['most']:,}")
+    problem = _too_long(meta, value)
+    if problem:
+        raise reader.error(keys, problem)
     _check_bounds(reader, meta, value, keys)
     return value
 
