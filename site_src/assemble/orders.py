@@ -45,7 +45,7 @@ class TopView:
     until: dt.date | None = None  # the newest digest's day
 
 
-def _day(paper) -> dt.date | None:
+def paper_day(paper) -> dt.date | None:
     """A paper's date for "newest": its arXiv publication day where the listing gives it, else the day it was first
     listed (so the papers of one day's digest can still be told apart)."""
     return paper.published or paper.seen
@@ -56,12 +56,12 @@ def _votes(paper) -> int:
 
 
 def ordered(slugs, papers: dict, order: str) -> tuple[str, ...]:
-    """`slugs` in `order`: "upvotes" (most first), "newest" (latest `_day` first, undated last) or "" (as given)."""
+    """`slugs` in `order`: "upvotes" (most first), "newest" (latest `paper_day` first, undated last) or "" (as given)."""
     position = {slug: i for i, slug in enumerate(slugs)}
     if order == "upvotes":
         return tuple(sorted(slugs, key=lambda s: (-_votes(papers[s]), position[s])))
     if order == "newest":
-        return tuple(sorted(slugs, key=lambda s: (_day(papers[s]) is None, -(_day(papers[s]) or dt.date.min).toordinal(), position[s])))
+        return tuple(sorted(slugs, key=lambda s: (paper_day(papers[s]) is None, -(paper_day(papers[s]) or dt.date.min).toordinal(), position[s])))
     return tuple(slugs)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_src.assemble import Site, urls
+from site_src.assemble.orders import paper_day
 from site_src.outputs.made import Made
 from site_src.outputs.search import index, shards
 
@@ -68,13 +69,31 @@ def documents(site: Site) -> list[dict]:
 
 
 def store(site: Site) -> list[dict]:
-    """What a result shows, by paper number: title, url, topic labels and the abstract's first sentence."""
-    return [{"t": p.title, "u": p.url, "k": [link.text for link in p.topics], "s": p.summary} for p in numbered(site)]
+    """What a result shows, by paper number: title, url, topic labels, the abstract's first sentence and the upvotes
+    where the listing gives them ("v", left out where it gives none)."""
+    return [
+        {"t": p.title, "u": p.url, "k": [link.text for link in p.topics], "s": p.summary} | ({"v": p.upvotes} if p.upvotes is not None else {})
+        for p in numbered(site)
+    ]
+
+
+EPOCH = dt.date(1970, 1, 1)  # days are written as days since, as the page's Date counts them
+
+
+def facts(site: Site) -> dict[str, list]:
+    """What the search page's orders sort every result by, one list per fact by paper number: "v" the upvotes, "d" the
+    day "newest" goes by (orders.paper_day: the arXiv day, else the first listing's) in days since EPOCH; null where
+    unknown. Each is a file of its own that the page fetches only when a reader picks the order that needs it, so a
+    first search loads neither (the paper number alone is the first listing's day, not the arXiv day the list pages
+    sort by)."""
+    papers = numbered(site)
+    days = [paper_day(p) for p in papers]
+    return {"v": [p.upvotes for p in papers], "d": [(day - EPOCH).days if day else None for day in days]}
 
 
 def search_files(site: Site, project_dir: Path) -> SearchFiles:
     """The manifest, the index shards and the store chunks (content-hashed names but the manifest's)."""
-    files = {urls.SEARCH_INDEX + name: data for name, data in index_files(documents(site), store(site)).items()}
+    files = {urls.SEARCH_INDEX + name: data for name, data in index_files(documents(site), store(site), facts(site)).items()}
     return dataclasses.replace(search_names(), files=files)
 
 
@@ -83,7 +102,7 @@ def search_names() -> SearchFiles:
     return SearchFiles({}, manifest=urls.SEARCH_MANIFEST)
 
 
-def index_files(docs: list[dict], shown: list[dict]) -> dict[str, bytes]:
-    """manifest.json and the shard, position and store files it names, by path under search/ (see shards.py)."""
+def index_files(docs: list[dict], shown: list[dict], sorted_by: dict[str, list] | None = None) -> dict[str, bytes]:
+    """manifest.json and the shard, position, store and fact files it names, by path under search/ (see shards.py)."""
     arrays = index.index_arrays("slug", list(FIELDS), docs, positions=PHRASE_FIELDS)
-    return shards.index_files(arrays, shown, tuple(FIELDS.values()), PHRASE_FIELDS, WORD_FIELDS)
+    return shards.index_files(arrays, shown, tuple(FIELDS.values()), PHRASE_FIELDS, WORD_FIELDS, sorted_by or {})

@@ -28,6 +28,9 @@ each document's list of token ordinals delta-encoded. They are keyed and grouped
 on their own sizes, and listed in a position manifest of their own ({"fields", "shards", "split"}, a
 content-hashed file that manifest "positions" names): only a phrase query loads it and them, so the
 manifest every first query loads stays as small as before (the list is as long as the term shards').
+
+Fact files hold what the search page's orders sort by, one JSON list per fact by paper number (search facts):
+manifest "facts" names each ({"v": file, "d": file}); the page fetches one only when a reader asks for its order.
 """
 
 from __future__ import annotations
@@ -168,10 +171,10 @@ def _shard_files(folder: str, by_term: dict[str, str], files: dict[str, bytes]) 
 
 
 def index_files(arrays: IndexArrays, shown: list[dict], boosts: tuple[float, ...], position_fields: tuple[str, ...] = (),
-                word_fields: tuple[str, ...] | None = None) -> dict[str, bytes]:
+                word_fields: tuple[str, ...] | None = None, facts: dict[str, list] | None = None) -> dict[str, bytes]:
     """manifest.json and the shard, position and store files it names, by path relative to the manifest; boosts
     weigh a match in each field; word_fields (manifest "words", default all) are the fields where a query word
-    counts as found."""
+    counts as found; facts (by name, each a list by paper number) are written to files manifest "facts" names."""
     files: dict[str, bytes] = {}
     groups, split = _shard_files("shards", dict(zip(arrays.terms, term_entries(arrays))), files)
     store_names = []
@@ -196,5 +199,11 @@ def index_files(arrays: IndexArrays, shown: list[dict], boosts: tuple[float, ...
         listing = json_bytes({"fields": list(position_fields), "shards": at_groups, "split": at_split})
         manifest["positions"] = _hashed("positions", listing)
         files[manifest["positions"]] = listing
+    if facts:
+        manifest["facts"] = {}
+        for name, values in facts.items():
+            data = json_bytes(values)
+            manifest["facts"][name] = _hashed("facts", data)
+            files[manifest["facts"][name]] = data
     files[MANIFEST] = json_bytes(manifest)
     return files

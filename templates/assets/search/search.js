@@ -3,6 +3,7 @@
 import { corrected, requiredWords } from "./query.js";
 import { phraseFiles, phrases, withPhrases } from "./phrases.js";
 import { readManifest, readPositions, shardFiles } from "./shards.js";
+import { factFile, sortedBy } from "./sorting.js";
 import { correction, typoFiles, unmatchedWords } from "./typos.js";
 import { find } from "./words.js";
 
@@ -67,6 +68,12 @@ export class Search {
     if (matched.length) return { results: matched, query: text, notice: notice("") };
     const quoted = list.map((p) => "\u201c" + p.text + "\u201d").join(", ");
     return { results: found.results, query: text, notice: notice("No paper has the phrase " + quoted + "; papers with all of its words:") };
+  }
+
+  /** Every result of a query in `order` (../orders.js): the fact file that order needs is fetched on first use. */
+  async sorted(results, order) {
+    const file = factFile(this.manifest, order);
+    return sortedBy(results, order, file ? await this.fetch(file) : null);
   }
 
   /** What the results with these refs (paper numbers) show, from the store chunks they fall in. */

@@ -20,7 +20,8 @@ function byKey(groups) {
 /** manifest.json as the page uses it: "shards" (a list of [file, [key, ...]]) as key → file. */
 export function readManifest(json) {
   return { fields: json.fields, words: json.words || null, boosts: json.boosts, lengths: json.lengths, papers: json.papers,
-           key: json.key, shards: byKey(json.shards), split: json.split, store: json.store, positions: json.positions || null };
+           key: json.key, shards: byKey(json.shards), split: json.split, store: json.store, positions: json.positions || null,
+           facts: json.facts || null };
 }
 
 /** The position manifest (the file manifest "positions" names) as termKey reads it, with the manifest's key length. */

@@ -1,6 +1,7 @@
 /* The search box and the list it fills (the header's dropdown panel, or the search page's results): the one script
    every page loads. The search itself (./search.js and what it imports) is loaded on first use. Results are built
    from DOM text nodes and <mark> elements, never from HTML strings. */
+import { ORDERS, orderOf, withOrder } from "../orders.js";
 import { EDGES, fold, queryTerms } from "./query.js";
 import { stem } from "./stemmer.js";
 
@@ -48,6 +49,15 @@ function element(doc, tag, className, text) {
   return node;
 }
 
+/** "▲ 1,234" and, for screen readers, " upvotes": as the list pages show them (templates/_macros.html upvotes). */
+function upvotes(doc, count) {
+  var node = element(doc, "span", "upvotes");
+  node.appendChild(element(doc, "span", "", "\u25b2 ")).setAttribute("aria-hidden", "true");
+  node.appendChild(doc.createTextNode(count.toLocaleString("en-US")));
+  node.appendChild(element(doc, "span", "visually-hidden", count === 1 ? " upvote" : " upvotes"));
+  return node;
+}
+
 function resultItem(doc, search, root, result, paper) {
   var matched = result.matchData.metadata;
   var item = element(doc, "li", "paper");
@@ -55,6 +65,10 @@ function resultItem(doc, search, root, result, paper) {
   link.setAttribute("href", root + paper.u);
   appendHighlighted(link, paper.t, matched);
   item.appendChild(link);
+  if (typeof paper.v === "number") {
+    item.appendChild(doc.createTextNode(" "));
+    item.appendChild(upvotes(doc, paper.v));
+  }
   var chips = element(doc, "p", "chips");
   paper.k.forEach(function (label) { chips.appendChild(element(doc, "span", "chip", label)); });
   item.appendChild(chips);
@@ -89,6 +103,8 @@ function Widget(form, win) {
   this.shown = "";
   this.committed = true;  // the URL holds a query the reader asked for: the next change pushes
   this.more = this.panel ? null : doc.getElementById(this.list.id + "-more");
+  this.sort = this.panel ? null : doc.getElementById(this.list.id + "-sort");  // the orders (search page only)
+  this.order = "relevance";  // the order the results are shown in (../orders.js), from the URL
   this.answer = null;  // the shown query's {results, query, notice}
   this.limit = 0;  // results shown
 }
@@ -96,9 +112,11 @@ function Widget(form, win) {
 Widget.prototype.show = function (text, limit) {
   var self = this;
   var doc = this.win.document;
+  var order = this.order;
   this.shown = text;
   this.answer = null;
   if (this.more) this.more.hidden = true;
+  if (this.sort) this.sort.hidden = true;
   if (!queryTerms(text).length) {
     this.list.replaceChildren();
     setStatus(doc, this.status, this.panel ? "" : "Type words to search the titles, abstracts, topics and authors of every paper.");
@@ -111,14 +129,23 @@ Widget.prototype.show = function (text, limit) {
     search = loaded;
     return self.shown === text ? search.query(text) : { results: [] };
   }).then(function (found) {
+    // every result in the order asked (the fact file it needs is fetched then), so "Show more" goes on in it
+    return self.shown === text && !self.panel ? search.sorted(found.results, order).then(function (results) {
+      return { results: results, query: found.query, notice: found.notice };
+    }) : found;
+  }).then(function (found) {
     answer = found;
     return self.shown === text ? search.papers(answer.results.slice(0, limit).map(function (r) { return r.ref; })) : [];
   }).then(function (papers) {
-    if (self.shown !== text) return; // a newer query is on its way
+    if (self.shown !== text || self.order !== order) return; // a newer query (or order) is on its way
     var results = answer.results;
     var items = papers.map(function (paper, i) { return resultItem(doc, search, self.root, results[i], paper); });
     self.list.replaceChildren.apply(self.list, items);
     self.list.setAttribute("data-query", text); // which query the list answers (typing runs several)
+    if (self.sort) {
+      self.list.setAttribute("data-order", order);
+      self.sort.hidden = results.length < 2;
+    }
     self.answer = answer;
     self.search = search;
     self.limit = items.length;
@@ -225,8 +252,46 @@ Widget.prototype.remember = function (text, push) {
   // how many results are shown, once "Show more" was used: Back to this page shows as many
   if (this.answer && this.shown === text && this.limit > PAGE_RESULTS) url.searchParams.set("n", String(this.limit));
   else url.searchParams.delete("n");
-  if (url.href === this.win.location.href) return;
-  this.win.history[push ? "pushState" : "replaceState"](null, "", url.href);
+  var href = withOrder(url.href, this.order);
+  if (href !== this.win.location.href) this.win.history[push ? "pushState" : "replaceState"](null, "", href);
+  this.orderLinks();
+};
+
+/** The sort control: a link per order (the same words as the list pages' "Order:" links), each to this search in
+    that order from its first page; the current one marked. A plain link, so it works from the keyboard and opens
+    in a new tab; a click here re-sorts in place and keeps the choice in the URL (?q=...&sort=upvotes). */
+Widget.prototype.orderLinks = function () {
+  if (!this.sort) return;
+  var self = this, doc = this.win.document;
+  var here = new URL(this.win.location.href);
+  here.searchParams.delete("n");
+  var items = [element(doc, "span", "sort-label", "Order:")];
+  Object.keys(ORDERS).forEach(function (key, i) {
+    if (i) items.push(doc.createTextNode(" "), element(doc, "span", "", "\u00b7"));
+    if (i) items[items.length - 1].setAttribute("aria-hidden", "true");
+    var link = element(doc, "a", "", ORDERS[key]);
+    link.setAttribute("href", withOrder(here.href, key));
+    link.setAttribute("data-order", key);
+    if (key === self.order) link.setAttribute("aria-current", "page");
+    link.addEventListener("click", function (event) {
+      if (event.button || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return; // a new tab or window
+      event.preventDefault();
+      self.pick(key);
+    });
+    items.push(doc.createTextNode(" "), link);
+  });
+  this.sort.replaceChildren.apply(this.sort, items);
+};
+
+/** The reader picked an order: every result re-sorted, the first page shown, a history entry of its own. */
+Widget.prototype.pick = function (order) {
+  if (order === this.order) return;
+  this.order = order;
+  this.answer = null;  // the URL drops "n": the new order starts on its first page
+  this.remember(this.input.value, true);  // redraws the links: focus stays on the one picked
+  this.committed = true;
+  this.sort.querySelector("a[data-order=\"" + order + "\"]").focus();
+  return this.show(this.input.value);
 };
 
 Widget.prototype.attach = function () {
@@ -254,6 +319,8 @@ Widget.prototype.attach = function () {
   var fromURL = function () {
     var params = new URL(win.location.href).searchParams;
     self.committed = true;
+    self.order = orderOf(win.location.search);
+    self.orderLinks();
     self.input.value = params.get("q") || "";
     self.show(self.input.value, Math.min(Number(params.get("n")) || 0, 100000));
   };
