@@ -116,3 +116,13 @@ def test_most_upvoted_sorts_every_result_keeps_it_in_the_url_and_across_a_reload
     violations = tab.evaluate("window.__cspViolations || []")
     context.close()
     assert errors == [] and violations == []
+
+
+@pytest.mark.parametrize("scheme", ("light", "dark"))
+def test_the_sorted_search_page_has_no_axe_violations(browser, api_site, scheme):
+    """The sort links and the upvote counts (contrast, names, landmarks), on a page where both show."""
+    from .test_accessibility import AXE, audit
+
+    with http_server(api_site.parent) as url:
+        found, _ = audit(browser, AXE, f"{url}/paper-digest/", {"search, most upvoted": f"search/?q={QUERY}&sort=upvotes"}, scheme)
+    assert found == {}
