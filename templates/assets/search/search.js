@@ -3,7 +3,6 @@
 import { corrected, requiredWords } from "./query.js";
 import { phraseFiles, phrases, withPhrases } from "./phrases.js";
 import { readManifest, readPositions, shardFiles } from "./shards.js";
-import { factFile, sortedBy } from "./sorting.js";
 import { correction, typoFiles, unmatchedWords } from "./typos.js";
 import { find } from "./words.js";
 
@@ -70,8 +69,11 @@ export class Search {
     return { results: found.results, query: text, notice: notice("No paper has the phrase " + quoted + "; papers with all of its words:") };
   }
 
-  /** Every result of a query in `order` (../orders.js): the fact file that order needs is fetched on first use. */
+  /** Every result of a query in `order` (../orders.js): the code and the fact file an order needs are fetched when a
+      reader first asks for it, so a search in relevance order loads neither. */
   async sorted(results, order) {
+    if (order === "relevance") return results;
+    const { factFile, sortedBy } = await import("./sorting.js");
     const file = factFile(this.manifest, order);
     return sortedBy(results, order, file ? await this.fetch(file) : null);
   }

@@ -1,7 +1,6 @@
 /* The search box and the list it fills (the header's dropdown panel, or the search page's results): the one script
    every page loads. The search itself (./search.js and what it imports) is loaded on first use. Results are built
    from DOM text nodes and <mark> elements, never from HTML strings. */
-import { ORDERS, orderOf, withOrder } from "../orders.js";
 import { EDGES, fold, queryTerms } from "./query.js";
 import { stem } from "./stemmer.js";
 
@@ -104,7 +103,8 @@ function Widget(form, win) {
   this.committed = true;  // the URL holds a query the reader asked for: the next change pushes
   this.more = this.panel ? null : doc.getElementById(this.list.id + "-more");
   this.sort = this.panel ? null : doc.getElementById(this.list.id + "-sort");  // the orders (search page only)
-  this.order = "relevance";  // the order the results are shown in (../orders.js), from the URL
+  this.order = "relevance";  // the order the results are shown in, from the URL
+  this.orders = null;  // ./sort-control.js, imported by the search page alone: the header box on every other page needs none
   this.answer = null;  // the shown query's {results, query, notice}
   this.limit = 0;  // results shown
 }
@@ -252,35 +252,15 @@ Widget.prototype.remember = function (text, push) {
   // how many results are shown, once "Show more" was used: Back to this page shows as many
   if (this.answer && this.shown === text && this.limit > PAGE_RESULTS) url.searchParams.set("n", String(this.limit));
   else url.searchParams.delete("n");
-  var href = withOrder(url.href, this.order);
+  var href = this.orders ? this.orders.withOrder(url.href, this.order) : url.href;
   if (href !== this.win.location.href) this.win.history[push ? "pushState" : "replaceState"](null, "", href);
   this.orderLinks();
 };
 
-/** The sort control: a link per order (the same words as the list pages' "Order:" links), each to this search in
-    that order from its first page; the current one marked. A plain link, so it works from the keyboard and opens
-    in a new tab; a click here re-sorts in place and keeps the choice in the URL (?q=...&sort=upvotes). */
+/** The sort control (search page only; ./sort-control.js) for the current URL and order. */
 Widget.prototype.orderLinks = function () {
-  if (!this.sort) return;
-  var self = this, doc = this.win.document;
-  var here = new URL(this.win.location.href);
-  here.searchParams.delete("n");
-  var items = [element(doc, "span", "sort-label", "Order:")];
-  Object.keys(ORDERS).forEach(function (key, i) {
-    if (i) items.push(doc.createTextNode(" "), element(doc, "span", "", "\u00b7"));
-    if (i) items[items.length - 1].setAttribute("aria-hidden", "true");
-    var link = element(doc, "a", "", ORDERS[key]);
-    link.setAttribute("href", withOrder(here.href, key));
-    link.setAttribute("data-order", key);
-    if (key === self.order) link.setAttribute("aria-current", "page");
-    link.addEventListener("click", function (event) {
-      if (event.button || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return; // a new tab or window
-      event.preventDefault();
-      self.pick(key);
-    });
-    items.push(doc.createTextNode(" "), link);
-  });
-  this.sort.replaceChildren.apply(this.sort, items);
+  var self = this;
+  if (this.sort && this.orders) this.orders.drawOrders(this.sort, this.win.location.href, this.order, function (key) { self.pick(key); });
 };
 
 /** The reader picked an order: every result re-sorted, the first page shown, a history entry of its own. */
@@ -319,13 +299,17 @@ Widget.prototype.attach = function () {
   var fromURL = function () {
     var params = new URL(win.location.href).searchParams;
     self.committed = true;
-    self.order = orderOf(win.location.search);
+    self.order = self.orders ? self.orders.orderOf(win.location.search) : "relevance";
     self.orderLinks();
     self.input.value = params.get("q") || "";
     self.show(self.input.value, Math.min(Number(params.get("n")) || 0, 100000));
   };
-  win.addEventListener("popstate", fromURL);
-  fromURL();
+  var ready = function (orders) {
+    self.orders = orders;  // null if it could not load: the results in relevance order, with no control
+    win.addEventListener("popstate", fromURL);
+    fromURL();
+  };
+  import("./sort-control.js").then(ready, function () { ready(null); });
 };
 
 function start(doc, win) {
