@@ -134,7 +134,8 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
 
     # Gather: every output of the site, in memory.
     config = load_config(content_dir / "site.yaml").with_base_url(base_url)
-    corpus, warnings = stages.run("read", ingest.read_corpus, content_dir / "dumps", config)
+    parsed_dumps = build_cache.cache_path(out_dir, "dumps") if cache else None  # parsed once per content hash
+    corpus, warnings = stages.run("read", ingest.read_corpus, content_dir / "dumps", config, parsed_dumps)
     markdown_pages = stages.run("read", pages.read_pages, content_dir / "pages", drafts)
     curator = stages.run("read", curation.read_curation, content_dir / curation.CURATION_NAME)
     stages.warn(warnings)
