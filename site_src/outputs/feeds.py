@@ -4,14 +4,16 @@ The XML is built as an lxml element tree, never by pasting strings, so every tit
 is escaped by the serializer. Dates come only from dated digests; nothing here reads the clock. An item's
 authors are one element (readers show one whole, and feedparser keeps only the last of several), and its
 links out (arXiv, PDF, code, or a title search) follow the abstract. A paper is in the site's feeds
-and in its topics' feeds: its RSS item and Atom entry are built once and copied (in C) into each feed
-that lists it.
+and in its topics' feeds: its RSS item and Atom entry are built and serialized once, in one tree that holds
+every item of the format, and each feed is its own head with those items' bytes joined in (a pretty-printed
+item's bytes depend only on the item, its depth and the namespaces declared above it, the same in every feed
+of a format). At 3,956 real papers, 122 feeds: 0.82 s when every feed copied and serialized its items, 0.45 s.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import heapq
 import html
 import re
 from dataclasses import dataclass, field
@@ -116,9 +118,8 @@ def _items(site: Site, slugs, appearance: dict[str, tuple], limit: int, intros: 
         if digest.intro:
             day = -digest.date.toordinal() if digest.date else 0
             keyed.append(((digest.date is None, day, -index, -1, ""), digest))
-    keyed.sort(key=lambda pair: pair[0])
     items = []
-    for _, what in keyed[:limit]:
+    for _, what in heapq.nsmallest(limit, keyed, key=lambda pair: pair[0]):  # as sorted(...)[:limit], without the sort
         if isinstance(what, str):
             paper = site.papers[what]
             items.append(FeedItem(
@@ -203,17 +204,51 @@ def _item_html(item: FeedItem) -> str:
 
 
 class _Entries:
-    """Each paper's item (or entry) in one format, built once under a root that declares the feeds' namespaces,
-    then copied into every feed that lists the paper (lxml reconciles the namespaces, so the bytes are the same)."""
+    """Every item of one format, serialized once; each feed of the format joins in the bytes of the items it lists.
 
-    def __init__(self, root: etree._Element, build):
-        self.root, self.build, self.made = root, build, {}
+    The items are built under a stand-in feed of the format, serialized together, and cut where each item's
+    opening line begins (text and attribute values are escaped, so no other line can look like one).
+    """
 
-    def add(self, parent: etree._Element, item: FeedItem) -> None:
-        element = self.made.get(item.url)
-        if element is None:
-            element = self.made[item.url] = self.build(self.root, item)
-        parent.append(copy.deepcopy(element))
+    def __init__(self, format: str):
+        if format == "rss":
+            self.root = _rss_root()
+            self.parent, self.build = etree.SubElement(self.root, "channel"), _rss_item
+            self.start, self.tail = b"    <item>\n", b"  </channel>\n</rss>\n"
+        else:
+            self.root = self.parent = _atom_root()
+            self.build, self.start, self.tail = _atom_entry, b"  <entry>\n", b"</feed>\n"
+        self.made: dict[str, bytes] = {}
+
+    def make(self, items) -> None:
+        """Serialize the items not made yet, all in one go."""
+        new: dict[str, FeedItem] = {}
+        for item in items:
+            if item.url not in self.made:
+                new.setdefault(item.url, item)
+        if not new:
+            return
+        for element in list(self.parent):
+            self.parent.remove(element)
+        for item in new.values():
+            self.build(self.parent, item)
+        text = _serialize(self.root)
+        starts, opening = [], b"\n" + self.start
+        found = text.find(opening)
+        while found >= 0:  # bytes.find, not a MULTILINE regex: ten times faster on a 10 MB text
+            starts.append(found + 1)
+            found = text.find(opening, found + 1)
+        if len(starts) != len(new) or not text.endswith(self.tail):
+            raise AssertionError(f"{len(starts)} item openings for {len(new)} items")  # our bug, never the data's
+        ends = starts[1:] + [len(text) - len(self.tail)]
+        self.made.update((url, text[begin:end]) for url, begin, end in zip(new, starts, ends))
+
+    def join(self, head: bytes, items) -> bytes:
+        """The feed serialized without items (`head`), with the items' bytes put in before its closing lines."""
+        if not head.endswith(self.tail):
+            raise AssertionError("a feed head that does not end as its format does")
+        self.make(items)
+        return head[: -len(self.tail)] + b"".join(self.made[item.url] for item in items) + self.tail
 
 
 def _rss_root() -> etree._Element:
@@ -250,8 +285,7 @@ def rss_bytes(feed: Feed, config: SiteConfig, entries: _Entries | None = None) -
         _sub(channel, "lastBuildDate", format_datetime(_midnight(newest)))
     _sub(channel, "generator", GENERATOR)
     _sub(channel, f"{{{ATOM_NS}}}link", href=base + feed.path, rel="self", type=RSS_TYPE)
-    _add_items(channel, feed.items, _rss_item, entries)
-    return _serialize(rss)
+    return (entries or _Entries("rss")).join(_serialize(rss), feed.items)
 
 
 def _atom_root() -> etree._Element:
@@ -298,17 +332,7 @@ def atom_bytes(feed: Feed, config: SiteConfig, entries: _Entries | None = None) 
     sub(atom, "link", rel="alternate", type="text/html", href=base + feed.page)
     sub(sub(atom, "author"), "name", config.title)
     sub(atom, "generator", GENERATOR)
-    _add_items(atom, feed.items, _atom_entry, entries)
-    return _serialize(atom)
-
-
-def _add_items(parent, items, make, entries: _Entries | None) -> None:
-    """Each item into the feed: made here, or copied from `entries`, which makes each paper's item once."""
-    for item in items:
-        if entries is None:
-            make(parent, item)
-        else:
-            entries.add(parent, item)
+    return (entries or _Entries("atom")).join(_serialize(atom), feed.items)
 
 
 def _serialize(root) -> bytes:
@@ -325,7 +349,9 @@ def build_feeds(site: Site) -> Feeds:
         return Feeds(warnings=(warning,))
     feeds, notes = plan_feeds(site)
     writers = {"rss": rss_bytes, "atom": atom_bytes}
-    entries = {"rss": _Entries(_rss_root(), _rss_item), "atom": _Entries(_atom_root(), _atom_entry)}
+    entries = {format: _Entries(format) for format in urls.FEED_NAMES}
+    for format, made in entries.items():  # every item of a format built in one tree, serialized once
+        made.make([item for feed in feeds if feed.format == format for item in feed.items])
     files = {feed.path: writers[feed.format](feed, site.config, entries[feed.format]) for feed in feeds}
     # A retired topic's feeds keep working: they carry its successor's items.
     for redirect in site.redirects:
