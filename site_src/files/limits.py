@@ -20,17 +20,21 @@ PAGES_LIMIT = 1_000_000_000  # bytes: GitHub Pages' published-site limit, counte
 WARN_AT = 0.8  # of the limit: about 60,000 papers
 
 
+BLOCK = 512  # a tar archive's block: Pages' upload is a tar, one header block per file and folder, each file padded
+
+
 @dataclass(frozen=True)
 class SiteSize:
-    bytes: int
+    bytes: int  # the files' own bytes
     files: int
+    uploaded: int  # as the Pages artifact (a tar) holds them: what its 1 GB limit is checked against
 
     def warning(self, out_dir: Path, limit: int = PAGES_LIMIT) -> BuildWarning | None:
-        """A warning once the site passes WARN_AT of `limit`; None below."""
-        if self.bytes < WARN_AT * limit:
+        """A warning once the uploaded site passes WARN_AT of `limit`; None below."""
+        if self.uploaded < WARN_AT * limit:
             return None
         return BuildWarning(
-            f"the site is {self.bytes / 1e6:,.0f} MB in {self.files:,} files, {self.bytes / limit:.0%} of the "
+            f"the site is {self.uploaded / 1e6:,.0f} MB as uploaded in {self.files:,} files, {self.uploaded / limit:.0%} of the "
             f"{limit / 1e6:,.0f} MB the host serves (GitHub Pages: 1,000 MB); see docs/publishing.md, "
             "\"When the site outgrows GitHub Pages\"",
             out_dir,
@@ -39,10 +43,18 @@ class SiteSize:
 
 def site_size(files: dict[str, bytes], kept: frozenset[str], previous: Path) -> SiteSize:
     """The size of the site about to be written: the new files' bytes and the kept files' sizes in `previous`."""
-    total = sum(len(data) for data in files.values())
+    sizes = [len(data) for data in files.values()]
     for name in kept - files.keys():
         try:
-            total += os.lstat(previous / name).st_size
+            sizes.append(os.lstat(previous / name).st_size)
         except OSError:  # gone since it was judged keepable: the write stage says so
             pass
-    return SiteSize(total, len(files.keys() | kept))
+    names = files.keys() | kept
+    folders: set[str] = set()
+    for name in names:  # every folder above every file, each once
+        head = name.rpartition("/")[0]
+        while head and head not in folders:
+            folders.add(head)
+            head = head.rpartition("/")[0]
+    uploaded = sum(-(-size // BLOCK) * BLOCK for size in sizes) + BLOCK * (len(sizes) + len(folders))
+    return SiteSize(sum(sizes), len(names), uploaded)
