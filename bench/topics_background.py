@@ -1,6 +1,6 @@
 """Research (bench/topics_research.py): a background model of document frequencies from public abstracts.
 
-Not shipped: on the seed themes it lowered F1 (0.55 against 0.60 without; see the README's Topics section).
+Not shipped: on the seed themes it lowered F1 (0.55 against 0.60 without; see docs/topics.md).
 
 Reads every daily-papers API response (hf-api-daily-papers-jeongiin/api-json, Apache-2.0) and every JSON
 Feed snapshot (hf-papers-jsonfeed-markert, MIT) through the site's own readers, merges them by arXiv id,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from site_src.config import TEXT_LOADER, read_yaml
+from site_src.config.reading import TEXT_LOADER, read_yaml
 from site_src.errors import DigestError, BuildWarning
 from site_src.ingest.pages import markdown_html
 from site_src.records import Corpus

@@ -361,7 +361,7 @@ def test_3_a_yaml_bomb_in_curation_or_front_matter_is_refused(content_copy, tmp_
 
 
 def test_3_a_duplicate_key_in_site_yaml_names_its_line():
-    from site_src.config import yaml_load
+    from site_src.config.reading import yaml_load
 
     with pytest.raises(yaml.YAMLError, match=r"duplicate key 'title' \(first at line 1\)") as raised:
         yaml_load("title: One\nyear: 2024\ntitle: Two\n")

@@ -523,9 +523,8 @@ def test_digest_build_drafts_flag_and_serve_build_drafts(content_copy, tmp_path)
             time.sleep(0.2)
 
 
-def test_the_readme_example_is_a_valid_curation_file(tmp_path):
-    readme = (CONTENT.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Curation: `content/curation.yaml`", 1)[1]
+def test_the_docs_example_is_a_valid_curation_file(tmp_path):
+    section = (CONTENT.parent / "docs" / "curation.md").read_text(encoding="utf-8")
     example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     curation = read_curation(curation_file(tmp_path, example))
     assert set(curation.topics) and curation.papers["2412.12345"].hide and curation.featured[0].startswith("lora-")

@@ -330,7 +330,7 @@ def test_every_written_path_is_inside_the_output_folder_and_made_of_safe_charact
         parts = path.relative_to(out).parts
         assert all(SAFE_PART.fullmatch(part) or part == MARKER for part in parts), path
     siblings = sorted(p.name for p in out.parent.iterdir())
-    assert siblings == [".digest-cache", "build", "content"]  # the build cache is documented in README
+    assert siblings == [".digest-cache", "build", "content"]  # the build cache is documented in docs/benchmarks.md
 
 
 def test_odd_titles_give_short_unique_safe_slugs(hostile):

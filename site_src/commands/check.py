@@ -135,3 +135,27 @@ def _check_sitemap(site: _Site, base_url: str | None) -> list[BrokenLink]:
         if target is None:
             broken.append(BrokenLink("sitemap.xml", url, reason))
     return broken
+
+
+def run(content: Path, out: Path, base_url: str | None) -> None:
+    """`digest check`: list each broken link of OUT, under the base URL it was built for; exit 1 when any is."""
+    import sys
+
+    import click
+
+    from site_src.config import load_config
+    from site_src.errors import DigestError
+    from site_src.files.write import built_for
+
+    if not out.is_dir():
+        raise DigestError("no built site here; run `digest build` first", out)
+    recorded, built = built_for(out)
+    # a build made before the marker recorded its base URL: site.yaml's, as before
+    base_url = base_url or (built if recorded else load_config(content / "site.yaml").base_url)
+    broken = check_site(out, base_url)
+    for link in broken:
+        click.echo(f"{out / link.page}: broken link {link.url} ({link.reason})", err=True)
+    if broken:
+        click.echo(f"{len(broken)} broken links in {out}", err=True)
+        sys.exit(1)
+    click.echo(f"checked {out}: no broken links")

@@ -228,3 +228,47 @@ def fetch_days(
             report.days.append(result)
             on_day(result)
     return report
+
+
+def run(on, since, until, content: Path, api_url: str | None, force: bool, pause: float, tries: int, timeout: float) -> None:
+    """`digest fetch`: save each asked day's answer, one line a day; exit 1 when a day failed."""
+    import signal
+    import sys
+
+    import click
+
+    from site_src.commands.terminal import error_line, is_terminal, styled
+
+    yesterday = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
+    if on and (since or until):
+        raise DigestError("give either --date or --since/--until, not both")
+    if until and not since:
+        raise DigestError("--until needs --since")
+    days = day_range(since.date(), until.date() if until else yesterday) if since else [on.date() if on else yesterday]
+    api_url = api_url or DEFAULT_API_URL
+    # On a terminal, the day being asked for stands on a status line that its result then overwrites.
+    clear = "\r\x1b[K" if is_terminal(sys.stderr) else ""
+
+    def ask(day) -> None:
+        if clear:
+            click.echo(f"{clear}{day}: asking {api_url}", nl=False, err=True)
+
+    def note(line: str) -> None:
+        click.echo(clear + line, err=True)
+
+    def report_day(result) -> None:
+        if result.outcome == "failed":
+            click.echo(clear + error_line(f"{result.day}: failed: {result.detail}", sys.stderr), err=True)
+            return
+        if clear:
+            click.echo(clear, nl=False, err=True)
+        where = f" -> {result.path}" if result.outcome == "fetched" else ""
+        click.echo(f"{result.day}: {styled(result.outcome, sys.stdout, bold=True)}: {result.detail}{where}")
+
+    # Stopped by a CI runner (SIGTERM) as by Ctrl-C: unwind, so a dump being written is removed, never left half.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    policy = Policy(pause=pause, tries=tries, timeout=timeout)
+    report = fetch_days(days, content / "dumps", api_url, force, policy, on_day=report_day, on_note=note, on_ask=ask)
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)

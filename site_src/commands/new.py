@@ -1,8 +1,8 @@
 """`digest new`: a new site folder made from the files in commands/new_site/ (content/, workflows, .gitignore, README).
 
 The files ship inside the package; a path part `dot-NAME` is written as `.NAME` (so no `.gitignore` or
-`.github/` inside the package acts on this repository). `@TITLE@`, `@TITLE_TEXT@`, `@BASE_URL@` and
-`@REQUIREMENT@` are filled in. It neither builds nor fetches, and refuses a folder that already holds files.
+`.github/` inside the package acts on this repository). `@TITLE_TEXT@`, `@REQUIREMENT@` and
+`@SITE_YAML@` (config/docs.py: every setting from its declaration) are filled in. It neither builds nor fetches, and refuses a folder that already holds files.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from site_src.config import SiteConfig
+from site_src.config.docs import scaffold_yaml
 from site_src.errors import DigestError
 from site_src.files.source import files_under
 
@@ -57,11 +58,9 @@ def new_site(folder: Path, title: str = "Paper Digest", base_url: str | None = N
         raise DigestError("the folder is not empty; `digest new` only fills a new or empty folder", folder)
     base_url = SiteConfig().with_base_url(base_url).base_url
     values = {
-        "@TITLE@": json.dumps(title, ensure_ascii=False),  # a JSON string is a YAML string, quotes and all
         "@TITLE_TEXT@": title,
-        "@BASE_URL@": f"base_url: {base_url}" if base_url else
-        "# base_url: https://you.github.io/my-digest/   # for feeds; found from a GitHub `origin` remote when left out",
         "@REQUIREMENT@": install_requirement(),
+        "@SITE_YAML@": scaffold_yaml(title, base_url),  # every setting, from its one declaration
     }
     written = []
     for source in files_under(SITE):
@@ -76,3 +75,17 @@ def new_site(folder: Path, title: str = "Paper Digest", base_url: str | None = N
             raise DigestError(f"cannot write: {error.strerror}", target) from None
         written.append(target.relative_to(folder))
     return written
+
+
+def run(folder: Path, title: str, base_url: str | None) -> None:
+    """`digest new`: make the site, list its files, and say what to run next."""
+    import datetime as dt
+
+    import click
+
+    written = new_site(folder, title, base_url)
+    for path in written:
+        click.echo(f"  {folder / path}")
+    week_ago = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=7)
+    click.echo(f"made a new site in {folder}; next, the last week's papers and a preview:")
+    click.echo(f"  cd {folder} && digest fetch --since {week_ago} && digest serve")

@@ -143,3 +143,34 @@ def serve(
         stop.set()
         server.server_close()
         watcher.join(timeout=5)
+
+
+def run(content: Path, out: Path, public, port: int) -> None:
+    """`digest serve`: build with drafts for the preview's own address, serve OUT, rebuild on every change."""
+    import click
+
+    from site_src.build import build
+    from site_src.config import SiteConfig
+    from site_src.errors import printable
+
+    base_path = SiteConfig(base_url=public.url).base_path
+    server = listen(out, base_path, port)
+    host, bound = server.server_address[:2]
+    local = f"http://{host}:{bound}{base_path}"
+    published = f"; published, {public.url} from {public.source}" if public.url else ""
+    click.echo(f"base URL: {local} (the preview's own address{published})")
+
+    def rebuild() -> None:
+        report = build(content, out, base_url=local, on_warning=lambda w: click.echo(printable(f"warning: {w}"), err=True),
+                       drafts=True, wait=True, on_wait=lambda message: click.echo(printable(message), err=True))
+        click.echo(f"built {out}: {report.pages} pages in {report.seconds:.2f}s")
+
+    try:
+        rebuild()
+    except DigestError as error:
+        if not out.is_dir():
+            server.server_close()
+            raise
+        click.echo(printable(f"error: {error} (serving the previous build)"), err=True)
+    watched = [content, content.absolute().parent / "templates"]
+    serve(server, local, out, watched, rebuild, on_message=lambda line: click.echo(printable(line), err=line.startswith("error")))

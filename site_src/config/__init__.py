@@ -1,18 +1,39 @@
-"""site.yaml: one typed config object, loaded and validated once."""
+"""site.yaml: one typed config object, loaded and validated once. Every setting is declared once, here.
+
+A setting is a dataclass field made by `setting()`: its type (the annotation), default, bounds and one line of
+doc. Loading and validation (load_config), docs/configuration.md and the `site.yaml` that `digest new` writes
+(config/docs.py) all come from these declarations; tests/test_config.py fails when the committed docs drift.
+A section (`topics:`) is a field whose type is another such dataclass.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields, replace
+import typing
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
-from site_src.config import yaml_text
+from site_src.config.reading import TEXT_LOADER, Reader, kind_of, read_yaml, yaml_load
 from site_src.errors import DigestError
-from site_src.files.source import read_text
+
+__all__ = [
+    "DumpMeta", "SiteConfig", "TopicSettings", "load_config", "read_yaml", "setting", "settings_of", "yaml_load",
+    "TEXT_LOADER",
+]
+
+
+def setting(default, doc: str, *, low=None, high=None, above=None, most: int | None = None, auto: str | None = None,
+            factory=None, read=None, example: str | None = None):
+    """A site.yaml setting: its default and doc, a number's bounds (`low` <= x <= `high`, or x > `above`), a text's
+    `most` characters; `auto` names the word that means "chosen for you" (stored as None); `read` checks a value
+    that needs more than its type (a URL, the per-dump mapping); `example` is the value the scaffold shows."""
+    metadata = {"doc": doc, "low": low, "high": high, "above": above, "most": most, "auto": auto, "read": read,
+                "example": example}
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -27,29 +48,68 @@ class DumpMeta:
 class TopicSettings:
     """Tunables of the topic core, under `topics:` in site.yaml."""
 
-    count: int | None = None  # None: chosen from the number of papers
-    max_count: int = 60
-    seed: int = 0
-    min_df: int = 2
-    max_df: float = 0.5
-    title_weight: int = 2
-    related: int = 5
-    second_topic: float = 0.6  # a paper joins a 2nd topic when its weight there is this share of its 1st; 0: never
+    count: int | None = setting(None, "number of topics; auto is about 1.4 × the square root of the number of papers (26 for the seeds)",
+                                low=1, auto="auto")
+    max_count: int = setting(60, "upper bound for an automatic count", low=1)
+    seed: int = setting(0, "the same seed gives the same topics", low=0)
+    min_df: int = setting(2, "a word must appear in at least this many papers to count", low=1)
+    max_df: float = setting(0.5, "a word in more than this share of papers is ignored", above=0, high=1)
+    title_weight: int = setting(2, "how many times a title's words count against the abstract's", low=1)
+    related: int = setting(5, "related papers listed on each paper page", low=0)
+    second_topic: float = setting(0.6, "a paper joins a second topic when its weight there is this share of its "
+                                       "first; 0: never", low=0, high=1)
+
+
+def _read_base_url(reader: Reader | None, value: Any, keys: tuple) -> str:
+    value = reader.typed(value, str, keys) if reader else value
+    if not value.startswith(("http://", "https://")):
+        message = f"base URL must start with http:// or https://, got {value!r}"
+        raise reader.error(keys, message) if reader else DigestError(message)
+    return value.rstrip("/") + "/"
+
+
+def _read_date(reader: Reader, value: Any, keys: tuple) -> dt.date | None:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise reader.error(keys, f"expected a date YYYY-MM-DD, got {value!r}") from None
+    if value is not None and not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise reader.error(keys, f"expected a date YYYY-MM-DD, got {kind_of(value)}")
+    return value
+
+
+def _read_dumps(reader: Reader, value: Any, keys: tuple) -> dict[str, DumpMeta]:
+    result = {}
+    for name, meta in reader.mapping(value, keys).items():
+        where = (*keys, str(name))
+        meta = reader.mapping(meta, where)
+        reader.known(meta, {"date", "title"}, where)
+        date = _read_date(reader, meta.get("date"), (*where, "date"))
+        title = reader.typed(meta.get("title"), str, (*where, "title"), optional=True)
+        result[str(name)] = DumpMeta(date=date, title=title)
+    return result
 
 
 @dataclass(frozen=True)
 class SiteConfig:
     """Everything site.yaml can set, with its defaults."""
 
-    title: str = "Paper Digest"
-    description: str = ""
-    base_url: str | None = None
-    language: str = "en"
-    year: int | None = None
-    dumps: dict[str, DumpMeta] = field(default_factory=dict)
-    topics: TopicSettings = field(default_factory=TopicSettings)
-    feed_items: int = 50  # papers per feed, newest first
-    source: Path | None = None
+    title: str = setting("Paper Digest", "the site's title, in every page's header and every feed", most=200)
+    description: str = setting("", "one line under the title on the home page, the pages' meta description and the feeds'", most=1_000,
+                               example="Research papers from the Hugging Face daily papers, grouped into topics.")
+    base_url: str | None = setting(None, "the public URL, e.g. https://you.github.io/my-digest/: feeds, canonical links, the "
+                                         "sitemap and the 404 page's links under a sub-path need it; --base-url (or "
+                                         "DIGEST_BASE_URL) overrides it, and without either a GitHub `origin` remote gives it",
+                                   read=_read_base_url, example="https://you.github.io/my-digest/")
+    language: str = setting("en", "the pages' `lang` (a BCP 47 tag)", most=35)  # 35: the longest BCP 47 tags
+    year: int | None = setting(None, "the year of date headers such as `Mar 12` in text captures (docs/content.md: how a digest's date is found)",
+                               example="2025")
+    dumps: dict[str, DumpMeta] = setting(None, "per-dump `date` (YYYY-MM-DD) and `title`, by file name; a name with no such file is a warning", factory=dict,
+                                         read=_read_dumps, example='{"2025-03-14.json": {title: "A day worth a title"}}')
+    topics: TopicSettings = setting(None, "the topic core's tunables", factory=TopicSettings)
+    feed_items: int = setting(50, "papers per RSS/Atom feed, newest first", low=1)
+    source: Path | None = None  # where it was read from (not a setting)
 
     @property
     def base_path(self) -> str:
@@ -60,79 +120,62 @@ class SiteConfig:
     def with_base_url(self, base_url: str | None) -> "SiteConfig":
         if base_url is None:
             return self
-        return replace(self, base_url=_check_base_url(base_url, None, None))
+        return replace(self, base_url=_read_base_url(None, base_url, ("base_url",)))
 
 
-# Dates stay text: we parse them, so 2024-13-01 is our error, not a crash.
-_Loader = yaml_text.DATES_AS_TEXT
-# Numbers stay text too, for files that name things: arXiv id 2506.10010 must not become the float 2506.1001.
-TEXT_LOADER = yaml_text.loader_without("timestamp", "int", "float")
-TEXT_LIMITS = {"title": 200, "description": 1_000, "language": 35}  # characters (35: the longest BCP 47 tags)
+def settings_of(section: type) -> list[tuple[Any, type]]:
+    """The settings a section declares, as (dataclass field, resolved type); plain fields (`source`) are not settings."""
+    hints = typing.get_type_hints(section)
+    return [(f, hints[f.name]) for f in fields(section) if "doc" in f.metadata]
 
 
-def yaml_load(text: str) -> Any:
-    """The curator's YAML, bounded (yaml_text): aliases, nesting, string sizes; a duplicate key is an error."""
-    return yaml_text.load(text, _Loader)
+def plain_type(kind: type) -> tuple[type, bool]:
+    """The type a value must have, and whether it may be absent (None)."""
+    args = typing.get_args(kind)
+    if args and type(None) in args:
+        return next(a for a in args if a is not type(None)), True
+    return kind, False
 
 
-class _Reader:
-    """Checks one mapping of site.yaml against the fields of a dataclass."""
-
-    def __init__(self, path: Path, lines: dict[tuple[str, ...], int]):
-        self.path = path
-        self.lines = lines
-
-    def error(self, keys: tuple, message: str) -> DigestError:
-        name = "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in keys).lstrip(".")
-        line = self.lines.get(keys)
-        if line is None and len(keys) > 1:
-            line = self.lines.get(keys[:-1])
-        return DigestError(f"{name}: {message}", self.path, line)
-
-    def mapping(self, value: Any, keys: tuple[str, ...]) -> dict:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise self.error(keys, f"expected a mapping, got {_kind(value)}")
-        return value
-
-    def known(self, value: dict, allowed: set[str], keys: tuple[str, ...]) -> None:
-        for key in value:
-            if str(key) not in allowed:
-                hint = ", ".join(sorted(allowed))
-                raise self.error((*keys, str(key)), f"unknown key (known keys: {hint})")
-
-    def typed(self, value: Any, kind: type, keys: tuple[str, ...], optional: bool = False):
-        if value is None and optional:
-            return None
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            raise self.error(keys, f"expected {kind.__name__}, got {_kind(value)}")
-        return value
+def _read_value(reader: Reader, f, kind: type, value: Any, keys: tuple) -> Any:
+    meta = f.metadata
+    plain, optional = plain_type(kind)
+    if optional and (value is None or (meta["auto"] and value == meta["auto"])):
+        return None
+    if meta["read"]:
+        return meta["read"](reader, value, keys)
+    if is_dataclass(kind):
+        return _read_section(reader, kind, reader.mapping(value, keys), keys)
+    value = reader.typed(value, plain, keys)
+    if meta["most"] is not None and len(value) > meta["most"]:  # each is repeated on every page
+        raise reader.error(keys, f"{len(value):,} characters; the most is {meta['most']:,}")
+    _check_bounds(reader, meta, value, keys)
+    return value
 
 
-def _kind(value: Any) -> str:
-    return "nothing" if value is None else f"{type(value).__name__} {value!r}"[:80]
+def _check_bounds(reader: Reader, meta: dict, value: Any, keys: tuple) -> None:
+    low, high, above = meta["low"], meta["high"], meta["above"]
+    if isinstance(value, float) or above is not None:
+        lower_ok = value > above if above is not None else low is None or value >= low
+        if not lower_ok or (high is not None and value > high):
+            raise reader.error(keys, f"expected a number in {bounds_text(meta)}, got {value}")
+    elif low is not None and value < low:
+        raise reader.error(keys, f"expected a whole number >= {low}, got {value}")
 
 
-def _check_base_url(value: str, reader: _Reader | None, keys) -> str:
-    if not value.startswith(("http://", "https://")):
-        message = f"base URL must start with http:// or https://, got {value!r}"
-        raise reader.error(keys, message) if reader else DigestError(message)
-    return value.rstrip("/") + "/"
+def bounds_text(meta: dict) -> str:
+    """A setting's bounds as written in errors and docs: `(0, 1]`, `[0, 1]`, `>= 1`, or "" without any."""
+    low, high, above = meta["low"], meta["high"], meta["above"]
+    if high is not None:
+        return f"{'(' if above is not None else '['}{above if above is not None else low}, {high}]"
+    return f">= {low}" if low is not None else ""
 
 
-def read_yaml(path: Path, loader=_Loader) -> tuple[Any, _Reader]:
-    """A YAML file's data and a reader that checks it, naming the line of each key; bad YAML is an error with its line."""
-    text = read_text(path)
-    try:
-        data, lines = yaml_text.load_with_lines(text, loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise DigestError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path, line) from None
-    return data, _Reader(path, lines)
+def _read_section(reader: Reader, section: type, data: dict, keys: tuple) -> Any:
+    declared = settings_of(section)
+    reader.known(data, {f.name for f, _ in declared}, keys)
+    values = {f.name: _read_value(reader, f, kind, data[f.name], (*keys, f.name)) for f, kind in declared if f.name in data}
+    return section(**values)
 
 
 def load_config(path: Path) -> SiteConfig:
@@ -141,70 +184,4 @@ def load_config(path: Path) -> SiteConfig:
         return SiteConfig()
     data, reader = read_yaml(path)
     data = reader.mapping(data, ("site.yaml",))
-    plain = {"title", "description", "base_url", "language", "year", "dumps", "topics", "feed_items"}
-    reader.known(data, plain, ())
-
-    values: dict[str, Any] = {"source": path}
-    for key in ("title", "description", "language"):
-        if key in data:
-            values[key] = reader.typed(data[key], str, (key,))
-            if len(values[key]) > TEXT_LIMITS[key]:  # each is repeated on every page
-                raise reader.error((key,), f"{len(values[key]):,} characters; the most is {TEXT_LIMITS[key]:,}")
-    if data.get("base_url") is not None:
-        base = reader.typed(data["base_url"], str, ("base_url",))
-        values["base_url"] = _check_base_url(base, reader, ("base_url",))
-    values["year"] = reader.typed(data.get("year"), int, ("year",), optional=True)
-    values["dumps"] = _read_dumps(reader, reader.mapping(data.get("dumps"), ("dumps",)))
-    values["topics"] = _read_topics(reader, reader.mapping(data.get("topics"), ("topics",)))
-    if "feed_items" in data:
-        values["feed_items"] = _read_feed_items(reader, data["feed_items"])
-    return SiteConfig(**values)
-
-
-def _read_dumps(reader: _Reader, dumps: dict) -> dict[str, DumpMeta]:
-    result = {}
-    for name, meta in dumps.items():
-        keys = ("dumps", str(name))
-        meta = reader.mapping(meta, keys)
-        reader.known(meta, {"date", "title"}, keys)
-        date = meta.get("date")
-        if isinstance(date, str):
-            try:
-                date = dt.date.fromisoformat(date)
-            except ValueError:
-                raise reader.error((*keys, "date"), f"expected a date YYYY-MM-DD, got {date!r}") from None
-        if date is not None and not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-            raise reader.error((*keys, "date"), f"expected a date YYYY-MM-DD, got {_kind(date)}")
-        title = reader.typed(meta.get("title"), str, (*keys, "title"), optional=True)
-        result[str(name)] = DumpMeta(date=date, title=title)
-    return result
-
-
-def _read_topics(reader: _Reader, topics: dict) -> TopicSettings:
-    defaults = TopicSettings()
-    kinds = {f.name: (float if f.name in ("max_df", "second_topic") else int) for f in fields(TopicSettings)}
-    reader.known(topics, set(kinds), ("topics",))
-    values = {}
-    for name, kind in kinds.items():
-        if name not in topics:
-            continue
-        value = topics[name]
-        if name == "count" and value in (None, "auto"):
-            continue
-        value = reader.typed(value, kind, ("topics", name))
-        low = 0 if name in ("seed", "related") else 1
-        if name == "max_df" and not 0 < value <= 1:
-            raise reader.error(("topics", name), f"expected a number in (0, 1], got {value}")
-        if name == "second_topic" and not 0 <= value <= 1:
-            raise reader.error(("topics", name), f"expected a number in [0, 1], got {value}")
-        if kind is int and value < low:
-            raise reader.error(("topics", name), f"expected a whole number >= {low}, got {value}")
-        values[name] = value
-    return replace(defaults, **values)
-
-
-def _read_feed_items(reader: _Reader, value: Any) -> int:
-    value = reader.typed(value, int, ("feed_items",))
-    if value < 1:
-        raise reader.error(("feed_items",), f"expected a whole number >= 1, got {value}")
-    return value
+    return replace(_read_section(reader, SiteConfig, data, ()), source=path)

@@ -22,7 +22,7 @@ _CHECKOUT = PACKAGE.parent
 _HOME = _SHIPPED if (_SHIPPED / "templates").is_dir() else _CHECKOUT
 BUILTIN_TEMPLATES = _HOME / "templates"
 
-# The largest file of each kind a build reads (README, "Reliability and security"). The largest real
+# The largest file of each kind a build reads (docs/reliability.md). The largest real
 # daily-papers response is about 0.3 MB; these leave room for years of growth and refuse bombs.
 DUMP_LIMIT = 20_000_000
 TEXT_LIMIT = 1_000_000  # a Markdown page, site.yaml, curation.yaml

@@ -278,7 +278,7 @@ def _swap_in(staging: Path, out_dir: Path) -> Path | None:
         return None
     if _exchange(staging, out_dir):  # build/ is never missing
         return staging
-    retired = _new_name(out_dir, "old")  # two renames: for a moment there is no build/ (README says so)
+    retired = _new_name(out_dir, "old")  # two renames: for a moment there is no build/ (docs/reliability.md says so)
     os.rename(out_dir, retired)
     try:
         os.rename(staging, out_dir)

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 
-from site_src.config import yaml_load
+from site_src.config.reading import yaml_load
 from site_src.errors import DigestError
 from site_src.text.slugs import slugify
 from site_src.files.source import read_text
