@@ -35,15 +35,21 @@ def shared_dir() -> Path | None:
 
 def real_papers(shared: Path) -> list[dict]:
     """Every distinct real paper (by title) in the shared corpora: title, abstract, authors; sorted, so the pool is stable."""
+    corpora = shared / "corpora"
+    return pool_of(sorted(corpora.glob("*/api-json/*.json")), sorted(corpora.glob("*/snapshots/*/*.json")))
+
+
+def pool_of(api_files: list[Path], feed_files: list[Path]) -> list[dict]:
+    """Every distinct real paper (by title) in these daily-papers API responses and JSON Feed snapshots; sorted."""
     seen: dict[str, dict] = {}
-    for path in sorted((shared / "corpora").glob("*/api-json/*.json")):
+    for path in api_files:
         for element in json.loads(path.read_text(encoding="utf-8")):
             paper = element.get("paper") or {}
             title, abstract = (paper.get("title") or "").strip(), (paper.get("summary") or "").strip()
             if title and abstract:
                 authors = [a["name"] for a in paper.get("authors") or () if isinstance(a, dict) and a.get("name")]
                 seen.setdefault(title.lower(), {"title": title, "abstract": abstract, "authors": authors})
-    for path in sorted((shared / "corpora").glob("*/snapshots/*/*.json")):
+    for path in feed_files:
         try:
             items = json.loads(path.read_text(encoding="utf-8")).get("items") or []
         except (ValueError, AttributeError):

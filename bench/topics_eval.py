@@ -2,7 +2,9 @@
 
 Two theme sets: `bench/topic_themes.yaml` (167 of the 340 seed papers in 15 themes; recipes are tuned
 on it) and `bench/topic_themes_api.yaml` (261 of the 3,4xx papers of 2025 from real daily-papers API
-responses in 15 themes, made before any grouping was looked at; held out, only reported). For each
+responses in 15 themes, made before any grouping was looked at; held out, only reported) and
+`bench/topic_themes_late2025.yaml` (196 of the 2,298 papers of September-December 2025 from the JSON Feed
+snapshots, days the API set does not cover, in 16 themes; made the same way, held out). For each
 set and recipe: pairwise precision, recall and F1 (pairs of themed papers put together by the grouping
 vs. by the person), the mean and the spread (max - min) of F1 over seeds, and a label-quality figure:
 the share of a topic's papers whose title or abstract contains the topic's first label phrase (median
@@ -32,6 +34,9 @@ from site_src.ingest import read_corpus  # noqa: E402
 
 API_DAYS = ROOT.parent / "shared" / "corpora" / "hf-api-daily-papers-jeongiin" / "api-json"
 API_YEAR = "2025-"
+FEED_DAYS = ROOT.parent / "shared" / "corpora" / "hf-papers-jsonfeed-markert" / "snapshots"
+FEED_FROM = "2025-09-01"  # the JSON Feed days after the last 2025 API day: no paper in common with the API set
+FEED_FAILED = "Something is wrong - no hf papers feed generated"
 
 
 class Outcome(NamedTuple):
@@ -91,6 +96,21 @@ def api_set() -> ThemeSet | None:
         papers = read_corpus(Path(folder), SiteConfig())[0].papers
     picked, gold = load_themes(papers, ROOT / "bench" / "topic_themes_api.yaml")
     return ThemeSet("API 2025 (held out)", [p.title for p in papers], [p.abstract for p in papers], picked, gold)
+
+
+def late_set() -> ThemeSet | None:
+    """September to December 2025 from the JSON Feed snapshots (one dump a day, read by the site's own reader),
+    or None without ../shared."""
+    days = [d for d in sorted(FEED_DAYS.glob("2025-*/hf_papers.json")) if d.parent.name >= FEED_FROM]
+    days = [d for d in days if FEED_FAILED not in d.read_text(encoding="utf-8")]
+    if not days:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        for day in days:
+            (Path(folder) / f"{day.parent.name}.json").symlink_to(day)
+        papers = read_corpus(Path(folder), SiteConfig())[0].papers
+    picked, gold = load_themes(papers, ROOT / "bench" / "topic_themes_late2025.yaml")
+    return ThemeSet("late 2025 (held out)", [p.title for p in papers], [p.abstract for p in papers], picked, gold)
 
 
 def pairwise_scores(gold: np.ndarray, predicted: list[set[int]]) -> tuple[float, float, float]:
@@ -204,6 +224,9 @@ def main() -> None:
         print(f"({API_DAYS} not found: the held-out API theme set is skipped)")
     else:
         sets.append(held_out)
+    late = late_set()
+    if late is not None:
+        sets.append(late)
     for s in sets:
         print(f"{s.name}: {len(s.titles)} papers; {len(s.picked)} of them in {s.gold.max() + 1} themes")
     print()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib.util
+import os
+import re
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +20,16 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 SEEDS = ROOT / "content" / "dumps"
 SHARED = ROOT.parent / "shared"
+# Set DIGEST_NO_SHARED=1 to run the suite as GitHub's CI does, with no ../shared beside the clone
+# (.github/workflows/ci.yml checks out the repository alone): every test that needs it skips.
+NO_SHARED = os.environ.get("DIGEST_NO_SHARED", "") not in ("", "0")
 CHROMIUM = Path("/usr/bin/chromium")
+# Whole real days of the daily-papers API and whole JSON Feed snapshots, copied from ../shared/corpora
+# (tests/fixtures/api/SOURCE.md, tests/fixtures/jsonfeed/SOURCE.md): what runs where ../shared is absent.
+API_DAYS = ROOT / "tests" / "fixtures" / "api"
+FEED_SNAPSHOTS = ROOT / "tests" / "fixtures" / "jsonfeed"
+SHARED_API = Path("corpora") / "hf-api-daily-papers-jeongiin" / "api-json"
+SHARED_FEEDS = Path("corpora") / "hf-papers-jsonfeed-markert" / "snapshots"
 
 
 @pytest.fixture(scope="session")
@@ -37,25 +48,55 @@ def content_copy(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """../shared beside the repository; tests that need it skip cleanly without it."""
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not present")
-    return SHARED
+def shared_or_none() -> Path | None:
+    """../shared, or None where it is absent or DIGEST_NO_SHARED is set (for tests that add it when present)."""
+    return None if NO_SHARED or not SHARED.is_dir() else SHARED
 
 
-@pytest.fixture(scope="session")
-def generated_3400(shared_dir, tmp_path_factory) -> Path:
-    """content/ of a 3,400-paper corpus made by bench/generate.py from ../shared, made once; tests must not modify it."""
+def api_day(name: str) -> Path:
+    """A committed API day, e.g. api_day("2024-12-18")."""
+    return API_DAYS / f"{name}.json"
+
+
+def api_days() -> list[Path]:
+    """Every committed API day (named YYYY-MM-DD.json; other files there are not API answers)."""
+    return sorted(p for p in API_DAYS.glob("*.json") if re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.stem))
+
+
+def real_pool() -> list[dict]:
+    """Distinct real papers (title, abstract, authors) for bench/generate.py: of the whole ../shared corpora when
+    present, else of the committed API days and feed snapshots (about 330 papers)."""
+    generate = bench_generate()
+    shared = shared_or_none()
+    if shared is not None:
+        return generate.real_papers(shared)
+    return generate.pool_of(api_days(), sorted(FEED_SNAPSHOTS.glob("*/hf_papers.json")))
+
+
+def bench_generate():
     spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
     generate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generate)
-    pool = generate.real_papers(shared_dir)
-    if not pool:
-        pytest.skip("no papers in ../shared/corpora")
+    return generate
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared beside the repository; tests that need it skip cleanly without it (and say why they need it)."""
+    shared = shared_or_none()
+    if shared is None:
+        pytest.skip("../shared is not present" + " (DIGEST_NO_SHARED is set)" * NO_SHARED)
+    return shared
+
+
+@pytest.fixture(scope="session")
+def generated_3400(tmp_path_factory) -> Path:
+    """content/ of a 3,400-paper corpus made by bench/generate.py from real papers (real_pool: ../shared's when
+    present, else the committed fixtures'), made once; tests must not modify it."""
+    pool = real_pool()
+    assert len(pool) > 300
     content = tmp_path_factory.mktemp("generated") / "content"
-    generate.generate(3400, content, pool)
+    bench_generate().generate(3400, content, pool)
     return content
 
 

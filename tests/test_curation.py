@@ -23,7 +23,7 @@ from site_src.errors import DigestError
 from site_src.text.slugs import slugify
 from site_src.topics.lock import RetiredTopic
 
-from .conftest import CONTENT
+from .conftest import CONTENT, api_day
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +228,6 @@ def test_a_retired_slug_follows_its_redirect_with_a_warning(tmp_path, seeds):
 
 BASE = "https://example.org/digest/"
 LABEL = 'Speechcraft & "ASR" <recognition>'
-API_DUMPS = "corpora/hf-api-daily-papers-jeongiin/api-json"
 
 
 @dataclasses.dataclass
@@ -254,7 +253,8 @@ def choose(content, out) -> Choices:
     fitted = list(lock_topics(content).values())
     related = json.loads((content / topics.LOCK_NAME).read_text(encoding="utf-8"))["related_papers"]
     moved, noted, picked = fitted[2]["papers"][0], fitted[3]["papers"][1], fitted[5]["papers"][0]
-    hidden = next(r for r in related[fitted[3]["papers"][0]] if r not in (moved, noted, picked))
+    # A related paper of one of topic 3's papers (the first that lists one: related papers have a floor).
+    hidden = next(r for paper in fitted[3]["papers"] for r in related[paper] if r not in (moved, noted, picked))
     listing = json.loads((out / "data" / "papers.json").read_text(encoding="utf-8"))
     digest = next(p["digests"][0] for p in listing if p["slug"] == noted)
     dump = next(p.name for p in (content / "dumps").iterdir() if slugify(p.stem) == digest)
@@ -417,15 +417,15 @@ def test_curation_survives_a_deleted_lock(curated, tmp_path):
     check_every_output(copy, tmp_path / "build", choices)
 
 
-def grown(curated, tmp_path, shared_dir, days: list[str], hidden_id: bool = False):
+def grown(curated, tmp_path, days: list[str], hidden_id: bool = False):
     """The curated content with API dumps added; with `hidden_id`, the curation also hides a new paper by its arXiv id."""
     content, _, choices, _ = curated
     copy = tmp_path / "content"
     shutil.copytree(content, copy)
     for day in days:
-        shutil.copy(shared_dir / API_DUMPS / f"{day}.json", copy / "dumps")
+        shutil.copy(api_day(day), copy / "dumps")
     if hidden_id:
-        first, second = json.loads((shared_dir / API_DUMPS / f"{days[0]}.json").read_text(encoding="utf-8"))[:2]
+        first, second = json.loads(api_day(days[0]).read_text(encoding="utf-8"))[:2]
         extra = f"  {first['paper']['id']}:\n    hide: true\n  {second['paper']['id']}:\n    note: A *dated* note.\n"
         text = (copy / "curation.yaml").read_text(encoding="utf-8").replace("digests:\n", extra + "digests:\n")
         (copy / "curation.yaml").write_text(text, encoding="utf-8")
@@ -433,12 +433,12 @@ def grown(curated, tmp_path, shared_dir, days: list[str], hidden_id: bool = Fals
     return copy, tmp_path / "build", report
 
 
-def test_curation_survives_new_papers_placed_on_the_remembered_topics(curated, tmp_path, shared_dir):
-    content, out, report = grown(curated, tmp_path, shared_dir, ["2024-12-18"], hidden_id=True)
+def test_curation_survives_new_papers_placed_on_the_remembered_topics(curated, tmp_path):
+    content, out, report = grown(curated, tmp_path, ["2024-12-18"], hidden_id=True)
     assert "placed on the topics of topics.lock.json" in report.topic_params["method"]
     check_every_output(content, out, curated[2])
     assert report.papers == 339 + 13 - 1 and "2 papers hidden" in report.curation
-    hidden, noted = json.loads((shared_dir / API_DUMPS / "2024-12-18.json").read_text(encoding="utf-8"))[:2]
+    hidden, noted = json.loads(api_day("2024-12-18").read_text(encoding="utf-8"))[:2]
     listing = json.loads((out / "data" / "papers.json").read_bytes())
     assert hidden["paper"]["id"] not in [p["arxiv_id"] for p in listing] and sum(p["arxiv_id"] is not None for p in listing) == 12
     slug = next(p["slug"] for p in listing if p["arxiv_id"] == noted["paper"]["id"])
@@ -447,8 +447,8 @@ def test_curation_survives_new_papers_placed_on_the_remembered_topics(curated, t
     assert atom.bozo == 0 and "<em>dated</em>" in entry.content[0].value and entry.summary.startswith(noted["paper"]["summary"][:20])
 
 
-def test_curation_survives_a_refit(curated, tmp_path, shared_dir):
-    content, out, report = grown(curated, tmp_path, shared_dir, ["2024-12-16", "2024-12-17", "2024-12-19", "2024-12-20"])
+def test_curation_survives_a_refit(curated, tmp_path):
+    content, out, report = grown(curated, tmp_path, ["2024-12-16", "2024-12-17", "2024-12-19", "2024-12-20"])
     assert "reused" not in report.topic_params["method"] and "placed" not in report.topic_params["method"]
     check_every_output(content, out, curated[2])
 

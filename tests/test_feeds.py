@@ -269,16 +269,22 @@ def test_every_page_links_the_site_feeds_and_topic_pages_their_own(dated_build):
         targets = {resolve(folder, link.get("href")): link.get("type") for link in links}
         assert all((dated_build / target).is_file() for target in targets), path
         assert targets.items() >= {("feed.xml", "application/rss+xml"), ("atom.xml", "application/atom+xml")}
-        if folder.startswith("topics/"):
+        if folder.startswith("topics/") and not _redirects(path):  # a retired topic's page only sends readers on
             own = {p.relative_to(dated_build).as_posix() for p in feed_paths(path.parent)}
             assert f"{folder}/feed.xml" in own and set(targets) == own | {"feed.xml", "atom.xml"}, path
         else:
             assert len(targets) == 2, path
 
 
+def _redirects(page) -> bool:
+    return bool(lxml.html.parse(str(page)).xpath("//head/meta[@http-equiv='refresh']"))
+
+
 @pytest.mark.parametrize("page", ["", "topics/*/"])
 def test_home_and_topic_pages_show_a_visible_feed_link(dated_build, page):
     for path in sorted(dated_build.glob(page + "index.html")):
+        if _redirects(path):  # a retired topic (the seed lock keeps one): its page sends readers to its successor
+            continue
         folder = path.parent.relative_to(dated_build).as_posix().replace(".", "")
         anchors = lxml.html.parse(str(path)).findall(".//main//a[@type]")
         targets = {resolve(folder, a.get("href")) for a in anchors if a.get("type").endswith("xml")}

@@ -62,6 +62,38 @@ def test_circles_stay_on_the_canvas_are_tap_sized_and_do_not_overlap(seed_build,
             assert distance >= a["r"] + b["r"] - 1.0, (a, b)
 
 
+_CIRCLE = re.compile(r'<a href="\.\./topics/([a-z0-9-]+)/">\s*<title>.*?: (\d+) papers</title>\s*<circle cx="[\d.]+" cy="[\d.]+" r="([\d.]+)">', re.S)
+
+
+def _svgs(seed_build) -> list[str]:
+    page = (seed_build / "topics" / "index.html").read_text(encoding="utf-8")
+    return re.findall(r"<svg class=\"(?:wide|narrow)\".*?</svg>", page, re.S)
+
+
+def test_map_counts_agree_with_the_topic_pages(seed_build):
+    for svg in _svgs(seed_build):
+        circles = _CIRCLE.findall(svg)
+        assert len(circles) >= 8
+        for slug, count, _ in circles:
+            page = (seed_build / "topics" / slug / "index.html").read_text(encoding="utf-8")
+            listed = re.search(r'<p class="meta">(\d+) papers</p>', page).group(1)
+            assert count == listed, slug
+
+
+def test_circle_area_grows_in_proportion_to_papers(seed_build):
+    """A topic of more papers is never drawn smaller; above the tap-target minimum, area / papers is one constant."""
+    for svg in _svgs(seed_build):
+        circles = [(int(count), float(r)) for _, count, r in _CIRCLE.findall(svg)]
+        for count_a, r_a in circles:
+            for count_b, r_b in circles:
+                if count_a > count_b:
+                    assert r_a >= r_b, ((count_a, r_a), (count_b, r_b))
+        free = [(count, r) for count, r in circles if r > MIN_RADIUS + 0.1]
+        assert len(free) >= 2
+        per_paper = [r * r / count for count, r in free]
+        assert max(per_paper) <= 1.05 * min(per_paper), free
+
+
 # Per label: its size on screen (font size times the SVG's scale), its box, and its circle's box, in CSS px.
 _MEASURE = """() => [...document.querySelectorAll('figure.topic-map svg')]
   .filter(svg => svg.getBoundingClientRect().width > 0)
@@ -77,7 +109,7 @@ _MEASURE = """() => [...document.querySelectorAll('figure.topic-map svg')]
 
 
 @pytest.mark.parametrize("viewport, shown", [((390, 844), "narrow"), ((360, 740), "narrow"), ((1280, 900), "wide")])
-def test_map_labels_read_at_12_px_inside_tap_sized_circles(browser, served, viewport, shown):
+def test_map_labels_read_at_12_px_and_cross_no_other_circle(browser, served, viewport, shown):
     width, height = viewport
     context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 500, has_touch=width < 500)
     tab = context.new_page()
@@ -91,14 +123,17 @@ def test_map_labels_read_at_12_px_inside_tap_sized_circles(browser, served, view
         x, y, size = c["circle"]
         assert size >= 44, c  # a finger's tap target
         assert c["texts"], c  # every circle names its topic
-        centre, radius = (x + size / 2, y + size / 2), size / 2
+        others = [o for o in circles if o is not c]
         for t in c["texts"]:
             assert t["px"] >= 12, t
             assert "…" not in t["text"]
             left, top, w, h = t["box"]
-            # The text's ink (its box less the font's line gap) lies inside the circle: nothing is cut.
+            # The text's ink (its box less the font's line gap) enters no other topic's circle: a label wider than its
+            # own circle runs beyond it into free space, never over a neighbour.
             for px, py in ((left, top + h * 0.2), (left + w, top + h * 0.2), (left, top + h * 0.8), (left + w, top + h * 0.8)):
-                assert ((px - centre[0]) ** 2 + (py - centre[1]) ** 2) ** 0.5 <= radius + 1, (t, c["circle"])
+                for o in others:
+                    ox, oy, osize = o["circle"]
+                    assert ((px - ox - osize / 2) ** 2 + (py - oy - osize / 2) ** 2) ** 0.5 >= osize / 2 - 1, (t, o["circle"])
 
 
 def test_map_renders_in_chromium_and_its_circles_open_topics(browser, served, tmp_path):

@@ -3,9 +3,10 @@
 Two drawings of the same map: a wide one for desktops (800 units, drawn at about 1 CSS px per unit) and a
 narrow, portrait one for phones (320 units, the first principal axis running down the page), of which
 style.css shows one. Both write their labels at a fixed size (13 and 12 units) that stays at least 12 CSS px
-where each is shown, and every circle is at least 44 units across, a finger's tap target. A circle grows
-to hold its first phrase, never cut: the label's width is estimated from per-letter widths of common sans
-fonts, on the wide side. This module only computes coordinates; templates/topics.html draws them.
+where each is shown. A circle's area is in proportion to the papers its topic page lists (every circle at least
+44 units across, a finger's tap target); a label wider than its circle runs across it and beyond, into space
+kept free for it: the label's width is estimated from per-letter widths of common sans fonts, on the wide side.
+This module only computes coordinates; templates/topics.html draws them.
 """
 
 from __future__ import annotations
@@ -159,29 +160,34 @@ def _even(positions: np.ndarray) -> np.ndarray:
 def draw(topics, canvas: Canvas) -> MapDrawing:
     """Place each topic (TopicView) on one canvas from its 2-D map position; the height follows from the circles."""
     font = canvas.font
-    sizes = np.array([max(t.own, 1) for t in topics], dtype=float)
+    # The count a circle stands for is the count its topic page lists (own and second-topic papers alike).
+    sizes = np.array([max(len(t.papers), 1) for t in topics], dtype=float)
     aimed = canvas.width * canvas.aspect
     scale = math.sqrt(FILLED_SHARE * canvas.width * aimed / (math.pi * sizes.sum()))
-    by_size = np.minimum(scale * np.sqrt(sizes), canvas.largest)
-    labels = [_label(t.phrases, max(r, MIN_RADIUS), font) for t, r in zip(topics, by_size)]
-    radii = np.array([max(r, MIN_RADIUS, _reach(lines, font) if lines else 0) for r, lines in zip(by_size, labels)])
-    radii = np.minimum(radii, canvas.width / 2 - MARGIN)
+    # Area in proportion to papers; only the smallest circles are held at a tap target's size and the largest at
+    # the canvas' limit, so a circle is never drawn smaller than one of fewer papers.
+    radii = np.clip(scale * np.sqrt(sizes), MIN_RADIUS, min(canvas.largest, canvas.width / 2 - MARGIN))
+    labels = [_label(t.phrases, r, font) for t, r in zip(topics, radii)]
+    # A label wider than its circle is written across it and beyond: the space kept free around a circle
+    # (its footprint) holds the label, so no label runs into another circle.
+    footprints = np.array([max(r, _reach(lines, font) if lines else 0) for r, lines in zip(radii, labels)])
+    footprints = np.minimum(footprints, canvas.width / 2 - MARGIN)
     positions = _even(np.array([t.position for t in topics], dtype=float))
     if canvas.transpose:
         positions = positions[:, ::-1]
-    height = max(aimed, float((np.pi * radii**2).sum()) / (FILLED_SHARE * canvas.width))
+    height = max(aimed, float((np.pi * footprints**2).sum()) / (FILLED_SHARE * canvas.width))
     for _ in range(20):  # a crowded canvas grows until every circle has its own place
         size = np.array([canvas.width, height])
-        span = size - 2 * (MARGIN + radii.max())
-        points = _separate(MARGIN + radii.max() + positions * span, radii, size)
-        if not _overlaps(points, radii):
+        span = size - 2 * (MARGIN + footprints.max())
+        points = _separate(MARGIN + footprints.max() + positions * span, footprints, size)
+        if not _overlaps(points, footprints):
             break
         height *= 1.1
     circles = []
-    for topic, (x, y), r, lines in zip(topics, points, radii, labels):
+    for topic, (x, y), r, lines, count in zip(topics, points, radii, labels, sizes):
         first = y - (len(lines) - 1) * font * LINE_HEIGHT / 2
         placed = tuple((line, round(float(first + i * font * LINE_HEIGHT), 1)) for i, line in enumerate(lines))
-        circles.append(Circle(topic.url, topic.label, placed, len(topic.papers[: topic.own]), round(float(x), 1), round(float(y), 1), round(float(r), 1)))
+        circles.append(Circle(topic.url, topic.label, placed, len(topic.papers), round(float(x), 1), round(float(y), 1), round(float(r), 1)))
     return MapDrawing(canvas.name, canvas.width, math.ceil(height), font, tuple(circles))
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from site_src.config import TopicSettings
 from site_src.topics.grouping import Grouping, NamedGrouping, Topic
-from site_src.topics.lock import LOCK_NAME, TopicLock, fingerprint, lock_bytes, names_only, read_lock, settings_hash, write_lock
+from site_src.topics.lock import LOCK_NAME, TopicLock, fingerprint, fitted_by_an_older_algorithm, lock_bytes, names_only, read_lock, settings_hash, write_lock
 from site_src.topics.naming import locked, match_topics, name_topics, related_map, remembered_related, retire, topic_slugs, topics_of_papers
 
 # New papers are placed on the remembered topics until the papers reach this many times those the topics
@@ -108,8 +108,11 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None) -> NamedGroup
     grouping = model.group_papers(titles, abstracts, settings, prior_topic)
     new_sets = [{paper_slugs[i] for i in t.members[: t.size]} for t in grouping.topics]
     matched = match_topics(new_sets, [t.terms for t in grouping.topics], lock) if lock else {}
+    # A continued topic keeps its remembered label, unless an older algorithm fitted it: then the new labels are
+    # the point of the change (its URL stays all the same).
+    relabel = {} if lock and fitted_by_an_older_algorithm(lock, settings) else matched
     relabelled = tuple(
-        dataclasses.replace(t, label=lock.topics[matched[n]].label) if n in matched else t
+        dataclasses.replace(t, label=lock.topics[relabel[n]].label) if n in relabel else t
         for n, t in enumerate(grouping.topics)
     )
     grouping = dataclasses.replace(grouping, topics=relabelled)

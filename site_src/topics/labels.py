@@ -30,8 +30,18 @@ GENERIC_LABEL_WORDS = frozenset(
     similarity short long downstream semantic synthetic skill skills analysis processing loop paradigm purpose
     requires open vector vectors languages distribution cost costs modeling compression field fields
     application applications multiple textual lengths solution solutions class classes split
+    relevant complex value values standard job jobs case cases deep weight weights random automatic cross
+    explore issue issues potential computational algorithmic zero explicit implicit empirical practical
+    novel unified efficient robust scalable effective general specific diverse strong better best key
+    insights insight aspects aspect way ways step steps stage stages component components module modules
+    gains gain descriptions description architecture architectures containing including using based like
+    leading emerging growing existing following remaining resulting underlying corresponding surprising higher lower
+    nearest gap contrast function functions
     """.split()
-) | {"pre training", "pre trained", "language model", "language models", "learning model", "learning models"}
+)
+# A one-word label must be a noun: adjectives alone ("Computational", "Algorithmic", "Acoustic") head nothing.
+_ADJECTIVE = re.compile(r"(?:ic|al|ous|ive|ible|able|ful|less|ant)$")
+_ADJECTIVES_THAT_NAME_A_FIELD = frozenset("multimodal multilingual clinical biomedical medical legal financial robotic".split()) | {"pre training", "pre trained", "language model", "language models", "learning model", "learning models"}
 # Words that make no heading at all, alone or in a phrase: LaTeX left in abstracts, citation and size tags.
 NEVER_LABEL_WORDS = frozenset("mathcal mathbf mathrm textit texttt textbf emph al et ie eg base large xl times".split())
 # A heading ends on a noun: a phrase whose last word reads as a verb or an adjective ("Generated",
@@ -42,6 +52,7 @@ _NOUNS_ANYWAY = frozenset("speech agent agents patent content gradient gradients
 EDGE_WORDS = frozenset("learning training data model models".split())
 
 LABEL_PHRASES = 3
+MIN_LIFT = 2.0  # a label phrase is used at least this many times as often in its topic as in all papers
 
 LABEL_CANDIDATES = 60
 
@@ -59,6 +70,8 @@ def _stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             return word[: -len(suffix)]
+    if len(word) >= 3 and word.endswith("s") and word[-2] not in "aiosu":  # LMs/LM, PLMs/PLM; not bias, corpus
+        return word[:-1]
     return word[:-1] if len(word) >= 4 and word.endswith("e") else word  # tune/tuning, encode/encoding
 
 
@@ -72,13 +85,16 @@ def label_words(label) -> frozenset:
     return frozenset(_stem(w) for phrase in label for w in phrase.lower().replace("-", " ").split())
 
 
-def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset()) -> list[str]:
+def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset(), texts: list[str] = ()) -> list[str]:
     """The first distinctive phrases, none contained in another (by stemmed words), none using a word of `taken`
-    (the words of the other topics' labels), none a filler word alone."""
+    (the words of the other topics' labels), none a filler word or an adjective alone, none two words the `texts`
+    write apart (an expansion and its acronym: "language processing (NLP)" gives no "Processing NLP")."""
     chosen: list[tuple[str, frozenset]] = []
     for phrase in candidates:
         last = phrase.rsplit(" ", 1)[-1]
         if phrase in GENERIC_LABEL_WORDS or NEVER_LABEL_WORDS.intersection(phrase.split()):
+            continue
+        if " " not in phrase and _ADJECTIVE.search(phrase) and phrase not in _ADJECTIVES_THAT_NAME_A_FIELD:
             continue
         if (_NOT_A_NOUN.search(last) or (" " in phrase and last.endswith("al"))) and last not in _NOUNS_ANYWAY:
             continue
@@ -92,6 +108,10 @@ def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozens
         wider = [i for i, (_, other) in enumerate(chosen) if other < words]
         if any(_overlap(words, other) and not other < words for _, other in chosen):
             continue  # "specific pretraining" after "domain specific", "medical" after "biomedical"
+        if not wider and len(chosen) >= limit:
+            continue
+        if " " in phrase and texts and written_apart(phrase, texts):  # last: the one test that reads the texts
+            continue
         if wider:  # "low rank" replaces "rank" where "rank" stood
             chosen[wider[0]] = (phrase, words)
             chosen = [c for i, c in enumerate(chosen) if i not in wider[1:]]
@@ -149,8 +169,63 @@ def class_tfidf(tokens: Tokens, rows: np.ndarray, assignment: np.ndarray, k: int
     # Weighted by the share of the topic's papers that use the phrase, so the first label names most of them
     # (bench/topics_eval.py's label share), not a few papers' jargon.
     coverage = papers_with / np.maximum(np.bincount(assignment, minlength=k)[:, None], 1)
-    score = tf * idf * coverage * (papers_with >= min(2, papers_with.max(initial=1)))
+    score = tf * idf * coverage**2 * (papers_with >= min(2, papers_with.max(initial=1)))
     return score, names
+
+
+def written_apart(phrase: str, texts: list[str]) -> bool:
+    """Whether the texts write the two words of `phrase` more often split by punctuation ("captioning (AAC)",
+    "models (LMs)", "Turkish. Split") than side by side: tokens side by side, but no phrase a person writes."""
+    first, second = map(re.escape, phrase.split())
+    together = re.compile(rf"\b{first}[\s-]+{second}\b", re.IGNORECASE)
+    apart = re.compile(rf"\b{first}\s*[^\w\s-]+\s*{second}\b", re.IGNORECASE)
+    joined = sum(len(together.findall(text)) for text in texts)
+    return sum(len(apart.findall(text)) for text in texts) >= joined
+
+
+class PhraseUse:
+    """Which papers use a phrase (a word, or two words side by side), from the token arrays: one sort of every
+    token and pair code, then a binary search per phrase (no text is scanned again)."""
+
+    def __init__(self, tokens: Tokens):
+        V = len(tokens.words)
+        self.papers = tokens.documents
+        self.index = {word: i for i, word in enumerate(tokens.words.tolist())}
+        side_by_side = np.flatnonzero(tokens.doc[1:] == tokens.doc[:-1])
+        codes = np.concatenate([tokens.ids, V + tokens.ids[side_by_side] * V + tokens.ids[side_by_side + 1]])
+        docs = np.concatenate([tokens.doc, tokens.doc[side_by_side]])
+        order = np.argsort(codes, kind="stable")
+        self.codes, self.docs, self.V = codes[order], docs[order], V
+        self._cache: dict[str, np.ndarray] = {}
+
+    def papers_using(self, phrase: str) -> np.ndarray:
+        """The sorted indices of the papers that use `phrase`."""
+        if phrase not in self._cache:
+            ids = [self.index.get(word, -1) for word in phrase.split()]
+            if min(ids) < 0 or len(ids) > 2:
+                found = np.zeros(0, dtype=np.int64)
+            else:
+                code = ids[0] if len(ids) == 1 else self.V + ids[0] * self.V + ids[1]
+                low, high = np.searchsorted(self.codes, [code, code + 1])
+                found = np.unique(self.docs[low:high])
+            self._cache[phrase] = found
+        return self._cache[phrase]
+
+
+def by_use(label: list[str], own: np.ndarray, use: PhraseUse, limit: int = LABEL_PHRASES) -> tuple[list[str], float]:
+    """The label's phrases that the topic's papers (`own`, sorted indices) use at least MIN_LIFT times as often as
+    all papers, the most telling first (share x log of lift: a phrase most of the topic uses and few others do),
+    at most `limit`; and the share of `own` that use the first. A phrase every paper uses alike ("higher", "gap")
+    says nothing of this topic, however often it appears in it."""
+    kept = []
+    for phrase in label:
+        users = use.papers_using(phrase)
+        share = np.isin(own, users, assume_unique=True).mean() if len(own) else 0.0
+        lift = share / max(len(users), 1) * use.papers
+        if lift >= MIN_LIFT:
+            kept.append((-share * np.log(lift), phrase, share))
+    kept.sort()
+    return [phrase for _, phrase, _ in kept[:limit]], (kept[0][2] if kept else 0.0)
 
 
 _SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"}

@@ -28,7 +28,8 @@ from site_src.files.source import LOCK_LIMIT, read_text
 LOCK_NAME = "topics.lock.json"
 LOCK_VERSION = 1
 # Bump when the topic algorithm changes, so old fingerprints stop matching.
-ALGORITHM = "knn-spectral-1"
+ALGORITHM = "knn-spectral-2"  # 2: grab-bags dissolved, labels led by the phrase most papers use
+OLDER_ALGORITHMS = ("knn-spectral-1",)
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,15 @@ class TopicLock:
     related_papers: dict = dataclasses.field(default_factory=dict)  # paper slug -> its related papers' slugs
 
 
-def settings_hash(settings: TopicSettings) -> str:
+def settings_hash(settings: TopicSettings, algorithm: str = ALGORITHM) -> str:
     """What, besides the papers, the fitted topics depend on: the algorithm and the topic settings."""
-    return hashlib.sha256(json.dumps([ALGORITHM, dataclasses.asdict(settings)], sort_keys=True).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps([algorithm, dataclasses.asdict(settings)], sort_keys=True).encode()).hexdigest()[:16]
+
+
+def fitted_by_an_older_algorithm(lock: TopicLock, settings: TopicSettings) -> bool:
+    """Whether the lock's topics were fitted with these settings by an algorithm before ALGORITHM: then the new
+    fit's labels are what changed, and they replace the remembered ones (the URLs stay)."""
+    return any(lock.settings == settings_hash(settings, older) for older in OLDER_ALGORITHMS)
 
 
 def fingerprint(slugs: list[str], titles: list[str], abstracts: list[str], settings: TopicSettings) -> str:
@@ -148,10 +155,15 @@ def lock_bytes(lock: TopicLock) -> bytes:
 
 
 def write_lock(path: Path, data: bytes) -> bool:
-    """Write the lock's bytes (lock_bytes) when they changed, atomically; True when it was written."""
-    if path.exists() and path.read_bytes() == data:
+    """Write the lock's bytes (lock_bytes) when they changed, atomically and never through a link; True when it was written."""
+    from site_src.files.safe_write import write_file
+    from site_src.files.source import read_bytes
+
+    try:
+        unchanged = not os.path.islink(path) and read_bytes(path, LOCK_LIMIT) == data
+    except DigestError:  # missing, a link to nothing, not a regular file: written anew
+        unchanged = False
+    if unchanged:
         return False
-    staging = path.with_name(f".{path.name}.new")
-    staging.write_bytes(data)
-    staging.replace(path)
+    write_file(path, data)
     return True

@@ -12,6 +12,12 @@ import scipy.sparse as sp
 RELATED_EXACT = 5000
 RELATED_BUCKETS = 3
 RELATED_COLUMN_BUCKETS = 2
+# A related paper must be this close (cosine of TF-IDF), and still this close once the one word the two share
+# most is taken away: a shared proper name ("MiniMax", "JWST") alone is not relatedness. On the seed site the
+# black-hole paper's best match is 0.11 (0.04 without its top word) and lists none; a paper's nearest match
+# has a median of 0.20 (0.14 without).
+RELATED_FLOOR = 0.12
+RELATED_FLOOR_WITHOUT_TOP_WORD = 0.08
 
 
 def related_papers(
@@ -25,14 +31,30 @@ def related_papers(
     4 and 4 give 95% at twice the cost), at a cost near linear instead of quadratic.
     """
     if profiles is None or len(profiles) <= RELATED_BUCKETS or X.shape[0] <= exact_up_to:
-        return _related_exact(X, count, chunk)
+        return above_floor(X, _related_exact(X, count, chunk))
     from site_src.topics.graph import neighbours_in_buckets
 
     unit = profiles / np.maximum(np.linalg.norm(profiles, axis=1, keepdims=True), 1e-12)
     closeness = np.asarray(X @ unit.T.astype(X.dtype))
     buckets = np.argsort(-closeness, axis=1, kind="stable")[:, :RELATED_BUCKETS]
     idx, sim = neighbours_in_buckets(X, X, buckets, buckets[:, :RELATED_COLUMN_BUCKETS], count, same=True, chunk=chunk)
-    return np.where(sim > 0, idx, -1)
+    return above_floor(X, np.where(sim > 0, idx, -1))
+
+
+def above_floor(X: sp.csr_matrix, related: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """`related` (rows of paper indices, best first, -1 for none) without the papers under RELATED_FLOOR, or under
+    RELATED_FLOOR_WITHOUT_TOP_WORD once the one word they share most is left out; the rest keep their order."""
+    n, count = related.shape
+    keep = related >= 0
+    for start in range(0, n, chunk):  # the pairs' shared words, a chunk of rows at a time
+        rows = np.arange(start, min(start + chunk, n))
+        shared = X[np.repeat(rows, count)].multiply(X[related[rows].reshape(-1).clip(0)]).tocsr()
+        total = np.asarray(shared.sum(axis=1)).ravel()
+        top = shared.max(axis=1).toarray().ravel()
+        passes = (total >= RELATED_FLOOR) & (total - top >= RELATED_FLOOR_WITHOUT_TOP_WORD)
+        keep[rows] &= passes.reshape(len(rows), count)
+    order = np.argsort(~keep, axis=1, kind="stable")  # kept ones first, in their order
+    return np.where(np.take_along_axis(keep, order, axis=1), np.take_along_axis(related, order, axis=1), -1)
 
 
 def _related_exact(X: sp.csr_matrix, count: int, chunk: int = 2048) -> np.ndarray:
@@ -71,7 +93,7 @@ def related_with_new(X: sp.csr_matrix, count: int, remembered: np.ndarray, new: 
     result = np.where(best > 0, top, -1)
     if len(new):  # the new papers compare with every paper
         result[new] = _related_exact_rows(X, count, new)
-    return result
+    return above_floor(X, result)
 
 
 def _related_exact_rows(X: sp.csr_matrix, count: int, rows: np.ndarray, XT=None) -> np.ndarray:
