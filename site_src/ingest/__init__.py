@@ -17,6 +17,7 @@ from site_src.errors import DigestError, BuildWarning
 from site_src.records import Corpus, Digest, Entry, Paper, merged_facts
 from site_src.text.slugs import unique_slugs
 from site_src.files.source import DUMP_LIMIT, check_regular, decode, read_bytes
+from site_src.text.clean import clean
 from site_src.ingest import parsed
 from site_src.ingest.dump import Dump
 from site_src.ingest.readers import read_entries
@@ -108,7 +109,7 @@ def read_dump(path: Path, cache: Path | None = None, used: set[str] | None = Non
         used.add(key)
     dump = parsed.load(cache, key, path) if cache else None
     if dump is None:
-        dump = read_entries(path, decode(path, data))
+        dump = read_entries(path, clean(decode(path, data)))  # as files.source.read_text reads text
         _check_sizes(path, dump.entries)  # before it is kept: a cached dump passed these checks
         if cache:
             parsed.store(cache, key, dump, path)
