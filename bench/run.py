@@ -1,12 +1,12 @@
 """`make bench`: our builds beside Hugo, MkDocs and Pelican on the same papers, and every stage of ours measured.
 
 Corpora: the shipped seed site; the 3,956 real papers of ../shared's API responses (198 days); and a
-generated 34,000-paper corpus (bench/generate.py). For the real papers: a cold build (no build/, no
-cache, no topics lock), the daily CI case (yesterday's lock committed, one new day, a fresh runner: no
-build/ and no .digest-cache/, then with both restored as the Pages workflow's actions/cache does) and a no-change
-rebuild, each the median of 3; then each peer (bench/peers.py) building the same papers, median of 3.
-At 34,000: cold, no change, one dump added, and the peers, once each (a peer whose projected time would
-pass the budget is skipped with a note). Each build runs in its own process, so peak RSS is that build's.
+generated 34,000-paper corpus (bench/generate.py). At each: a cold build (no build/, no cache, no topics
+lock), a no-change rebuild, and one new day two ways: with yesterday's build/ and .digest-cache/ (what
+pages.yml and daily.yml restore with actions/cache) and with only yesterday's lock committed (a runner that
+lost its cache). Real papers: each the median of 3, then each peer (bench/peers.py) building the same papers,
+median of 3. At 34,000: once each (a peer whose projected time would pass the budget is skipped with a note;
+--no-budget runs them all). Each build runs in its own process, so peak RSS is that build's.
 Prints the side-by-side table (seconds, and each of our builds as a ratio to each peer) and the stage
 table, and writes both to bench/results.md.
 
@@ -195,11 +195,15 @@ def bench_seed_site() -> list[dict]:
     return measure(base, 340, "340 (seed site)", [("cold", cold), ("no change", lambda: None)], 1)
 
 
+# The two daily cases, named alike at every size: what pages.yml and (since it keeps the cache) daily.yml do,
+# and a runner that lost its cache: only the committed lock.
+WITH_CACHE = "one new day, yesterday's build/ and .digest-cache/"
+LOCK_ONLY = "one new day, only the lock"
 REAL_SITE_YAML = generate.SITE_YAML.replace("Benchmark Digest", "Real Papers Digest")
 
 
 def bench_real(shared: Path, repeats: int) -> tuple[list[dict], Path]:
-    """The 3,956 real papers: cold, no change, and the daily CI case (without, then with build/ and .digest-cache/ restored)."""
+    """The 3,956 real papers: cold, no change, and one new day (with only the lock, then with build/ and .digest-cache/)."""
     base = WORK / "real"
     shutil.rmtree(base, ignore_errors=True)
     content, build, cache = base / "content", base / "build", base / ".digest-cache"
@@ -224,9 +228,8 @@ def bench_real(shared: Path, repeats: int) -> tuple[list[dict], Path]:
     cases = [
         ("cold", _clear(build, cache, lock)),
         ("no change", lambda: None),
-        ("daily CI, no cache", fresh_runner),
-        ("daily CI, build/ and .digest-cache/ restored", _then(fresh_runner, _copy(yesterday / "cache", cache),
-                                                              _copy(yesterday / "build", build))),
+        (LOCK_ONLY, fresh_runner),
+        (WITH_CACHE, _then(fresh_runner, _copy(yesterday / "cache", cache), _copy(yesterday / "build", build))),
     ]
     rows = measure(base, 3956, f"{3956:,} real", cases, repeats)
     return rows, content
@@ -245,8 +248,12 @@ def bench_size(count: int, pool: list[dict], repeats: int) -> tuple[list[dict], 
 
     cases = [("cold", _clear(out, base / ".digest-cache", content / "topics.lock.json")), ("no change", lambda: None)]
     rows = measure(base, count, f"{count:,}", cases, repeats)
-    # The one-dump rebuild must start from the cold build's lock and output: it runs once.
-    rows += measure(base, count, f"{count:,}", [("one dump added", add_dump)], 1)
+    lock = content / "topics.lock.json"
+    shutil.copy2(lock, base / "yesterday.lock.json")
+    # The new day must start from the cold build's lock and output: it runs once; then from the lock alone.
+    rows += measure(base, count, f"{count:,}", [(WITH_CACHE, add_dump)], 1)
+    only_lock = _then(_clear(out, base / ".digest-cache"), _copy(base / "yesterday.lock.json", lock))
+    rows += measure(base, count, f"{count:,}", [(LOCK_ONLY, only_lock)], 1)
     return rows, content
 
 
@@ -314,6 +321,10 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _load(averages) -> str:
+    return " / ".join(f"{value:.1f}" for value in averages)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="34000", help="generated corpora after the real one, e.g. 340,3400,34000")
@@ -334,13 +345,14 @@ def main() -> int:
     for line in missing:
         print(f"bench: {line}", flush=True)
     pool = generate.real_papers(shared)
-    print(f"load average at start: {os.getloadavg()[0]:.1f}", flush=True)
+    load_at_start = os.getloadavg()
+    print(f"load average at start: {load_at_start[0]:.1f}", flush=True)
     rows, skipped = bench_seed_site(), []
     real_rows, content = bench_real(shared, args.repeats)
     rows += real_rows
     peer_rows = bench_peers(content, real_rows[0]["label"], args.repeats, commands, {})
     for count in (int(s) for s in args.sizes.split(",") if s):
-        last = [r for r in rows if r["case"] in ("cold", "one dump added", "no change") and not r["label"].startswith("340")]
+        last = [r for r in rows if r["case"] in ("cold", WITH_CACHE, LOCK_ONLY, "no change") and not r["label"].startswith("340")]
         projected = sum(r["wall"] for r in last if r["label"] == last[-1]["label"]) * count / last[-1]["size"]
         if time.perf_counter() - STARTED + projected > BUDGET:
             skipped.append(f"{count:,} papers skipped: projected {projected:.0f} s from the {last[-1]['size']:,}-paper "
@@ -354,8 +366,8 @@ def main() -> int:
     note = "".join(f"\n\n**{line}.**" for line in skipped + missing)
     note += (f"\n\n{len(pool):,} real papers in the pool (../shared corpora); larger corpora recombine them. Real papers: "
              f"median of {args.repeats} builds per case (every run's seconds beside it); 34,000: one build each. "
-             f"Machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end (other work on the machine "
-             f"inflates every time). Whole benchmark: {time.perf_counter() - STARTED:.0f} s.\n")
+             f"Machine: {os.cpu_count()} cores, load average (1, 5, 15 min) {_load(load_at_start)} at the start and "
+             f"{_load(os.getloadavg())} at the end (other work on the machine inflates every time). Whole benchmark: {time.perf_counter() - STARTED:.0f} s.\n")
     text = ("## Side by side\n\n" + side_by_side(rows, peer_rows) + "\n\n## Every stage of our builds\n\n" + table(rows) + note)
     print(text)
     args.out.write_text("# `make bench` results\n\n" + text, encoding="utf-8")

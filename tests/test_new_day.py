@@ -1,0 +1,49 @@
+"""A new day costs what it changed: pages it did not change are neither rendered nor rewritten.
+
+"Rewritten" is seen on the file system: a file whose bytes did not change is the previous build's own file
+(the same inode, the same modification time), so sync tools and Pages' upload see no change in it.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from site_src.build import build
+from site_src.files.write import MARKER
+
+from .conftest import ROOT
+
+DAYS = ROOT / "tests" / "fixtures" / "json"  # real daily-papers API answers
+YESTERDAY, NEW_DAY = DAYS / "2025-06-03.json", DAYS / "2025-08-01.json"
+URL = "https://example.org/digest/"
+
+
+def files(folder):
+    """Each file's bytes, inode and modification time, by path."""
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_file() and path.name != MARKER:
+            stat = path.stat()
+            found[path.relative_to(folder).as_posix()] = (path.read_bytes(), stat.st_ino, stat.st_mtime_ns)
+    return found
+
+
+def test_a_new_day_rewrites_only_the_files_whose_bytes_it_changed(content_copy, tmp_path):
+    out = tmp_path / "build"
+    shutil.copy(YESTERDAY, content_copy / "dumps" / YESTERDAY.name)  # a site with dated days already
+    build(content_copy, out, base_url=URL)
+    before = files(out)
+    shutil.copy(NEW_DAY, content_copy / "dumps" / NEW_DAY.name)
+
+    report = build(content_copy, out, base_url=URL)
+
+    after = files(out)
+    same = [name for name in after if name in before and after[name][0] == before[name][0]]
+    changed = [name for name in after if name not in before or after[name][0] != before[name][0]]
+    assert len(same) > len(after) / 2 and changed  # the day changed some files and left most alone
+    for name in same:  # the very file the last build wrote: not written again
+        assert after[name][1:] == before[name][1:], name
+    for name in changed:
+        assert after[name][1] != before.get(name, (None, None))[1], name
+    assert report.rendered < report.pages / 2  # and most pages were not even rendered
+    assert any(name.startswith("digests/2025-08-01") for name in changed)
