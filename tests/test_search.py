@@ -42,11 +42,12 @@ def test_shards_and_store_chunks_have_content_hashed_names_in_the_manifest_every
     manifest = _manifest(seed_build)
     positions = json.loads((seed_build / "search" / manifest["positions"]).read_text(encoding="utf-8"))
     named = [*(name for name, _ in manifest["shards"]), manifest["positions"], *(name for name, _ in positions["shards"]),
-             *manifest["store"]["files"]]
+             *manifest["store"]["files"], *manifest["facts"].values()]
     keys = [key for _, keys in manifest["shards"] for key in keys]
     assert len(keys) == len(set(keys)) > 100 and manifest["fields"] == ["title", "abstract", "topics", "authors", "keywords", "arxiv"]
     assert positions["fields"] == ["title", "abstract"] and "topics" not in manifest["words"]
     assert len(manifest["shards"]) < len(keys)  # small shards share a file
+    assert sorted(manifest["facts"]) == ["d", "v"]  # the search page's orders: upvotes, days (test_search_sort.py)
     for name in named:
         data = (seed_build / "search" / name).read_bytes()
         assert name.endswith(f"/{hashlib.sha256(data).hexdigest()[:12]}.json"), name
