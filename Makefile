@@ -18,41 +18,36 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(TEST_STAMP)
 
-# lunr.js for search, pinned in package-lock.json (npm ci writes this stamp itself); axe-core, a dev
-# dependency, only for the tests.
+# Only the tests use npm packages, pinned in package-lock.json (npm ci writes this stamp itself): axe-core, and
+# lunr.js, the reference search is ranked against. A build needs none: the page's search is its own code.
 NODE_STAMP := node_modules/.package-lock.json
-AXE := node_modules/axe-core/package.json
 
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --omit=dev --no-audit --no-fund
+	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
-$(AXE): package.json package-lock.json
-	npm ci --no-audit --no-fund
-	touch $(AXE) $(NODE_STAMP)
-
-site: $(STAMP) $(NODE_STAMP)
+site: $(STAMP)
 	$(BIN)/digest build
 
 # The browser tests' Chromium: Debian's (apt-get where allowed), else Playwright's own, else one line on what to install
 browser: $(TEST_STAMP)
 	@scripts/test-browser.sh $(BIN)/python
 
-test: $(TEST_STAMP) $(AXE) browser
+test: $(TEST_STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m pytest
 
 # Save the daily-papers API's answers into content/dumps/: yesterday, or every day from SINCE (make fetch SINCE=2025-03-01)
 fetch: $(STAMP)
 	$(BIN)/digest fetch $(if $(SINCE),--since $(SINCE))
 
-serve: $(STAMP) $(NODE_STAMP)
+serve: $(STAMP)
 	$(BIN)/digest serve
 
-check: $(STAMP) $(NODE_STAMP)
+check: $(STAMP)
 	$(BIN)/digest check
 
 # README pictures: builds the seed site and photographs it in Chromium (phone and desktop) into docs/
-screenshots: $(TEST_STAMP) $(NODE_STAMP)
+screenshots: $(TEST_STAMP)
 	$(BIN)/python scripts/screenshots.py --out docs
 
 clean:
@@ -64,12 +59,15 @@ topics-eval: $(STAMP)
 
 # Generated corpora of 340 / 3,400 / 34,000 papers from ../shared, built and measured; writes bench/results.md
 .PHONY: bench
-bench: $(STAMP) $(NODE_STAMP)
+# (the test extras: For you is measured against scikit-learn's SVM, and in Chromium through Playwright)
+bench: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/topics_bench.py
+	$(BIN)/python bench/recommend_eval.py
+	$(BIN)/python bench/recommend_bench.py
 
 # Our search against Pagefind on the same built sites: MRR@10, recall@10, bytes and time per query; writes bench/search_relevance.md
 .PHONY: bench-search
-bench-search: $(STAMP) $(NODE_STAMP)
+bench-search: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/search_relevance.py

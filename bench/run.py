@@ -109,14 +109,14 @@ def run_build(content: Path, out: Path) -> dict:
 
 
 def search_payload(build: Path) -> dict:
-    """What a browser downloads for the first query ("speech recognition" typed): manifest, lunr.js, the index shards
+    """What a browser downloads for the first query ("speech recognition" typed): manifest, search modules, the index shards
     it needs and the store chunks of the 8 results the panel shows; raw and gzip. Also the worst of the QUERIES."""
     found = search_bench.first_queries(build)
     return {key: found[key] for key in ("raw_kb", "gzip_kb", "worst_raw_kb", "worst_gzip_kb", "worst_query")}
 
 
 def query_times(build: Path) -> dict:
-    """search.js in node: assembling the mini index from the (parsed) shards plus lunr's query, ms over 20 rounds."""
+    """The page's scorer in node over the (parsed) shards, ms over 20 rounds."""
     found = search_bench.first_queries(build)
     return {key: found[key] for key in ("median", "p95", "max")}
 

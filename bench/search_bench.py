@@ -1,8 +1,8 @@
 """Search benchmark: what a browser downloads for a first query (raw, gzip), and query time in node.
 
-A query loads manifest.json, lunr.js, the index shards its words need and the store chunks of the results
-the header panel shows (8). Query time, from shards already parsed: search.js's scorer (what the page runs)
-and, for comparison, lunr's own query over the mini index assembled from the same shards (its fallback).
+A first query loads manifest.json, the page's search modules (templates/assets/search/*.js, all of them: the
+widget every page loads and the rest it imports on first use), the index shards its words need and the store
+chunks of the results the header panel shows (8). Query time, from shards already parsed: the page's scorer.
 
 Usage: python bench/search_bench.py [BUILD_DIR]   (default: build/, made by `make site`)
 """
@@ -22,58 +22,49 @@ TYPICAL = "speech recognition"  # typed, so its last word is also searched as a 
 SHOWN = 8  # results in the header panel: their store chunks are fetched
 
 NODE = r"""
-const { performance } = require("node:perf_hooks");
-const fs = require("node:fs");
-const path = require("node:path");
+import fs from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
 const [root, searchDir, queriesJson, shownText] = process.argv.slice(1);
-const lunr = require(root + "/node_modules/lunr/lunr.min.js");
-const search = require(root + "/templates/assets/search.js");
-const manifest = search.readManifest(JSON.parse(fs.readFileSync(path.join(searchDir, "manifest.json"), "utf8")));
+const { readManifest, shardFiles } = await import(root + "/templates/assets/search/shards.js");
+const { score } = await import(root + "/templates/assets/search/scorer.js");
+const manifest = readManifest(JSON.parse(fs.readFileSync(path.join(searchDir, "manifest.json"), "utf8")));
 const parsed = {};
 const shard = (file) => parsed[file] || (parsed[file] = JSON.parse(fs.readFileSync(path.join(searchDir, file), "utf8")));
 const queries = JSON.parse(queriesJson);
 const shown = Number(shownText);
-const ways = {
-  // What the page runs: the scorer over the shard arrays, then the metadata (highlighted words) of the shown results.
-  scorer: (q, shards) => { const r = search.score(lunr, manifest, shards, q); r.slice(0, shown).forEach((m) => m.matchData); return r; },
-  // lunr's own query over the mini index assembled from the same shards (the fallback, and the reference).
-  lunr: (q, shards) => search.runQuery(lunr, search.assemble(lunr, manifest, shards, q), q),
-};
+// What the page runs: the scorer over the shard arrays, then the metadata (highlighted words) of the shown results.
+const scorer = (q, shards) => { const r = score(manifest, shards, q); r.slice(0, shown).forEach((m) => m.matchData); return r; };
 const out = [];
-const times = { scorer: [], lunr: [] };
+const times = [];
 for (const q of queries) {
-  const keys = search.shardFiles(lunr, manifest, q);
+  const keys = shardFiles(manifest, q);
   keys.forEach(shard);  // fetched and parsed: not part of the query time
   let results = [];
-  for (const [way, run] of Object.entries(ways)) {
-    for (let round = 0; round < 20; round++) {
-      const t = performance.now();
-      results = run(q, keys.map(shard));
-      times[way].push(performance.now() - t);
-    }
+  for (let round = 0; round < 20; round++) {
+    const t = performance.now();
+    results = scorer(q, keys.map(shard));
+    times.push(performance.now() - t);
   }
   const chunks = [...new Set(results.slice(0, shown).map((r) => manifest.store.files[Math.floor(r.ref / manifest.store.chunk)]))];
   out.push({ query: q, results: results.length, files: [...keys, ...chunks] });
 }
-const stats = (list) => {
-  list.sort((a, b) => a - b);
-  const pick = (p) => list[Math.min(list.length - 1, Math.floor(p * list.length))];
-  return { median: pick(0.5), p95: pick(0.95), max: list[list.length - 1], runs: list.length };
-};
-console.log(JSON.stringify({ queries: out, scorer: stats(times.scorer), lunr: stats(times.lunr) }));
+times.sort((a, b) => a - b);
+const pick = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+console.log(JSON.stringify({ queries: out, scorer: { median: pick(0.5), p95: pick(0.95), max: times[times.length - 1], runs: times.length } }));
 """
 
 
 def run_node(build_dir: Path, queries: list[str]) -> dict:
-    """Per query: the shard and store files it loads; query times over 20 rounds of every query, scorer and lunr."""
-    run = subprocess.run(["node", "-e", NODE, str(ROOT), str(build_dir / "search"), json.dumps(queries), str(SHOWN)],
+    """Per query: the shard and store files it loads; query times over 20 rounds of every query."""
+    run = subprocess.run(["node", "--input-type=module", "-e", NODE, str(ROOT), str(build_dir / "search"), json.dumps(queries), str(SHOWN)],
                          capture_output=True, text=True, check=True)
     return json.loads(run.stdout)
 
 
 def payload(build_dir: Path, files: list[str]) -> tuple[int, int]:
-    """Raw and gzip bytes of manifest.json, lunr.js and the given files under search/."""
-    paths = [build_dir / "search" / "manifest.json", *sorted((build_dir / "assets").glob("lunr-*.js"))]
+    """Raw and gzip bytes of manifest.json, the page's search modules and the given files under search/."""
+    paths = [build_dir / "search" / "manifest.json", *sorted((build_dir / "assets" / "search").glob("*.js"))]
     paths += [build_dir / "search" / name for name in files]
     data = [p.read_bytes() for p in paths]
     return sum(map(len, data)), sum(len(gzip.compress(d, 6)) for d in data)
@@ -86,7 +77,7 @@ def first_queries(build_dir: Path) -> dict:
     (raw, gz), _ = sizes[0]
     (worst_raw, worst_gz), worst = max(sizes, key=lambda s: s[0][1])
     return {"raw_kb": raw / 1024, "gzip_kb": gz / 1024, "worst_raw_kb": worst_raw / 1024, "worst_gzip_kb": worst_gz / 1024,
-            "worst_query": worst["query"], "scorer": found["scorer"], "lunr": found["lunr"],
+            "worst_query": worst["query"], "scorer": found["scorer"],
             # what the page runs (bench/run.py's table reads these)
             "median": found["scorer"]["median"], "p95": found["scorer"]["p95"], "max": found["scorer"]["max"],
             "per_query": [{"query": q["query"], "results": q["results"], "files": len(q["files"]), "gzip_kb": s[1] / 1024}
@@ -101,11 +92,10 @@ def main(build_dir: Path) -> None:
     m = first_queries(build_dir)
     for q in m["per_query"]:
         print(f"  {q['query']!r:36} {q['results']:6} results, {q['files']:3} files, first query {q['gzip_kb']:7.1f} KiB gzip")
-    print(f"first query {TYPICAL!r}: {m['raw_kb']:.1f} KiB raw, {m['gzip_kb']:.1f} KiB gzip (manifest, lunr.js, shards, store chunks)")
+    print(f"first query {TYPICAL!r}: {m['raw_kb']:.1f} KiB raw, {m['gzip_kb']:.1f} KiB gzip (manifest, search modules, shards, store chunks)")
     print(f"worst of QUERIES {m['worst_query']!r}: {m['worst_raw_kb']:.1f} KiB raw, {m['worst_gzip_kb']:.1f} KiB gzip")
-    for way, what in (("scorer", "search.js scorer (the page)"), ("lunr", "lunr.js assemble+query (fallback)")):
-        t = m[way]
-        print(f"node, {what}: median {t['median']:.2f} ms, p95 {t['p95']:.2f} ms, max {t['max']:.2f} ms")
+    t = m["scorer"]
+    print(f"node, the page's scorer: median {t['median']:.2f} ms, p95 {t['p95']:.2f} ms, max {t['max']:.2f} ms")
 
 
 if __name__ == "__main__":

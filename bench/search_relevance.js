@@ -1,17 +1,19 @@
 // The relevance benchmark's runner (bench/search_relevance.py writes its jobs): every query through our page's
-// own search code (search.js's Search over the shards of the built site) and through Pagefind's own search
+// own search code (templates/assets/search/search.js's Search over the shards of the built site) and through Pagefind's own search
 // (pagefind.js over the Pagefind index of the same built site), in one node process.
 // Both engines fetch through the same stand-in for fetch, which reads the built files from disk and notes
 // each one: what a query fetches, from a cold start, is what a browser with an empty cache would download.
 // Usage: node bench/search_relevance.js JOBS.json OUT.json
-"use strict";
-const fs = require("node:fs");
-const path = require("node:path");
-const zlib = require("node:zlib");
-const { pathToFileURL, fileURLToPath } = require("node:url");
-const { performance } = require("node:perf_hooks");
+import fs from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import zlib from "node:zlib";
+import { phraseFiles, phrases, withPhrases } from "../templates/assets/search/phrases.js";
+import { Search } from "../templates/assets/search/search.js";
+import { readManifest, readPositions, shardFiles } from "../templates/assets/search/shards.js";
+import { find } from "../templates/assets/search/words.js";
 
-const ROOT = path.resolve(__dirname, "..");
 const SHOWN = 10; // results whose details a query fetches (store chunks, Pagefind fragments), and that are judged
 
 const gzipped = new Map();
@@ -50,12 +52,10 @@ async function timed(start, run) {
   return { engine, cold, coldMs, warmMs: performance.now() - t, files };
 }
 
-const lunr = require(path.join(ROOT, "node_modules", "lunr"));
-const search = require(path.join(ROOT, "templates", "assets", "search.js"));
-
 /** Our site: the page's Search (manifest, shards, store chunks) from a cold start, then the same query warm. */
 async function ours(build, query) {
-  const engine = [path.join(build, "assets", "search.js"), ...fs.readdirSync(path.join(build, "assets")).filter((n) => n.startsWith("lunr-")).map((n) => path.join(build, "assets", n))];
+  // every module of the page's search: the widget every page loads and those it imports on first use
+  const engine = fs.readdirSync(path.join(build, "assets", "search")).filter((n) => n.endsWith(".js")).map((n) => path.join(build, "assets", "search", n));
   const manifestUrl = pathToFileURL(path.join(build, "search", "manifest.json")).href;
   const run = async (s) => {
     const answer = await s.query(query);
@@ -63,10 +63,7 @@ async function ours(build, query) {
     const papers = await s.papers(results.slice(0, SHOWN).map((r) => r.ref));
     return { answer, results, urls: papers.map((p) => p.u.replace(/^\/+/, "")) };
   };
-  const { cold, coldMs, warmMs, files } = await timed(async () => {
-    const manifest = await (await fetch(manifestUrl)).json();
-    return new search.Search(lunr, search.readManifest(manifest), manifestUrl);
-  }, run);
+  const { cold, coldMs, warmMs, files } = await timed(() => Search.open(manifestUrl), run);
   const notice = Array.isArray(cold.answer) ? "" : cold.answer.notice || "";
   return { urls: cold.urls, total: cold.results.length, notice, engineBytes: bytesOf(engine), indexBytes: bytesOf(files), files: new Set(files).size, coldMs, warmMs };
 }
@@ -97,12 +94,12 @@ async function pagefind(bundle, query) {
     against the text: the title and abstract of every paper with all its words, in chunks of 64 papers as the store. */
 function phrasePayload(build, text) {
   const dir = path.join(build, "search");
-  const manifest = search.readManifest(JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")));
+  const manifest = readManifest(JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")));
   const read = (name) => JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
-  const candidates = search.find(lunr, manifest, search.shardFiles(lunr, manifest, text).map(read), text).results;
-  const list = search.phrases(lunr, text);
-  const files = [manifest.positions, ...search.phraseFiles(search.readPositions(manifest, read(manifest.positions)), list)];
-  const kept = search.withPhrases(candidates, files.slice(1).map(read), list);
+  const candidates = find(manifest, shardFiles(manifest, text).map(read), text).results;
+  const list = phrases(text);
+  const files = [manifest.positions, ...phraseFiles(readPositions(manifest, read(manifest.positions)), list)];
+  const kept = withPhrases(candidates, files.slice(1).map(read), list);
   const chunks = [...new Set(candidates.map((r) => Math.floor(Number(r.ref) / manifest.store.chunk)))];
   return { query: text, candidates: candidates.length, matches: kept.length,
            positionBytes: bytesOf(files.map((f) => path.join(dir, f))), textBytes: chunks.reduce((n, c) => n + textChunk(build, manifest, c), 0) };

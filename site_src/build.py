@@ -84,8 +84,9 @@ def build(
     cache: bool = True,
     on_stage: Callable[[str], None] = lambda name: None,
     drafts: bool = False,
-    wait: bool = False,
+    wait: bool | str = False,
     on_wait: Callable[[str], None] = lambda message: None,
+    role: str = "",
 ) -> BuildReport:
     """Build the site from content_dir into out_dir; bad input raises DigestError and leaves out_dir as it was.
 
@@ -94,18 +95,22 @@ def build(
     With `strict`, every warning is still reported, then the build fails with their count before it writes.
     `on_stage` hears the name of each stage (see STAGES) as it starts, for a progress display.
     With `drafts`, Markdown pages marked `draft: true` are built too.
-    One build at a time per out_dir (build_lock): another is an error, or with `wait` waited for (`on_wait` hears why).
+    One build at a time per out_dir (files.lock): another is an error, or with `wait` waited for (`on_wait` hears why);
+    `wait="serve"` waits only for `digest serve`'s rebuilds, which build with `role="serve"`.
     """
     from site_src.files.lock import held
 
-    with held(out_dir, wait=wait, on_wait=on_wait):
+    with held(out_dir, wait=wait, on_wait=on_wait, role=role):
         return _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts)
 
 
 def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts) -> BuildReport:
     from site_src.files import cache as build_cache
+    from site_src.files.source import check_links
     from site_src.files.write import is_build_folder
 
+    project = content_dir.absolute().parent
+    check_links([content_dir, project / "templates"], project)  # before anything is read through one
     options = {"base_url": base_url, "strict": strict, "lock": lock, "out": str(out_dir.absolute()), "drafts": drafts}
     if cache:
         start = time.perf_counter()
@@ -130,7 +135,6 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     emptying = write.empty_trash(trash, out_dir) if trash else None
     report = BuildReport()
     stages = _Stages(report, on_stage, on_warning)
-    project = content_dir.absolute().parent
 
     # Gather: every output of the site, in memory.
     config = load_config(content_dir / "site.yaml").with_base_url(base_url)
@@ -181,7 +185,12 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
         render_memo.save(memo_path, rendered.memo, out_dir)
     lock_data = topics.lock_bytes(named.lock) if lock else None
     if lock:  # only after the site is safely out: a failed build changes nothing in content/
-        report.lock_written = topics.write_lock(lock_path, lock_data)
+        try:
+            report.lock_written = topics.write_lock(lock_path, lock_data)
+        except DigestError as error:  # content/ read-only or full: the site is out, so the build did succeed; say so
+            stages.warn([BuildWarning(f"{error.message}; the site was built, but without the lock its topic names "
+                                      "and URLs may change with the next build", lock_path)])
+            lock_data = None
 
     report.papers = len(curated.corpus.papers)  # as shown: without the papers the curator hid
     report.entries = sum(len(d.entries) for d in corpus.digests)

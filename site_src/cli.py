@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from site_src.errors import DigestError
+from site_src.text.project import DISTRIBUTION
 
 
 
@@ -35,7 +36,7 @@ def _fail(error: DigestError) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="paper-digest")
+@click.version_option(package_name=DISTRIBUTION)
 def main() -> None:
     """Build a static website of research-paper digests from saved Hugging Face Papers pages."""
 
@@ -154,7 +155,7 @@ def new_command(folder: Path, title: str, base_url: str | None) -> None:
 @click.option("--force", is_flag=True, help="Fetch days already saved again, replacing their dumps.")
 @click.option("--pause", type=click.FloatRange(0), default=1.0, show_default=True, help="Seconds between two requests.")
 @click.option("--tries", type=click.IntRange(1), default=5, show_default=True, help="Tries per day on 429, 5xx and timeouts.")
-@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=30.0, show_default=True, help="Seconds to wait for an answer.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True, help="Seconds for a whole request, every byte of the answer included.")
 def fetch_command(on, since, until, content: Path, api_url: str | None, force: bool, pause: float, tries: int, timeout: float) -> None:
     """Save each day's daily-papers API response as CONTENT/dumps/YYYY-MM-DD.json, exactly as received.
 

@@ -1,4 +1,4 @@
-"""`digest fetch` against a real HTTP server on 127.0.0.1 serving the real saved API responses from ../shared/corpora.
+"""`digest fetch` against a real HTTP server on 127.0.0.1 serving real saved API responses (tests/fixtures/api).
 
 The server answers each date from a script (429 with Retry-After, 500, a timeout, a dropped connection, an API
 error body, an empty day, an HTML page) before the saved response, and records every request it was sent.
@@ -28,21 +28,19 @@ ROOT = Path(__file__).resolve().parent.parent
 FAST = Policy(pause=0, tries=4, backoff=0.01, timeout=0.5)  # with a sleep that records: no test waits for real
 
 
-@pytest.fixture(scope="session")
-def saved_responses(shared_dir) -> Path:
-    folder = shared_dir / "corpora" / "hf-api-daily-papers-jeongiin" / "api-json"
-    if not folder.is_dir():
-        pytest.skip("the saved daily-papers API responses are not in ../shared/corpora")
-    return folder
+FIXTURES = ROOT / "tests" / "fixtures" / "api"
 
 
 @pytest.fixture(scope="session")
-def error_body(shared_dir) -> bytes:
+def saved_responses() -> Path:
+    """Real daily-papers answers, cut small (tests/fixtures/api/SOURCE.md)."""
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def error_body() -> bytes:
     """A real API error body that someone saved as a dump."""
-    path = shared_dir / "corpora" / "edge-cases-deep-diver" / "papers.json"
-    if not path.is_file():
-        pytest.skip("../shared/corpora/edge-cases-deep-diver is missing")
-    return path.read_bytes()
+    return (FIXTURES / "error-body.json").read_bytes()
 
 
 class ApiServer:
@@ -125,7 +123,7 @@ class ApiServer:
         elif how == "empty":
             send(200, b"[]")
         elif how == "hundred":  # a day as busy as the API's limit: 100 real entries from the saved days
-            entries = [e for path in sorted(self.responses.glob("2025-03-*.json")) for e in json.loads(path.read_bytes())]
+            entries = [e for path in sorted(self.responses.glob("2025-06-0*.json")) for e in json.loads(path.read_bytes())]
             send(200, json.dumps(entries[:100], ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         elif how == "html":
             send(200, b"<!doctype html><title>Service unavailable</title><p>Try later.</p>", "text/html")
@@ -160,7 +158,7 @@ def outcomes(report: FetchReport) -> dict[str, str]:
     return {result.day.isoformat(): result.outcome for result in report.days}
 
 
-WEEK = day_range(dt.date(2025, 3, 10), dt.date(2025, 3, 16))  # Mon–Fri saved, the weekend has no papers
+WEEK = day_range(dt.date(2025, 6, 2), dt.date(2025, 6, 8))  # Mon–Fri saved, the weekend has no papers
 
 
 def test_each_day_is_saved_byte_identical_to_the_api_response(api, saved_responses, tmp_path):
@@ -168,8 +166,8 @@ def test_each_day_is_saved_byte_identical_to_the_api_response(api, saved_respons
 
     report, _ = fetch(api, dumps, WEEK)
 
-    saved = ["2025-03-10", "2025-03-11", "2025-03-12", "2025-03-13", "2025-03-14"]
-    assert outcomes(report) == {**{day: "fetched" for day in saved}, "2025-03-15": "empty", "2025-03-16": "empty"}
+    saved = ["2025-06-02", "2025-06-03", "2025-06-04", "2025-06-05", "2025-06-06"]
+    assert outcomes(report) == {**{day: "fetched" for day in saved}, "2025-06-07": "empty", "2025-06-08": "empty"}
     assert sorted(p.name for p in dumps.iterdir()) == [f"{day}.json" for day in saved]
     for day in saved:
         assert (dumps / f"{day}.json").read_bytes() == (saved_responses / f"{day}.json").read_bytes()
@@ -181,63 +179,63 @@ def test_each_day_is_saved_byte_identical_to_the_api_response(api, saved_respons
 def test_days_already_saved_are_skipped_and_force_fetches_them_again(api, saved_responses, tmp_path):
     dumps = tmp_path / "dumps"
     dumps.mkdir()
-    (dumps / "2025-03-11.json").write_bytes(b"[] curator's own file")
-    days = day_range(dt.date(2025, 3, 10), dt.date(2025, 3, 12))
+    (dumps / "2025-06-03.json").write_bytes(b"[] curator's own file")
+    days = day_range(dt.date(2025, 6, 2), dt.date(2025, 6, 4))
 
     first, _ = fetch(api, dumps, days)
     again, _ = fetch(api, dumps, days)
 
-    assert outcomes(first) == {"2025-03-10": "fetched", "2025-03-11": "skipped", "2025-03-12": "fetched"}
+    assert outcomes(first) == {"2025-06-02": "fetched", "2025-06-03": "skipped", "2025-06-04": "fetched"}
     assert outcomes(again) == dict.fromkeys(outcomes(first), "skipped")
-    assert api.requests == ["2025-03-10", "2025-03-12"]
-    assert (dumps / "2025-03-11.json").read_bytes() == b"[] curator's own file"
+    assert api.requests == ["2025-06-02", "2025-06-04"]
+    assert (dumps / "2025-06-03.json").read_bytes() == b"[] curator's own file"
 
     forced, _ = fetch(api, dumps, days, force=True)
 
     assert outcomes(forced) == dict.fromkeys(outcomes(first), "fetched")
-    assert (dumps / "2025-03-11.json").read_bytes() == (saved_responses / "2025-03-11.json").read_bytes()
+    assert (dumps / "2025-06-03.json").read_bytes() == (saved_responses / "2025-06-03.json").read_bytes()
 
 
 def test_429_waits_as_long_as_retry_after_says_then_saves(api, saved_responses, tmp_path):
-    api.script["2025-03-10"] = ["429:7", "429:3"]
+    api.script["2025-06-02"] = ["429:7", "429:3"]
 
-    report, waits = fetch(api, tmp_path, [dt.date(2025, 3, 10)])
+    report, waits = fetch(api, tmp_path, [dt.date(2025, 6, 2)])
 
-    assert outcomes(report) == {"2025-03-10": "fetched"}
+    assert outcomes(report) == {"2025-06-02": "fetched"}
     assert waits == [7, 3]
-    assert api.requests == ["2025-03-10"] * 3
-    assert (tmp_path / "2025-03-10.json").read_bytes() == (saved_responses / "2025-03-10.json").read_bytes()
+    assert api.requests == ["2025-06-02"] * 3
+    assert (tmp_path / "2025-06-02.json").read_bytes() == (saved_responses / "2025-06-02.json").read_bytes()
 
 
 def test_500s_timeouts_and_dropped_connections_are_retried_with_growing_backoff(api, saved_responses, tmp_path):
-    api.script["2025-03-10"] = ["500", "timeout", "drop"]
+    api.script["2025-06-02"] = ["500", "timeout", "drop"]
 
-    report, waits = fetch(api, tmp_path, [dt.date(2025, 3, 10)])
+    report, waits = fetch(api, tmp_path, [dt.date(2025, 6, 2)])
 
-    assert outcomes(report) == {"2025-03-10": "fetched"}
+    assert outcomes(report) == {"2025-06-02": "fetched"}
     assert waits == [0.01, 0.02, 0.04]
-    assert (tmp_path / "2025-03-10.json").read_bytes() == (saved_responses / "2025-03-10.json").read_bytes()
+    assert (tmp_path / "2025-06-02.json").read_bytes() == (saved_responses / "2025-06-02.json").read_bytes()
 
 
 def test_a_day_that_keeps_failing_is_given_up_and_the_others_go_on(api, tmp_path):
-    api.script["2025-03-10"] = ["500"] * 10
-    days = [dt.date(2025, 3, 10), dt.date(2025, 3, 11)]
+    api.script["2025-06-02"] = ["500"] * 10
+    days = [dt.date(2025, 6, 2), dt.date(2025, 6, 3)]
 
     report, _ = fetch(api, tmp_path, days)
 
-    assert outcomes(report) == {"2025-03-10": "failed", "2025-03-11": "fetched"}
+    assert outcomes(report) == {"2025-06-02": "failed", "2025-06-03": "fetched"}
     assert report.days[0].detail == "HTTP 500, 4 tries"
-    assert api.requests == ["2025-03-10"] * 4 + ["2025-03-11"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-03-11.json"]
+    assert api.requests == ["2025-06-02"] * 4 + ["2025-06-03"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-06-03.json"]
     assert report.failed
 
 
 def test_a_retry_after_longer_than_the_limit_gives_the_day_up_instead_of_waiting(api, tmp_path):
-    api.script["2025-03-10"] = ["429:3600"]
+    api.script["2025-06-02"] = ["429:3600"]
 
-    report, waits = fetch(api, tmp_path, [dt.date(2025, 3, 10)])
+    report, waits = fetch(api, tmp_path, [dt.date(2025, 6, 2)])
 
-    assert outcomes(report) == {"2025-03-10": "failed"}
+    assert outcomes(report) == {"2025-06-02": "failed"}
     assert "retry after 3600s" in report.days[0].detail
     assert waits == []
 
@@ -251,40 +249,40 @@ def test_a_retry_after_longer_than_the_limit_gives_the_day_up_instead_of_waiting
     ],
 )
 def test_an_error_body_or_a_non_json_answer_is_reported_and_never_saved(api, tmp_path, how, detail):
-    api.script["2025-03-10"] = [how]
+    api.script["2025-06-02"] = [how]
 
-    report, _ = fetch(api, tmp_path, [dt.date(2025, 3, 10), dt.date(2025, 3, 11)])
+    report, _ = fetch(api, tmp_path, [dt.date(2025, 6, 2), dt.date(2025, 6, 3)])
 
-    assert outcomes(report) == {"2025-03-10": "failed", "2025-03-11": "fetched"}
+    assert outcomes(report) == {"2025-06-02": "failed", "2025-06-03": "fetched"}
     assert report.days[0].detail == detail
-    assert api.requests == ["2025-03-10", "2025-03-11"]  # not a passing failure: asked once
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-03-11.json"]
+    assert api.requests == ["2025-06-02", "2025-06-03"]  # not a passing failure: asked once
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-06-03.json"]
 
 
 def test_an_empty_day_is_reported_not_saved_and_asked_again_next_time(api, tmp_path):
-    api.script["2025-03-10"] = ["empty"]
+    api.script["2025-06-02"] = ["empty"]
 
-    first, _ = fetch(api, tmp_path, [dt.date(2025, 3, 10)])
-    second, _ = fetch(api, tmp_path, [dt.date(2025, 3, 10)])
+    first, _ = fetch(api, tmp_path, [dt.date(2025, 6, 2)])
+    second, _ = fetch(api, tmp_path, [dt.date(2025, 6, 2)])
 
-    assert outcomes(first) == {"2025-03-10": "empty"}
-    assert outcomes(second) == {"2025-03-10": "fetched"}
-    assert api.requests == ["2025-03-10", "2025-03-10"]
+    assert outcomes(first) == {"2025-06-02": "empty"}
+    assert outcomes(second) == {"2025-06-02": "fetched"}
+    assert api.requests == ["2025-06-02", "2025-06-02"]
 
 
 def test_a_day_as_long_as_the_apis_limit_is_saved_and_said_to_be_perhaps_cut_short(api, tmp_path):
-    api.script["2025-03-10"] = ["hundred"]
+    api.script["2025-06-02"] = ["hundred"]
 
-    report, _ = fetch(api, tmp_path, [dt.date(2025, 3, 10)])
+    report, _ = fetch(api, tmp_path, [dt.date(2025, 6, 2)])
 
-    assert outcomes(report) == {"2025-03-10": "fetched"}
+    assert outcomes(report) == {"2025-06-02": "fetched"}
     assert report.days[0].detail.endswith("; 100 listed, as many as asked for: the day may hold more")
-    assert len(json.loads((tmp_path / "2025-03-10.json").read_bytes())) == 100
+    assert len(json.loads((tmp_path / "2025-06-02.json").read_bytes())) == 100
 
 
 def test_requests_are_spaced_by_the_pause_and_skipped_days_cost_none(api, tmp_path):
-    (tmp_path / "2025-03-11.json").write_bytes(b"[]")
-    days = day_range(dt.date(2025, 3, 10), dt.date(2025, 3, 13))
+    (tmp_path / "2025-06-03.json").write_bytes(b"[]")
+    days = day_range(dt.date(2025, 6, 2), dt.date(2025, 6, 5))
 
     _, waits = fetch(api, tmp_path, days, policy=Policy(pause=1.5, tries=2, backoff=0.01, timeout=5))
 
@@ -293,12 +291,12 @@ def test_requests_are_spaced_by_the_pause_and_skipped_days_cost_none(api, tmp_pa
 
 def test_fetched_dumps_build_into_digests(api, tmp_path):
     content = tmp_path / "content"
-    fetch(api, content / "dumps", day_range(dt.date(2025, 3, 10), dt.date(2025, 3, 12)))
+    fetch(api, content / "dumps", day_range(dt.date(2025, 6, 2), dt.date(2025, 6, 4)))
 
     report = build(content, tmp_path / "build", lock=False)
 
     assert report.digests == 3
-    assert (tmp_path / "build" / "digests" / "2025-03-12" / "index.html").is_file()
+    assert (tmp_path / "build" / "digests" / "2025-06-04" / "index.html").is_file()
 
 
 def test_retry_after_reads_seconds_and_http_dates():
@@ -331,27 +329,27 @@ def digest(*args: str, env: dict | None = None, **kwargs) -> subprocess.Complete
 
 
 def test_the_command_prints_each_day_and_a_summary_and_exits_1_when_a_day_failed(api, tmp_path):
-    api.script["2025-03-11"] = ["error"]
-    api.script["2025-03-12"] = ["429:0"]
+    api.script["2025-06-03"] = ["error"]
+    api.script["2025-06-04"] = ["429:0"]
     content = tmp_path / "content"
 
-    result = digest("fetch", "--since", "2025-03-10", "--until", "2025-03-12", "--content", str(content),
+    result = digest("fetch", "--since", "2025-06-02", "--until", "2025-06-04", "--content", str(content),
                     "--pause", "0", env={"DIGEST_API_URL": api.url})
 
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("2025-03-10: fetched: 23 papers, ") and lines[0].endswith(f"-> {content / 'dumps' / '2025-03-10.json'}")
-    assert lines[1].startswith("2025-03-12: fetched: ")
+    assert lines[0].startswith("2025-06-02: fetched: 33 papers, ") and lines[0].endswith(f"-> {content / 'dumps' / '2025-06-02.json'}")
+    assert lines[1].startswith("2025-06-04: fetched: ")
     assert lines[-1] == "fetch: 3 days: 2 fetched, 0 skipped (already saved), 0 empty, 1 failed"
-    assert "error: 2025-03-11: failed: the API answered with an error" in result.stderr
-    assert "2025-03-12: HTTP 429: 'Too many requests'; retrying in 0s (try 2 of 5)" in result.stderr
+    assert "error: 2025-06-03: failed: the API answered with an error" in result.stderr
+    assert "2025-06-04: HTTP 429: 'Too many requests'; retrying in 0s (try 2 of 5)" in result.stderr
     assert "Traceback" not in result.stderr
 
-    again = digest("fetch", "--date", "2025-03-10", "--content", str(content), "--api-url", api.url)
+    again = digest("fetch", "--date", "2025-06-02", "--content", str(content), "--api-url", api.url)
 
     assert again.returncode == 0
     assert again.stdout.splitlines() == [
-        "2025-03-10: skipped: already saved",
+        "2025-06-02: skipped: already saved",
         "fetch: 1 day: 0 fetched, 1 skipped (already saved), 0 empty, 0 failed",
     ]
 
@@ -359,25 +357,25 @@ def test_the_command_prints_each_day_and_a_summary_and_exits_1_when_a_day_failed
 def test_on_a_terminal_the_day_being_asked_for_stands_on_the_last_line_until_its_result(api, tmp_path):
     from tests.test_cli import ANSI, run_on_terminal
 
-    code, output = run_on_terminal("fetch", "--since", "2025-03-10", "--until", "2025-03-11", "--content",
+    code, output = run_on_terminal("fetch", "--since", "2025-06-02", "--until", "2025-06-03", "--content",
                                    str(tmp_path), "--pause", "0", DIGEST_API_URL=api.url)
 
     assert code == 0
-    assert f"\r\x1b[K2025-03-10: asking {api.url}" in output
+    assert f"\r\x1b[K2025-06-02: asking {api.url}" in output
     assert "\x1b[1mfetched\x1b[0m" in output  # the outcome in bold
     lines = ANSI.sub("", output).replace("\r\n", "\n").split("\n")
     shown = [line.rpartition("\r")[2] for line in lines if line.rpartition("\r")[2]]  # what stays on screen
-    assert shown[0].startswith("2025-03-10: fetched: 23 papers")
-    assert shown[1].startswith("2025-03-11: fetched: ")
+    assert shown[0].startswith("2025-06-02: fetched: 33 papers")
+    assert shown[1].startswith("2025-06-03: fetched: ")
     assert shown[2] == "fetch: 2 days: 2 fetched, 0 skipped (already saved), 0 empty, 0 failed"
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--date", "2025-03-10", "--since", "2025-03-01"], "error: give either --date or --since/--until, not both"),
-        (["--until", "2025-03-10"], "error: --until needs --since"),
-        (["--since", "2025-03-10", "--until", "2025-03-01"], "error: --since 2025-03-10 is after --until 2025-03-01"),
+        (["--date", "2025-06-02", "--since", "2025-03-01"], "error: give either --date or --since/--until, not both"),
+        (["--until", "2025-06-02"], "error: --until needs --since"),
+        (["--since", "2025-06-02", "--until", "2025-03-01"], "error: --since 2025-06-02 is after --until 2025-03-01"),
         (["--api-url", "ftp://example.org/"], "error: the API URL must start with http:// or https://, got 'ftp://example.org/'"),
     ],
 )
@@ -390,22 +388,22 @@ def test_bad_options_are_one_line_errors(tmp_path, args, message):
 
 @pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_fetch_leaves_whole_dumps_and_no_partial_file(api, saved_responses, tmp_path, sent):
-    api.script["2025-07-14"] = ["slow"]  # the largest saved response (263 KB of authors), sent slowly
+    api.script["2025-06-09"] = ["slow"]  # 91 KB sent slowly, 1,000 bytes each 0.2 s
     dumps = tmp_path / "content" / "dumps"
     process = subprocess.Popen(
-        [sys.executable, "-m", "site_src", "fetch", "--since", "2025-07-11", "--until", "2025-07-14",
+        [sys.executable, "-m", "site_src", "fetch", "--since", "2025-06-06", "--until", "2025-06-09",
          "--content", str(tmp_path / "content"), "--pause", "0", "--timeout", "60"],
         cwd=ROOT, env={**os.environ, "DIGEST_API_URL": api.url, "NO_COLOR": "1"},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     deadline = time.monotonic() + 60
-    while "2025-07-14" not in api.requests and time.monotonic() < deadline:
+    while "2025-06-09" not in api.requests and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.5)  # well into the slow body
     process.send_signal(sent)
     process.communicate(timeout=60)
 
     assert process.returncode != 0
-    assert sorted(p.name for p in dumps.iterdir()) == ["2025-07-11.json"]  # 12 and 13 are a weekend
-    assert (dumps / "2025-07-11.json").read_bytes() == (saved_responses / "2025-07-11.json").read_bytes()
-    assert json.loads((saved_responses / "2025-07-14.json").read_bytes())  # the day was really there to save
+    assert sorted(p.name for p in dumps.iterdir()) == ["2025-06-06.json"]  # 7 and 8 are a weekend
+    assert (dumps / "2025-06-06.json").read_bytes() == (saved_responses / "2025-06-06.json").read_bytes()
+    assert json.loads((saved_responses / "2025-06-09.json").read_bytes())  # the day was really there to save

@@ -22,7 +22,6 @@ from site_src.config import load_config
 from site_src.commands.new import new_site
 
 ROOT = Path(__file__).resolve().parent.parent
-PINNED_LUNR = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))["packages"]["node_modules/lunr"]["version"]
 
 
 def pip(*args: str, python: str = sys.executable, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -32,13 +31,11 @@ def pip(*args: str, python: str = sys.executable, cwd: Path | None = None) -> su
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory) -> Path:
-    """A wheel built from this checkout (after `npm ci`, as `make test` runs it)."""
-    if not (ROOT / "node_modules" / "lunr" / "lunr.min.js").is_file():
-        pytest.fail("node_modules/lunr is missing; run `npm ci` (make test does)")
+    """A wheel built from this checkout."""
     out = tmp_path_factory.mktemp("wheel")
     result = pip("wheel", "--no-deps", "--wheel-dir", str(out), str(ROOT))
     assert result.returncode == 0, result.stdout + result.stderr
-    (found,) = out.glob("paper_digest-*.whl")
+    (found,) = out.glob("papers_digest_site-*.whl")
     return found
 
 
@@ -61,15 +58,14 @@ def fresh_env() -> dict[str, str]:
     return {**env, "NO_COLOR": "1"}
 
 
-def test_the_wheel_ships_the_theme_and_the_pinned_lunr_js_with_its_licence(wheel):
+def test_the_wheel_ships_the_theme_and_no_npm_package(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     theme = {f"site_src/builtin/templates/{p.relative_to(ROOT / 'templates').as_posix()}"
              for p in (ROOT / "templates").rglob("*") if p.is_file()}
 
     assert theme and theme <= names
-    assert {"site_src/builtin/node_modules/lunr/lunr.min.js", "site_src/builtin/node_modules/lunr/LICENSE"} <= names
-    shipped = json.loads(zipfile.ZipFile(wheel).read("site_src/builtin/node_modules/lunr/package.json"))
-    assert shipped["version"] == PINNED_LUNR
+    assert "site_src/builtin/templates/assets/search/widget.js" in names
+    assert not any("node_modules" in name for name in names)  # the page's search is its own code: no lunr.js
     assert {"site_src/commands/new_site/dot-github/workflows/daily.yml", "site_src/topics/__init__.py"} <= names
     assert not any(name.startswith(("tests/", "content/", "node_modules/")) for name in names)
 
@@ -95,7 +91,8 @@ def test_an_installed_digest_makes_a_new_site_and_builds_it_with_search_feeds_an
     out = site / "build"
     manifest = json.loads((out / "search" / "manifest.json").read_bytes())
     assert manifest and (out / "search" / "index.html").is_file()
-    assert (out / f"assets/lunr-{PINNED_LUNR}.min.js").read_bytes() == (ROOT / "node_modules/lunr/lunr.min.js").read_bytes()
+    for script in (ROOT / "templates" / "assets" / "search").glob("*.js"):
+        assert (out / "assets" / "search" / script.name).read_bytes() == script.read_bytes()
     for name in ("feed.xml", "atom.xml"):
         feed = feedparser.parse((out / name).read_bytes())
         assert not feed.bozo and len(feed.entries) > 10
@@ -117,20 +114,6 @@ def test_an_installed_digest_makes_a_new_site_and_builds_it_with_search_feeds_an
     assert (out / "assets" / "style.css").read_text(encoding="utf-8") == "body { color: teal }\n"
 
 
-def test_a_wheel_is_not_built_without_the_pinned_lunr_js(tmp_path):
-    checkout = tmp_path / "checkout"
-    shutil.copytree(ROOT, checkout, ignore=shutil.ignore_patterns(".venv", "node_modules", "build", ".git", ".*cache*"))
-
-    result = pip("wheel", "--no-deps", "--wheel-dir", str(tmp_path / "out"), str(checkout))
-
-    assert result.returncode != 0
-    assert "node_modules/lunr holds nothing; run `npm ci` first" in result.stdout + result.stderr
-    assert not list(tmp_path.glob("out/*.whl"))
-
-
-# --- digest new ----------------------------------------------------------------------------------------------
-
-
 def test_new_makes_content_workflows_gitignore_and_a_readme(tmp_path):
     written = new_site(tmp_path / "site", title='Ada\'s "papers": #1')
 
@@ -144,7 +127,7 @@ def test_new_makes_content_workflows_gitignore_and_a_readme(tmp_path):
     assert "build/" in (tmp_path / "site" / ".gitignore").read_text(encoding="utf-8").split()
     requirement = [line for line in (tmp_path / "site" / "requirements.txt").read_text(encoding="utf-8").splitlines()
                    if line and not line.startswith("#")]
-    assert len(requirement) == 1 and requirement[0].startswith("paper-digest")
+    assert len(requirement) == 1 and requirement[0].startswith("papers-digest-site")
     for path in (tmp_path / "site").rglob("*"):
         assert not path.is_file() or not re.search(r"@[A-Z_]+@", path.read_text(encoding="utf-8")), path  # all filled in
 

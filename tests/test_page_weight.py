@@ -1,18 +1,21 @@
 """Page weight: every page of the seed site, with what it loads, under 100 KB transferred.
 
 "Transferred" is measured as gzip (level 6, what static hosts such as GitHub Pages serve) of the HTML plus
-every same-site file the page loads: stylesheet, icon, scripts, and lunr.js that search loads on first use.
+every same-site file the page loads: stylesheet, icon, scripts, and the modules they import (search imports
+most of its modules on first use).
 The search index and store are left out: they are data, fetched only when someone searches.
 """
 
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path, PurePosixPath
 
 import lxml.html
 
 BUDGET = 100_000  # bytes
+IMPORT = re.compile(r'(?:from\s*|import\(\s*)"(\./[^"]+\.js)"')  # an ES module's static and dynamic imports
 
 
 def _gzip_size(data: bytes) -> int:
@@ -22,13 +25,16 @@ def _gzip_size(data: bytes) -> int:
 def _loaded(page: Path, site: Path) -> list[Path]:
     """Files under `site` the page loads by itself (or on the first search), resolved from their relative URLs."""
     tree = lxml.html.fromstring(page.read_bytes())
-    urls = tree.xpath("//link[@rel='stylesheet' or @rel='icon']/@href | //script/@src | //*/@data-search-lunr")
+    urls = tree.xpath("//link[@rel='stylesheet' or @rel='icon']/@href | //script/@src")
     files = []
     for url in urls:
         assert "://" not in url and not url.startswith("//"), f"{page}: loads {url} from another host"
         target = (page.parent / PurePosixPath(url.split("#")[0].split("?")[0])).resolve()
         assert target.is_relative_to(site.resolve()) and target.is_file(), f"{page}: {url} is not in the site"
         files.append(target)
+    for script in files:  # grows as imports are found
+        if script.suffix == ".js":
+            files += [m for m in ((script.parent / name).resolve() for name in IMPORT.findall(script.read_text("utf-8"))) if m not in files]
     return sorted(set(files))
 
 

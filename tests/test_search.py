@@ -1,4 +1,4 @@
-"""Search: the prebuilt lunr index, its parity with lunr.js, and the search UI in a real Chromium."""
+"""Search: the built index and store, the page's modules in node on real shards, and the search UI in a real Chromium."""
 
 from __future__ import annotations
 
@@ -13,31 +13,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from lunr.index import Index
-
-from site_src.errors import DigestError
-from site_src.outputs.search import LUNR_JS_VERSION, find_lunr_js
-from tests.search_oracle import query_terms, search
 
 ROOT = Path(__file__).resolve().parent.parent
 LORA = "LoRA: Low-Rank Adaptation of Large Language Models"
 
 
-def _load_parity():
-    spec = importlib.util.spec_from_file_location("search_parity", ROOT / "tests" / "js" / "search_parity.py")
+def _load_shard_parity():
+    spec = importlib.util.spec_from_file_location("shard_parity", ROOT / "tests" / "js" / "shard_parity.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.fixture(scope="module")
-def seed_index(tmp_path_factory) -> Path:
-    """The seed site's whole unsharded index (refs = slugs), as lunr.js loads it: the reference search ranks like."""
-    return _load_parity().write_index(ROOT / "content", tmp_path_factory.mktemp("index"))
-
-
-def _index(index_path: Path) -> Index:
-    return Index.load(json.loads(index_path.read_text(encoding="utf-8")))
 
 
 def _manifest(seed_build: Path) -> dict:
@@ -59,7 +44,7 @@ def test_shards_and_store_chunks_have_content_hashed_names_in_the_manifest_every
     named = [*(name for name, _ in manifest["shards"]), manifest["positions"], *(name for name, _ in positions["shards"]),
              *manifest["store"]["files"]]
     keys = [key for _, keys in manifest["shards"] for key in keys]
-    assert len(keys) == len(set(keys)) > 100 and manifest["fields"] == ["title", "abstract", "topics", "authors", "keywords"]
+    assert len(keys) == len(set(keys)) > 100 and manifest["fields"] == ["title", "abstract", "topics", "authors", "keywords", "arxiv"]
     assert positions["fields"] == ["title", "abstract"] and "topics" not in manifest["words"]
     assert len(manifest["shards"]) < len(keys)  # small shards share a file
     for name in named:
@@ -67,7 +52,7 @@ def test_shards_and_store_chunks_have_content_hashed_names_in_the_manifest_every
         assert name.endswith(f"/{hashlib.sha256(data).hexdigest()[:12]}.json"), name
     written = {str(p.relative_to(seed_build / "search")) for p in (seed_build / "search").glob("*/*.json")}
     assert written == set(named)  # nothing left over, nothing missing
-    assert (seed_build / "assets" / f"lunr-{LUNR_JS_VERSION}.min.js").is_file()
+    assert not list((seed_build / "assets").glob("lunr*"))  # scores are computed by the page's own modules
     for page in [seed_build / "index.html", *sorted((seed_build / "papers").glob("*/index.html"))[:5]]:
         html = page.read_text(encoding="utf-8")
         assert 'search/manifest.json"' in html, page
@@ -81,89 +66,55 @@ def test_store_holds_what_a_result_shows_for_every_paper(seed_build):
     assert set(lora) == {"t", "u", "k", "s"} and lora["u"].startswith("papers/") and lora["k"] and lora["s"]
 
 
-def test_titles_rank_first_in_lunr_py(seed_index):
-    refs = [r["ref"] for r in search(_index(seed_index), "lora")]
-    assert refs[0] == "lora-low-rank-adaptation-of-large-language-models"
-
-
-def test_query_syntax_becomes_plain_words():
-    assert query_terms("title:^*~ LoRA-adapters +speech~1") == ["title", "lora", "adapters", "speech", "1"]
-    assert query_terms(" :^~*+- ") == []
-
-
-def test_missing_lunr_js_says_to_run_npm_ci(tmp_path):
-    with pytest.raises(DigestError, match="npm ci"):
-        find_lunr_js([tmp_path])
-
-
-def test_wrong_lunr_js_version_is_refused(tmp_path):
-    package = tmp_path / "node_modules" / "lunr"
-    package.mkdir(parents=True)
-    (package / "lunr.min.js").write_text("/* lunr */", encoding="utf-8")
-    (package / "package.json").write_text('{"version": "2.3.8"}', encoding="utf-8")
-    with pytest.raises(DigestError, match="2.3.9.*found 2.3.8"):
-        find_lunr_js([tmp_path])
-
-
 def test_search_page_without_javascript_links_to_topics(seed_build):
     html = (seed_build / "search" / "index.html").read_text(encoding="utf-8")
     noscript = html[html.index("<noscript>") : html.index("</noscript>")]
     assert 'href="../topics/"' in noscript and "JavaScript" in noscript
 
 
-def test_search_script_never_writes_html_strings():
-    script = (ROOT / "templates" / "assets" / "search.js").read_text(encoding="utf-8")
-    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
-        assert sink not in script
+def test_search_scripts_never_write_html_strings():
+    scripts = sorted((ROOT / "templates" / "assets" / "search").glob("*.js"))
+    assert len(scripts) > 5
+    for script in scripts:
+        text = script.read_text(encoding="utf-8")
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+            assert sink not in text, script.name
 
 
-# --- lunr.js gives the same ranking ------------------------------------------------------------------------
+# --- the page's modules, each with its own node tests, on real sharded indexes ------------------------------
+
+MODULE_TESTS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "js").glob("*.test.mjs"))
 
 
-def _node_test(script: str, **env: str) -> None:
+def _node_test(scripts: list[str], **env: str) -> None:
     node = shutil.which("node")
     if node is None:
-        pytest.fail("node is not installed; search parity needs it")
-    run = subprocess.run([node, "--test", script], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+        pytest.fail("node is not installed; the page's search modules are tested in it")
+    run = subprocess.run([node, "--test", *scripts], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert "# fail 0" in run.stdout and "# pass 0" not in run.stdout
 
 
-def test_lunr_js_ranks_like_lunr_py(seed_index, tmp_path):
-    fixture = tmp_path / "parity.json"
-    fixture.write_text(json.dumps(_load_parity().expected(seed_index, ROOT / "content")), encoding="utf-8")
-    _node_test("tests/js/search.test.js", SEARCH_PARITY=str(fixture))
-
-
-def _load_shard_parity():
-    spec = importlib.util.spec_from_file_location("shard_parity", ROOT / "tests" / "js" / "shard_parity.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_built_shards_rank_exactly_like_one_unsharded_index_in_lunr_js(seed_build, tmp_path):
-    """The seed site's own shards and store, against one lunr index of the same documents with the same refs."""
+def test_the_built_shards_rank_like_lunr_over_the_lunr_packages_index(seed_build, tmp_path):
+    """The seed site's own shards and store, against the `lunr` package's index of the same documents: every
+    module's node tests (tests/js/*.test.mjs), on the site's own topic labels."""
     from site_src.outputs.search import documents
-    from tests.search_oracle import numbered_index
     from site_src.outputs.search.shards import json_bytes
+    from tests.search_oracle import numbered_index
 
     parity = _load_shard_parity()
     shutil.copytree(seed_build / "search", tmp_path, dirs_exist_ok=True)
-    site = _load_parity().assembled_site(ROOT / "content")
+    site = parity.assembled_site(ROOT / "content")
     (tmp_path / "reference.json").write_bytes(json_bytes(numbered_index(documents(site))))
     (tmp_path / "documents.json").write_bytes(json_bytes(documents(site)))
     (tmp_path / "queries.json").write_text(json.dumps(parity.QUERIES), encoding="utf-8")
-    _node_test("tests/js/shards.test.js", SHARD_PARITY=str(tmp_path))
-    # Every word, phrases, typos: what the page keeps of lunr's ranking, on the site's own topic labels.
-    _node_test("tests/js/find.test.js", SHARD_PARITY=str(tmp_path))
+    _node_test(MODULE_TESTS, SHARD_PARITY=str(tmp_path))
 
 
-def test_shards_of_a_generated_3400_paper_corpus_rank_exactly_like_one_unsharded_index(generated_3400, tmp_path):
+def test_shards_of_a_generated_3400_paper_corpus_rank_like_lunr_over_the_lunr_packages_index(generated_3400, tmp_path):
     parity = _load_shard_parity()
     parity.write_fixture(*parity.corpus_documents(generated_3400), tmp_path / "fixture")
-    _node_test("tests/js/shards.test.js", SHARD_PARITY=str(tmp_path / "fixture"))
-    _node_test("tests/js/find.test.js", SHARD_PARITY=str(tmp_path / "fixture"))
+    _node_test(MODULE_TESTS, SHARD_PARITY=str(tmp_path / "fixture"))
 
 
 # --- in Chromium, served under a sub-path ------------------------------------------------------------------
@@ -284,8 +235,8 @@ def test_back_button_returns_to_the_previous_query(page, served):
 def test_one_query_fetches_the_manifest_its_shards_and_the_store_chunks_of_its_results_only(page, served, seed_build):
     manifest = _manifest(seed_build)
     files = json.loads(subprocess.run(
-        ["node", "-e", "const lunr = require('./node_modules/lunr'); const s = require('./templates/assets/search.js');"
-         "console.log(JSON.stringify(s.shardFiles(lunr, s.readManifest(JSON.parse(process.argv[1])), 'lora')))",
+        ["node", "--input-type=module", "-e", "import * as s from './templates/assets/search/shards.js';"
+         "console.log(JSON.stringify(s.shardFiles(s.readManifest(JSON.parse(process.argv[1])), 'lora')))",
          json.dumps(manifest)], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
     requested = []
     page.on("request", lambda request: requested.append(request.url))

@@ -88,7 +88,8 @@ def test_topics_second_topic_lower_gives_more_papers_two_topics(content_copy, tm
 
 
 def test_topics_count_sets_the_number_of_topics(content_copy, tmp_path, seed_build):
-    assert topic_pages(seed_build) == 26  # auto: 1.4 x sqrt(340 papers)
+    # auto: 1.4 x sqrt(340 papers) = 26 asked for; up to a quarter dissolve as grab-bags (docs/topics.md)
+    assert 20 <= topic_pages(seed_build) <= 26
     report, out = built_with(content_copy, tmp_path / "out", topics={"count": 12})
     assert report.topics == 12 and topic_pages(out) == 12
     assert len({paper["topics"][0] for paper in papers(out)}) == 12
@@ -96,13 +97,14 @@ def test_topics_count_sets_the_number_of_topics(content_copy, tmp_path, seed_bui
 
 def test_topics_max_count_bounds_the_automatic_count(content_copy, tmp_path):
     report, out = built_with(content_copy, tmp_path / "out", topics={"max_count": 8})
-    assert report.topics == 8 and topic_pages(out) == 8
+    assert 6 <= report.topics <= 8 and topic_pages(out) == report.topics  # 8 asked for, grab-bags dissolved
 
 
 def test_topics_related_sets_how_many_related_papers_each_paper_lists(content_copy, tmp_path, seed_build):
     assert max(len(paper["related"]) for paper in papers(seed_build)) == 5
     _, out = built_with(content_copy, tmp_path / "out", topics={"related": 2})
-    assert {len(paper["related"]) for paper in papers(out)} == {2}
+    counts = [len(paper["related"]) for paper in papers(out)]
+    assert max(counts) == 2 and counts.count(2) > len(counts) / 2  # fewer only below the similarity floor
     page = html(out, f"papers/{papers(out)[0]['slug']}/index.html")
     for slug in papers(out)[0]["related"]:
         assert f"papers/{slug}/" in page

@@ -1,7 +1,7 @@
 """The index's pipeline (site_src/search/stemmer.py) makes the `lunr` package's terms, and the page stems as it does.
 
 The reference pipeline is the `lunr` package's own (Token objects through trimmer, stop-word filter and
-stemmer); the page's stemmer is search.js's `stem`, run in node.
+stemmer); the page's stemmer is templates/assets/search/stemmer.js's `stem`, run in node.
 """
 
 from __future__ import annotations
@@ -22,37 +22,46 @@ from site_src.config import load_config
 from site_src.ingest import read_corpus
 from site_src.outputs.search import index_files
 from site_src.outputs.search.index import _words
-from site_src.outputs.search.stemmer import STOP_WORDS, stem, terms, trim
+from site_src.outputs.search.stemmer import STOP_WORDS, fold, stem, terms, trim
+from tests.search_oracle import unaccented
 
 from .conftest import CONTENT, ROOT, real_pool, shared_or_none
 
-# The page's search (search.js over the shards, its stemmer): how many papers each query finds.
+# The page's search (its scorer over the shards, its stemmer): how many papers each query finds.
 SEARCH = """
-const fs = require("fs"), path = require("path");
+import fs from "node:fs";
+import path from "node:path";
 const [root, dir, ...queries] = process.argv.slice(1);
-const lunr = require(root + "/node_modules/lunr/lunr.min.js");
-const search = require(root + "/templates/assets/search.js");
-const manifest = search.readManifest(JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")));
+const { readManifest, shardFiles } = await import(root + "/templates/assets/search/shards.js");
+const { score } = await import(root + "/templates/assets/search/scorer.js");
+const manifest = readManifest(JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")));
 const found = queries.map((q) => {
-  const shards = search.shardFiles(lunr, manifest, q).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")));
-  return search.score(lunr, manifest, shards, q).length;
+  const shards = shardFiles(manifest, q).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")));
+  return score(manifest, shards, q).length;
 });
 process.stdout.write(JSON.stringify(found));
 """
-# The page's stemmer (search.js's `stem`), over words given as JSON on stdin.
+# The page's stemmer (stemmer.js `stem`) over words given as JSON on stdin, and its stop words.
 NODE = """
-const search = require(process.argv[1] + "/templates/assets/search.js");
-const words = JSON.parse(require("fs").readFileSync(0, "utf8"));
-process.stdout.write(JSON.stringify(words.map((w) => search.stem(w))));
+import fs from "node:fs";
+const { stem } = await import(process.argv[1] + "/templates/assets/search/stemmer.js");
+const { STOP_WORDS } = await import(process.argv[1] + "/templates/assets/search/query.js");
+const words = JSON.parse(fs.readFileSync(0, "utf8"));
+const { fold } = await import(process.argv[1] + "/templates/assets/search/query.js");
+process.stdout.write(JSON.stringify({ stems: words.map((w) => stem(w)), folded: words.map((w) => fold(w)), stop: [...STOP_WORDS] }));
 """
 
 
-def _page_stems(words: list[str]) -> list[str]:
+def _page(words: list[str]) -> dict:
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed; the index's stems are checked against the page's")
-    run = subprocess.run([node, "-e", NODE, str(ROOT)], input=json.dumps(words), capture_output=True, text=True, check=True)
+    run = subprocess.run([node, "--input-type=module", "-e", NODE, str(ROOT)], input=json.dumps(words), capture_output=True, text=True, check=True)
     return json.loads(run.stdout)
+
+
+def _page_stems(words: list[str]) -> list[str]:
+    return _page(words)["stems"]
 
 
 def _lunr_package_terms():
@@ -62,10 +71,12 @@ def _lunr_package_terms():
 
 
 def _check(tokens: list[str]) -> None:
-    """terms() is the lunr package's pipeline on every token, and the page stems every resulting word the same."""
+    """terms() is the lunr package's pipeline on every token without its accents, the page folds accents as the
+    index does, and stems every resulting word the same."""
     reference = _lunr_package_terms()
-    assert [t for t in tokens if terms(t) != reference(t)] == []
-    words = sorted({trim(t) for t in tokens} - STOP_WORDS)
+    assert [t for t in tokens if terms(t) != reference(unaccented(t))] == []
+    assert [(t, f) for t, f in zip(tokens, _page(tokens)["folded"]) if f != fold(t)] == []
+    words = sorted({trim(fold(t)) for t in tokens} - STOP_WORDS)
     assert [(w, ours, page) for w, ours, page in zip(words, map(stem, words), _page_stems(words)) if ours != page] == []
 
 
@@ -114,11 +125,16 @@ def test_the_page_finds_array_always_and_alexey(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(data)
     queries = ["array ", "always ", "alexey ", "arrays ", "lovelace "]
-    run = subprocess.run(["node", "-e", SEARCH, str(ROOT), str(tmp_path), *queries], capture_output=True, text=True, check=True)
+    run = subprocess.run(["node", "--input-type=module", "-e", SEARCH, str(ROOT), str(tmp_path), *queries], capture_output=True, text=True, check=True)
     assert json.loads(run.stdout) == [1, 1, 1, 1, 1]
 
 
-def test_the_pipeline_trims_drops_stop_words_and_stems():
+def test_the_pipeline_folds_accents_trims_drops_stop_words_and_stems():
+    assert terms("pokéchamp") == ("pokechamp",) and terms("naïve") == ("naiv",) and terms("ﬁne") == ("fine",)
     assert terms("(models),") == ("model",)
     assert terms("the") == ()
     assert terms("—") == ("—",)  # nothing to trim to: lunr keeps the token as it is
+
+
+def test_the_page_drops_the_stop_words_the_index_drops():
+    assert set(_page([])["stop"]) == STOP_WORDS

@@ -255,6 +255,8 @@ def site_pages(site: Site) -> list[Page]:
         Page(urls.TOPICS, "topics.html", "Topics"),
         Page(urls.DIGESTS, "digests.html", "Digests"),
         Page(urls.SEARCH, "search.html", "Search"),
+        Page(urls.FOR_YOU, "foryou.html", "For you"),
+        Page(urls.STARRED, "starred.html", "Starred"),
     ]
     pages += [Page(t.url, "topic.html", t.label, {"topic": t}) for t in site.topics]
     pages += [Page(p.url, "paper.html", p.title, {"paper": p}) for p in site.papers.values()]

@@ -12,22 +12,37 @@ HOME = ""
 TOPICS = "topics/"
 DIGESTS = "digests/"
 SEARCH = "search/"
+FOR_YOU = "for-you/"  # the recent papers ranked by the reader's stars (outputs/recommend)
+STARRED = "starred/"  # the reader's stars, to export and import
 PAPERS_JSON = "data/papers.json"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
 SEARCH_INDEX = "search/"  # the index shards, store chunks and their manifest (outputs/search/shards.py) stand here
 SEARCH_MANIFEST = SEARCH_INDEX + "manifest.json"
+RECOMMEND = "data/recommend/"  # the vectors and similar papers the browser ranks from (outputs/recommend)
+RECOMMEND_MANIFEST = RECOMMEND + "manifest.json"
+RECOMMEND_RECENT = RECOMMEND + "recent.json"
 RSS = "feed.xml"  # a page's feeds stand in its folder: feed.xml, atom.xml
 ATOM = "atom.xml"
 FEED_NAMES = {"rss": RSS, "atom": ATOM}
 
 # First path parts the site uses itself: a curator's Markdown page may not take them.
-RESERVED = frozenset({"papers", "topics", "digests", "data", "assets", "search", "index", "404"})
+RESERVED = frozenset({"papers", "topics", "digests", "data", "assets", "search", "index", "404", "for-you", "starred"})
 
 
 def paper(slug: str) -> str:
     return f"papers/{slug}/"
+
+
+def recommend_vectors(bucket: int | str) -> str:
+    """The vectors of one bucket of papers (by a hash of their slugs); the browser fills `{}` in itself."""
+    return f"{RECOMMEND}papers/{bucket}.json"
+
+
+def recommend_like(bucket: int | str) -> str:
+    """"More like this" for the papers of one bucket."""
+    return f"{RECOMMEND}like/{bucket}.json"
 
 
 def topic(slug: str) -> str:

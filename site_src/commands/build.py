@@ -23,8 +23,9 @@ def run(content: Path, out: Path, public: BaseUrl, strict: bool, lock: bool, dra
     with progress(sys.stderr, enabled=not quiet and not verbose) as on_stage:
         stage = (lambda name: click.echo(f"stage: {name}", err=True)) if verbose and not quiet else on_stage
         try:
-            report = build(
-                content, out, base_url=public.url, strict=strict, lock=lock, on_warning=warn, on_stage=stage, drafts=drafts
+            report = build(  # digest serve's rebuild of OUT is waited for, and said so; another build is an error
+                content, out, base_url=public.url, strict=strict, lock=lock, on_warning=warn, on_stage=stage, drafts=drafts,
+                wait="serve", on_wait=lambda message: click.echo(f"\n{message}" if not quiet and not verbose else message, err=True),
             )
         except DigestError as error:
             failed = error  # reported once the progress bar has finished its line

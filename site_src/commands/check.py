@@ -9,6 +9,9 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.sax.saxutils import unescape
 
+from site_src.errors import DigestError
+from site_src.files.source import read_bytes
+
 # Attributes that hold a URL the browser follows or fetches.
 _URL_ATTRIBUTES = {"href", "src", "action", "poster", "data"}
 _EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel", "data", "javascript", "ftp"}
@@ -48,9 +51,16 @@ class _PageParser(HTMLParser):
                 self.ids.add(value)
 
 
+PAGE_LIMIT = 50_000_000  # bytes of one page read; a build writes none this large
+
+
 def _parse(path: Path) -> _PageParser:
     parser = _PageParser()
-    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    try:  # a regular file only: a FIFO would block the check for ever
+        text = read_bytes(path, PAGE_LIMIT).decode("utf-8", errors="replace")
+    except DigestError:
+        text = ""  # reported as a broken page by check_site
+    parser.feed(text)
     parser.close()
     return parser
 
@@ -113,6 +123,9 @@ def check_site(folder: Path, base_url: str | None = None) -> list[BrokenLink]:
     broken: list[BrokenLink] = []
     for file in sorted(site.folder.rglob("*.html")):
         relative = file.relative_to(site.folder).as_posix()
+        if not file.is_file() or file.is_symlink():
+            broken.append(BrokenLink(relative, relative, "not a regular file (a FIFO, a device or a link); a built site holds only files"))
+            continue
         location = site.base_path + (_NOT_FOUND_AT if relative == "404.html" else relative)
         for url in site.page(file).urls:
             problem = site.check(file, location, url)

@@ -2,10 +2,12 @@
 
 One GET per day (`<api_url>?date=YYYY-MM-DD&limit=100`), over httpx. A day already saved is skipped unless forced; a
 429, a 5xx, a timeout or a dropped connection is retried with exponential backoff, honouring `Retry-After`;
-requests are spaced out by a pause. The body is saved exactly as received, and only when the build's own API
-reader accepts it: an error body (`{"error": ...}`), an empty day (`[]`) or a non-JSON answer is reported and
-never saved, so the next run asks for that day again. A body is written to a hidden file beside its dump and
-renamed into place, so an interrupted run leaves no partial dump (the build never reads hidden files).
+requests are spaced out by a pause. Each request has a deadline for the whole of it and a cap on its decoded body
+(fetch_http: no answer, however slow, large or redirected, holds a run for ever or fills memory). The body is saved
+exactly as received, and only when the build's own API reader accepts it: an error body (`{"error": ...}`), an empty
+day (`[]`) or a non-JSON answer is reported and never saved, so the next run asks for that day again. A failed day
+is one line; the other days are still asked for. A body is written through files.safe_write (a hidden file of a
+fresh name, renamed into place, never through a link), so an interrupted run leaves no partial dump.
 
 It does not build the site and does not touch anything in content/ but dumps/.
 """
@@ -15,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,13 +24,19 @@ from pathlib import Path
 
 import httpx
 
+from site_src.commands import fetch_http
 from site_src.errors import DigestError
+from site_src.files.safe_write import real_folder, write_file
+from site_src.files.source import DUMP_LIMIT
 from site_src.ingest.api_json import looks_like_api, parse_api_json
+from site_src.text.clean import clean_data
+from site_src.text.project import DISTRIBUTION
 
 DEFAULT_API_URL = "https://huggingface.co/api/daily_papers"
 # The API lists at most `limit` papers a day, 50 unless asked (4 of the 198 saved days in ../shared hit 50 exactly,
 # so were cut short); a day that lists all LIMIT may be cut short too, and is reported so.
 LIMIT = 100
+USER_AGENT = DISTRIBUTION
 OUTCOMES = ("fetched", "skipped", "empty", "failed")
 
 
@@ -41,7 +48,8 @@ class Policy:
     tries: int = 5  # per day, the first one included
     backoff: float = 2.0  # seconds before the first retry; doubled before each next one
     max_wait: float = 300.0  # a Retry-After longer than this gives the day up instead of waiting
-    timeout: float = 30.0  # seconds for connecting and for each read
+    timeout: float = 60.0  # seconds for a whole request: connecting, the answer and every byte of it
+    cap: int = DUMP_LIMIT  # bytes of decoded body: the most a build reads from a dump
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,7 @@ def day_range(since: dt.date, until: dt.date) -> list[dt.date]:
     return [since + dt.timedelta(days=n) for n in range((until - since).days + 1)]
 
 
-def retry_after(response: httpx.Response, now: Callable[[], float] = time.time) -> float | None:
+def retry_after(response, now: Callable[[], float] = time.time) -> float | None:
     """Seconds the server asks us to wait (`Retry-After`: seconds or an HTTP date), or None when it does not say."""
     value = response.headers.get("retry-after", "").strip()
     if not value:
@@ -104,7 +112,7 @@ def check_body(path: Path, body: bytes) -> tuple[int, int]:
     """(distinct papers, entries listed) of a daily-papers response body; raises _DayFailed for anything the build would not read."""
     try:
         text = body.decode("utf-8-sig")
-        data = json.loads(text)
+        data = clean_data(json.loads(text))  # as the build will read it
     except UnicodeDecodeError:
         raise _DayFailed("the answer is not UTF-8 text") from None
     except (json.JSONDecodeError, RecursionError):
@@ -124,24 +132,15 @@ def check_body(path: Path, body: bytes) -> tuple[int, int]:
 
 
 def save(path: Path, body: bytes) -> None:
-    """Write body to path through a hidden file renamed into place: the dump is whole or absent."""
-    partial = path.with_name(f".{path.name}.part")
-    try:
-        with open(partial, "wb") as handle:
-            handle.write(body)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    finally:
-        if partial.exists():
-            partial.unlink()
+    """Write body to path, whole or not at all, never through a link; a failure is a DigestError naming path."""
+    write_file(path, body)
 
 
-def _error_detail(response: httpx.Response) -> str:
+def _error_detail(response: fetch_http.Answer) -> str:
     """`HTTP 404` and, when the body is a JSON error, its message."""
-    detail = f"HTTP {response.status_code}"
+    detail = f"HTTP {response.status}"
     try:
-        data = response.json()
+        data = json.loads(response.body)
     except ValueError:
         return detail
     if isinstance(data, dict) and isinstance(data.get("error"), str):
@@ -149,18 +148,20 @@ def _error_detail(response: httpx.Response) -> str:
     return detail
 
 
-def _get(client: httpx.Client, api_url: str, day: dt.date, policy: Policy, sleep, on_note) -> httpx.Response:
+def _get(client: httpx.Client, api_url: str, day: dt.date, policy: Policy, sleep, on_note) -> fetch_http.Answer:
     """The day's answer, after retrying 429s, 5xx answers, timeouts and dropped connections."""
     for attempt in range(1, policy.tries + 1):
         asked = None
         try:
-            response = client.get(api_url, params={"date": day.isoformat(), "limit": LIMIT})
-        except httpx.TimeoutException:
-            problem = f"no answer within {policy.timeout:g}s"
-        except httpx.TransportError as error:
+            response = fetch_http.get(client, api_url, {"date": day.isoformat(), "limit": LIMIT}, policy.timeout, policy.cap)
+        except fetch_http.TooSlow:
+            problem = f"no whole answer within {policy.timeout:g}s"
+        except fetch_http.Refused as refused:
+            raise _DayFailed(str(refused)) from None
+        except httpx.HTTPError as error:
             problem = f"connection failed ({error})"
         else:
-            if response.status_code != 429 and response.status_code < 500:
+            if response.status != 429 and response.status < 500:
                 return response
             problem = _error_detail(response)
             asked = retry_after(response)
@@ -177,9 +178,9 @@ def _get(client: httpx.Client, api_url: str, day: dt.date, policy: Policy, sleep
 def _fetch_day(client, api_url: str, day: dt.date, path: Path, policy: Policy, sleep, on_note) -> DayResult:
     try:
         response = _get(client, api_url, day, policy, sleep, on_note)
-        if response.status_code != 200:
+        if response.status != 200:
             raise _DayFailed(_error_detail(response))
-        body = response.content
+        body = response.body
         papers, listed = check_body(path, body)
     except _DayFailed as failure:
         return DayResult(day, "failed", str(failure), path)
@@ -207,14 +208,11 @@ def fetch_days(
     """
     if not api_url.startswith(("http://", "https://")):
         raise DigestError(f"the API URL must start with http:// or https://, got {api_url!r}")
-    try:
-        dumps_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise DigestError(f"cannot create the dumps folder: {error.strerror}", dumps_dir) from None
+    real_folder(dumps_dir)  # never a link: the dumps would land wherever it points
     report = FetchReport()
-    headers = {"User-Agent": "paper-digest (digest fetch)", "Accept": "application/json"}
+    headers = {"User-Agent": f"{USER_AGENT} (digest fetch)", "Accept": "application/json", "Accept-Encoding": "gzip"}
     asked_before = False
-    with httpx.Client(timeout=policy.timeout, headers=headers, follow_redirects=True) as client:
+    with httpx.Client(timeout=policy.timeout, headers=headers, follow_redirects=False) as client:
         for day in days:
             path = dumps_dir / f"{day.isoformat()}.json"
             if path.exists() and not force:

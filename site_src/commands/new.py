@@ -11,13 +11,14 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-from site_src.config import SiteConfig
+from site_src.config import SiteConfig, text_problem
 from site_src.config.docs import scaffold_yaml
 from site_src.errors import DigestError
+from site_src.files.safe_write import real_folder, write_file
 from site_src.files.source import files_under
+from site_src.text.project import DISTRIBUTION
 
 SITE = Path(__file__).resolve().parent / "new_site"
-DISTRIBUTION = "paper-digest"
 
 
 def install_requirement() -> str:
@@ -39,8 +40,8 @@ def install_requirement() -> str:
     if url.startswith("https://") and not vcs:
         return f"{DISTRIBUTION} @ {url}"
     return (
-        "# This copy of paper-digest was installed from a local folder or file, which the workflows cannot reach:\n"
-        "# name where they can install it from, e.g. paper-digest @ git+https://github.com/OWNER/paper-digest@v0.1.0\n"
+        f"# This copy of {DISTRIBUTION} was installed from a local folder or file, which the workflows cannot reach:\n"
+        f"# name where they can install it from, e.g. {DISTRIBUTION} @ git+https://github.com/OWNER/REPOSITORY@v{version}\n"
         f"{DISTRIBUTION}=={version}"
     )
 
@@ -56,7 +57,10 @@ def new_site(folder: Path, title: str = "Paper Digest", base_url: str | None = N
         raise DigestError("exists and is not a folder", folder)
     if folder.is_dir() and any(folder.iterdir()):
         raise DigestError("the folder is not empty; `digest new` only fills a new or empty folder", folder)
-    base_url = SiteConfig().with_base_url(base_url).base_url
+    base_url = SiteConfig().with_base_url(base_url).base_url  # the build's own rule: http(s), no line breaks
+    problem = text_problem("title", title)  # the build's own rule, so the new site builds
+    if problem:
+        raise DigestError(f"--title: {problem}")
     values = {
         "@TITLE_TEXT@": title,
         "@REQUIREMENT@": install_requirement(),
@@ -68,11 +72,7 @@ def new_site(folder: Path, title: str = "Paper Digest", base_url: str | None = N
         text = source.read_text(encoding="utf-8")
         for key, value in values.items():
             text = text.replace(key, value)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise DigestError(f"cannot write: {error.strerror}", target) from None
+        write_file(real_folder(target.parent) / target.name, text.encode("utf-8"))
         written.append(target.relative_to(folder))
     return written
 

@@ -65,6 +65,9 @@ def _read_base_url(reader: Reader | None, value: Any, keys: tuple) -> str:
     if not value.startswith(("http://", "https://")):
         message = f"base URL must start with http:// or https://, got {value!r}"
         raise reader.error(keys, message) if reader else DigestError(message)
+    if any(char.isspace() or not char.isprintable() for char in value):  # a newline would inject keys into site.yaml
+        message = f"base URL must not hold spaces, line breaks or control characters, got {value!r}"
+        raise reader.error(keys, message) if reader else DigestError(message)
     return value.rstrip("/") + "/"
 
 
@@ -109,6 +112,8 @@ class SiteConfig:
                                          read=_read_dumps, example='{"2025-03-14.json": {title: "A day worth a title"}}')
     topics: TopicSettings = setting(None, "the topic core's tunables", factory=TopicSettings)
     feed_items: int = setting(50, "papers per RSS/Atom feed, newest first", low=1)
+    recent_days: int = setting(7, "For you ranks the papers of the digests dated within this many days up to the "
+                                  "newest one, and at least this many of the newest digests", low=1, high=3660)
     source: Path | None = None  # where it was read from (not a setting)
 
     @property
@@ -137,6 +142,17 @@ def plain_type(kind: type) -> tuple[type, bool]:
     return kind, False
 
 
+def _too_long(meta, value) -> str | None:
+    if meta["most"] is not None and len(value) > meta["most"]:  # each is repeated on every page
+        return f"{len(value):,} characters; the most is {meta['most']:,}"
+    return None
+
+
+def text_problem(name: str, value: str) -> str | None:
+    """What site.yaml's reading would refuse in a text setting's value (None: nothing); `digest new --title` asks too."""
+    return _too_long(next(f.metadata for f, _ in settings_of(SiteConfig) if f.name == name), value)
+
+
 def _read_value(reader: Reader, f, kind: type, value: Any, keys: tuple) -> Any:
     meta = f.metadata
     plain, optional = plain_type(kind)
@@ -147,8 +163,9 @@ def _read_value(reader: Reader, f, kind: type, value: Any, keys: tuple) -> Any:
     if is_dataclass(kind):
         return _read_section(reader, kind, reader.mapping(value, keys), keys)
     value = reader.typed(value, plain, keys)
-    if meta["most"] is not None and len(value) > meta["most"]:  # each is repeated on every page
-        raise reader.error(keys, f"{len(value):,} characters; the most is {meta['most']:,}")
+    problem = _too_long(meta, value)
+    if problem:
+        raise reader.error(keys, problem)
     _check_bounds(reader, meta, value, keys)
     return value
 

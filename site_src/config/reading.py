@@ -70,7 +70,6 @@ def read_yaml(path: Path, loader=_Loader) -> tuple[Any, Reader]:
     try:
         data, lines = yaml_text.load_with_lines(text, loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise DigestError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path, line) from None
+        problem, line = yaml_text.explain(text, exc)
+        raise DigestError(f"invalid YAML: {problem}", path, line) from None
     return data, Reader(path, lines)

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from site_src.text.clean import clean_data
+
 MAX_DEPTH = 64  # nested mappings and lists
 MAX_STRING = 100_000  # characters in one string (a key or a value)
 MAX_VALUES = 100_000  # values in the document, every alias counted as what it expands to
@@ -113,6 +115,49 @@ def compose(text: str, loader: type[yaml.SafeLoader] = DATES_AS_TEXT) -> yaml.No
     return root
 
 
+# PyYAML's messages for the mistakes people make, in plain words.
+_PLAIN = {
+    "expected <block end>, but found": "this line does not line up with the lines above it (check its indentation)",
+    "mapping values are not allowed here": "a `: ` where YAML does not expect one (put a value holding `: ` in quotes)",
+    "found character '\\t' that cannot start any token": "a tab; YAML indents with spaces only",
+    "could not find expected ':'": "a line without `key: value` (or a quote left open above it)",
+}
+
+
+def _open_quote(line: str) -> bool:
+    """Whether a line's value opens a quote it does not close (`label: "Speech recognition`)."""
+    for marker in (": ", "- "):
+        if marker in line:
+            value = line.split(marker, 1)[1].strip()
+            break
+    else:
+        return False
+    if value[:1] == '"':
+        rest, escaped = value[1:], False
+        for char in rest:
+            if char == '"' and not escaped:
+                return False
+            escaped = char == "\\" and not escaped
+        return True
+    if value[:1] == "'":
+        return value[1:].replace("''", "").count("'") == 0
+    return False
+
+
+def explain(text: str, error: yaml.YAMLError) -> tuple[str, int | None]:
+    """(what is wrong, in plain words; its line) for a YAML error: an unclosed quote is named on the line that opens it."""
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    problem = str(getattr(error, "problem", None) or error)
+    if line is not None:
+        lines = text.splitlines()
+        for number in range(1, min(line, len(lines)) + 1):
+            if _open_quote(lines[number - 1]) and (number < line or "quoted scalar" in str(getattr(error, "context", ""))):
+                return f"a quote opened on line {number} is not closed on that line, so YAML reads on to line {line} looking for its end", number
+    plain = next((words for start, words in _PLAIN.items() if problem.startswith(start)), problem)
+    return plain, line
+
+
 def load_with_lines(text: str, loader: type[yaml.SafeLoader] = DATES_AS_TEXT) -> tuple[Any, dict[tuple, int]]:
     """The Python value of one checked YAML document, and the line of each key and list item (key_lines)."""
     root = compose(text, loader)
@@ -120,7 +165,7 @@ def load_with_lines(text: str, loader: type[yaml.SafeLoader] = DATES_AS_TEXT) ->
         return None, {}
     constructor = loader("")
     try:
-        return constructor.construct_document(root), key_lines(root)
+        return clean_data(constructor.construct_document(root)), key_lines(root)  # "\ud800" is a valid escape
     finally:
         constructor.dispose()
 

@@ -1,6 +1,6 @@
 """The build cache: a build whose inputs and output are exactly as the last build left them does nothing.
 
-The key is a content hash of everything a build reads (content/, the templates, lunr.js, this
+The key is a content hash of everything a build reads (content/, the templates, this
 package's own code, and the build's options); the last build's report and a listing of the output
 (path, size, modification time) are kept in `.digest-cache/` beside the output folder. A hit
 returns that report without importing scikit-learn or Jinja, and without touching the output.
@@ -12,11 +12,12 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
+import stat
 from pathlib import Path
 
-from site_src.errors import BuildWarning
-from site_src.files.source import BUILTIN_TEMPLATES, PACKAGE, files_under, lunr_js_bases, open_regular
+from site_src.errors import BuildWarning, DigestError
+from site_src.files.safe_write import real_folder, write_file
+from site_src.files.source import BUILTIN_TEMPLATES, PACKAGE, files_under, open_regular
 
 CACHE_DIR = ".digest-cache"
 VERSION = 1
@@ -26,9 +27,7 @@ def input_hashes(content_dir: Path) -> dict[str, bytes]:
     """The sha256 of every file the build reads, by path: taken before the build reads anything."""
     project = content_dir.absolute().parent
     roots = [content_dir, project / "templates", BUILTIN_TEMPLATES, PACKAGE]
-    lunr = [base / "node_modules" / "lunr" for base in lunr_js_bases(project)]
     paths = [p for root in dict.fromkeys(r.absolute() for r in roots) for p in files_under(root)]
-    paths += [d / name for d in lunr for name in ("package.json", "lunr.min.js") if (d / name).is_file()]
     return {str(path): file_hash(path) for path in paths}
 
 
@@ -71,8 +70,15 @@ def output_listing(out_dir: Path) -> str:
 
 
 def cache_path(out_dir: Path, name: str) -> Path:
-    """A file or folder of the cache kept beside out_dir."""
-    return out_dir.absolute().parent / CACHE_DIR / name
+    """A file or folder of the cache kept beside out_dir; a `.digest-cache` that is a link is an error, never followed."""
+    folder = out_dir.absolute().parent / CACHE_DIR
+    try:
+        is_link = stat.S_ISLNK(os.lstat(folder).st_mode)
+    except OSError:
+        is_link = False
+    if is_link:
+        raise DigestError("a symbolic link; the build keeps its cache, lock and trash only in a real folder (remove the link)", folder)
+    return folder / name
 
 
 def _cache_file(out_dir: Path) -> Path:
@@ -80,21 +86,11 @@ def _cache_file(out_dir: Path) -> Path:
 
 
 def save_json(path: Path, value) -> None:
-    """Write a cache file atomically; a failure only costs the next build its shortcut, so it is ignored.
-
-    The bytes go to a new file of a fresh name first (never through a link someone left at a fixed name).
-    """
+    """Write a cache file atomically (files.safe_write); a failure only costs the next build its shortcut, so it is ignored."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, staging = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(value, default=str))
-            os.replace(staging, path)
-        except BaseException:
-            os.unlink(staging)
-            raise
-    except (OSError, ValueError):
+        real_folder(path.parent)
+        write_file(path, json.dumps(value, default=str).encode("utf-8"))
+    except (DigestError, ValueError):
         pass
 
 

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from site_src.files.cache import cache_path
+from site_src.files.safe_write import real_folder
 from site_src.errors import DigestError
 
 try:
@@ -29,9 +30,15 @@ def lock_path(out_dir: Path) -> Path:
     return cache_path(out_dir, f"{out_dir.absolute().name}.lock")
 
 
+SERVE = "serve"  # the role `digest serve` takes: its rebuilds are short, so `digest build` may wait for them
+
+
 def _holder(fd: int) -> str:
-    text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-    return text if text.isdigit() else "unknown"
+    """`123`, or `123, digest serve rebuilding its preview`, from the lock file (`PID [ROLE]`)."""
+    pid, _, role = os.pread(fd, 32, 0).decode("ascii", "replace").strip().partition(" ")
+    if not pid.isdigit():
+        return "unknown"
+    return f"{pid}, `digest serve` rebuilding its preview" if role == SERVE else pid
 
 
 # A POSIX lock does not keep out other threads of its own process (and closing any descriptor of the
@@ -50,7 +57,10 @@ def _take(try_once: Callable[[], bool], block: Callable[[], object], holder: Cal
     """Take a lock at once, or say who holds it: an error, or with `wait` a message, then wait for it."""
     if try_once():
         return
-    message = f"another build of {out_dir} is running (pid {holder()})"
+    who = holder()
+    message = f"another build of {out_dir} is running (pid {who})"
+    if wait == SERVE:  # wait for a preview's rebuild only
+        wait = "digest serve" in who
     if not wait:
         raise DigestError(f"{message}; wait for it to finish, or stop it")
     on_wait(f"{message}; waiting for it to finish")
@@ -68,8 +78,12 @@ def _try_lockf(fd: int, path: Path) -> bool:
 
 
 @contextmanager
-def held(out_dir: Path, wait: bool = False, on_wait: Callable[[str], None] = lambda message: None) -> Iterator[None]:
-    """Hold the lock of out_dir while the block runs; another holder is an error, or with `wait` waited for."""
+def held(out_dir: Path, wait: bool | str = False, on_wait: Callable[[str], None] = lambda message: None,
+         role: str = "") -> Iterator[None]:
+    """Hold the lock of out_dir while the block runs; another holder is an error, or with `wait` waited for.
+
+    `wait=SERVE` waits only when the holder took the lock with `role=SERVE` (digest serve's rebuild).
+    """
     path = lock_path(out_dir)
     local = _thread_lock(path)
     _take(lambda: local.acquire(blocking=False), local.acquire, lambda: f"{os.getpid()}, this process", out_dir, wait, on_wait)
@@ -78,14 +92,14 @@ def held(out_dir: Path, wait: bool = False, on_wait: Callable[[str], None] = lam
             yield
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            real_folder(path.parent)
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         except OSError as exc:
             raise DigestError(f"cannot open the build lock: {exc.strerror}", path) from None
         try:
             _take(lambda: _try_lockf(fd, path), lambda: fcntl.lockf(fd, fcntl.LOCK_EX), lambda: _holder(fd), out_dir, wait, on_wait)
             os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            os.pwrite(fd, f"{os.getpid()} {role}".strip().encode() + b"\n", 0)
             yield
         finally:
             os.close(fd)  # releases the lock; the file stays (deleting it would let two builds lock two files)

@@ -1,4 +1,4 @@
-"""Where the build's files come from: the built-in theme and lunr.js, and the curator's files, read safely.
+"""Where the build's files come from: the built-in theme and the curator's files, read safely.
 
 Only regular files are read, within a size limit, with one UTF-8 rule for them all. A FIFO would block a
 read forever and a link to /dev/zero would read until memory runs out, so every input is opened without
@@ -13,10 +13,11 @@ import stat
 from pathlib import Path
 
 from site_src.errors import DigestError
+from site_src.text.clean import clean
 
 PACKAGE = Path(__file__).resolve().parent.parent  # this package's own code: a build's output depends on it too
-# An installed wheel carries the built-in theme and lunr.js here (hatch_build.py copies them in); run from a
-# checkout or an editable install, they are the checkout's own templates/ and node_modules/.
+# An installed wheel carries the built-in theme here (hatch_build.py copies it in); run from a checkout or an
+# editable install, it is the checkout's own templates/.
 _SHIPPED = PACKAGE / "builtin"
 _CHECKOUT = PACKAGE.parent
 _HOME = _SHIPPED if (_SHIPPED / "templates").is_dir() else _CHECKOUT
@@ -96,9 +97,27 @@ def files_under(folder: Path) -> list[Path]:
     return found
 
 
-def lunr_js_bases(project_dir: Path) -> list[Path]:
-    """Where node_modules/lunr is looked for: the curator's project first, then the copy this package ships."""
-    return [project_dir, _HOME]
+def check_links(folders: list[Path], site: Path) -> None:
+    """An error naming the first link under folders that leads outside the site folder (or nowhere).
+
+    A cloned repository can hold `content/pages/x.md -> /proc/self/environ`: read, it would be published.
+    Links within the site folder are fine (a shared page, a dumps folder kept elsewhere in the repository).
+    """
+    allowed = [os.path.realpath(site)] + [os.path.realpath(folder) for folder in folders]
+    for folder in folders:
+        if not os.path.isdir(folder):
+            continue
+        for base, dirs, names in os.walk(folder):  # never into a linked folder: it is checked as a link instead
+            dirs.sort()
+            for name in sorted(dirs + names):
+                path = os.path.join(base, name)
+                if not os.path.islink(path):
+                    continue
+                target = os.path.realpath(path)
+                if not any(target == root or target.startswith(root + os.sep) for root in allowed):
+                    raise DigestError(
+                        f"a symbolic link to {target}, outside the site folder; only files inside it are read "
+                        "(put the file itself here)", Path(path))
 
 
 def decode(path: Path, data: bytes) -> str:
@@ -111,5 +130,5 @@ def decode(path: Path, data: bytes) -> str:
 
 
 def read_text(path: Path, limit: int = TEXT_LIMIT) -> str:
-    """A regular UTF-8 file of at most `limit` bytes, decoded."""
-    return decode(path, read_bytes(path, limit))
+    """A regular UTF-8 file of at most `limit` bytes, decoded and cleaned of control characters (text.clean)."""
+    return clean(decode(path, read_bytes(path, limit)))

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from site_src.files.cache import cache_path
+from site_src.files.safe_write import real_folder, write_file
 from site_src.errors import DigestError
 
 MARKER = ".digest-build"
@@ -202,11 +203,8 @@ def _recorded(out_dir: Path) -> list[str]:
 def _record(out_dir: Path, names: list[str]) -> None:
     """Write the record (atomically) before the folders it names exist: an unrecorded folder is never deleted."""
     path = _record_path(out_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(8)}")
-    with open(staging, "x", encoding="utf-8") as handle:
-        json.dump(sorted(set(names)), handle)
-    os.replace(staging, path)
+    real_folder(path.parent)
+    write_file(path, json.dumps(sorted(set(names))).encode("utf-8"))
 
 
 def _new_name(out_dir: Path, kind: str) -> Path:
@@ -320,12 +318,12 @@ def write_site(
         return
     if trash is not None:
         try:
-            trash.mkdir(parents=True, exist_ok=True)
+            real_folder(trash)  # never a link: the old site would be moved, and later deleted, wherever it points
             os.rename(retired, trash / f"{out_dir.name}-{time.time_ns()}")
             _forget(out_dir, retired)
             _forget(out_dir, staging)
             return
-        except OSError:  # another file system, say: delete it now
+        except (OSError, DigestError):  # another file system, say: delete it now
             pass
     remove_tree(retired)
     _forget(out_dir, retired)
@@ -335,6 +333,8 @@ def write_site(
 def _in_trash(trash: Path, out_name: str) -> list[Path]:
     """The sites write_site put in trash for out_name: named `NAME-NANOSECONDS`, real folders with the marker."""
     try:
+        if os.path.islink(trash):  # never listed through a link, so never emptied through one
+            return []
         entries = sorted(os.listdir(trash))
     except OSError:
         return []

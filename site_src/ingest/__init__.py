@@ -7,6 +7,7 @@ dates the digest and merges papers. It knows nothing of topics or pages; it read
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -22,14 +23,29 @@ from site_src.ingest.text import header_month_day
 _FILE_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
+FETCH_HINT = "`digest fetch` fills it with the daily-papers API's answers (or save Hugging Face Papers pages there)"
+
+
 def dump_files(dumps_dir: Path) -> list[Path]:
     """The dump files, by name; hidden files and folders are not dumps. A FIFO, device or dangling link is an error."""
     if not dumps_dir.is_dir():
-        raise DigestError("dumps folder not found", dumps_dir)
+        raise DigestError(f"dumps folder not found; {FETCH_HINT}", dumps_dir)
     files = sorted(p for p in dumps_dir.iterdir() if not p.name.startswith(".") and not p.is_dir())
     for path in files:
         check_regular(path)
     return files
+
+
+def unread_folders(dumps_dir: Path) -> list[BuildWarning]:
+    """A warning for each subfolder of dumps/ that holds files: only dumps/ itself is read."""
+    warnings = []
+    for folder in sorted(p for p in dumps_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        count = sum(len([n for n in names if not n.startswith(".")]) for _, _, names in os.walk(folder))
+        if count:
+            warnings.append(BuildWarning(
+                f"{count} file{'s' * (count != 1)} in this subfolder {'are' if count != 1 else 'is'} not read: dumps are read "
+                f"only from {dumps_dir} itself (move {'them' if count != 1 else 'it'} up to build {'them' if count != 1 else 'it'})", folder))
+    return warnings
 
 
 def digest_date(
@@ -85,7 +101,9 @@ def read_digests(dumps_dir: Path, config: SiteConfig) -> tuple[list[Digest], lis
     files = dump_files(dumps_dir)
     ids = unique_slugs(((p.name, p.stem) for p in files), fallback="digest")
     digests = []
-    warnings = []
+    warnings = unread_folders(dumps_dir)
+    if not files:
+        warnings.append(BuildWarning(f"no dumps yet, so the site lists no papers; {FETCH_HINT}", dumps_dir))
     for path in files:
         text = read_text(path, DUMP_LIMIT)
         dump = read_entries(path, text)
@@ -151,6 +169,25 @@ def merge_papers(digests: list[Digest], titles: dict[str, str] | None = None) ->
     return papers
 
 
+def two_titles(digests: list[Digest]) -> list[BuildWarning]:
+    """A warning for each arXiv id listed under two different titles (the site shows it once, under one of them)."""
+    first: dict[str, tuple[str, Path, int | None]] = {}
+    warned: set[str] = set()
+    warnings = []
+    for digest in digests:
+        for entry in digest.entries:
+            if not entry.arxiv_id:
+                continue
+            seen = first.setdefault(entry.arxiv_id, (entry.title, digest.source, entry.line))
+            if paper_key(seen[0]) != paper_key(entry.title) and entry.arxiv_id not in warned:
+                warned.add(entry.arxiv_id)
+                where = f"{seen[1]}:{seen[2]}" if seen[2] else str(seen[1])
+                warnings.append(BuildWarning(
+                    f"arXiv {entry.arxiv_id} is listed under two titles: {seen[0]!r} ({where}) and {entry.title!r}; "
+                    "the site shows it once, as one paper", digest.source, entry.line))
+    return warnings
+
+
 def read_corpus(dumps_dir: Path, config: SiteConfig) -> tuple[Corpus, list[BuildWarning]]:
     """Read and merge every dump."""
     digests, warnings = read_digests(dumps_dir, config)
@@ -160,4 +197,5 @@ def read_corpus(dumps_dir: Path, config: SiteConfig) -> tuple[Corpus, list[Build
     listings = {d.id: tuple(dict.fromkeys(slug_of[entry_key(e, titles)] for e in d.entries)) for d in digests}
     where = {entry_key(e, titles): (d.source, e.line) for d in reversed(digests) for e in d.entries}
     warnings += [BuildWarning(f"paper without an abstract: {p.title!r}", *where[p.key]) for p in papers if not p.abstract]
+    warnings += two_titles(digests)
     return Corpus(tuple(digests), tuple(papers), listings), warnings

@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from site_src.errors import DigestError
+from site_src.errors import BuildWarning, DigestError
 from site_src.records import Entry
 from site_src.text.links import safe_url
 from site_src.ingest.dump import Dump, LineFinder, arxiv_id, iso_day, unwrap
@@ -89,8 +89,14 @@ def parse_api_json(path: Path, text: str, data: list) -> Dump:
     """Entries of one API response, each paper once (the API sometimes lists a paper twice in a day)."""
     lines = LineFinder(text)
     entries: dict[str, Entry] = {}
+    warnings = []
     for index, element in enumerate(data, 1):
         entry = _entry(element, index, path, lines)
-        # A repeat within one response is the API's quirk, not the curator's: keep the first, silently.
-        entries.setdefault(entry.arxiv_id or entry.title, entry)
-    return Dump(entries=tuple(entries.values()), date=listing_date(data))
+        # A repeat within one response is the API's quirk, not the curator's: keep the first, silently,
+        # unless it carries another title (then which one is right is the curator's call).
+        kept = entries.setdefault(entry.arxiv_id or entry.title, entry)
+        if kept is not entry and " ".join(kept.title.split()).casefold() != " ".join(entry.title.split()).casefold():
+            warnings.append(BuildWarning(
+                f"arXiv {entry.arxiv_id} is listed under two titles: {kept.title!r} (line {kept.line}) and {entry.title!r}; "
+                "the site shows it once, as the first", path, entry.line))
+    return Dump(entries=tuple(entries.values()), date=listing_date(data), warnings=tuple(warnings))

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from site_src.errors import DigestError
+from site_src.text.clean import clean_data
 
 class InvalidJson(DigestError):
     """The text is not JSON at all (as opposed to JSON of the wrong shape)."""
@@ -41,14 +42,45 @@ def _python_repr_at(text: str, position: int) -> bool:
     return text.startswith("'", position) or re.match(r"(True|False|None)\b", text[position : position + 6]) is not None
 
 
+# json's messages, as sentences (the module's own stop mid-phrase: "Unterminated string starting at").
+_PLAIN = {
+    "Unterminated string starting at": "a string that starts here never ends",
+    "Expecting value": "a value was expected here",
+    "Expecting ',' delimiter": "a comma (or a closing bracket) was expected here",
+    "Expecting ':' delimiter": "a colon was expected here",
+    "Expecting property name enclosed in double quotes": "a key in double quotes was expected here",
+    "Extra data": "more text follows the end of the JSON value",
+    "Invalid control character at": "a raw control character (a line break?) stands inside a string",
+    "Invalid \\escape": "a backslash starts an escape JSON does not have",
+}
+
+
+def looks_like_html(text: str) -> bool:
+    """A web page: what a browser or a proxy saves when the API answered with a page instead of JSON."""
+    return text.lstrip()[:15].lower().startswith(("<!doctype html", "<html", "<head", "<body"))
+
+
+def _json_problem(text: str, exc: json.JSONDecodeError) -> str:
+    """One whole sentence for a JSON error, saying when the file simply ends too soon (a download cut short)."""
+    plain = _PLAIN.get(exc.msg, exc.msg[0].lower() + exc.msg[1:])
+    ends_open = text.rstrip()[-1:] not in ("]", "}")  # a dump is a list or an object: whole, it ends with its bracket
+    if not text[exc.pos :].strip() or ends_open and (exc.msg == "Unterminated string starting at" or len(text.rstrip()) - exc.pos < 20):
+        return (f"invalid JSON: the file ends in the middle of its data (line {exc.lineno}, column {exc.colno}: {plain}); "
+                "it was probably cut short while saving or downloading, so fetch or save it again")
+    return f"invalid JSON at line {exc.lineno}, column {exc.colno}: {plain}"
+
+
 def load_json(path: Path, text: str) -> object:
     """The decoded JSON; invalid JSON is an error at the JSON parser's own line and column.
 
     A file is named a Python-repr dump only when the parser stopped on something a repr has and JSON
     has not; it is never evaluated as Python (a large file would cost minutes and gigabytes).
     """
+    if looks_like_html(text):
+        raise InvalidJson("this is an HTML web page, not JSON: a page was saved instead of the API's answer; "
+                          "fetch the day again (`digest fetch --date YYYY-MM-DD --force`)", path, 1)
     try:
-        return json.loads(text)
+        return clean_data(json.loads(text))  # escapes can spell lone surrogates and control characters
     except json.JSONDecodeError as exc:
         if _python_repr_at(text, exc.pos):
             raise DigestError(
@@ -57,7 +89,7 @@ def load_json(path: Path, text: str) -> object:
                 path,
                 exc.lineno,
             ) from None
-        raise InvalidJson(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", path, exc.lineno) from None
+        raise InvalidJson(_json_problem(text, exc), path, exc.lineno) from None
     except RecursionError:
         raise DigestError("invalid JSON: nested too deeply", path) from None
 

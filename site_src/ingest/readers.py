@@ -13,7 +13,7 @@ from pathlib import Path
 from site_src.errors import BuildWarning, DigestError
 from site_src.ingest.api_json import looks_like_api, parse_api_json
 from site_src.ingest.dump import Dump
-from site_src.ingest.json_dump import InvalidJson, load_json, looks_like_json, reject
+from site_src.ingest.json_dump import InvalidJson, load_json, looks_like_html, looks_like_json, reject
 from site_src.ingest.jsonfeed import is_json_feed, parse_json_feed
 from site_src.ingest.text import parse_text_dump
 
@@ -61,6 +61,8 @@ def read_json_dump(path: Path, text: str) -> Dump:
 def read_entries(path: Path, text: str) -> Dump:
     """Pick the reader by content; the extension only picks which error to show."""
     json_name = path.suffix.lower() == ".json"
+    if looks_like_html(text):
+        load_json(path, text)  # raises: a web page, whatever its name, is never read as papers
     if looks_like_json(text):
         try:
             return read_json_dump(path, text)

@@ -52,9 +52,16 @@ def _data(site: Site, project: Path) -> Made:
     return data_files(site)
 
 
+def _recommend(site: Site, project: Path) -> Made:
+    from site_src.outputs.recommend import recommend_files
+
+    return Made(recommend_files(site))
+
+
 OUTPUTS = (
     Output("feeds", _feeds, "RSS 2.0 and Atom 1.0 feeds of the site and of every topic", linked=True),
-    Output("search", _search, "the sharded search index, its store and manifest, and lunr.js"),
+    Output("search", _search, "the sharded search index, its store and manifest"),
     Output("sitemap", _sitemap, "sitemap.xml and robots.txt"),
     Output("data", _data, "data/papers.json: every paper as a record, for other tools"),
+    Output("recommend", _recommend, "data/recommend/: compact paper vectors and similar papers, for For you and More like this"),
 )

@@ -23,13 +23,14 @@ from site_src.config import SiteConfig
 from site_src.errors import BuildWarning
 from site_src.assemble import Site, urls
 from site_src.outputs.made import Made
+from site_src.text.project import DISTRIBUTION
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-GENERATOR = "paper-digest"
+GENERATOR = DISTRIBUTION
 MOST_AUTHORS = 30  # a 3,000-author report would otherwise put 50 KB of names in every feed that lists it
 # Characters XML 1.0 does not allow (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF): removed.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

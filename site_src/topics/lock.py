@@ -175,10 +175,15 @@ def lock_bytes(lock: TopicLock) -> bytes:
 
 
 def write_lock(path: Path, data: bytes) -> bool:
-    """Write the lock's bytes (lock_bytes) when they changed, atomically; True when it was written."""
-    if path.exists() and path.read_bytes() == data:
+    """Write the lock's bytes (lock_bytes) when they changed, atomically and never through a link; True when it was written."""
+    from site_src.files.safe_write import write_file
+    from site_src.files.source import read_bytes
+
+    try:
+        unchanged = not os.path.islink(path) and read_bytes(path, LOCK_LIMIT) == data
+    except DigestError:  # missing, a link to nothing, not a regular file: written anew
+        unchanged = False
+    if unchanged:
         return False
-    staging = path.with_name(f".{path.name}.new")
-    staging.write_bytes(data)
-    staging.replace(path)
+    write_file(path, data)
     return True

@@ -1,10 +1,11 @@
 """The search index cut into shards by term, and the store cut into chunks by paper number, for loading on demand.
 
-A browser query needs only the postings of its own terms: search.js loads the shards its words
-fall in, assembles a small lunr index from them and runs lunr's own query code on it. lunr scores
-a field match as dot(query vector, field vector) / |query vector|, and the dot product only
-touches the query's terms, so field vectors restricted to the loaded terms, with every term's
-original `_index`, give exactly the scores of the whole index (tests/js/shards.test.js checks).
+A browser query needs only the postings of its own terms: the page loads the shards its words fall in and
+scores the papers from them (templates/assets/search/scorer.js), with the field boosts, the paper count and the
+average field lengths the manifest gives. A term's entry holds only facts of the papers that have it, papers keep
+their numbers from build to build (new ones come last: outputs/search documents), and which file a shard lands in
+depends on its own key and size alone: so a new day rewrites only the files of the terms it brings, the store
+chunk it adds to, and the manifest (tests/test_search_update.py checks on real API days).
 
 A shard holds every term that starts with its key: the term's first KEY_LENGTH characters (or the
 whole term if shorter), so a prefix query of KEY_LENGTH+ characters finds in one shard every term
@@ -12,11 +13,14 @@ it expands to. A shard over MAX_SHARD_BYTES is split by one more character ("co"
 ...; the terms equal to "co" stay in "co"), and the manifest lists the split keys.
 
 Shards smaller than GROUP_BYTES share a file with their neighbours in key order, so the manifest lists
-hundreds of files, not thousands: manifest "shards" is a list of [file, [key, ...]].
+hundreds of files, not thousands: manifest "shards" is a list of [file, [key, ...]]. A file starts at a key
+chosen by the key's name alone (its CRC-32 modulo SPREAD, as content-defined chunking picks cut points), or at a
+shard of GROUP_BYTES / 4 or more; a shard of GROUP_BYTES or more has a file of its own. A shard that grows moves
+no boundary but its own, where packing files to a size moved every boundary after it.
 
-Shard file: a JSON list, one entry per term: [term, _index, docs, weights, docs, weights, ...] with
-one (docs, weights) pair per field: document numbers delta-encoded, weights × 1000 as integers
-(lunr rounds weights to 3 decimals; n / 1000 in JS is the very double JSON's "0.123" parses to).
+Shard file: a JSON list, one entry per term: [term, docs, counts, lengths, docs, counts, lengths, ...] with one
+triple per field: the papers with the term there (numbers delta-encoded), how often it stands there, and the
+field's length in terms; the triples of trailing fields no paper has the term in are left out.
 
 Position shards say where each term stands in the title and the abstract, for quoted phrases:
 [term, docs, positions, docs, positions] with one pair per position field, documents delta-encoded and
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections import defaultdict
 
 import numpy as np
@@ -41,7 +46,8 @@ MANIFEST = urls.SEARCH_MANIFEST.removeprefix(urls.SEARCH_INDEX)  # fixed name, f
 KEY_LENGTH = 2
 MAX_SHARD_BYTES = 64 * 1024
 GROUP_BYTES = 16 * 1024  # shards smaller than this share a file with their neighbours
-STORE_CHUNK = 64  # papers per store file
+SPREAD = 16  # about one key in SPREAD starts a file of small shards
+STORE_CHUNK = 16  # papers per store file: results are spread over the papers, so a query fetches about one file per result shown
 
 
 def json_bytes(value) -> bytes:
@@ -53,7 +59,7 @@ def _hashed(folder: str, data: bytes) -> str:
 
 
 def term_entries(arrays: IndexArrays) -> list[str]:
-    """The JSON of every term's shard entry, by term `_index`."""
+    """The JSON of every term's shard entry, by term index."""
     n_fields = len(arrays.fields)
     group = arrays.term * n_fields + arrays.field
     bounds = np.searchsorted(group, np.arange(len(arrays.terms) * n_fields + 1)).tolist()
@@ -61,12 +67,15 @@ def term_entries(arrays: IndexArrays) -> list[str]:
     first[1:] = group[1:] != group[:-1]
     previous = np.concatenate(([0], arrays.doc[:-1]))
     deltas = np.where(first, arrays.doc, arrays.doc - previous).tolist()
-    weights = np.rint(arrays.weight * 1000).astype(np.int64).tolist()
+    counts, lengths = arrays.count.tolist(), arrays.length.tolist()
     entries = []
     for t, term in enumerate(arrays.terms):
-        entry: list = [term, t]
+        entry: list = [term]
         for g in range(t * n_fields, (t + 1) * n_fields):
-            entry += (deltas[bounds[g] : bounds[g + 1]], weights[bounds[g] : bounds[g + 1]])
+            start, end = bounds[g], bounds[g + 1]
+            entry += (deltas[start:end], counts[start:end], lengths[start:end])
+        while len(entry) > 1 and not entry[-3]:
+            del entry[-3:]  # a field with no paper at the end stores nothing (the page reads it as empty)
         entries.append(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
     return entries
 
@@ -132,17 +141,18 @@ def shard_terms(sizes: dict[str, int]) -> tuple[dict[str, list[str]], list[str]]
 
 
 def group_keys(sizes: dict[str, int]) -> list[list[str]]:
-    """Shard keys (of the given encoded sizes) in files: a key of GROUP_BYTES or more alone, smaller neighbours (in
-    key order) together until a file reaches GROUP_BYTES. Most keys are rare two-letter starts; a file each made
-    the manifest, which every first query loads, list thousands of names."""
+    """Shard keys (of the given encoded sizes) in files, in key order: a key of GROUP_BYTES or more alone; a new file
+    at a key of GROUP_BYTES / 4 or more, or at one whose CRC-32 is a multiple of SPREAD; smaller keys join the file
+    before them. Most keys are rare two-letter starts; a file each made the manifest, which every first query loads,
+    list thousands of names."""
     groups: list[list[str]] = []
-    size = GROUP_BYTES
+    alone = False
     for key in sorted(sizes):
-        if sizes[key] >= GROUP_BYTES or size >= GROUP_BYTES:
+        big = sizes[key] >= GROUP_BYTES
+        if not groups or big or alone or sizes[key] >= GROUP_BYTES // 4 or zlib.crc32(key.encode("utf-8")) % SPREAD == 0:
             groups.append([])
-            size = 0
         groups[-1].append(key)
-        size += sizes[key]
+        alone = big
     return groups
 
 
@@ -157,10 +167,11 @@ def _shard_files(folder: str, by_term: dict[str, str], files: dict[str, bytes]) 
     return groups, split
 
 
-def index_files(arrays: IndexArrays, shown: list[dict], position_fields: tuple[str, ...] = (),
+def index_files(arrays: IndexArrays, shown: list[dict], boosts: tuple[float, ...], position_fields: tuple[str, ...] = (),
                 word_fields: tuple[str, ...] | None = None) -> dict[str, bytes]:
-    """manifest.json and the shard, position and store files it names, by path relative to the manifest; word_fields
-    (manifest "words", default all) are the fields where a query word counts as found."""
+    """manifest.json and the shard, position and store files it names, by path relative to the manifest; boosts
+    weigh a match in each field; word_fields (manifest "words", default all) are the fields where a query word
+    counts as found."""
     files: dict[str, bytes] = {}
     groups, split = _shard_files("shards", dict(zip(arrays.terms, term_entries(arrays))), files)
     store_names = []
@@ -171,7 +182,10 @@ def index_files(arrays: IndexArrays, shown: list[dict], position_fields: tuple[s
     manifest = {
         "fields": list(arrays.fields),
         "words": list(arrays.fields if word_fields is None else word_fields),
+        "boosts": list(boosts),
         "papers": len(arrays.refs),
+        # the index-wide counts the scorer needs: every field's mean length in terms
+        "lengths": [round(float(mean), 3) for mean in (arrays.lengths.mean(axis=0) if len(arrays.refs) else np.zeros(len(arrays.fields)))],
         "key": KEY_LENGTH,
         "shards": groups,
         "split": split,
