@@ -10,9 +10,9 @@ without (tests/test_topic_cache.py). A missing, damaged or foreign file only cos
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -148,27 +148,23 @@ def _checked(a: dict) -> tuple[list[bytes], Counts] | None:
 
 
 def remember(folder: Path, keys: list[bytes], counts: Counts, title_weight: int) -> None:
-    """Keep the counts of the papers of `keys` for the next build. The file is written afresh: to a new file of a fresh name, then renamed over the old one (never written through
-    a link, nor into a folder that is one). A failure costs only the next build's shortcut."""
+    """Keep the counts of the papers of `keys` for the next build, written the one safe way (files.safe_write: a
+    new file of a fresh name renamed into place, never through a link, nor into a folder that is one). A failure
+    costs only the next build's shortcut."""
+    from site_src.errors import DigestError
+    from site_src.files.safe_write import real_folder, write_file
+
+    m = counts.matrix
+    arrays = {
+        "version": np.int64(VERSION), "salt": _salt(title_weight), "keys": np.frombuffer(b"".join(keys), dtype=np.uint8),
+        "words": np.frombuffer("\n".join(counts.words.tolist()).encode("ascii"), dtype=np.uint8),
+        "indptr": m.indptr.astype(np.int64), "indices": m.indices.astype(np.int32), "counts": m.data.astype(np.float32),
+    }
+    data = io.BytesIO()
+    for name in ARRAYS:
+        np.lib.format.write_array(data, np.asarray(arrays[name]), allow_pickle=False)
     try:
-        for part in (folder.parent, folder):
-            if part.is_symlink():
-                return
-            part.mkdir(exist_ok=True)
-        m = counts.matrix
-        arrays = {
-            "version": np.int64(VERSION), "salt": _salt(title_weight), "keys": np.frombuffer(b"".join(keys), dtype=np.uint8),
-            "words": np.frombuffer("\n".join(counts.words.tolist()).encode("ascii"), dtype=np.uint8),
-            "indptr": m.indptr.astype(np.int64), "indices": m.indices.astype(np.int32), "counts": m.data.astype(np.float32),
-        }
-        fd, staging = tempfile.mkstemp(prefix=f".{COUNTS_FILE}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                for name in ARRAYS:
-                    np.lib.format.write_array(handle, np.asarray(arrays[name]), allow_pickle=False)
-            os.replace(staging, folder / COUNTS_FILE)
-        except BaseException:
-            os.unlink(staging)
-            raise
-    except (OSError, ValueError):
+        real_folder(folder.parent)
+        write_file(real_folder(folder) / COUNTS_FILE, data.getbuffer())
+    except DigestError:
         pass

@@ -153,15 +153,20 @@ def weigh(counts: Counts, settings: TopicSettings) -> tuple[sp.csr_matrix, Terms
         return sp.csr_matrix((n, 0), dtype=np.float32), None
     column = np.cumsum(keep) - 1  # kept words stay alphabetical, so each row's columns stay in order
     kept = keep[C.indices]
-    rows = np.repeat(np.arange(n), np.diff(C.indptr))[kept]
+    before = np.concatenate([[0], np.cumsum(kept)])  # kept entries before each entry: each row's kept count
+    indptr = before[C.indptr]
     indices = column[C.indices[kept]].astype(np.int32)
     idf = (np.log((1 + n) / (1 + df[keep])) + 1).astype(np.float32)
-    data = (1 + np.log(C.data[kept])) * idf[indices]
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int32)
-    X = sp.csr_matrix((data, indices, indptr), shape=(n, int(keep.sum())))
+    data = np.log(C.data[kept])
+    data += 1
+    data *= idf[indices]
+    lengths = np.diff(indptr)
+    filled = lengths > 0
+    norms = np.zeros(n, dtype=np.float32)
+    norms[filled] = np.sqrt(np.add.reduceat(np.square(data), indptr[:-1][filled])) if len(data) else 0
+    data *= np.repeat(1 / np.where(norms > 0, norms, 1), lengths)
+    X = sp.csr_matrix((data, indices, indptr.astype(np.int32)), shape=(n, int(keep.sum())))
     X.has_sorted_indices = True
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-    X.data = X.data * (1 / np.where(norms > 0, norms, 1))[rows]
     return X, Terms(words[keep])
 
 
