@@ -11,6 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from site_src.build import build
@@ -93,3 +94,69 @@ def test_a_paper_whose_abstract_changed_is_counted_again(tmp_path, other_abstrac
     (fresh / "content" / LOCK_NAME).write_bytes(lock)
     assert changed == _lock_and_tree(fresh, "build", cache=False)
     assert changed[0] != before[0]  # the new abstract moved the paper: the case is one a stale row would get wrong
+
+
+def test_a_damaged_counts_file_or_a_linked_cache_folder_changes_nothing(tmp_path):
+    """A counts file cut short or overwritten is not used (the day is counted afresh, same bytes); a cache folder that
+    is a link to another folder is neither read nor written through."""
+    from .conftest import CONTENT
+
+    expected = None
+    for case in ("cut", "garbage", "link"):
+        project = tmp_path / case
+        shutil.copytree(CONTENT, project / "content")
+        shutil.copy(FIXTURES / DAY, project / "content" / "dumps" / DAY)
+        folder = cache_path(project / "build", "topics")
+        folder.parent.mkdir(parents=True)
+        elsewhere = tmp_path / f"elsewhere-{case}"
+        elsewhere.mkdir()
+        if case == "link":  # a well-formed file there, but of other counts: read through the link, it would show
+            _doubled(_good_counts(tmp_path), elsewhere)
+            folder.symlink_to(elsewhere, target_is_directory=True)
+            planted = (elsewhere / COUNTS_FILE).read_bytes()
+        else:
+            folder.mkdir()
+            good = _good_counts(tmp_path).read_bytes()
+            (folder / COUNTS_FILE).write_bytes(good[: len(good) // 2] if case == "cut" else good[:200] + bytes(len(good) - 200))
+        result = _lock_and_tree(project, "build", cache=True)
+        expected = expected or _lock_and_tree(_fresh(tmp_path), "build", cache=False)
+        assert result == expected, case
+        if case == "link":
+            assert sorted(p.name for p in elsewhere.iterdir()) == [COUNTS_FILE]
+            assert (elsewhere / COUNTS_FILE).read_bytes() == planted
+
+
+def _fresh(tmp_path: Path) -> Path:
+    from .conftest import CONTENT
+
+    project = tmp_path / "fresh"
+    shutil.copytree(CONTENT, project / "content")
+    shutil.copy(FIXTURES / DAY, project / "content" / "dumps" / DAY)
+    return project
+
+
+def _good_counts(tmp_path: Path) -> Path:
+    """A counts file as a fold-in of the day writes it (made once per test)."""
+    path = tmp_path / "good" / COUNTS_FILE
+    if not path.is_file():
+        project = tmp_path / "good-site"
+        from .conftest import CONTENT
+
+        shutil.copytree(CONTENT, project / "content")
+        shutil.copy(FIXTURES / DAY, project / "content" / "dumps" / DAY)
+        build(project / "content", project / "build")
+        path.parent.mkdir()
+        shutil.copy(cache_path(project / "build", "topics") / COUNTS_FILE, path)
+    return path
+
+
+def _doubled(path: Path, folder: Path) -> None:
+    """The counts file at path, every count doubled, written into folder."""
+    from site_src.topics import term_counts
+
+    with path.open("rb") as handle:
+        arrays = {name: term_counts._array(handle, path.stat().st_size) for name in term_counts.ARRAYS}
+    arrays["counts"] = arrays["counts"] * 2
+    with (folder / COUNTS_FILE).open("wb") as handle:
+        for name in term_counts.ARRAYS:
+            np.lib.format.write_array(handle, arrays[name], allow_pickle=False)
