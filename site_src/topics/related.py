@@ -65,7 +65,7 @@ def _related_exact(X: sp.csr_matrix, count: int, chunk: int = 2048) -> np.ndarra
     result = np.full((n, count), -1, dtype=np.int64)
     if n < 2 or count == 0:
         return result
-    XT = X.T.tocsc()
+    XT = X.T.tocsr()  # CSR once: each chunk's product would convert a CSC operand again
     for start in range(0, n, chunk):
         rows = np.arange(start, min(start + chunk, n))
         result[rows] = _related_exact_rows(X, count, rows, XT)
@@ -126,6 +126,6 @@ def _related_exact_rows(X: sp.csr_matrix, count: int, rows: np.ndarray, XT=None)
     """The `count` most cosine-similar other rows of each of `rows`, -1 where none."""
     if not len(rows) or X.shape[0] < 2:
         return np.full((len(rows), count), -1, dtype=np.int64)
-    sims = (X[rows] @ (X.T.tocsc() if XT is None else XT)).toarray()
+    sims = (X[rows] @ (X.T.tocsr() if XT is None else XT)).toarray()
     sims[np.arange(len(rows)), rows] = -1.0
     return _best(sims, count)
