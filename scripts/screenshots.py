@@ -6,7 +6,9 @@ Writes docs/screenshot-<page>-<phone|desktop>.png for the home page, the topics 
 docs/screenshot-home.png (desktop, as the README's first picture), docs/screenshot-home-dark.png (desktop) and
 docs/screenshot-topics-dark-phone.png; and, from the seed site with a curation file (curation_text),
 docs/screenshot-curated-home.png (the curator's picks) and docs/screenshot-curated-paper.png (a paper with a
-curator's note). `--only curated` makes just those two.
+curator's note). `--only curated` makes just those two. From four real API days (tests/fixtures/reading):
+docs/screenshot-top-week.png (a top papers page) and docs/screenshot-sorted-topic.png (a topic, most upvoted
+first); `--only reading` makes just those two.
 """
 
 from __future__ import annotations
@@ -81,10 +83,25 @@ def curated_site(top: Path, plain: Path) -> Path:
     return top / "curated" / "paper-digest"
 
 
+def reading_site(top: Path) -> dict[str, Path]:
+    """The four real API days built under top/reading/paper-digest/; the pages to photograph, by picture name."""
+    from site_src.build import build
+
+    content = top / "reading-content" / "dumps"
+    content.mkdir(parents=True)
+    for day in sorted((ROOT / "tests" / "fixtures" / "reading").glob("*.json")):
+        shutil.copy(day, content / day.name)
+    (content.parent / "site.yaml").write_text("title: Daily Papers\n", encoding="utf-8")
+    site = top / "reading" / "paper-digest"
+    build(content.parent, site, base_url="https://example.org/paper-digest/", lock=False)
+    sorted_topic = max(site.glob("topics/*/by-upvotes/index.html"), key=lambda p: (p.stat().st_size, p.as_posix()))
+    return {"top-week": "top/week/", "sorted-topic": sorted_topic.parent.relative_to(site).as_posix() + "/"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
-    parser.add_argument("--only", choices=["curated"], help="make only the two pictures of the curated site")
+    parser.add_argument("--only", choices=["curated", "reading"], help="make only the two pictures of the curated site, or of the API days")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -96,6 +113,7 @@ def main() -> None:
         top = Path(tmp)
         build(ROOT / "content", top / "paper-digest", lock=False)
         curated = curated_site(top, top / "paper-digest")
+        reading = reading_site(top)
         server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(top)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/paper-digest/"
@@ -104,7 +122,12 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             context = browser.new_context(viewport=VIEWPORTS["desktop"])
             page = context.new_page()
-            for name, url in (("home", ""), ("paper", pick_pages(curated)["paper"])):
+            for name, url in reading.items() if args.only != "curated" else ():
+                page.goto(f"{base}../reading/paper-digest/{url}")
+                path = args.out / f"screenshot-{name}.png"
+                page.screenshot(path=str(path))
+                shots.append(path)
+            for name, url in (("home", ""), ("paper", pick_pages(curated)["paper"])) if args.only != "reading" else ():
                 page.goto(f"{base}../curated/paper-digest/{url}")
                 path = args.out / f"screenshot-curated-{name}.png"
                 page.screenshot(path=str(path))

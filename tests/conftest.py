@@ -167,3 +167,30 @@ def page(browser, served):
     violations = tab.evaluate("window.__cspViolations || []")
     context.close()
     assert problems == [] and violations == []
+
+
+# --- four real daily-papers API days (tests/fixtures/reading, whole days) built with a base URL --------------
+# Apart from API_DAYS: their spans (7 July newest; 3 July in its week, 20 June in its month, 21 January in all
+# time) are what the top pages count, and real_pool() should not grow by them.
+
+READING_DAYS = ROOT / "tests" / "fixtures" / "reading"
+READING_BASE = "https://example.org/daily/"
+
+
+def reading_content(target: Path, **settings) -> Path:
+    """content/ of the four real API days, with site.yaml settings (YAML values as given)."""
+    dumps = target / "dumps"
+    dumps.mkdir(parents=True)
+    for day in sorted(READING_DAYS.glob("*.json")):
+        shutil.copy(day, dumps / day.name)
+    lines = ['title: "Daily <Papers> & \\"Co\\""'] + [f"{key}: {value}" for key, value in settings.items()]
+    (target / "site.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def reading_build(tmp_path_factory) -> Path:
+    """build/ of the four real API days (newest 7 July 2025) with a base URL; tests must not modify it."""
+    top = tmp_path_factory.mktemp("api-days")
+    build(reading_content(top / "content"), top / "build", base_url=READING_BASE, lock=False)
+    return top / "build"

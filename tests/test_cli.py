@@ -82,7 +82,7 @@ def test_verbose_names_each_stage_and_its_seconds(small_content, tmp_path):
     assert result.returncode == 0, result.stderr
     started = [line.removeprefix("stage: ") for line in result.stderr.splitlines() if line.startswith("stage: ")]
     # search is built while the pages render, so it starts after render
-    assert list(dict.fromkeys(started)) == ["read", "topics", "curate", "assemble", "feeds", "charts", "render", "search", "sitemap", "data", "recommend", "write"]
+    assert list(dict.fromkeys(started)) == ["read", "topics", "curate", "assemble", "feeds", "charts", "render", "search", "sitemap", "data", "recommend", "bibtex", "write"]
     timed = [line.split()[0] for line in result.stdout.splitlines() if re.fullmatch(r"  \w+ +[\d.]+s", line)]
     assert timed == list(dict.fromkeys(started))
 

@@ -94,6 +94,8 @@ def _other_value(f, kind):
         return {"a.txt": {"date": "2025-03-12"}}, None
     if plain is str:
         return "xx-other", "xx-other"
+    if plain is bool:
+        return not default, not default
     if plain is float:
         value = round((meta["high"] if meta["high"] is not None else 1) * 0.37, 2)
         return value, value

@@ -203,7 +203,8 @@ def test_undated_seed_site_has_rss_without_any_date_and_no_atom(tmp_path):
         assert channel.find("lastBuildDate") is None and channel.find("pubDate") is None
         assert all(item.find("pubDate") is None for item in channel.findall("item"))
     head = lxml.html.parse(str(out / "index.html")).findall(".//head/link[@rel='alternate']")
-    assert [link.get("type") for link in head] == ["application/rss+xml"]
+    # No Atom without dates; JSON Feed allows undated items, and the OPML file lists the feeds there are.
+    assert [link.get("type") for link in head] == ["application/rss+xml", "application/feed+json", "text/x-opml"]
 
 
 def test_without_base_url_feeds_are_skipped_and_strict_fails(seed_build, tmp_path):
@@ -260,6 +261,10 @@ def resolve(page: str, href: str) -> str:
     return "/".join(parts)
 
 
+SITE_FEEDS = {"feed.xml": "application/rss+xml", "atom.xml": "application/atom+xml", "feed.json": "application/feed+json", "feeds.opml": "text/x-opml"}
+FEED_FILES = {"feed.xml", "atom.xml", "feed.json"}
+
+
 def test_every_page_links_the_site_feeds_and_topic_pages_their_own(dated_build):
     pages = sorted(dated_build.rglob("index.html"))
     assert len(pages) > 300
@@ -268,12 +273,14 @@ def test_every_page_links_the_site_feeds_and_topic_pages_their_own(dated_build):
         links = lxml.html.parse(str(path)).findall(".//head/link[@rel='alternate']")
         targets = {resolve(folder, link.get("href")): link.get("type") for link in links}
         assert all((dated_build / target).is_file() for target in targets), path
-        assert targets.items() >= {("feed.xml", "application/rss+xml"), ("atom.xml", "application/atom+xml")}
-        if folder.startswith("topics/") and not _redirects(path):  # a retired topic's page only sends readers on
-            own = {p.relative_to(dated_build).as_posix() for p in feed_paths(path.parent)}
-            assert f"{folder}/feed.xml" in own and set(targets) == own | {"feed.xml", "atom.xml"}, path
-        else:
-            assert len(targets) == 2, path
+        assert targets.items() >= SITE_FEEDS.items(), path
+        # A topic's or a top page's feeds stand in its folder; its pages in other orders (topics/x/by-upvotes/) link them too.
+        # A retired topic's page only sends readers on: it links the site's feeds alone.
+        owner = dated_build.joinpath(*folder.split("/")[:2]) if folder.startswith(("topics/", "top/")) and not _redirects(path) else None
+        own = {f.relative_to(dated_build).as_posix() for f in owner.iterdir() if f.name in FEED_FILES} if owner else set()
+        assert set(targets) == own | set(SITE_FEEDS), path
+        if owner:  # RSS and JSON Feed always; Atom where the topic has dated papers
+            assert {f.rsplit("/", 1)[1] for f in own} >= {"feed.xml", "feed.json"}, path
 
 
 def _redirects(page) -> bool:
@@ -415,7 +422,7 @@ def test_feed_items_defaults_to_50_and_must_be_a_whole_number_of_at_least_1(tmp_
 
 
 def test_feed_items_keeps_the_newest_papers_of_every_feed(content_copy, tmp_path, dated_build):
-    date_dumps(content_copy, feed_items=3)
+    date_dumps(content_copy, feed_items=3, feed_days=0)  # feed_days 0: the site feed keeps feed_items alone
     out = tmp_path / "build"
     build(content_copy, out, base_url=BASE)
     for path in feed_paths(out):

@@ -171,7 +171,7 @@ def test_dates_are_said_once_and_chart_and_lists_agree_on_order(reading_site):
     date_words = [w for w in heading.split() if w.isdigit() and len(w) == 4]  # "Latest digest: 6 June 2025"
     assert not date_words or not any(word in meta for word in date_words), (heading, meta)
     listed = [a.text_content() for a in home.xpath("//section[@aria-labelledby='digests']//li/a")]
-    charted = [t.split(" (")[0] for t in home.xpath("(//svg[contains(@class, 'chart')])[1]//rect/title/text()")]
+    charted = [t.rsplit(": ", 1)[0].split(" (")[0] for t in home.xpath("(//svg[contains(@class, 'chart')])[1]//rect/title/text()")]
     assert charted == listed[: len(charted)] and len(charted) >= 4
     index = lxml.html.fromstring((reading_site / "digests" / "index.html").read_bytes())
     assert [a.text_content() for a in index.xpath("//ul[@class='digests']/li/a")][: len(listed)] == listed

@@ -18,6 +18,7 @@ from site_src.records import Corpus, Paper, PaperFacts, facts_of
 from site_src.topics import NamedGrouping
 from site_src.text.links import safe_url
 from site_src.assemble import urls
+from site_src.assemble.orders import Order, TopView, list_orders, ordered, top_views
 
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z(\[\"'])", re.DOTALL)
 
@@ -48,6 +49,7 @@ class PaperView(PaperFacts):
     digests: tuple[Link, ...] = ()
     links: tuple[Link, ...] = ()  # external: arXiv, PDF, code, ...
     note: str = ""  # the curator's note as HTML (curation.py), shown on its page, in listings and feeds
+    seen: dt.date | None = None  # the day of the first dated digest it appeared in: its date in lists and feeds
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class TopicView:
     related: tuple[Link, ...] = ()
     own: int = 0  # how many of `papers` have this as their own (first) topic
     position: tuple[float, float] = (0.5, 0.5)  # on the topic map
+    orders: tuple[Order, ...] = ()  # the orders its page can be read in (assemble/orders.py); none: no choice
+    citable: int = 0  # its papers with an arXiv id: the entries of its BibTeX file (none: no file)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class DigestView:
     previous: Link | None = None
     next: Link | None = None
     intro: str = ""  # the curator's introduction as HTML (curation.py)
+    orders: tuple[Order, ...] = ()  # the orders its page can be read in (assemble/orders.py); none: no choice
+    citable: int = 0  # its papers with an arXiv id: the entries of its BibTeX file (none: no file)
 
     @property
     def date_in_title(self) -> bool:
@@ -112,6 +118,7 @@ class Site:
     redirects: tuple[Redirect, ...] = ()
     featured: tuple[str, ...] = ()  # paper slugs: the curator's picks on the home page
     removed: tuple[str, ...] = ()  # slugs of papers the curator hid: their URLs say so
+    top: tuple[TopView, ...] = ()  # the "top papers" pages that have papers, unless site.yaml turns them off
 
     @cached_property
     def latest(self) -> DigestView | None:
@@ -125,6 +132,25 @@ class Site:
         name first (so without any date the first is `latest`)."""
         dated = [d for d in self.digests if d.date]
         return tuple(dated[::-1] + [d for d in self.digests if not d.date][::-1])
+
+    @cached_property
+    def order_words(self) -> str:
+        """How `newest_first` is ordered, in words for captions: only "newest first" when every digest has a date."""
+        dated = sum(1 for d in self.digests if d.date)
+        if dated == len(self.digests):
+            return "newest first"
+        if not dated:  # captures whose headers carry no year: the order of the files is all that is known
+            return "last file first (no digest has a known date)"
+        return "newest first, then those without a known date"
+
+    @cached_property
+    def months(self) -> tuple[tuple[str, str, tuple[DigestView, ...]], ...]:
+        """The digests in `newest_first` order, grouped by month: (id, "June 2025", digests); undated last, together."""
+        groups: dict[str, tuple[str, list]] = {}
+        for d in self.newest_first:
+            key, words = (f"{d.date:%Y-%m}", f"{d.date:%B %Y}") if d.date else ("undated", "Without a known date")
+            groups.setdefault(key, (words, []))[1].append(d)
+        return tuple((key, words, tuple(found)) for key, (words, found) in groups.items())
 
     @cached_property
     def updated(self) -> dt.date | None:
@@ -227,6 +253,7 @@ def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) ->
     topic_links = [topic_link(t) for t in topics]
     titles = [readable(p.title) for p in papers]  # LaTeX fragments as text, here once for every page and feed
     paper_links = [Link(urls.paper(p.slug), titles[i], id=p.slug) for i, p in enumerate(papers)]
+    dates = {d.id: d.date for d in digests}
     views = {}
     for index, paper in enumerate(papers):
         own, second = grouping.paper_topics[index]
@@ -241,10 +268,20 @@ def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) ->
             digests=tuple(digest_links[d] for d in paper.digests),
             links=external_links(paper),
             note=curated.notes.get(paper.slug, ""),
+            seen=min((dates[d] for d in paper.digests if dates[d]), default=None),
         )
+    topics = [
+        dataclasses.replace(t, orders=list_orders(t.url, t.papers, views, "most central", ("newest", "upvotes")), citable=_citable(t.papers, views))
+        for t in topics
+    ]
+    digests = [
+        dataclasses.replace(d, orders=list_orders(d.url, d.papers, views, "as listed", ("newest", "upvotes")), citable=_citable(d.papers, views))
+        for d in digests
+    ]
+    newest = max((d.date for d in digests if d.date), default=None)
     return Site(
         config, views, tuple(topics), tuple(digests), tuple(pages), grouping.params, _redirects(named, topics),
-        curated.featured, curated.removed,
+        curated.featured, curated.removed, top_views(views, newest) if config.top_pages else (),
     )
 
 
@@ -258,10 +295,30 @@ def site_pages(site: Site) -> list[Page]:
         Page(urls.FOR_YOU, "foryou.html", "For you"),
         Page(urls.STARRED, "starred.html", "Starred"),
     ]
-    pages += [Page(t.url, "topic.html", t.label, {"topic": t}) for t in site.topics]
+    if site.config.base_url:  # feeds need the public URL: without it there are none to list
+        pages += [Page(urls.FEEDS, "feeds.html", "Feeds")]
+    pages += [Page(t.url, "top.html", t.title, {"top": t}) for t in site.top]
+    pages += _list_pages(site, site.topics, "topic.html", "topic", lambda t: t.label)
     pages += [Page(p.url, "paper.html", p.title, {"paper": p}) for p in site.papers.values()]
-    pages += [Page(d.url, "digest.html", d.title, {"digest": d}) for d in site.digests]
+    pages += _list_pages(site, site.digests, "digest.html", "digest", lambda d: d.title)
     pages += [Page(urls.page(p.slug), "page.html", p.title, {"doc": p}, listed=not p.draft) for p in site.pages]
     pages += [Page(r.path, "redirect.html", r.target.text, {"redirect": r}) for r in site.redirects]
     pages += [Page(urls.paper(slug), "removed.html", "Removed", listed=False) for slug in site.removed]
+    return pages
+
+
+def _citable(slugs, papers: dict) -> int:
+    return sum(1 for slug in slugs if papers[slug].arxiv_id)
+
+
+def _list_pages(site: Site, views, template: str, name: str, title) -> list[Page]:
+    """Each topic's (or digest's) page in its own order, then in each other order it offers (not in the sitemap:
+    the same papers as the page itself)."""
+    pages = []
+    for view in views:
+        pages.append(Page(view.url, template, title(view), {name: view, "order": None, "slugs": view.papers}))
+        for order in view.orders[1:]:
+            slugs = ordered(view.papers, site.papers, order.key)
+            context = {name: view, "order": order, "slugs": slugs}
+            pages.append(Page(order.url, template, f"{title(view)}, {order.text} first", context, listed=False))
     return pages

@@ -23,12 +23,21 @@ SEARCH_MANIFEST = SEARCH_INDEX + "manifest.json"
 RECOMMEND = "data/recommend/"  # the vectors and similar papers the browser ranks from (outputs/recommend)
 RECOMMEND_MANIFEST = RECOMMEND + "manifest.json"
 RECOMMEND_RECENT = RECOMMEND + "recent.json"
-RSS = "feed.xml"  # a page's feeds stand in its folder: feed.xml, atom.xml
+RSS = "feed.xml"  # a page's feeds stand in its folder: feed.xml, atom.xml, feed.json
 ATOM = "atom.xml"
-FEED_NAMES = {"rss": RSS, "atom": ATOM}
+JSON_FEED = "feed.json"
+FEED_NAMES = {"rss": RSS, "atom": ATOM, "json": JSON_FEED}
+FEEDS = "feeds/"  # the page that lists every feed of the site
+OPML = "feeds.opml"  # every feed of the site in one file a feed reader imports
+TOP = "top/"
+TOP_PERIODS = ("week", "month", "all")  # top/week/, top/month/, top/all/: the most upvoted papers (assemble/top.py)
+BIB = "papers.bib"  # a topic's or a digest's papers as BibTeX, in its folder
+# A list page in another order stands in a folder under it (topics/x/by-upvotes/), so the order is in the URL
+# and the page works without JavaScript; the page's own order has no folder.
+ORDERS = {"upvotes": "by-upvotes/", "newest": "newest/"}
 
 # First path parts the site uses itself: a curator's Markdown page may not take them.
-RESERVED = frozenset({"papers", "topics", "digests", "data", "assets", "search", "index", "404", "for-you", "starred"})
+RESERVED = frozenset({"papers", "topics", "digests", "data", "assets", "search", "index", "404", "for-you", "starred", "feeds", "top"})
 
 
 def paper(slug: str) -> str:
@@ -58,8 +67,28 @@ def page(slug: str) -> str:
     return f"{slug}/"
 
 
+def top(period: str) -> str:
+    """A "top papers" page: `week`, `month` or `all` (TOP_PERIODS)."""
+    return f"{TOP}{period}/"
+
+
+def ordered(page_url: str, order: str) -> str:
+    """A list page (topic, digest) in another order: `upvotes` or `newest` (ORDERS); "" is the page itself."""
+    return page_url + ORDERS[order] if order else page_url
+
+
+def paper_bib(slug: str) -> str:
+    """One paper's BibTeX entry, beside its page."""
+    return f"papers/{slug}/{slug}.bib"
+
+
+def bib(page_url: str) -> str:
+    """The BibTeX file of a topic's or a digest's papers."""
+    return page_url + BIB
+
+
 def feed(page_url: str, format: str) -> str:
-    """The feed of one format ("rss", "atom") that follows a page ("" for the site, "topics/x/" for a topic)."""
+    """The feed of one format ("rss", "atom", "json") that follows a page ("" for the site, "topics/x/" for a topic)."""
     return page_url + FEED_NAMES[format]
 
 

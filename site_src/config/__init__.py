@@ -111,7 +111,11 @@ class SiteConfig:
     dumps: dict[str, DumpMeta] = setting(None, "per-dump `date` (YYYY-MM-DD) and `title`, by file name; a name with no such file is a warning", factory=dict,
                                          read=_read_dumps, example='{"2025-03-14.json": {title: "A day worth a title"}}')
     topics: TopicSettings = setting(None, "the topic core's tunables", factory=TopicSettings)
-    feed_items: int = setting(50, "papers per RSS/Atom feed, newest first", low=1)
+    feed_items: int = setting(50, "papers per feed (RSS, Atom, JSON Feed), newest first", low=1)
+    feed_days: int = setting(7, "the site's own feeds hold at least every paper of this many days back from the newest digest, "
+                                "past feed_items if need be; 0: feed_items alone", low=0, high=3660)
+    top_pages: bool = setting(True, "the top papers pages (top/week/, top/month/, top/all/): the most upvoted papers of the 7 "
+                                    "and 30 days up to the newest digest and of all time, linked from the home page, with feeds")
     recent_days: int = setting(7, "For you ranks the papers of the digests dated within this many days up to the "
                                   "newest one, and at least this many of the newest digests", low=1, high=3660)
     source: Path | None = None  # where it was read from (not a setting)

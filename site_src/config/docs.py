@@ -29,6 +29,8 @@ def _yaml_value(value: object, meta: dict) -> str:
         return json.dumps(value, ensure_ascii=False) if value else '""'
     if isinstance(value, dict):
         return "{}"
+    if isinstance(value, bool):  # YAML's spelling
+        return "true" if value else "false"
     return str(value)
 
 

@@ -58,10 +58,21 @@ def _recommend(site: Site, project: Path) -> Made:
     return Made(recommend_files(site))
 
 
+def _bibtex(site: Site, project: Path) -> Made:
+    from site_src.outputs.bibtex import bibtex_files
+
+    return bibtex_files(site)
+
+
 OUTPUTS = (
-    Output("feeds", _feeds, "RSS 2.0 and Atom 1.0 feeds of the site and of every topic", linked=True),
+    Output(
+        "feeds", _feeds,
+        "RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the site, every top page and every topic, and feeds.opml listing them",
+        linked=True,
+    ),
     Output("search", _search, "the sharded search index, its store and manifest"),
     Output("sitemap", _sitemap, "sitemap.xml and robots.txt"),
     Output("data", _data, "data/papers.json: every paper as a record, for other tools"),
     Output("recommend", _recommend, "data/recommend/: compact paper vectors and similar papers, for For you and More like this"),
+    Output("bibtex", _bibtex, "BibTeX: a .bib per paper with an arXiv id, and papers.bib per topic and digest"),
 )

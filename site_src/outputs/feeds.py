@@ -1,4 +1,5 @@
-"""Feeds: RSS 2.0 and Atom 1.0 for the whole site and for each topic, from the assembled site.
+"""Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 (json_feed.py) for the whole site, each top page and each topic,
+and the OPML file that lists them all (opml.py), from the assembled site.
 
 The XML is built as an lxml element tree, never by pasting strings, so every title and abstract
 is escaped by the serializer. Dates come only from dated digests; nothing here reads the clock. An item's
@@ -27,6 +28,9 @@ from site_src.text.project import DISTRIBUTION
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
+JSON_TYPE = "application/feed+json"
+MEDIA_TYPES = {"rss": RSS_TYPE, "atom": ATOM_TYPE, "json": JSON_TYPE}
+LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -34,7 +38,7 @@ GENERATOR = DISTRIBUTION
 MOST_AUTHORS = 30  # a 3,000-author report would otherwise put 50 KB of names in every feed that lists it
 # Characters XML 1.0 does not allow (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF): removed.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,11 @@ class FeedLink:
 
     @property
     def media_type(self) -> str:
-        return RSS_TYPE if self.format == "rss" else ATOM_TYPE
+        return MEDIA_TYPES[self.format]
 
     @property
     def label(self) -> str:
-        return "RSS" if self.format == "rss" else "Atom"
+        return LABELS[self.format]
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ class Feed(FeedLink):
     page: str  # site-relative URL of the HTML page the feed follows: "" (home) or "topics/x/"
     items: tuple[FeedItem, ...]  # newest first
     updated: dt.date | None = None  # the newest digest's date (lastBuildDate, Atom's updated); never the clock
+    group: str = ""  # where the Feeds page and the OPML file list it: "This site", "Top papers", "Topics"
+    name: str = ""  # the page it follows, in words
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,18 @@ class Feeds(Made):
     def for_page(self, page: str) -> tuple[FeedLink, ...]:
         """Links to the feeds that follow one page ("" for home, "topics/x/" for a topic)."""
         return tuple(FeedLink(f.path, f.format, f.title) for f in self.feeds if f.page == page)
+
+    @property
+    def any(self) -> bool:
+        """Whether the site has feeds (every page asks; the answer, not the feeds, is what its memo keeps)."""
+        return bool(self.feeds)
+
+    def groups(self) -> list[tuple[str, list[tuple[str, str, tuple[FeedLink, ...]]]]]:
+        """Every page with feeds, by group in site order: (group, [(page URL, its name, its feed links)])."""
+        found: dict[str, dict[str, tuple[str, list]]] = {}
+        for f in self.feeds:
+            found.setdefault(f.group, {}).setdefault(f.page, (f.name, []))[1].append(FeedLink(f.path, f.format, f.title))
+        return [(group, [(page, name, tuple(links)) for page, (name, links) in pages.items()]) for group, pages in found.items()]
 
 
 def xml_text(text: str) -> str:
@@ -108,11 +126,14 @@ def _first_appearance(site: Site) -> dict[str, tuple]:
     return appearance
 
 
-def _items(site: Site, slugs, appearance: dict[str, tuple], limit: int, intros: bool = False) -> tuple[list[FeedItem], list[str]]:
-    """The newest `limit` items (with `intros`, each introduced digest's item just before its papers), and the URL of
-    every undated one. Only the items shown are made: the site's feed would otherwise make one for every paper."""
+def _items(
+    site: Site, slugs, appearance: dict[str, tuple], limit: int, intros: bool = False, ranked: bool = False
+) -> tuple[list[FeedItem], list[str]]:
+    """The newest `limit` items (with `intros`, each introduced digest's item just before its papers; `ranked`: the
+    first `limit` of `slugs` as given), and the URL of every undated one. Only the items shown are made: the site's
+    feed would otherwise make one for every paper."""
     base = site.config.base_url
-    keyed = [(appearance[slug][1], slug) for slug in slugs]
+    keyed = [((False, i) if ranked else appearance[slug][1], slug) for i, slug in enumerate(slugs)]
     for index, digest in enumerate(site.digests if intros else ()):
         if digest.intro:
             day = -digest.date.toordinal() if digest.date else 0
@@ -138,25 +159,43 @@ def _items(site: Site, slugs, appearance: dict[str, tuple], limit: int, intros: 
     return items, undated
 
 
+def _site_limit(site: Site, appearance: dict[str, tuple]) -> int:
+    """Items in the site's feeds: `feed_items`, or more where that many would not reach `feed_days` back from the
+    newest digest (at 50 papers a day, 50 items are one day: a weekly reader would miss papers)."""
+    config = site.config
+    if not site.updated or not config.feed_days:
+        return config.feed_items
+    since = site.updated - dt.timedelta(days=config.feed_days - 1)
+    recent = sum(1 for day, _ in appearance.values() if day and day >= since)
+    recent += sum(1 for d in site.digests if d.intro and d.date and d.date >= since)  # intros are items too
+    return max(config.feed_items, recent)
+
+
 def plan_feeds(site: Site) -> tuple[tuple[Feed, ...], tuple[str, ...]]:
     """Which feeds the site gets and their items; Atom only for papers with a date (RFC 4287 requires one)."""
     config = site.config
-    limit = config.feed_items
     appearance = _first_appearance(site)
-    streams = [("", config.title, config.description or f"Papers from {config.title}", list(site.papers))]
+    # (page, its name, feed title, description, papers, how many items, group, ranked: in the given order)
+    streams = [("", config.title, config.title, config.description or f"Papers from {config.title}", list(site.papers),
+                _site_limit(site, appearance), "This site", False)]
+    for top in site.top:
+        streams.append((top.url, top.title, f"{config.title}: {top.title}", f"{top.title}, most upvoted first, from {config.title}",
+                        top.papers, len(top.papers), "Top papers", True))
     for topic in site.topics:
-        streams.append(
-            (topic.url, f"{config.title}: {topic.label}", f"Papers on {topic.label} from {config.title}", topic.papers)
-        )
+        streams.append((topic.url, topic.label, f"{config.title}: {topic.label}", f"Papers on {topic.label} from {config.title}",
+                        topic.papers, config.feed_items, "Topics", False))
     feeds, undated = [], set()
-    for page, title, description, slugs in streams:
-        items, undated_urls = _items(site, slugs, appearance, limit, intros=not page)
-        feeds.append(Feed(urls.feed(page, "rss"), "rss", title, description, page, tuple(items), site.updated))
+    for page, name, title, description, slugs, limit, group, ranked in streams:
+        items, undated_urls = _items(site, slugs, appearance, limit, intros=not page, ranked=ranked)
+        made = {"description": description, "page": page, "updated": site.updated, "group": group, "name": name}
+        feeds.append(Feed(urls.feed(page, "rss"), "rss", title, items=tuple(items), **made))
         # Undated items sort last, so the newest `limit` dated ones are the dated ones among the newest `limit`.
         dated = [item for item in items if item.date]
         undated.update(undated_urls)
         if dated:
-            feeds.append(Feed(urls.feed(page, "atom"), "atom", title, description, page, tuple(dated), site.updated))
+            feeds.append(Feed(urls.feed(page, "atom"), "atom", title, items=tuple(dated), **made))
+        # JSON Feed allows undated items, so it carries every item RSS does.
+        feeds.append(Feed(urls.feed(page, "json"), "json", title, items=tuple(items), **made))
     notes = []
     if undated:
         notes.append(
@@ -166,12 +205,12 @@ def plan_feeds(site: Site) -> tuple[tuple[Feed, ...], tuple[str, ...]]:
     return tuple(feeds), tuple(notes)
 
 
-def _midnight(day: dt.date) -> dt.datetime:
+def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), dt.timezone.utc)
 
 
 def _atom_date(day: dt.date) -> str:
-    return _midnight(day).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return midnight(day).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _sub(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
@@ -194,7 +233,7 @@ def author_line(authors: tuple[str, ...], most: int = MOST_AUTHORS) -> str:
     return ", ".join(authors)
 
 
-def _item_html(item: FeedItem) -> str:
+def item_html(item: FeedItem) -> str:
     """The curator's note (safe HTML), the abstract, then the links out, escaped: what RSS descriptions and Atom content carry."""
     body = item.html + (f"<p>{html.escape(xml_text(item.abstract), quote=False)}</p>" if item.abstract else "")
     if item.links:
@@ -227,8 +266,8 @@ def _rss_item(channel: etree._Element, item: FeedItem) -> etree._Element:
     _sub(entry, "link", item.url)
     _sub(entry, "guid", item.url, isPermaLink="true")
     if item.date:
-        _sub(entry, "pubDate", format_datetime(_midnight(item.date)))
-    _sub(entry, "description", _item_html(item))
+        _sub(entry, "pubDate", format_datetime(midnight(item.date)))
+    _sub(entry, "description", item_html(item))
     for label in item.categories:
         _sub(entry, "category", label)
     if item.authors:
@@ -244,11 +283,11 @@ def rss_bytes(feed: Feed, config: SiteConfig, entries: _Entries | None = None) -
     _sub(channel, "title", feed.title)
     _sub(channel, "link", base + feed.page)
     _sub(channel, "description", feed.description)
-    if _LANGUAGE_TAG.fullmatch(config.language):
+    if LANGUAGE_TAG.fullmatch(config.language):
         _sub(channel, "language", config.language)
     newest = _updated(feed)
     if newest:
-        _sub(channel, "lastBuildDate", format_datetime(_midnight(newest)))
+        _sub(channel, "lastBuildDate", format_datetime(midnight(newest)))
     _sub(channel, "generator", GENERATOR)
     _sub(channel, f"{{{ATOM_NS}}}link", href=base + feed.path, rel="self", type=RSS_TYPE)
     _add_items(channel, feed.items, _rss_item, entries)
@@ -279,7 +318,7 @@ def _atom_entry(atom: etree._Element, item: FeedItem) -> etree._Element:
         sub(entry, "category", term=label)
     if item.abstract:
         sub(entry, "summary", item.abstract, type="text")
-    sub(entry, "content", _item_html(item), type="html")
+    sub(entry, "content", item_html(item), type="html")
     return entry
 
 
@@ -287,7 +326,7 @@ def atom_bytes(feed: Feed, config: SiteConfig, entries: _Entries | None = None) 
     """An Atom 1.0 document (RFC 4287); every entry is dated, and the site is the feed's author."""
     base = config.base_url
     atom = _atom_root()
-    if _LANGUAGE_TAG.fullmatch(config.language):
+    if LANGUAGE_TAG.fullmatch(config.language):
         atom.set(XML_LANG, config.language)
     sub = _atom_sub
 
@@ -324,10 +363,14 @@ def build_feeds(site: Site) -> Feeds:
             site.config.source,
         )
         return Feeds(warnings=(warning,))
+    from site_src.outputs.json_feed import json_feed_bytes  # it builds on this module's items
+    from site_src.outputs.opml import opml_bytes
+
     feeds, notes = plan_feeds(site)
-    writers = {"rss": rss_bytes, "atom": atom_bytes}
-    entries = {"rss": _Entries(_rss_root(), _rss_item), "atom": _Entries(_atom_root(), _atom_entry)}
+    writers = {"rss": rss_bytes, "atom": atom_bytes, "json": lambda feed, config, entries: json_feed_bytes(feed, config)}
+    entries = {"rss": _Entries(_rss_root(), _rss_item), "atom": _Entries(_atom_root(), _atom_entry), "json": None}
     files = {feed.path: writers[feed.format](feed, site.config, entries[feed.format]) for feed in feeds}
+    files[urls.OPML] = opml_bytes(feeds, site.config)
     # A retired topic's feeds keep working: they carry its successor's items.
     for redirect in site.redirects:
         for format in urls.FEED_NAMES:

@@ -74,6 +74,8 @@ def digest_label(digest: DigestView) -> str:
 
 
 def digest_title(digest: DigestView) -> str:
+    if digest.date_in_title:  # "7 July 2025" is not followed by "(7 July 2025)"
+        return digest.title
     if digest.date:
         when = f"{digest.date.day} {digest.date:%B %Y}"
     elif digest.heading:
@@ -125,10 +127,10 @@ def digests_chart(site: Site, limit: int = DIGEST_ROWS) -> BarChart:
                 label_y=_r(i * ROW + 13),
             )
         )
-    undated = sum(1 for d in shown if d.date is None)
     words = "; ".join(b.title for b in bars)
-    more = f"the {len(bars)} newest of {len(site.digests)} digests" if len(site.digests) > len(bars) else f"{len(bars)} digests"
-    description = f"{more}, newest first" + (f", {undated} without a known date at the end" if undated else "")
+    first = "newest" if site.order_words.startswith("newest") else "first"
+    more = f"the {len(bars)} {first} of {len(site.digests):,} digests" if len(site.digests) > len(bars) else f"{len(bars)} digests"
+    description = f"{more}, {site.order_words}"
     return BarChart(DIGESTS_WIDTH, len(bars) * ROW + 2, tuple(bars), f"{description[0].upper()}{description[1:]}: {words}.")
 
 

@@ -59,6 +59,7 @@ def environment(dirs: list[Path]) -> Environment:
     )
     env.filters["linkify"] = linkify
     env.filters["date"] = format_date
+    env.filters["count"] = "{:,}".format  # 3,956 papers: every count a page shows has thousands separators
     env.globals["urls"] = urls  # the site's URL scheme (assemble/urls.py): templates spell no URL of their own
     return env
 
