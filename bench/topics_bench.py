@@ -2,7 +2,8 @@
 papers, and placing one more day's papers on the remembered topics (fold-in) at 34,000.
 
 Each case runs in this process after the papers are read (reading is not timed); the numbers are the
-median of `--repeat` runs. Also measures how well the sampled fit's approximate placement agrees with
+median of `--repeat` runs. The cold fit keeps the papers' term counts in a cache folder as a build does
+(.digest-cache/topics), and each one-day run starts from that cache as the cold fit left it. Also measures how well the sampled fit's approximate placement agrees with
 the exact neighbour search it stands for. Run: `python bench/topics_bench.py` (part of `make bench`).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -34,11 +36,12 @@ def _read(folder: Path):
     return list(read_corpus(folder, SiteConfig())[0].papers)
 
 
-def _timed(repeat: int, run) -> tuple[str, object]:
+def _timed(repeat: int, run, before=lambda: None) -> tuple[str, object]:
     """'wall / CPU' seconds, medians over `repeat` runs (CPU time is what the work costs on a machine shared
-    with other jobs, where wall time also counts waiting), and the last result."""
+    with other jobs, where wall time also counts waiting), and the last result. `before` runs untimed before each."""
     walls, cpus, result = [], [], None
     for _ in range(repeat):
+        before()
         start, cpu = time.perf_counter(), time.process_time()
         result = run()
         walls.append(time.perf_counter() - start)
@@ -80,13 +83,23 @@ def main() -> int:
     print("| papers | case | topics | seconds wall / CPU (median of %d) |\n|---|---|---|---|" % args.repeat)
     settings = TopicSettings()
     group(*next(corpora([340]))[1:2], settings, None)  # imports (scikit-learn, SciPy) once, outside the timings
+    scratch = Path(tempfile.mkdtemp(prefix="topics-bench-"))
+    cache, yesterday = scratch / "topics", scratch / "yesterday"
     for label, papers, grown in corpora([int(s) for s in args.sizes.split(",")]):
-        seconds, named = _timed(args.repeat, lambda: group(papers, settings, None))
+        seconds, named = _timed(args.repeat, lambda: group(papers, settings, None, cache), lambda: shutil.rmtree(cache, ignore_errors=True))
         print(f"| {label} | cold fit | {len(named.grouping.topics)} | {seconds} |", flush=True)
         if grown is not None:
-            seconds, again = _timed(args.repeat, lambda: group(grown, settings, named.lock))
+            shutil.rmtree(yesterday, ignore_errors=True)
+            shutil.copytree(cache, yesterday)
+
+            def as_yesterday():
+                shutil.rmtree(cache, ignore_errors=True)
+                shutil.copytree(yesterday, cache)
+
+            seconds, again = _timed(args.repeat, lambda: group(grown, settings, named.lock, cache), as_yesterday)
             method = again.grouping.params["method"].split(" (")[0]
             print(f"| {label} | one day added ({len(grown) - len(papers)} papers): {method} | {len(again.grouping.topics)} | {seconds} |", flush=True)
+    shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

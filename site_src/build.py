@@ -151,7 +151,8 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     curator = stages.run("read", curation.read_curation, content_dir / curation.CURATION_NAME)
     stages.warn(warnings)
     lock_path = content_dir / topics.LOCK_NAME
-    named = stages.run("topics", topics.group, corpus.papers, config.topics, topics.read_lock(lock_path) if lock else None)
+    topic_cache = build_cache.cache_path(out_dir, "topics") if cache else None  # the papers' term counts
+    named = stages.run("topics", topics.group, corpus.papers, config.topics, topics.read_lock(lock_path) if lock else None, topic_cache)
     # Applied to the model's grouping on every build, never kept in the lock: so it survives refits and a deleted lock.
     curated = stages.run("curate", curation.apply, curator, corpus, named)
     stages.warn(curated.warnings)

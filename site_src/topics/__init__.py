@@ -3,18 +3,24 @@
 `group` is its one entry point. It takes the lock (lock.py) into account: a build with the same inputs takes
 the topics from it as they are; a few new papers are placed on the remembered topics (fold-in); otherwise
 the topics are fitted again (model.py), warm-started while the settings are unchanged, and named after the remembered ones (naming.py).
-It does not read dumps or render anything; SciPy is imported only when a fit or fold-in needs it.
+With a cache folder (.digest-cache/topics beside build/), the papers' term counts are kept between builds
+(term_counts.py), so placing a day's papers tokenizes only that day's. It does not read dumps or render
+anything; SciPy is imported only when a fit or fold-in needs it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 
 from site_src.config import TopicSettings
 from site_src.topics.grouping import Grouping, NamedGrouping, Topic
-from site_src.topics.lock import LOCK_NAME, TopicLock, fingerprint, fitted_by_an_older_algorithm, lock_bytes, names_only, read_lock, settings_hash, write_lock
+from site_src.topics.lock import (
+    LOCK_NAME, TopicLock, fingerprint, fingerprinted_before, fitted_by_an_older_algorithm, lock_bytes, names_only, paper_keys, read_lock,
+    settings_hash, write_lock,
+)
 from site_src.topics.naming import locked, match_topics, name_topics, related_map, remembered_related, retire, topic_slugs, topics_of_papers
 
 # New papers are placed on the remembered topics until the papers reach this many times those the topics
@@ -46,7 +52,7 @@ def _can_fold_in(lock: TopicLock, paper_slugs: list[str], settings: TopicSetting
     return known < present and all(t.primary > 0 for t in lock.topics)
 
 
-def _fold_in(lock: TopicLock, paper_slugs: list[str], titles: list[str], abstracts: list[str], settings: TopicSettings, stamp: str):
+def _fold_in(lock: TopicLock, paper_slugs: list[str], counts, settings: TopicSettings, stamp: str):
     """The remembered topics as they are, each new paper on the topic whose centroid is closest to it."""
     from site_src.topics.model import fold_in
 
@@ -55,7 +61,7 @@ def _fold_in(lock: TopicLock, paper_slugs: list[str], titles: list[str], abstrac
     known = {slug for t in lock.topics for slug in t.papers}
     new = np.array([i for i, slug in enumerate(paper_slugs) if slug not in known], dtype=np.int64)
     remembered = remembered_related(lock, paper_slugs, settings.related, sorted(known))
-    placed, weight, related = fold_in(titles, abstracts, settings, [t.terms for t in lock.topics], new, remembered)
+    placed, weight, related = fold_in(counts, settings, [t.terms for t in lock.topics], new, remembered)
     topics = []
     for number, t in enumerate(lock.topics):
         own = placed[:, 0] == number
@@ -77,35 +83,52 @@ def _fold_in(lock: TopicLock, paper_slugs: list[str], titles: list[str], abstrac
     return NamedGrouping(grouping, slugs, lock.retired, new_lock)
 
 
-def group(papers, settings: TopicSettings, lock: TopicLock | None) -> NamedGrouping:
-    """Group the papers, naming topics after the lock where they continue a remembered one."""
+def _counted(titles: list[str], abstracts: list[str], keys: list[bytes], settings: TopicSettings, cache: Path | None):
+    """The papers' term counts, those of papers counted before taken from the cache folder."""
+    from site_src.topics.term_counts import counted
+
+    return counted(titles, abstracts, settings.title_weight, keys, cache)
+
+
+def group(papers, settings: TopicSettings, lock: TopicLock | None, cache: Path | None = None) -> NamedGrouping:
+    """Group the papers, naming topics after the lock where they continue a remembered one. `cache`: a folder
+    kept between builds for the papers' term counts (None: none; the result is the same either way)."""
 
     paper_slugs = [p.slug for p in papers]
     titles = [p.title for p in papers]
     abstracts = [p.abstract for p in papers]
-    stamp = fingerprint(paper_slugs, titles, abstracts, settings)
+    keys = paper_keys(titles, abstracts)
+    stamp = fingerprint(paper_slugs, keys, settings)
+    if lock and lock.fingerprint != stamp and fingerprinted_before(lock, paper_slugs, titles, abstracts, settings):
+        lock = dataclasses.replace(lock, fingerprint=stamp)  # unchanged inputs, as an earlier lock recorded them
     if lock and lock.fingerprint == stamp and names_only(lock, paper_slugs):  # else a hand-edited lock: not trusted
         params = {"papers": len(papers), "topics": len(lock.topics), **dataclasses.asdict(settings)}
         related = remembered_related(lock, paper_slugs, settings.related, paper_slugs)
         if related is None:  # a lock from before related papers were kept: compute them and keep them
             from site_src.topics import model
 
-            related = model.related_only(titles, abstracts, settings, [t.terms for t in lock.topics])
+            related = model.related_only(_counted(titles, abstracts, keys, settings, cache), settings, [t.terms for t in lock.topics])
             lock = dataclasses.replace(lock, related_papers=related_map(related, paper_slugs))
         grouping = _from_lock(lock, paper_slugs, related, params)
         if not lock.fitted:  # a lock from before fits were recorded: its topics were fitted on exactly these papers
             lock = dataclasses.replace(lock, fitted=len(papers), settings=settings_hash(settings))
         return NamedGrouping(grouping, tuple(t.slug for t in lock.topics), lock.retired, lock)
     if lock and _can_fold_in(lock, paper_slugs, settings):
-        return _fold_in(lock, paper_slugs, titles, abstracts, settings, stamp)
-    from site_src.topics import model
+        return _fold_in(lock, paper_slugs, _counted(titles, abstracts, keys, settings, cache), settings, stamp)
+    from site_src.topics import model, term_counts
+    from site_src.topics.vectors import counts_of, documents, tokenize
 
     # The fit continues the remembered topics, unless the topic settings changed (a new topics.count, say):
     # then it starts afresh, and only the names of topics that still match carry over.
     warm = lock is not None and lock.settings == settings_hash(settings)
     remembered = {slug: row for row, t in enumerate(lock.topics) for slug in t.papers[: t.primary]} if warm else {}
     prior_topic = np.array([remembered.get(slug, -1) for slug in paper_slugs], dtype=np.int64)
-    grouping = model.group_papers(titles, abstracts, settings, prior_topic)
+    docs = documents(titles, abstracts, settings.title_weight)
+    tokens = tokenize(docs)
+    counts = counts_of(tokens)
+    if cache is not None:  # kept for the next build, which may only place a day's papers on these topics
+        term_counts.remember(cache, keys, counts, settings.title_weight)
+    grouping = model.group_papers(titles, abstracts, settings, prior_topic, tokens, counts)
     new_sets = [{paper_slugs[i] for i in t.members[: t.size]} for t in grouping.topics]
     matched = match_topics(new_sets, [t.terms for t in grouping.topics], lock) if lock else {}
     # A continued topic keeps its remembered label, unless an older algorithm fitted it: then the new labels are

@@ -43,7 +43,7 @@ def neighbours(X: sp.csr_matrix, k: int, Y: sp.csr_matrix | None = None, chunk: 
     sim = np.zeros((n, max(k, 0)), dtype=np.float32)
     if k <= 0:
         return idx, sim
-    YT = Y.T.tocsc()
+    YT = Y.T.tocsr()  # as CSR once: a CSC operand is converted again by every chunk's product
     for start in range(0, n, chunk):
         rows = np.arange(start, min(start + chunk, n))
         S = (X[rows] @ YT).toarray()
@@ -207,7 +207,7 @@ def neighbours_in_buckets(
         rows = np.flatnonzero((row_buckets == bucket).any(axis=1))
         if not len(columns) or not len(rows):
             continue
-        YT = Y[columns].T.tocsc()
+        YT = Y[columns].T.tocsr()  # CSR: the product would convert a CSC operand again
         take = min(k, len(columns))
         for start in range(0, len(rows), chunk):
             local = rows[start : start + chunk]

@@ -120,29 +120,44 @@ def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozens
     return [phrase for phrase, _ in chosen]
 
 
-def count_phrases(tokens: Tokens, rows: np.ndarray, min_df: int = 2, stop: frozenset = frozenset()) -> tuple[sp.csr_matrix, np.ndarray]:
-    """(rows x phrases) counts of single words and of two words side by side in the documents `rows` of
-    `tokens`, and the phrases; only phrases in at least `min_df` of those documents that neither start nor end
-    with a word of `stop`. Array operations on the token ids (no loop over n-grams, where scikit-learn's
-    counting builds every n-gram string in Python)."""
-    position = np.full(tokens.documents, -1)
-    position[rows] = np.arange(len(rows))  # rows are sorted, so each document's tokens stay side by side
-    mine = position[tokens.doc] >= 0
-    if not mine.any():
-        return sp.csr_matrix((len(rows), 0)), np.array([], dtype=str)
-    doc, ids, words = position[tokens.doc[mine]], tokens.ids[mine], tokens.words
-    V = len(words)
+def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """(documents x phrases) counts of single words and of two words side by side in the documents `rows` (sorted;
+    None: all) of `tokens`, and each phrase's first and last word id. Array operations on the token ids (no loop
+    over n-grams, where scikit-learn's counting builds every n-gram string in Python)."""
+    doc, ids, n = tokens.doc, tokens.ids, tokens.documents
+    if rows is not None:
+        position = np.full(tokens.documents, -1)
+        position[rows] = np.arange(len(rows))  # rows are sorted, so each document's tokens stay side by side
+        mine = position[tokens.doc] >= 0
+        doc, ids, n = position[tokens.doc[mine]], tokens.ids[mine], len(rows)
+    V = len(tokens.words)
     side_by_side = doc[1:] == doc[:-1]
     codes = ids[:-1][side_by_side] * V + ids[1:][side_by_side]
     pairs, pair_ids = np.unique(codes, return_inverse=True)
     entries = np.concatenate([doc, doc[:-1][side_by_side]])
     columns = np.concatenate([ids, V + pair_ids])
-    C = sp.csr_matrix((np.ones(len(entries), dtype=np.float32), (entries, columns)), shape=(len(rows), V + len(pairs)))
+    C = sp.csr_matrix((np.ones(len(entries), dtype=np.float32), (entries, columns)), shape=(n, V + len(pairs)))
+    return C, np.concatenate([np.arange(V), pairs // V]), np.concatenate([np.arange(V), pairs % V])
+
+
+def count_phrases(
+    tokens: Tokens, rows: np.ndarray, min_df: int = 2, stop: frozenset = frozenset(), every: tuple | None = None,
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """(rows x phrases) counts of single words and of two words side by side in the documents `rows` (sorted) of
+    `tokens`, and the phrases; only phrases in at least `min_df` of those documents that neither start nor end
+    with a word of `stop`. `every`: phrase_matrix of all the documents, counted once for several calls (the same
+    counts, in the same order, as counting the rows alone)."""
+    if every is None:
+        C, first, last = phrase_matrix(tokens, rows)
+    else:
+        C, first, last = every[0][rows], every[1], every[2]
+    if not C.nnz:
+        return sp.csr_matrix((len(rows), 0)), np.array([], dtype=str)
+    words = tokens.words
     is_stop = np.isin(words, np.array(sorted(stop), dtype=str))
-    first = np.concatenate([np.arange(V), pairs // V])
-    last = np.concatenate([np.arange(V), pairs % V])
-    keep = np.flatnonzero((np.diff(C.tocsc().indptr) >= min(min_df, len(rows))) & ~is_stop[first] & ~is_stop[last])
-    single = keep < V
+    df = np.bincount(C.indices, minlength=C.shape[1])  # documents using each phrase (entries are summed)
+    keep = np.flatnonzero((df >= min(min_df, len(rows))) & ~is_stop[first] & ~is_stop[last])
+    single = keep < len(words)
     names = np.array(
         [words[f] if one else f"{words[f]} {words[l]}" for f, l, one in zip(first[keep].tolist(), last[keep].tolist(), single.tolist())],
         dtype=str,
@@ -150,12 +165,12 @@ def count_phrases(tokens: Tokens, rows: np.ndarray, min_df: int = 2, stop: froze
     return C[:, keep].tocsr(), names
 
 
-def class_tfidf(tokens: Tokens, rows: np.ndarray, assignment: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def class_tfidf(tokens: Tokens, rows: np.ndarray, assignment: np.ndarray, k: int, every: tuple | None = None) -> tuple[np.ndarray, np.ndarray]:
     """c-TF-IDF over unigrams and bigrams of the documents `rows` (their topics: `assignment`): how distinctive
     each phrase is of each topic."""
     # Phrases are counted with stop words in place, so a bigram is two words that really stand
     # side by side ("natural language processing" never yields "natural processing").
-    C, names = count_phrases(tokens, rows, stop=frozenset(STOP_WORDS) - EDGE_WORDS)
+    C, names = count_phrases(tokens, rows, stop=frozenset(STOP_WORDS) - EDGE_WORDS, every=every)
     if not len(names):  # no word at all (titles of only punctuation, say): no phrase can label a topic
         return np.zeros((k, 0)), names
     n = len(rows)

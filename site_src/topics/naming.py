@@ -5,6 +5,8 @@ Only naming and the lock's records of a grouping; the grouping itself comes from
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 
 from site_src.text.slugs import unique_slugs
@@ -66,13 +68,20 @@ def related_map(related: np.ndarray, paper_slugs: list[str]) -> dict[str, tuple[
 
 def remembered_related(lock: TopicLock, paper_slugs: list[str], count: int, papers: list[str]) -> np.ndarray | None:
     """The lock's related papers of `papers` as rows of indices into paper_slugs (-1: none); None when it lacks them."""
-    if not all(slug in lock.related_papers for slug in papers):
+    remembered = lock.related_papers
+    if not all(slug in remembered for slug in papers):
         return None
     index = {slug: i for i, slug in enumerate(paper_slugs)}
+    listed = [remembered[slug] for slug in papers]
+    others = np.array([index.get(other, -1) for other in chain.from_iterable(listed)], dtype=np.int64)
+    row = np.repeat(np.array([index[slug] for slug in papers], dtype=np.int64), [len(r) for r in listed])
+    row, others = row[others >= 0], others[others >= 0]  # papers that are gone are dropped, the rest move up
+    # Each paper's entries stand together: their places in its row count from where its run starts.
+    starts = np.concatenate([[0], np.flatnonzero(row[1:] != row[:-1]) + 1]) if len(row) else np.zeros(0, dtype=np.int64)
+    place = np.arange(len(row)) - np.repeat(starts, np.diff(np.append(starts, len(row))))
     rows = np.full((len(paper_slugs), count), -1, dtype=np.int64)
-    for slug in papers:
-        found = [index[other] for other in lock.related_papers[slug] if other in index][:count]
-        rows[index[slug], : len(found)] = found
+    keep = place < count
+    rows[row[keep], place[keep]] = others[keep]
     return rows
 
 

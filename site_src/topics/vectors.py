@@ -106,32 +106,68 @@ def tokenize(docs: list[str]) -> Tokens:
     return Tokens(np.repeat(np.arange(len(docs)), lengths), ids, np.array(list(vocabulary), dtype=str), len(docs))
 
 
+@dataclass(frozen=True)
+class Counts:
+    """Each document's term counts: a (documents x words) matrix of float32 counts, each row's columns in order,
+    over `words` in alphabetical order. Counting the same text gives the same Counts, whether its tokens were
+    counted just now (counts_of) or kept from an earlier build (term_counts.py)."""
+
+    matrix: sp.csr_matrix
+    words: np.ndarray
+
+
+def counts_of(tokens: Tokens) -> Counts:
+    """The documents' term counts, from their tokens."""
+    order = np.argsort(tokens.words, kind="stable")  # the words are distinct: their alphabetical ranks
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    matrix = sp.csr_matrix(
+        (np.ones(len(tokens.ids), dtype=np.float32), (tokens.doc, rank[tokens.ids])), shape=(tokens.documents, len(order))
+    )
+    matrix.sum_duplicates()  # also puts each row's columns in order
+    return Counts(matrix, tokens.words[order])
+
+
 def tfidf(docs: list[str], settings: TopicSettings, tokens: Tokens | None = None) -> tuple[sp.csr_matrix, Terms | None]:
+    """TF-IDF rows of the documents (weigh); `tokens`: the documents already tokenized."""
+    return weigh(counts_of(tokens or tokenize(docs)), settings)
+
+
+def weigh(counts: Counts, settings: TopicSettings) -> tuple[sp.csr_matrix, Terms | None]:
     """TF-IDF rows (sublinear term counts, smoothed IDF, unit length) over the words in at least min_df and at
-    most max_df of the documents, stop words out: the matrix scikit-learn's TfidfVectorizer gives. `tokens`:
-    the documents already tokenized."""
-    tokens = tokens or tokenize(docs)
-    if not len(tokens.ids):
-        return sp.csr_matrix((len(docs), 0), dtype=np.float32), None
-    ids, words = tokens.ids, tokens.words
-    doc = tokens.doc
-    counts = sp.csr_matrix((np.ones(len(ids), dtype=np.float32), (doc, ids)), shape=(len(docs), len(words)))
-    counts.sum_duplicates()
-    df = np.diff(counts.tocsc().indptr)
-    usable = ~np.isin(words, _STOP)
+    most max_df of the documents, stop words out: the matrix scikit-learn's TfidfVectorizer gives. Array
+    operations on the counts' entries, in their order, so equal counts give equal bits."""
+    C, words = counts.matrix, counts.words
+    n = C.shape[0]
+    if not C.nnz:
+        return sp.csr_matrix((n, 0), dtype=np.float32), None
+    df = np.bincount(C.indices, minlength=len(words))
+    usable = np.ones(len(words), dtype=bool)
+    at = np.searchsorted(words, _STOP).clip(0, max(len(words) - 1, 0))  # both sorted: a binary search per stop word
+    usable[at[words[at] == _STOP]] = False
     for min_df, max_df in ((settings.min_df, settings.max_df), (1, 1.0)):
-        keep = usable & (df >= min(min_df, len(docs))) & (df <= max_df * len(docs))
+        keep = usable & (df >= min(min_df, n)) & (df <= max_df * n)
         if keep.any():
             break
     else:  # only stop words: no term at all
-        return sp.csr_matrix((len(docs), 0), dtype=np.float32), None
-    columns = np.flatnonzero(keep)[np.argsort(words[keep], kind="stable")]  # alphabetical, as TfidfVectorizer's
-    X = counts[:, columns].tocsr()
-    X.data = 1 + np.log(X.data)
-    X = X @ sp.diags((np.log((1 + len(docs)) / (1 + df[columns])) + 1).astype(np.float32))
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-    X = (sp.diags((1 / np.where(norms > 0, norms, 1)).astype(np.float32)) @ X).tocsr()
-    return X.astype(np.float32), Terms(words[columns])
+        return sp.csr_matrix((n, 0), dtype=np.float32), None
+    column = np.cumsum(keep) - 1  # kept words stay alphabetical, so each row's columns stay in order
+    kept = keep[C.indices]
+    before = np.concatenate([[0], np.cumsum(kept)])  # kept entries before each entry: each row's kept count
+    indptr = before[C.indptr]
+    indices = column[C.indices[kept]].astype(np.int32)
+    idf = (np.log((1 + n) / (1 + df[keep])) + 1).astype(np.float32)
+    data = np.log(C.data[kept])
+    data += 1
+    data *= idf[indices]
+    lengths = np.diff(indptr)
+    filled = lengths > 0
+    norms = np.zeros(n, dtype=np.float32)
+    norms[filled] = np.sqrt(np.add.reduceat(np.square(data), indptr[:-1][filled])) if len(data) else 0
+    data *= np.repeat(1 / np.where(norms > 0, norms, 1), lengths)
+    X = sp.csr_matrix((data, indices, indptr.astype(np.int32)), shape=(n, int(keep.sum())))
+    X.has_sorted_indices = True
+    return X, Terms(words[keep])
 
 
 def prior_matrix(priors: list[dict[str, float]], vocabulary: dict[str, int]) -> np.ndarray:

@@ -1,0 +1,170 @@
+"""Each paper's term counts, kept between builds: a day's build tokenizes only the papers it has not seen.
+
+The counts (vectors.Counts) of the last build's papers are kept in one file, `.digest-cache/topics/counts.npy`
+beside build/, each paper's row under the hash of its title and abstract (lock.paper_keys), the file under a hash
+of how they are joined and tokenized. A paper whose text changed has another key and is counted again, so counts
+from the file are the counts tokenizing would give, and a build with the file gives the same bytes as one
+without (tests/test_topic_cache.py). A missing, damaged or foreign file only costs the time it would have saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from site_src.topics.vectors import TOKEN_PATTERN, Counts, counts_of, documents, tokenize
+
+COUNTS_FILE = "counts.npy"
+# The file: these arrays one after another, each in NumPy's .npy format (no pickles; no zip, whose checksums
+# cost a tenth of a second to write and read at 34,000 papers).
+ARRAYS = ("version", "salt", "keys", "words", "indptr", "indices", "counts")
+VERSION = 1
+KEY_BYTES = 16  # lock.paper_keys
+# The largest file read back (about 8 bytes per distinct word of a paper: some 30 MB at 34,000 papers).
+FILE_LIMIT = 1 << 30
+
+
+def _salt(title_weight: int) -> np.ndarray:
+    """What the counts depend on besides a paper's title and abstract: how they are joined and tokenized. A file
+    of another salt is not used at all."""
+    return np.frombuffer(hashlib.sha256(f"{VERSION}\0{title_weight}\0{TOKEN_PATTERN}".encode()).digest(), dtype=np.uint8)
+
+
+def counted(titles: list[str], abstracts: list[str], title_weight: int, keys: list[bytes], folder: Path | None) -> Counts:
+    """The papers' term counts (of vectors.documents): rows kept in `folder` (None: no cache) for the papers of
+    the same `keys` (lock.paper_keys), the rest tokenized now; the file is then rewritten to hold exactly these
+    papers, when they differ from its."""
+    if folder is None:
+        return counts_of(tokenize(documents(titles, abstracts, title_weight)))
+    salt = _salt(title_weight)
+    kept = None if folder.is_symlink() or folder.parent.is_symlink() else _load(folder / COUNTS_FILE, salt)
+    if kept is not None and kept[0] == keys:  # the same papers as last time: nothing to count, nothing to write
+        return kept[1]
+    old_keys, old = kept if kept is not None else ([], Counts(sp.csr_matrix((0, 0), dtype=np.float32), np.array([], dtype=str)))
+    row_of = dict(zip(old_keys, range(len(old_keys))))
+    rows = np.array([row_of.get(key, -1) for key in keys], dtype=np.int64)
+    missing = np.flatnonzero(rows < 0).tolist()
+    fresh = counts_of(tokenize(documents([titles[i] for i in missing], [abstracts[i] for i in missing], title_weight)))
+    words, old_columns, fresh_columns = _merged(old.words, fresh.words)
+    stacked = sp.vstack([_renumbered(old.matrix, old_columns, len(words)), _renumbered(fresh.matrix, fresh_columns, len(words))], format="csr")
+    rows[missing] = old.matrix.shape[0] + np.arange(len(missing))
+    counts = _compact(stacked[rows], words)
+    remember(folder, keys, counts, title_weight)
+    return counts
+
+
+def _merged(old: np.ndarray, fresh: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(every word of two sorted vocabularies, sorted; each old word's new column; each fresh word's). Old words
+    keep their order, so renumbered rows keep their columns in order."""
+    at = np.searchsorted(old, fresh)
+    known = at < len(old)
+    known[known] = old[at[known]] == fresh[known]
+    words = np.insert(old.astype(np.result_type(old, fresh)), at[~known], fresh[~known])  # wide enough for either
+    old_columns = np.arange(len(old)) + np.searchsorted(at[~known], np.arange(len(old)), side="right")
+    return words, old_columns, np.searchsorted(words, fresh)
+
+
+def _renumbered(matrix: sp.csr_matrix, columns: np.ndarray, width: int) -> sp.csr_matrix:
+    return sp.csr_matrix((matrix.data, columns[matrix.indices], matrix.indptr), shape=(matrix.shape[0], width))
+
+
+def _compact(matrix: sp.csr_matrix, words: np.ndarray) -> Counts:
+    """The counts over only the words some document uses (a file rewritten every day would otherwise keep the
+    words of every paper it ever held)."""
+    used = np.bincount(matrix.indices, minlength=len(words)) > 0
+    if not used.all():
+        matrix = _renumbered(matrix, np.cumsum(used) - 1, int(used.sum()))
+        words = words[used]
+    matrix.has_sorted_indices = True
+    return Counts(matrix, words)
+
+
+def _load(path: Path, salt: np.ndarray) -> tuple[list[bytes], Counts] | None:
+    """(keys, counts) as the file holds them; None when it is missing, not a regular file, of a wrong shape, or
+    holds anything counting could not have given. Never follows a link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > FILE_LIMIT:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            arrays = {name: _array(handle, info.st_size) for name in ARRAYS}
+            if handle.read(1):  # more than the file should hold
+                return None
+        return _checked(arrays) if np.array_equal(arrays["salt"], salt) else None
+    except Exception:  # numpy's header parser alone raises SyntaxError, TokenError, ValueError...: any damage means no shortcut
+        return None
+    finally:
+        os.close(fd)
+
+
+def _array(handle, size: int) -> np.ndarray:
+    """The next array of the file, read only once its header's shape is known to fit in the file."""
+    version = np.lib.format.read_magic(handle)
+    header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, fortran, dtype = header(handle)
+    count = int(np.prod(shape, dtype=np.int64))
+    if fortran or dtype.hasobject or len(shape) > 1 or count * dtype.itemsize > size:
+        raise ValueError("not an array this file holds")
+    array = np.fromfile(handle, dtype=dtype, count=count)
+    if len(array) != count:
+        raise ValueError("the file ends early")
+    return array.reshape(shape)
+
+
+def _checked(a: dict) -> tuple[list[bytes], Counts] | None:
+    """The file's arrays as (keys, counts), or None unless they are exactly what remember writes."""
+    version, key_bytes, word_bytes, indptr, indices, counts = (a[n] for n in ("version", "keys", "words", "indptr", "indices", "counts"))
+    kinds = ((version, np.int64, 0), (key_bytes, np.uint8, 1), (word_bytes, np.uint8, 1), (indptr, np.int64, 1), (indices, np.int32, 1), (counts, np.float32, 1))
+    if any(array.dtype != kind or array.ndim != dims for array, kind, dims in kinds) or int(version) != VERSION:
+        return None
+    n = len(indptr) - 1
+    if n < 0 or len(key_bytes) != n * KEY_BYTES or indptr[0] != 0 or indptr[-1] != len(indices) or len(counts) != len(indices):
+        return None
+    words = np.array(word_bytes.tobytes().decode("ascii").split("\n") if len(word_bytes) else [], dtype=str)
+    lengths = np.diff(indptr)
+    if (lengths < 0).any() or (len(words) > 1 and not (words[1:] > words[:-1]).all()):
+        return None
+    if len(indices) and (indices.min() < 0 or indices.max() >= len(words)):
+        return None
+    rows = np.repeat(np.arange(n), lengths)
+    if not ((np.diff(indices) > 0) | (rows[1:] != rows[:-1])).all():  # each row's columns strictly in order
+        return None
+    if not (np.isfinite(counts) & (counts >= 1) & (counts == np.floor(counts))).all():
+        return None
+    raw = key_bytes.tobytes()
+    matrix = sp.csr_matrix((counts, indices, indptr), shape=(n, len(words)))
+    matrix.has_sorted_indices = True
+    return [raw[i : i + KEY_BYTES] for i in range(0, len(raw), KEY_BYTES)], Counts(matrix, words)
+
+
+def remember(folder: Path, keys: list[bytes], counts: Counts, title_weight: int) -> None:
+    """Keep the counts of the papers of `keys` for the next build, written the one safe way (files.safe_write: a
+    new file of a fresh name renamed into place, never through a link, nor into a folder that is one). A failure
+    costs only the next build's shortcut."""
+    from site_src.errors import DigestError
+    from site_src.files.safe_write import real_folder, write_file
+
+    m = counts.matrix
+    arrays = {
+        "version": np.int64(VERSION), "salt": _salt(title_weight), "keys": np.frombuffer(b"".join(keys), dtype=np.uint8),
+        "words": np.frombuffer("\n".join(counts.words.tolist()).encode("ascii"), dtype=np.uint8),
+        "indptr": m.indptr.astype(np.int64), "indices": m.indices.astype(np.int32), "counts": m.data.astype(np.float32),
+    }
+    data = io.BytesIO()
+    for name in ARRAYS:
+        np.lib.format.write_array(data, np.asarray(arrays[name]), allow_pickle=False)
+    try:
+        real_folder(folder.parent)
+        write_file(real_folder(folder) / COUNTS_FILE, data.getbuffer())
+    except DigestError:
+        pass
