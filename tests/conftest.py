@@ -151,6 +151,18 @@ CSP_WATCH = """document.addEventListener('securitypolicyviolation', e =>
   (window.__cspViolations = window.__cspViolations || []).push(e.violatedDirective + ' ' + e.blockedURI));"""
 
 
+def watched_tab(browser):
+    """(context, tab, errors): a fresh tab that records CSP violations (read window.__cspViolations) and, in
+    `errors`, every uncaught exception and console error."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.add_init_script(CSP_WATCH)
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return context, tab, errors
+
+
 @pytest.fixture
 def page(browser, served):
     """A fresh tab that records console errors, uncaught exceptions and CSP violations; none may happen."""

@@ -16,7 +16,7 @@ import pytest
 
 from site_src.build import build
 
-from .conftest import CONTENT, CSP_WATCH, ROOT, http_server
+from .conftest import CONTENT, ROOT, http_server, watched_tab
 from .test_search_ranking import ranked
 
 DAYS = ("2025-01-10", "2025-03-07", "2025-06-03", "2025-08-01")
@@ -62,12 +62,7 @@ def test_pasted_ids_urls_and_unaccented_names_put_the_paper_first_in_node(api_si
 
 @pytest.mark.parametrize(("text", "title"), PASTED)
 def test_pasted_ids_urls_and_unaccented_names_put_the_paper_first_in_chromium(browser, api_site, text, title):
-    context = browser.new_context()
-    tab = context.new_page()
-    tab.add_init_script(CSP_WATCH)
-    errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    context, tab, errors = watched_tab(browser)
     with http_server(api_site.parent) as url:
         tab.goto(f"{url}/paper-digest/search/?q={quote(text)}")
         tab.locator(f"#search-page-results[data-query={json.dumps(text)}]").wait_for(state="attached")

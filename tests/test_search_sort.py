@@ -18,7 +18,7 @@ import pytest
 
 from site_src.build import build
 
-from .conftest import CONTENT, CSP_WATCH, READING_DAYS, ROOT, http_server
+from .conftest import CONTENT, READING_DAYS, ROOT, http_server, watched_tab
 from .test_search_ranking import ranked
 
 QUERY = "model"  # nearly every paper: many pages of results, upvoted and not
@@ -62,12 +62,7 @@ def _answered(tab, order: str, count: int | None = None) -> None:
 
 
 def test_most_upvoted_sorts_every_result_keeps_it_in_the_url_and_across_a_reload(browser, api_site):
-    context = browser.new_context()
-    tab = context.new_page()
-    tab.add_init_script(CSP_WATCH)
-    errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    context, tab, errors = watched_tab(browser)
     fetched: list[str] = []
     tab.on("request", lambda request: fetched.append(urlparse(request.url).path))
     with http_server(api_site.parent) as url:
