@@ -85,6 +85,22 @@ def _cache_file(out_dir: Path) -> Path:
     return cache_path(out_dir, f"{out_dir.absolute().name}.json")
 
 
+def open_cache_file(path: Path) -> int | None:
+    """A descriptor for reading a cache file, or None where it is absent or not a regular file: a planted link is
+    never followed and a FIFO never blocks. A cache file that cannot be used only costs its shortcut."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
 def save_json(path: Path, value) -> None:
     """Write a cache file atomically (files.safe_write); a failure only costs the next build its shortcut, so it is ignored."""
     try:

@@ -14,12 +14,12 @@ import functools
 import hashlib
 import json
 import os
-import stat
 from dataclasses import fields
 from pathlib import Path
 
-from site_src.errors import BuildWarning
-from site_src.files.cache import save_json
+from site_src.errors import BuildWarning, DigestError
+from site_src.files.cache import open_cache_file, save_json
+from site_src.files.safe_write import real_folder
 from site_src.files.source import PACKAGE, files_under
 from site_src.ingest.dump import Dump
 from site_src.records import Entry
@@ -92,13 +92,10 @@ def _dump(record, path: Path) -> Dump:
 
 def load(folder: Path, key: str, path: Path) -> Dump | None:
     """The dump parsed under `key`, or None: absent, not a regular file (a planted link is not followed), or malformed."""
-    try:
-        fd = os.open(folder / f"{key}.json", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+    fd = open_cache_file(folder / f"{key}.json")
+    if fd is None:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(_CACHE_LIMIT + 1)
         if len(data) > _CACHE_LIMIT:
@@ -110,24 +107,16 @@ def load(folder: Path, key: str, path: Path) -> Dump | None:
         os.close(fd)
 
 
-def _real_folder(folder: Path) -> bool:
-    """folder and the cache folder above it are real folders or absent, never links: nothing is written through a link."""
-    for path in (folder.parent, folder):
-        try:
-            if not stat.S_ISDIR(os.lstat(path).st_mode):
-                return False
-        except FileNotFoundError:
-            pass
-        except OSError:
-            return False
-    return True
-
-
 def store(folder: Path, key: str, dump: Dump, path: Path) -> None:
     """Keep a parsed dump; a failure to write only costs the next build a parse."""
     record = _record(dump, path)
-    if record is not None and _real_folder(folder):
-        save_json(folder / f"{key}.json", record)
+    if record is None:
+        return
+    try:
+        real_folder(folder.parent)  # .digest-cache/ itself a real folder, never a link (files.safe_write)
+    except DigestError:
+        return
+    save_json(folder / f"{key}.json", record)
 
 
 def prune(folder: Path, keys: set[str]) -> None:

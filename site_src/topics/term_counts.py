@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import stat
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
+from site_src.files.cache import open_cache_file
 from site_src.topics.vectors import TOKEN_PATTERN, Counts, counts_of, documents, tokenize
 
 COUNTS_FILE = "counts.npy"
@@ -88,13 +88,12 @@ def _compact(matrix: sp.csr_matrix, words: np.ndarray) -> Counts:
 def _load(path: Path, salt: np.ndarray) -> tuple[list[bytes], Counts] | None:
     """(keys, counts) as the file holds them; None when it is missing, not a regular file, of a wrong shape, or
     holds anything counting could not have given. Never follows a link."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
+    fd = open_cache_file(path)
+    if fd is None:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > FILE_LIMIT:
+        if info.st_size > FILE_LIMIT:
             return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
             arrays = {name: _array(handle, info.st_size) for name in ARRAYS}
