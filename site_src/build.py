@@ -68,6 +68,13 @@ class _Stages:
         self.report.warnings.extend(warnings)
 
 
+def _cache_folder(out_dir: Path, name: str, cache: bool) -> Path | None:
+    """The folder of .digest-cache/ an output may keep work in between builds; None for a build without a cache."""
+    from site_src.files import cache as build_cache
+
+    return build_cache.cache_path(out_dir, name) if cache else None
+
+
 def _workers() -> int:
     """Processes to render in: the cores this process may use, at most 4."""
     try:
@@ -160,7 +167,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     made = {}
     for output in OUTPUTS:
         if output.linked:  # pages link these (a topic's feeds): made before the pages render
-            made[output.name] = stages.run(output.name, output.make, site, project)
+            made[output.name] = stages.run(output.name, output.make, site, project, _cache_folder(out_dir, output.name, cache))
     site_charts = stages.run("charts", charts.build_charts, site)
     memo_path = render_memo.memo_path(out_dir)
     memo = render_memo.load(memo_path) if cache else None
@@ -174,7 +181,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     try:
         for output in OUTPUTS:  # while the pages render
             if not output.linked:
-                made[output.name] = stages.run(output.name, output.make, site, project)
+                made[output.name] = stages.run(output.name, output.make, site, project, _cache_folder(out_dir, output.name, cache))
     except BaseException:
         pending.close()  # no render workers left behind (digest serve lives on after a failed build)
         raise

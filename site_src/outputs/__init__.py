@@ -4,7 +4,8 @@ Adding an output is adding a row to OUTPUTS (and its URLs to assemble/urls.py): 
 times it under its name, gathers its warnings and notes, and writes its files with the pages. A row marked
 `linked` is made before the pages render, because pages link what it made (a feed that exists or not);
 the others are made while the pages render in worker processes. Each row imports its module only when it
-runs, so `digest --help` and a build answered from the cache stay fast.
+runs, so `digest --help` and a build answered from the cache stay fast. A row may keep work between builds in
+its own folder of `.digest-cache/` (named after the row; None when the build runs without a cache).
 """
 
 from __future__ import annotations
@@ -23,42 +24,42 @@ if TYPE_CHECKING:  # the assembled site's module pulls in the topic core: not ne
 @dataclass(frozen=True)
 class Output:
     name: str  # the build stage it is timed under (`digest build -v`, make bench)
-    make: Callable[[Site, Path], Made]  # (the assembled site, the project folder) → its files
+    make: Callable[[Site, Path, Path | None], Made]  # (the assembled site, the project folder, its cache folder) → its files
     doc: str
     linked: bool = False  # pages link what it made: made before they render, handed to them under `name`
 
 
-def _feeds(site: Site, project: Path) -> Made:
+def _feeds(site: Site, project: Path, cache: Path | None) -> Made:
     from site_src.outputs.feeds import build_feeds
 
     return build_feeds(site)
 
 
-def _search(site: Site, project: Path) -> Made:
+def _search(site: Site, project: Path, cache: Path | None) -> Made:
     from site_src.outputs.search import search_files
 
     return search_files(site, project)
 
 
-def _sitemap(site: Site, project: Path) -> Made:
+def _sitemap(site: Site, project: Path, cache: Path | None) -> Made:
     from site_src.outputs.sitemap import sitemap_files
 
     return sitemap_files(site)
 
 
-def _data(site: Site, project: Path) -> Made:
+def _data(site: Site, project: Path, cache: Path | None) -> Made:
     from site_src.outputs.data import data_files
 
     return data_files(site)
 
 
-def _recommend(site: Site, project: Path) -> Made:
+def _recommend(site: Site, project: Path, cache: Path | None) -> Made:
     from site_src.outputs.recommend import recommend_files
 
     return Made(recommend_files(site))
 
 
-def _bibtex(site: Site, project: Path) -> Made:
+def _bibtex(site: Site, project: Path, cache: Path | None) -> Made:
     from site_src.outputs.bibtex import bibtex_files
 
     return bibtex_files(site)
