@@ -12,9 +12,9 @@ Three theme sets, as for the topics (bench/topics_eval.py): bench/topic_themes.y
 vectors were first tuned on it), bench/topic_themes_api.yaml (2025 API papers) and bench/topic_themes_late2025.yaml
 (September-December 2025 from the JSON Feed snapshots); the last two held out. Precision@10 is the share of
 on-theme papers among the ten, out of at most the theme's other papers; averaged over 5 seeded draws of 3 stars
-per theme with at least 8 papers, and for the shipped vectors the range over three seeds of those draws (which
-papers are starred moves P@10 more than most choices below). Compared: smoothing, kept terms, quantization, how
-terms are chosen, the title's weight. Run: `python bench/recommend_eval.py` (needs ../shared for the held-out sets);
+per theme with at least 8 papers, and for the shipped ranking the range over three seeds of those draws (which
+papers are starred moves P@10 more than most choices below). Compared: the ranking's feedback (rank.js),
+smoothing, kept terms, quantization, how terms are chosen, the title's weight. Run: `python bench/recommend_eval.py` (needs ../shared for the held-out sets);
 writes bench/recommend_eval.md. Exits non-zero when the shipped vectors keep < 90% of the anchor.
 """
 
@@ -140,21 +140,24 @@ def sparse_rows(U: sp.csr_matrix) -> list:
     return [[U.indices[U.indptr[r]:U.indptr[r + 1]].tolist(), U.data[U.indptr[r]:U.indptr[r + 1]].tolist()] for r in range(U.shape[0])]
 
 
-def variants(titles: list[str], abstracts: list[str]) -> dict[str, tuple[list, int, float]]:
-    """name -> (rows as [ids, values], terms, gzipped bytes per paper of the files the browser would load)."""
+def variants(titles: list[str], abstracts: list[str]) -> dict[str, tuple[list, int, float, dict]]:
+    """name -> (rows as [ids, values], terms, gzipped bytes per paper of the files the browser would load, options
+    of the browser's ranking)."""
     slugs = [f"p{i}" for i in range(len(titles))]
     weighted = tfidf(paper_counts(titles, abstracts, 2))
-    out = {"full TF-IDF, not smoothed (ours, float)": (sparse_rows(weighted.X), weighted.X.shape[1], float("nan"))}
+    out = {"full TF-IDF, not smoothed (ours, float)": (sparse_rows(weighted.X), weighted.X.shape[1], float("nan"), {})}
 
-    def add(label, v):
+    def add(label, v, **options):
         size = len(gzip.compress(vector_file(v, list(range(len(titles))), slugs, titles), 9)) / len(titles)
-        out[label] = (sparse_rows(v.unit()), v.rows.shape[1], size)
+        out[label] = (sparse_rows(v.unit()), v.rows.shape[1], size, options)
 
-    add(SHIPPED, paper_vectors(weighted)[0])
+    shipped = paper_vectors(weighted)[0]
+    add(SHIPPED, shipped)
+    add("shipped, without feedback", shipped, feedback=0)
     add("not smoothed", compact(weighted.X, weighted.terms))
     for smooth in (0.1, 0.4):
         add(f"smoothed {smooth}", paper_vectors(weighted, smooth=smooth)[0])
-    for keep in (16, 32, 48):
+    for keep in (16, 24, 48):
         add(f"kept {keep}", paper_vectors(weighted, keep=keep)[0])
     add("4-bit", paper_vectors(weighted, levels=16)[0])
     add("strongest by weight alone (shared 0)", paper_vectors(weighted, shared=0)[0])
@@ -162,22 +165,22 @@ def variants(titles: list[str], abstracts: list[str]) -> dict[str, tuple[list, i
     return out
 
 
-def browser_tops(rows: list, dims: int, cases: list[dict], pool: str) -> tuple[list[list[int]], float]:
+def browser_tops(rows: list, dims: int, cases: list[dict], pool: str, options: dict) -> tuple[list[list[int]], float]:
     """The browser module's top 10 for each draw, and its median milliseconds per ranking."""
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "in.json", Path(folder) / "out.json"
         trials_in = [{"stars": c["stars"], "candidates": c[pool]} for c in cases]
-        source.write_text(json.dumps({"dims": dims, "papers": rows, "trials": trials_in}), encoding="utf-8")
+        source.write_text(json.dumps({"dims": dims, "papers": rows, "trials": trials_in, "options": options}), encoding="utf-8")
         subprocess.run(["node", str(ROOT / "bench" / "recommend_rank.mjs"), str(source), str(target)], check=True)
         result = json.loads(target.read_text(encoding="utf-8"))
     return [r["top"] for r in result], float(np.median([r["ms"] for r in result]))
 
 
-def p_at_10(rows: list, dims: int, cases: list[dict]) -> tuple[dict[str, float], float]:
+def p_at_10(rows: list, dims: int, cases: list[dict], options: dict) -> tuple[dict[str, float], float]:
     """Mean precision@10 of the browser's ranking over `cases`, per pool, and its median ms per ranking."""
     scores, ms = {}, 0.0
     for pool in ("themed", "mixed"):
-        tops, ms = browser_tops(rows, dims, cases, pool)
+        tops, ms = browser_tops(rows, dims, cases, pool, options)
         scores[pool] = float(np.mean([precision(t, c) for t, c in zip(tops, cases)]))
     return scores, ms
 
@@ -199,8 +202,8 @@ def main() -> int:
         lines += [f"## {themes.name}: {n:,} papers, {len(set(themes.gold.tolist()))} themes, {len(cases)} draws of {STARS} stars", ""]
         lines += ["| representation | bytes/paper (gzip) | P@10 themed | share of anchor | P@10 + distractors | share of anchor | ms/ranking |", "|---|---|---|---|---|---|---|"]
         lines.append(f"| anchor: arxiv-sanity-lite SVM, full TF-IDF | – | {base['themed']:.3f} | 100% | {base['mixed']:.3f} | 100% | – |")
-        for label, (rows, dims, size) in variants(themes.titles, themes.abstracts).items():
-            scores, ms = p_at_10(rows, dims, cases)
+        for label, (rows, dims, size, options) in variants(themes.titles, themes.abstracts).items():
+            scores, ms = p_at_10(rows, dims, cases, options)
             shares = {pool: scores[pool] / base[pool] if base[pool] else float("nan") for pool in scores}
             shown = "–" if size != size else f"{size:.0f}"
             lines.append(
@@ -210,7 +213,7 @@ def main() -> int:
             print(lines[-1], flush=True)
             if label == SHIPPED:
                 verdict |= min(shares.values()) < 0.9
-                spread = [p_at_10(rows, dims, trials(themes.picked, themes.gold, n, seed))[0] for seed in DRAW_SEEDS[1:]]
+                spread = [p_at_10(rows, dims, trials(themes.picked, themes.gold, n, seed), options)[0] for seed in DRAW_SEEDS[1:]]
                 spread.append(scores)
                 ranges = {pool: (min(s[pool] for s in spread), max(s[pool] for s in spread)) for pool in scores}
                 shipped_line = (f"Shipped, draws of stars seeded {', '.join(map(str, DRAW_SEEDS))}: P@10 themed "
