@@ -14,7 +14,9 @@ vectors were first tuned on it), bench/topic_themes_api.yaml (2025 API papers) a
 on-theme papers among the ten, out of at most the theme's other papers; averaged over 5 seeded draws of 3 stars
 per theme with at least 8 papers, and for the shipped ranking the range over three seeds of those draws (which
 papers are starred moves P@10 more than most choices below). Compared: the ranking's feedback (rank.js),
-smoothing, kept terms, quantization, how terms are chosen, the title's weight. Run: `python bench/recommend_eval.py` (needs ../shared for the held-out sets);
+smoothing, kept terms, quantization, how terms are chosen, the title's weight. Last, reported and never used for
+a choice: the Chromium acceptance test's two themes (tests/fixtures/recent_themes.yaml) on the 3,956-paper site,
+ranked as its For-you page ranks, for the test's stars and over 20 seeded draws of three. Run: `python bench/recommend_eval.py` (needs ../shared for the held-out sets);
 writes bench/recommend_eval.md. Exits non-zero when the shipped vectors keep < 90% of the anchor.
 """
 
@@ -25,6 +27,7 @@ import gzip
 import importlib.util
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -169,7 +172,7 @@ def browser_tops(rows: list, dims: int, cases: list[dict], pool: str, options: d
     """The browser module's top 10 for each draw, and its median milliseconds per ranking."""
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "in.json", Path(folder) / "out.json"
-        trials_in = [{"stars": c["stars"], "candidates": c[pool]} for c in cases]
+        trials_in = [{"stars": c["stars"], "candidates": c[pool], "others": c.get("others", [])} for c in cases]
         source.write_text(json.dumps({"dims": dims, "papers": rows, "trials": trials_in, "options": options}), encoding="utf-8")
         subprocess.run(["node", str(ROOT / "bench" / "recommend_rank.mjs"), str(source), str(target)], check=True)
         result = json.loads(target.read_text(encoding="utf-8"))
@@ -183,6 +186,67 @@ def p_at_10(rows: list, dims: int, cases: list[dict], options: dict) -> tuple[di
         tops, ms = browser_tops(rows, dims, cases, pool, options)
         scores[pool] = float(np.mean([precision(t, c) for t, c in zip(tops, cases)]))
     return scores, ms
+
+
+ACCEPTANCE_DRAWS = 20
+
+
+def acceptance() -> list[str]:
+    """The Chromium acceptance test's themes (tests/fixtures/recent_themes.yaml) on the 3,956-paper site of every
+    API day, ranked as its For-you page ranks (the recent papers, negatives from the stars' buckets): hits of 10
+    for the test's stars (each theme's first three) and over seeded draws of three of its papers. Reported only:
+    nothing is chosen by it (the test's themes are held out from every choice)."""
+    import yaml
+
+    from site_src.build import build
+    from site_src.outputs.recommend import bucket_of
+
+    days = sorted(topics_eval.API_DAYS.glob("*.json"))
+    if not days:
+        return []
+    themes = yaml.safe_load((ROOT / "tests" / "fixtures" / "recent_themes.yaml").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as folder:
+        content = Path(folder) / "content"
+        (content / "dumps").mkdir(parents=True)
+        for day in days:
+            shutil.copy(day, content / "dumps" / day.name)
+        out = Path(folder) / "build"
+        build(content, out, lock=False, cache=False)
+        read = lambda path: json.loads((out / path).read_text(encoding="utf-8"))  # noqa: E731
+        manifest, papers = read("data/recommend/manifest.json"), read("data/papers.json")
+        files = [read(manifest["recent"])] + [read(manifest["papers"].replace("{}", str(b))) for b in range(manifest["buckets"])]
+    vocabulary: dict[str, int] = {}
+    rows, number = [], {}
+    for data in files:
+        for slug, _, gaps, levels in data["papers"]:
+            if slug not in number:
+                ids = [vocabulary.setdefault(data["terms"][i], len(vocabulary)) for i in np.cumsum(gaps) - 1]
+                norm = float(np.linalg.norm(levels))
+                number[slug] = len(rows)
+                rows.append([ids, [v / norm for v in levels]])
+    recent = [number[row[0]] for row in files[0]["papers"]]
+    bucket = {}
+    for b, data in enumerate(files[1:]):
+        for row in data["papers"]:
+            bucket.setdefault(b, []).append(number[row[0]])
+    by_id = {p["arxiv_id"]: number[p["slug"]] for p in papers if p["arxiv_id"]}
+    rng = random.Random(27)
+    lines = [f"## The acceptance test's themes on the 3,956-paper site ({len(recent)} recent papers; reported, never tuned on)", "",
+             f"| theme | its first 3 starred (the test) | {ACCEPTANCE_DRAWS} draws of 3: mean (min-max) |", "|---|---|---|"]
+    slug_of = {v: k for k, v in number.items()}
+    for name, ids in themes.items():
+        members = [by_id[str(i)] for i in ids]
+        draws = [members[:3]] + [rng.sample(members, STARS) for _ in range(ACCEPTANCE_DRAWS)]
+        cases = []
+        for stars in draws:
+            buckets = sorted({bucket_of(slug_of[s], manifest["buckets"]) for s in stars})
+            cases.append({"stars": stars, "members": members, "recent": recent, "others": [r for b in buckets for r in bucket[b]]})
+        tops, _ = browser_tops(rows, len(vocabulary), cases, "recent", {})
+        hits = [len(set(t) & (set(c["members"]) - set(c["stars"]))) for t, c in zip(tops, cases)]
+        rest = hits[1:]
+        lines.append(f"| {name} | {hits[0]} of 10 | {np.mean(rest):.2f} ({min(rest)}-{max(rest)}) |")
+        print(lines[-1], flush=True)
+    return lines + [""]
 
 
 def main() -> int:
@@ -219,6 +283,7 @@ def main() -> int:
                 shipped_line = (f"Shipped, draws of stars seeded {', '.join(map(str, DRAW_SEEDS))}: P@10 themed "
                                 f"{ranges['themed'][0]:.3f}-{ranges['themed'][1]:.3f}, + distractors {ranges['mixed'][0]:.3f}-{ranges['mixed'][1]:.3f}.")
         lines += ["", shipped_line, "", f"({time.perf_counter() - start:.0f} s)", ""]
+    lines += acceptance()
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return int(verdict)
