@@ -73,7 +73,7 @@ def test_compact_vectors_keep_each_papers_strongest_terms_as_bytes(seed_build):
     lora = next(i for i, p in enumerate(papers) if p["title"].startswith("LoRA"))
     kept = set(v.terms[v.rows[lora].indices].tolist())
     assert {"lora", "adaptation"} <= kept, kept
-    assert not {"the", "of", "and"} & set(v.terms.tolist())  # English stop words out
+    assert not {"across", "between", "during", "although", "because"} & set(v.terms.tolist())  # English stop words out
     assert np.allclose(np.sqrt(np.asarray(v.unit().multiply(v.unit()).sum(axis=1)).ravel()), 1, atol=1e-5)
 
 
