@@ -8,7 +8,7 @@ IDF, unit rows), without its word pairs and author names (with them P@10 was low
 themes, barely higher on late 2025). A browser cannot afford a 10,000-column row per paper, so each row keeps its
 KEEP strongest terms, as whole numbers 1..LEVELS-1 of the row's largest weight; the browser scales them back to
 unit length. Before the cut, a paper's row moves SMOOTH of the way to the mean of its NEIGHBOURS most similar
-papers (smoothed): three stars then say more than their own 24 terms each. bench/recommend_eval.py measures what
+papers (smoothed): three stars then say more than their own KEEP terms each. bench/recommend_eval.py measures what
 each choice costs (docs/recommendations.md has the table).
 """
 
@@ -27,8 +27,8 @@ LEVELS = 256  # one byte per weight
 MIN_DF = 2  # a term in one paper only links it to nothing
 MAX_DF = 0.5
 # Each kept term's strength is weighted by its document frequency to this power, so a paper keeps the terms it
-# shares with others over ones only it and a neighbour have (make bench: chosen on the seed themes, where 0.25
-# kept 98-100% of the anchor's precision and 0 kept 96-99%; on the held-out themes 0 keeps only 78-81%)
+# shares with others over ones only it and a neighbour have (bench/recommend_eval.py: chosen on the seed themes;
+# with 0, P@10 is 1 point higher there but 1 to 4 points lower on both held-out sets)
 SHARED = 0.25
 SMOOTH = 0.2  # the share of a paper's vector taken from its nearest papers (smoothed)
 NEIGHBOURS = 10
