@@ -69,6 +69,28 @@ def test_labels_read_like_section_headings(grouping, papers):
         assert theme in text, labels
 
 
+def _share_using(phrase: str, texts: list[str]) -> float:
+    """The share of texts that write `phrase` (any case, hyphen or space, its last word singular or plural): the
+    reader's check of a heading against the list under it, by regular expression, apart from the product's tokens."""
+    *head, last = re.sub(r"[^a-z0-9]+", " ", phrase.lower()).split()
+    stem = last[:-1] if len(last) > 3 and last.endswith("s") else last
+    pattern = re.compile(r"\b" + r"[\s-]+".join([*map(re.escape, head), re.escape(stem) + "s?"]) + r"\b", re.IGNORECASE)
+    return sum(bool(pattern.search(text)) for text in texts) / len(texts)
+
+
+def test_a_phrase_most_of_a_topic_uses_heads_its_label(grouping, papers):
+    """Where one of a label's phrases is written in at least half of the papers the topic lists, the label starts
+    with such a phrase: the heading holds for most of the list (labels.MAJORITY)."""
+    checked = 0
+    for topic in grouping.topics:
+        texts = [papers[i].title + ". " + papers[i].abstract for i in topic.members]
+        shares = [_share_using(phrase, texts) for phrase in topic.label]
+        if max(shares) >= 0.5:
+            checked += 1
+            assert shares[0] >= 0.5, (topic.label, shares)
+    assert checked >= len(grouping.topics) / 3  # most seed topics have such a phrase: the rule is exercised
+
+
 def test_speech_papers_share_a_topic(grouping, papers):
     index = {p.title: i for i, p in enumerate(papers)}
     speech = [

@@ -36,7 +36,7 @@ GENERIC_LABEL_WORDS = frozenset(
     insights insight aspects aspect way ways step steps stage stages component components module modules
     gains gain descriptions description architecture architectures containing including using based like
     leading emerging growing existing following remaining resulting underlying corresponding surprising higher lower
-    nearest gap contrast function functions
+    nearest gap contrast function functions discrete continuous
     """.split()
 )
 # A one-word label must be a noun: adjectives alone ("Computational", "Algorithmic", "Acoustic") head nothing.
@@ -53,6 +53,10 @@ EDGE_WORDS = frozenset("learning training data model models".split())
 
 LABEL_PHRASES = 3
 MIN_LIFT = 2.0  # a label phrase is used at least this many times as often in its topic as in all papers
+# A phrase at least this share of a topic's papers use heads its label before any phrase fewer use: the heading a
+# reader checks against the list should hold for most of it (issue: "a label that at least half of its papers use").
+MAJORITY = 0.5
+MAJORITY_CANDIDATES = 12  # of each topic's phrases most of its central papers use, this many are candidates too
 
 LABEL_CANDIDATES = 60
 
@@ -85,10 +89,15 @@ def label_words(label) -> frozenset:
     return frozenset(_stem(w) for phrase in label for w in phrase.lower().replace("-", " ").split())
 
 
-def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset(), texts: list[str] = ()) -> list[str]:
+def pick_label(
+    candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset(), texts: list[str] = (),
+    majority: frozenset = frozenset(),
+) -> list[str]:
     """The first distinctive phrases, none contained in another (by stemmed words), none using a word of `taken`
     (the words of the other topics' labels), none a filler word or an adjective alone, none two words the `texts`
-    write apart (an expansion and its acronym: "language processing (NLP)" gives no "Processing NLP")."""
+    write apart (an expansion and its acronym: "language processing (NLP)" gives no "Processing NLP").
+    A phrase of `majority` (one most of the topic's papers use) is widened only into another such phrase ("low
+    rank" for "rank"; "agents", not "multi agent")."""
     chosen: list[tuple[str, frozenset]] = []
     for phrase in candidates:
         last = phrase.rsplit(" ", 1)[-1]
@@ -106,6 +115,8 @@ def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozens
         if any(words <= other for _, other in chosen):
             continue
         wider = [i for i, (_, other) in enumerate(chosen) if other < words]
+        if phrase not in majority and any(chosen[i][0] in majority for i in wider):
+            continue
         if any(_overlap(words, other) and not other < words for _, other in chosen):
             continue  # "specific pretraining" after "domain specific", "medical" after "biomedical"
         if not wider and len(chosen) >= limit:
@@ -165,14 +176,16 @@ def count_phrases(
     return C[:, keep].tocsr(), names
 
 
-def class_tfidf(tokens: Tokens, rows: np.ndarray, assignment: np.ndarray, k: int, every: tuple | None = None) -> tuple[np.ndarray, np.ndarray]:
+def class_tfidf(
+    tokens: Tokens, rows: np.ndarray, assignment: np.ndarray, k: int, every: tuple | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """c-TF-IDF over unigrams and bigrams of the documents `rows` (their topics: `assignment`): how distinctive
-    each phrase is of each topic."""
+    each phrase is of each topic; the phrases; and the share of each topic's documents that use each phrase."""
     # Phrases are counted with stop words in place, so a bigram is two words that really stand
     # side by side ("natural language processing" never yields "natural processing").
     C, names = count_phrases(tokens, rows, stop=frozenset(STOP_WORDS) - EDGE_WORDS, every=every)
     if not len(names):  # no word at all (titles of only punctuation, say): no phrase can label a topic
-        return np.zeros((k, 0)), names
+        return np.zeros((k, 0)), names, np.zeros((k, 0))
     n = len(rows)
     M = sp.csr_matrix((np.ones(n, dtype=np.float32), (assignment, np.arange(n))), shape=(k, n))
     per_topic = np.asarray((M @ C).todense(), dtype=np.float64)
@@ -185,7 +198,7 @@ def class_tfidf(tokens: Tokens, rows: np.ndarray, assignment: np.ndarray, k: int
     # (bench/topics_eval.py's label share), not a few papers' jargon.
     coverage = papers_with / np.maximum(np.bincount(assignment, minlength=k)[:, None], 1)
     score = tf * idf * coverage**2 * (papers_with >= min(2, papers_with.max(initial=1)))
-    return score, names
+    return score, names, coverage
 
 
 def written_apart(phrase: str, texts: list[str]) -> bool:
@@ -214,33 +227,50 @@ class PhraseUse:
         self._cache: dict[str, np.ndarray] = {}
 
     def papers_using(self, phrase: str) -> np.ndarray:
-        """The sorted indices of the papers that use `phrase`."""
+        """The sorted indices of the papers that use `phrase`, its last word in the singular or the plural (a paper
+        on one agent uses the label "Agents" as a reader reads it)."""
         if phrase not in self._cache:
-            ids = [self.index.get(word, -1) for word in phrase.split()]
-            if min(ids) < 0 or len(ids) > 2:
-                found = np.zeros(0, dtype=np.int64)
-            else:
-                code = ids[0] if len(ids) == 1 else self.V + ids[0] * self.V + ids[1]
-                low, high = np.searchsorted(self.codes, [code, code + 1])
-                found = np.unique(self.docs[low:high])
-            self._cache[phrase] = found
+            *head, last = phrase.split()
+            found = [self._exact(head + [form]) for form in sorted(_number_forms(last))]
+            self._cache[phrase] = np.unique(np.concatenate(found))
         return self._cache[phrase]
+
+    def _exact(self, words: list[str]) -> np.ndarray:
+        ids = [self.index.get(word, -1) for word in words]
+        if min(ids) < 0 or len(ids) > 2:
+            return np.zeros(0, dtype=np.int64)
+        code = ids[0] if len(ids) == 1 else self.V + ids[0] * self.V + ids[1]
+        low, high = np.searchsorted(self.codes, [code, code + 1])
+        return self.docs[low:high]
+
+
+def _number_forms(word: str) -> set[str]:
+    """The word, and its plural or singular by the plain English -s rule ("agent", "agents"; "LLMs", "LLM")."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return {word, word[:-1]}
+    return {word, word + "s"} if len(word) > 1 and word.isalpha() else {word}
 
 
 def by_use(label: list[str], own: np.ndarray, use: PhraseUse, limit: int = LABEL_PHRASES) -> tuple[list[str], float]:
     """The label's phrases that the topic's papers (`own`, sorted indices) use at least MIN_LIFT times as often as
-    all papers, the most telling first (share x log of lift: a phrase most of the topic uses and few others do),
-    at most `limit`; and the share of `own` that use the first. A phrase every paper uses alike ("higher", "gap")
-    says nothing of this topic, however often it appears in it."""
+    all papers, at most `limit`, the most telling first: one that at least MAJORITY of them use before any other,
+    then by share x log of lift (a phrase most of the topic uses and few others do); and the share of `own` that
+    use the first. A phrase every paper uses alike ("higher", "gap") says nothing of this topic, however often
+    it appears in it."""
     kept = []
     for phrase in label:
         users = use.papers_using(phrase)
         share = np.isin(own, users, assume_unique=True).mean() if len(own) else 0.0
         lift = share / max(len(users), 1) * use.papers
         if lift >= MIN_LIFT:
-            kept.append((-share * np.log(lift), phrase, share))
+            kept.append((share < MAJORITY, -share * np.log(lift), phrase, share))
     kept.sort()
-    return [phrase for _, phrase, _ in kept[:limit]], (kept[0][2] if kept else 0.0)
+    return [k[2] for k in kept[:limit]], (kept[0][3] if kept else 0.0)
+
+
+def used_by_most(phrases, own: np.ndarray, use: PhraseUse) -> frozenset:
+    """Those of `phrases` that at least MAJORITY of the topic's papers (`own`, sorted indices) use."""
+    return frozenset(p for p in phrases if len(own) and np.isin(own, use.papers_using(p), assume_unique=True).mean() >= MAJORITY)
 
 
 _SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"}

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from site_src.config import TopicSettings
 from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
 from site_src.topics.grouping import Grouping, Topic
-from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
+from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, by_use, used_by_most, class_tfidf, display, label_words, phrase_matrix, pick_label
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import Counts, Tokens, counts_of, documents, prior_matrix, tokenize, top_terms, weigh
 
@@ -148,14 +148,15 @@ def group_papers(
         weights = np.where(moving[:, None] & grab_bags[None, :], 0, weights)
         assignment, weights, centroids = _by_size(assignment, weights, X)
         _, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, shown=False, every=every)
-    labels, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, every=every)
+    # A second topic where a paper's weight there comes close to its first.
+    paper_topics, has_second = with_second_topics(weights, assignment, settings.second_topic)
+    # Shown labels are measured on every paper their topic page lists: its own and those it holds second.
+    labels, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, every=every, second=paper_topics[:, 1])
     k = len(centroids)
     sizes = np.bincount(assignment, minlength=k)
     params["topics"] = k
     params["grab_bags_dissolved"] = dissolved
     rows = np.arange(n)
-    # A second topic where a paper's weight there comes close to its first.
-    paper_topics, has_second = with_second_topics(weights, assignment, settings.second_topic)
     norms = np.linalg.norm(centroids, axis=1, keepdims=True)
     unit = centroids / np.where(norms == 0, 1, norms)
     topic_sims = unit @ unit.T
@@ -209,18 +210,22 @@ def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray
 
 def _labels(
     assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse, titles: list[str], abstracts: list[str], shown: bool = True,
-    every: tuple | None = None,
+    every: tuple | None = None, second: np.ndarray | None = None,
 ) -> tuple[list[tuple[str, ...]], np.ndarray]:
     """Each topic's label, and its coherence: the share of its own papers that use its first phrase. Without `shown`
     (while grab-bags are dissolved, where only coherence counts), the label is not checked against how the papers
-    write it, nor spelled as they do: the two steps that read the texts. `every`: labels.phrase_matrix of all papers."""
+    write it, nor spelled as they do: the two steps that read the texts. `every`: labels.phrase_matrix of all papers.
+    `second`: each paper's second topic (-1: none), whose papers count as the topic's too where a label's use is measured."""
     n, k = weights.shape
     rows = np.arange(n)
     # Labels come from each topic's most central papers: they name the theme, and bound the phrase count.
     central = np.lexsort((rows, -weights[rows, assignment], assignment))
     rank = np.arange(n) - np.searchsorted(assignment[central], assignment[central])
     central = central[rank < LABEL_PAPERS]  # by topic, most central first
-    score, phrases = class_tfidf(tokens, np.sort(central), assignment[np.sort(central)], k, every)
+    score, phrases, coverage = class_tfidf(tokens, np.sort(central), assignment[np.sort(central)], k, every)
+    # The phrases most central papers use come first, then the most distinctive: by_use puts a majority's phrase first.
+    majority = np.where((coverage >= MAJORITY) & (score > 0), coverage, 0)
+    most_used = np.argsort(-majority, axis=1, kind="stable")[:, :MAJORITY_CANDIDATES]
     candidates = np.argsort(-score, axis=1, kind="stable")[:, :LABEL_CANDIDATES]
     bounds = np.searchsorted(assignment[central], np.arange(k + 1))
     ranked = np.lexsort((rows, -weights[rows, assignment], assignment))
@@ -230,9 +235,12 @@ def _labels(
     for t in range(k):
         primary = central[bounds[t] : bounds[t + 1]]
         papers = [titles[i] + ". " + abstracts[i] for i in primary[:LABEL_TEXTS]] if shown else []
-        label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0], LABEL_SPARE, taken=taken, texts=papers)
+        own = ranked[ranked_bounds[t] : ranked_bounds[t + 1]]
+        own = np.sort(own if second is None else np.concatenate([own, np.flatnonzero(second == t)]))
+        most = [i for i in most_used[t].tolist() if majority[t, i]]
+        order = dict.fromkeys(most + [i for i in candidates[t].tolist() if score[t, i] > 0])
+        label = pick_label([phrases[i] for i in order], LABEL_SPARE, taken=taken, texts=papers, majority=used_by_most(phrases[most], own, use))
         # The phrase most of its papers use, and few others, comes first: the heading a reader checks against the list.
-        own = np.sort(ranked[ranked_bounds[t] : ranked_bounds[t + 1]])
         label, coherence[t] = by_use(label, own, use)
         taken |= label_words(label)
         texts = [titles[i] for i in primary] + [abstracts[i] for i in primary[:10]]
