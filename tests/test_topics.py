@@ -10,10 +10,10 @@ import pytest
 from site_src.config import SiteConfig, TopicSettings
 from site_src.ingest import read_corpus
 from site_src.topics.graph import fit_sample, topic_count
-from site_src.topics.labels import display, label_words, pick_label
+from site_src.topics.labels import PhraseUse, count_phrases, display, label_words, pick_label, written_apart
 from site_src.topics.model import group_papers
 from site_src.topics.related import RELATED_FLOOR, RELATED_FLOOR_WITHOUT_TOP_WORD, related_papers
-from site_src.topics.vectors import documents as _documents, prior_matrix, tfidf as _tfidf
+from site_src.topics.vectors import STOP_WORDS, documents as _documents, prior_matrix, tfidf as _tfidf, tokenize
 
 from .conftest import SEEDS
 
@@ -89,6 +89,18 @@ def test_a_phrase_most_of_a_topic_uses_heads_its_label(grouping, papers):
             checked += 1
             assert shares[0] >= 0.5, (topic.label, shares)
     assert checked >= len(grouping.topics) / 3  # most seed topics have such a phrase: the rule is exercised
+
+
+def test_a_phrase_may_bridge_a_small_word_and_reads_as_written():
+    """"chain of thought" is one phrase, counted where papers write it and shown as they write it; "of thought" is
+    none (it starts on a stop word) and "chain thought" is not two words the papers write apart."""
+    texts = ["We prompt with chain-of-thought reasoning.", "Long chain of thought traces.", "A Chain-of-Thought helps."]
+    tokens = tokenize(texts)
+    assert PhraseUse(tokens).papers_using("chain thought").tolist() == [0, 1, 2]
+    counts, names = count_phrases(tokens, np.arange(3), stop=frozenset(STOP_WORDS))
+    assert "chain thought" in names.tolist() and "of thought" not in names.tolist()
+    assert not written_apart("chain thought", texts)
+    assert display("chain thought", texts) == "Chain-of-Thought"
 
 
 def test_speech_papers_share_a_topic(grouping, papers):

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from site_src.config import TopicSettings
 from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
 from site_src.topics.grouping import Grouping, Topic
-from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, by_use, used_by_most, class_tfidf, display, label_words, phrase_matrix, pick_label
+from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import Counts, Tokens, counts_of, documents, prior_matrix, tokenize, top_terms, weigh
 
@@ -239,7 +239,7 @@ def _labels(
         own = np.sort(own if second is None else np.concatenate([own, np.flatnonzero(second == t)]))
         most = [i for i in most_used[t].tolist() if majority[t, i]]
         order = dict.fromkeys(most + [i for i in candidates[t].tolist() if score[t, i] > 0])
-        label = pick_label([phrases[i] for i in order], LABEL_SPARE, taken=taken, texts=papers, majority=used_by_most(phrases[most], own, use))
+        label = pick_label([phrases[i] for i in order], LABEL_SPARE, taken=taken, texts=papers, share=lambda phrase: use.share(phrase, own))
         # The phrase most of its papers use, and few others, comes first: the heading a reader checks against the list.
         label, coherence[t] = by_use(label, own, use)
         taken |= label_words(label)
