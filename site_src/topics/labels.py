@@ -75,6 +75,22 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) >= 4 and word.endswith("e") else word  # tune/tuning, encode/encoding
 
 
+def _initials(phrase: str) -> str:
+    """What an acronym of the phrase would read, lowercase ("reinforcement learning" -> "rl"); a word's own plural
+    dropped from an acronym ("lrms" -> "lrm")."""
+    words = phrase.replace("-", " ").split()
+    return "".join(w[0] for w in words) if len(words) > 1 else (phrase[:-1] if phrase.endswith("s") and len(phrase) > 2 else phrase)
+
+
+def _acronym_of(phrase: str, other: str) -> bool:
+    """Whether one of the two phrases is a one-word acronym of the other ("rl" and "reinforcement learning", "gs"
+    and "gaussian splatting", "lrms" and "large reasoning models"): a heading writes one of them, not both."""
+    one, many = sorted((phrase, other), key=lambda p: len(p.replace("-", " ").split()))
+    if " " in one.replace("-", " ") or " " not in many.replace("-", " "):
+        return False
+    return _initials(one) == _initials(many) or _initials(one) == _initials(many) + "s"
+
+
 def _overlap(words: frozenset, other: frozenset) -> bool:
     """Whether two phrases share a word, or a word of one is part of a word of the other."""
     return bool(words & other) or any(a in b or b in a for a in words for b in other if min(len(a), len(b)) >= 4)
@@ -88,7 +104,8 @@ def label_words(label) -> frozenset:
 def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset(), texts: list[str] = ()) -> list[str]:
     """The first distinctive phrases, none contained in another (by stemmed words), none using a word of `taken`
     (the words of the other topics' labels), none a filler word or an adjective alone, none two words the `texts`
-    write apart (an expansion and its acronym: "language processing (NLP)" gives no "Processing NLP")."""
+    write apart (an expansion and its acronym: "language processing (NLP)" gives no "Processing NLP"), none the
+    acronym of another ("RL" beside "Reinforcement Learning")."""
     chosen: list[tuple[str, frozenset]] = []
     for phrase in candidates:
         last = phrase.rsplit(" ", 1)[-1]
@@ -108,6 +125,8 @@ def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozens
         wider = [i for i, (_, other) in enumerate(chosen) if other < words]
         if any(_overlap(words, other) and not other < words for _, other in chosen):
             continue  # "specific pretraining" after "domain specific", "medical" after "biomedical"
+        if any(_acronym_of(phrase, other) for other, _ in chosen):
+            continue  # "RL" after "reinforcement learning": the acronym or its expansion, not both
         if not wider and len(chosen) >= limit:
             continue
         if " " in phrase and texts and written_apart(phrase, texts):  # last: the one test that reads the texts
