@@ -20,6 +20,7 @@ class BuildReport:
     entries: int = 0
     digests: int = 0
     topics: int = 0
+    areas: int = 0
     pages: int = 0
     rendered: int = 0  # pages rendered anew; the rest were kept from the last build (render_memo)
     files: int = 0
@@ -213,6 +214,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     report.entries = sum(len(d.entries) for d in corpus.digests)
     report.digests = len(corpus.digests)
     report.topics = len(curated.named.grouping.topics)
+    report.areas = len(site.areas)
     report.pages = sum(1 for name in files if name.endswith(".html")) + len(rendered.kept)
     report.files = len(files) + len(rendered.kept) + 1
     report.rendered = report.pages - len(rendered.kept)

@@ -250,6 +250,13 @@ def test_related_papers_need_more_than_a_shared_name(grouping, papers):
     assert len(listed) >= 3 * len(papers)  # a floor, not a wall: most papers still list related ones
 
 
+def test_pick_label_keeps_an_acronym_or_its_expansion_not_both():
+    """The 3,956-paper site had the area "Reinforcement Learning · RL" and "Gaussian Splatting · Reconstruction · GS"."""
+    assert pick_label(["reinforcement learning", "rl", "grpo"]) == ["reinforcement learning", "grpo"]
+    assert pick_label(["gs", "gaussian splatting", "reconstruction"]) == ["gs", "reconstruction"]
+    assert pick_label(["speech recognition", "asr", "wer"]) == ["speech recognition", "asr", "wer"]  # "sr" would be one
+
+
 def test_pick_label_never_glues_an_acronym_to_its_expansion():
     texts = ["Natural language processing (NLP) for audio captioning (AAC).", "We study automated audio captioning (AAC)."]
     assert pick_label(["processing nlp", "captioning aac", "audio captioning"], texts=texts) == ["audio captioning"]

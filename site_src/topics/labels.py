@@ -44,7 +44,7 @@ GENERIC_LABEL_WORDS = frozenset(
 _ADJECTIVE = re.compile(r"(?:ic|al|ous|ive|ible|able|ful|less|ant)$")
 _ADJECTIVES_THAT_NAME_A_FIELD = frozenset("multimodal multilingual clinical biomedical medical legal financial robotic".split()) | {"pre training", "pre trained", "language model", "language models", "learning model", "learning models"}
 # Words that make no heading at all, alone or in a phrase: LaTeX left in abstracts, citation and size tags.
-NEVER_LABEL_WORDS = frozenset("mathcal mathbf mathrm textit texttt textbf emph al et ie eg aka base large xl times".split())
+NEVER_LABEL_WORDS = frozenset("mathcal mathbf mathrm textit texttt textbf emph al et ie eg aka ms base large xl times".split())
 # A heading ends on a noun: a phrase whose last word reads as a verb or an adjective ("Generated",
 # "Facilitate", "Variable Sized", "Inconsistent") says how, not what.
 _NOT_A_NOUN = re.compile(r"(?:ed|ize|ise|izing|ising|ate|ates|ating|ent|ous|ive|ly)$")
@@ -81,6 +81,22 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) >= 4 and word.endswith("e") else word  # tune/tuning, encode/encoding
 
 
+def _initials(phrase: str) -> str:
+    """What an acronym of the phrase would read, lowercase ("reinforcement learning" -> "rl"); a word's own plural
+    dropped from an acronym ("lrms" -> "lrm")."""
+    words = phrase.replace("-", " ").split()
+    return "".join(w[0] for w in words) if len(words) > 1 else (phrase[:-1] if phrase.endswith("s") and len(phrase) > 2 else phrase)
+
+
+def _acronym_of(phrase: str, other: str) -> bool:
+    """Whether one of the two phrases is a one-word acronym of the other ("rl" and "reinforcement learning", "gs"
+    and "gaussian splatting", "lrms" and "large reasoning models"): a heading writes one of them, not both."""
+    one, many = sorted((phrase, other), key=lambda p: len(p.replace("-", " ").split()))
+    if " " in one.replace("-", " ") or " " not in many.replace("-", " "):
+        return False
+    return _initials(one) == _initials(many) or _initials(one) == _initials(many) + "s"
+
+
 def _overlap(words: frozenset, other: frozenset) -> bool:
     """Whether two phrases share a word, or a word of one is part of a word of the other."""
     return bool(words & other) or any(a in b or b in a for a in words for b in other if min(len(a), len(b)) >= 4)
@@ -97,7 +113,8 @@ def pick_label(
 ) -> list[str]:
     """The first distinctive phrases, none contained in another (by stemmed words), none using a word of `taken`
     (the words of the other topics' labels), none a filler word or an adjective alone, none two words the `texts`
-    write apart (an expansion and its acronym: "language processing (NLP)" gives no "Processing NLP").
+    write apart (an expansion and its acronym: "language processing (NLP)" gives no "Processing NLP"), none the
+    acronym of another ("RL" beside "Reinforcement Learning").
     `share`: the share of the topic's papers that use a phrase; a phrase at least MAJORITY of them use is widened
     only into a phrase that a majority too, or nearly as many, use ("speech recognition" for "speech", "chain of
     thought" for "chain"; "agents" stays, not "multi agent")."""
@@ -122,6 +139,8 @@ def pick_label(
             continue
         if any(_overlap(words, other) and not other < words for _, other in chosen):
             continue  # "specific pretraining" after "domain specific", "medical" after "biomedical"
+        if any(_acronym_of(phrase, other) for other, _ in chosen):
+            continue  # "RL" after "reinforcement learning": the acronym or its expansion, not both
         if not wider and len(chosen) >= limit:
             continue
         if " " in phrase and texts and written_apart(phrase, texts):  # last: the one test that reads the texts

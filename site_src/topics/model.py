@@ -11,8 +11,9 @@ import scipy.sparse as sp
 
 from site_src.config import TopicSettings
 from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
-from site_src.topics.grouping import Grouping, Topic
-from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
+from site_src.topics.areas import AREA_PHRASES, area_count, fit_areas
+from site_src.topics.grouping import Area, Grouping, Topic
+from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import Counts, Tokens, counts_of, documents, prior_matrix, tokenize, top_terms, weigh
 
@@ -163,6 +164,9 @@ def group_papers(
     np.fill_diagonal(topic_sims, -np.inf)
     related_topics = np.argsort(-topic_sims, axis=1, kind="stable")[:, : min(3, k - 1)]
     positions = _positions(unit)
+    area_of = fit_areas(unit, sizes, area_count(k, settings))
+    areas = _areas(area_of, assignment, weights, tokens, use, titles, abstracts, every)
+    params["areas"] = len(areas)
     centroid_terms = top_terms(centroids, terms) if len(terms) else [{} for _ in range(k)]
     # Members: primary members first, most central first; then second-topic members; ties by index.
     member_topic = np.concatenate([assignment, paper_topics[has_second, 1]])
@@ -183,6 +187,7 @@ def group_papers(
                 size=int(sizes[t]),
                 position=(float(positions[t, 0]), float(positions[t, 1])),
                 terms=centroid_terms[t],
+                area=int(area_of[t]),
             )
         )
     if near is not None and near[0].shape[1] >= settings.related:  # every pair was compared for the graph already
@@ -190,7 +195,17 @@ def group_papers(
     else:
         profiles = prior_matrix([t.terms for t in topics], vectorizer.vocabulary_) if vectorizer else None
         related = related_papers(X, settings.related, profiles=profiles)
-    return Grouping(tuple(topics), paper_topics, related, params)
+    return Grouping(tuple(topics), paper_topics, related, params, areas)
+
+
+def _areas(area_of: np.ndarray, assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse, titles, abstracts, every) -> tuple[Area, ...]:
+    """The areas' labels: the topics' label pass run on areas (each paper in its topic's area, weighed by its weight
+    on the area's topics), at most AREA_PHRASES phrases, no word in two areas' labels."""
+    count = int(area_of.max()) + 1 if len(area_of) else 0
+    onehot = np.zeros((len(area_of), count))
+    onehot[np.arange(len(area_of)), area_of] = 1
+    labels, _ = _labels(area_of[assignment], weights @ onehot, tokens, use, titles, abstracts, every=every, limit=AREA_PHRASES, name="Area")
+    return tuple(Area(label) for label in labels)
 
 
 def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -210,7 +225,7 @@ def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray
 
 def _labels(
     assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse, titles: list[str], abstracts: list[str], shown: bool = True,
-    every: tuple | None = None, second: np.ndarray | None = None,
+    every: tuple | None = None, second: np.ndarray | None = None, limit: int = LABEL_PHRASES, name: str = "Topic",
 ) -> tuple[list[tuple[str, ...]], np.ndarray]:
     """Each topic's label, and its coherence: the share of its own papers that use its first phrase. Without `shown`
     (while grab-bags are dissolved, where only coherence counts), the label is not checked against how the papers
@@ -241,10 +256,10 @@ def _labels(
         order = dict.fromkeys(most + [i for i in candidates[t].tolist() if score[t, i] > 0])
         label = pick_label([phrases[i] for i in order], LABEL_SPARE, taken=taken, texts=papers, share=lambda phrase: use.share(phrase, own))
         # The phrase most of its papers use, and few others, comes first: the heading a reader checks against the list.
-        label, coherence[t] = by_use(label, own, use)
+        label, coherence[t] = by_use(label, own, use, limit)
         taken |= label_words(label)
         texts = [titles[i] for i in primary] + [abstracts[i] for i in primary[:10]]
-        labels.append(tuple(display(phrase, texts) if shown else phrase for phrase in label) or (f"Topic {t + 1}",))
+        labels.append(tuple(display(phrase, texts) if shown else phrase for phrase in label) or (f"{name} {t + 1}",))
     return labels, coherence
 
 
