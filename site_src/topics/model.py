@@ -245,21 +245,38 @@ def _labels(
     bounds = np.searchsorted(assignment[central], np.arange(k + 1))
     ranked = np.lexsort((rows, -weights[rows, assignment], assignment))
     ranked_bounds = np.searchsorted(assignment[ranked], np.arange(k + 1))
-    labels, coherence = [], np.zeros(k)
-    taken = frozenset()  # words of the labels so far: larger topics choose first, no word names two topics
+    coherence = np.zeros(k)
+    owns, texts, phrase_lists = [], [], []
     for t in range(k):
         primary = central[bounds[t] : bounds[t + 1]]
-        papers = [titles[i] + ". " + abstracts[i] for i in primary[:LABEL_TEXTS]] if shown else []
+        texts.append([titles[i] + ". " + abstracts[i] for i in primary[:LABEL_TEXTS]] if shown else [])
         own = ranked[ranked_bounds[t] : ranked_bounds[t + 1]]
-        own = np.sort(own if second is None else np.concatenate([own, np.flatnonzero(second == t)]))
+        owns.append(np.sort(own if second is None else np.concatenate([own, np.flatnonzero(second == t)])))
         most = [i for i in most_used[t].tolist() if majority[t, i]]
-        order = dict.fromkeys(most + [i for i in candidates[t].tolist() if score[t, i] > 0])
-        label = pick_label([phrases[i] for i in order], LABEL_SPARE, taken=taken, texts=papers, share=lambda phrase: use.share(phrase, own))
+        phrase_lists.append([phrases[i] for i in dict.fromkeys(most + [i for i in candidates[t].tolist() if score[t, i] > 0])])
+
+    def choose(t: int, taken: frozenset, first: tuple = ()) -> list[str]:
+        own = owns[t]
+        label = pick_label([*first, *phrase_lists[t]], LABEL_SPARE, taken=taken, texts=texts[t], share=lambda phrase: use.share(phrase, own))
         # The phrase most of its papers use, and few others, comes first: the heading a reader checks against the list.
         label, coherence[t] = by_use(label, own, use, limit)
+        return label
+
+    # Headings first (larger topics choose first, no word heads two topics), so that no larger topic's lesser phrase
+    # takes a word another topic's heading needs; then, where labels are shown, the rest of each label around them.
+    heads, taken = [], frozenset()
+    for t in range(k):
+        heads.append(tuple(choose(t, taken)[:1]))
+        taken |= label_words(heads[-1])
+    if not shown:  # only coherence counts: the share of the papers that use the heading
+        return [head or (f"{name} {t + 1}",) for t, head in enumerate(heads)], coherence
+    labels, taken, headings = [], frozenset(), taken
+    for t in range(k):
+        label = choose(t, taken | (headings - label_words(heads[t])), heads[t])
         taken |= label_words(label)
-        texts = [titles[i] for i in primary] + [abstracts[i] for i in primary[:10]]
-        labels.append(tuple(display(phrase, texts) if shown else phrase for phrase in label) or (f"{name} {t + 1}",))
+        primary = central[bounds[t] : bounds[t + 1]]
+        written = [titles[i] for i in primary] + [abstracts[i] for i in primary[:10]]
+        labels.append(tuple(display(phrase, written) for phrase in label) or (f"{name} {t + 1}",))
     return labels, coherence
 
 
