@@ -145,7 +145,9 @@ def test_related_papers_agree_with_a_dense_computation():
 def test_topic_count_is_automatic_or_set():
     assert topic_count(340, TopicSettings()) == 26
     assert topic_count(340, TopicSettings(count=12)) == 12
-    assert topic_count(100_000, TopicSettings()) == TopicSettings().max_count
+    assert topic_count(3956, TopicSettings()) == TopicSettings().max_count
+    assert topic_count(34_000, TopicSettings()) == 136  # never more than 250 papers a topic on average
+    assert topic_count(100_000, TopicSettings(count=500)) == TopicSettings().max_count
     assert topic_count(3, TopicSettings(count=10)) == 3
 
 
@@ -260,3 +262,18 @@ def test_pick_label_keeps_an_acronym_or_its_expansion_not_both():
 def test_pick_label_never_glues_an_acronym_to_its_expansion():
     texts = ["Natural language processing (NLP) for audio captioning (AAC).", "We study automated audio captioning (AAC)."]
     assert pick_label(["processing nlp", "captioning aac", "audio captioning"], texts=texts) == ["audio captioning"]
+
+
+def test_a_topic_past_300_papers_is_split_into_coherent_parts(papers):
+    """All 340 seed papers in one topic: split into parts of at most 300 (MOST_PAPERS), each part the papers of a
+    theme (speech papers together), and the weights follow the papers."""
+    from site_src.topics.split import split_large
+
+    X, _ = _tfidf(_documents([p.title for p in papers], [p.abstract for p in papers], 2), TopicSettings())
+    weights = np.ones((len(papers), 1))
+    assignment, weights, split = split_large(X, np.zeros(len(papers), dtype=np.int64), weights, seed=0)
+    sizes = np.bincount(assignment)
+    assert split == 1 and len(sizes) == 2 and sizes.max() <= 300 and sizes.min() > 0
+    assert (weights[np.arange(len(papers)), assignment] == 1).all() and weights.sum() == len(papers)
+    speech = [i for i, p in enumerate(papers) if re.search(r"\b(speech|ASR|audio|music)\b", p.title, re.I)]
+    assert len(speech) >= 5 and np.bincount(assignment[speech]).max() >= 0.8 * len(speech)

@@ -14,6 +14,7 @@ from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, e
 from site_src.topics.areas import AREA_PHRASES, area_count, fit_areas
 from site_src.topics.grouping import Area, Grouping, Topic
 from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
+from site_src.topics.split import split_large
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import Counts, Tokens, counts_of, documents, prior_matrix, tokenize, top_terms, weigh
 
@@ -149,6 +150,13 @@ def group_papers(
         weights = np.where(moving[:, None] & grab_bags[None, :], 0, weights)
         assignment, weights, centroids = _by_size(assignment, weights, X)
         _, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, shown=False, every=every)
+    # Topics too large to read through (past MOST_PAPERS) are cut into parts; not when the curator set the count.
+    split = 0
+    if not settings.count:
+        assignment, weights, split = split_large(X, assignment, weights, settings.seed)
+    if split:
+        assignment, weights, centroids = _by_size(assignment, weights, X)
+    params["topics_split"] = split
     # A second topic where a paper's weight there comes close to its first.
     paper_topics, has_second = with_second_topics(weights, assignment, settings.second_topic)
     # Shown labels are measured on every paper their topic page lists: its own and those it holds second.
