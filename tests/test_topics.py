@@ -10,10 +10,11 @@ import pytest
 from site_src.config import SiteConfig, TopicSettings
 from site_src.ingest import read_corpus
 from site_src.topics.graph import fit_sample, topic_count
-from site_src.topics.labels import PhraseUse, count_phrases, display, label_words, pick_label, written_apart
+from site_src.topics import model
+from site_src.topics.labels import MAJORITY, PhraseUse, count_phrases, display, label_words, pick_label, written_apart
 from site_src.topics.model import group_papers
 from site_src.topics.related import RELATED_FLOOR, RELATED_FLOOR_WITHOUT_TOP_WORD, related_papers
-from site_src.topics.vectors import STOP_WORDS, documents as _documents, prior_matrix, tfidf as _tfidf, tokenize
+from site_src.topics.vectors import STOP_WORDS, counts_of, documents as _documents, prior_matrix, tfidf as _tfidf, tokenize, weigh
 
 from .conftest import SEEDS
 
@@ -101,6 +102,40 @@ def test_a_phrase_may_bridge_a_small_word_and_reads_as_written():
     assert "chain thought" in names.tolist() and "of thought" not in names.tolist()
     assert not written_apart("chain thought", texts)
     assert display("chain thought", texts) == "Chain-of-Thought"
+
+
+def test_a_topic_no_phrase_heads_is_cut_where_a_half_then_has_a_heading(papers):
+    """Speech, code and music papers thrown into one topic: no phrase is written by half of them, so the topic is
+    cut in two, and the cut runs between the speech papers and the code papers."""
+    titles, abstracts = [p.title for p in papers], [p.abstract for p in papers]
+    settings = TopicSettings()
+    tokens = tokenize(_documents(titles, abstracts, settings.title_weight))
+    X, _ = weigh(counts_of(tokens), settings)
+
+    def titled(pattern, taken=()):
+        return [i for i, t in enumerate(titles) if re.search(pattern, t, re.IGNORECASE) and i not in taken]
+
+    speech = titled("speech|asr")[:20]
+    code = titled("code|program", speech)[:20]
+    music = titled("music|song", speech + code)
+    mixed = speech + code + music
+    assignment = np.ones(len(papers), dtype=np.int64)
+    assignment[mixed] = 0
+    weights = np.eye(2)[assignment]
+    _, coherence = model._labels(assignment, weights, tokens, PhraseUse(tokens), titles, abstracts, shown=False)
+    assert coherence[0] < MAJORITY  # the mixed topic has no heading most of its papers use
+    cut, _, halved = model._halve_unheaded(X, assignment, weights, tokens, PhraseUse(tokens), titles, abstracts, None, 0)
+    assert halved >= 1
+    speech_part = np.bincount(cut[speech]).argmax()
+    assert (cut[speech] == speech_part).mean() >= 0.9 and (cut[code] != speech_part).mean() >= 0.9
+
+
+def test_a_heading_most_papers_write_is_not_traded_for_a_wider_phrase_fewer_write():
+    used = {"video": 0.9, "video understanding": 0.24, "speech": 0.9, "speech recognition": 0.6}
+    share = lambda phrase: used.get(phrase, 0.0)  # noqa: E731
+    for order in (["video understanding", "video"], ["video", "video understanding"]):
+        assert pick_label(order, share=share) == ["video"]
+    assert pick_label(["speech", "speech recognition"], share=share) == ["speech recognition"]  # a majority too
 
 
 def test_speech_papers_share_a_topic(grouping, papers):

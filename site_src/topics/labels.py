@@ -42,7 +42,7 @@ GENERIC_LABEL_WORDS = frozenset(
 )
 # A one-word label must be a noun: adjectives alone ("Computational", "Algorithmic", "Acoustic") head nothing.
 _ADJECTIVE = re.compile(r"(?:ic|al|ous|ive|ible|able|ful|less|ant)$")
-_ADJECTIVES_THAT_NAME_A_FIELD = frozenset("multimodal multilingual clinical biomedical medical legal financial robotic".split()) | {"pre training", "pre trained", "language model", "language models", "learning model", "learning models"}
+_ADJECTIVES_THAT_NAME_A_FIELD = frozenset("multimodal multilingual clinical biomedical medical legal financial robotic autoregressive".split()) | {"pre training", "pre trained", "language model", "language models", "learning model", "learning models"}
 # Words that make no heading at all, alone or in a phrase: LaTeX left in abstracts, citation and size tags.
 NEVER_LABEL_WORDS = frozenset("mathcal mathbf mathrm textit texttt textbf emph al et ie eg aka ms base large xl times".split())
 # A heading ends on a noun: a phrase whose last word reads as a verb or an adjective ("Generated",
@@ -57,7 +57,7 @@ MIN_LIFT = 2.0  # a label phrase is used at least this many times as often in it
 # A phrase at least this share of a topic's papers use heads its label before any phrase fewer use: the heading a
 # reader checks against the list should hold for most of it (issue: "a label that at least half of its papers use").
 MAJORITY = 0.5
-MAJORITY_CANDIDATES = 12  # of each topic's phrases most of its central papers use, this many are candidates too
+MAJORITY_CANDIDATES = 30  # of each topic's phrases most of its central papers use, this many are candidates too
 WIDENED = 0.8  # a majority's phrase is widened into a longer one that at least this share of its users use
 
 LABEL_CANDIDATES = 60
@@ -107,6 +107,12 @@ def label_words(label) -> frozenset:
     return frozenset(_stem(w) for phrase in label for w in phrase.lower().replace("-", " ").split())
 
 
+def _narrows(wide: str, narrow: str, share: Callable[[str], float]) -> bool:
+    """Whether a phrase (`narrow`) most of the topic's papers use stands rather than a wider one (`wide`) that no
+    majority, and fewer than WIDENED of its users, use."""
+    return share(narrow) >= MAJORITY and MAJORITY > share(wide) < WIDENED * share(narrow)
+
+
 def pick_label(
     candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset(), texts: list[str] = (),
     share: Callable[[str], float] | None = None,
@@ -125,17 +131,20 @@ def pick_label(
             continue
         if " " not in phrase and _ADJECTIVE.search(phrase) and phrase not in _ADJECTIVES_THAT_NAME_A_FIELD:
             continue
-        if (_NOT_A_NOUN.search(last) or (" " in phrase and last.endswith("al"))) and last not in _NOUNS_ANYWAY:
+        if (_NOT_A_NOUN.search(last) or (" " in phrase and last.endswith("al"))) and last not in _NOUNS_ANYWAY | _ADJECTIVES_THAT_NAME_A_FIELD:
             continue
         words = frozenset(_stem(w) for w in phrase.split())
         if words & taken:
             continue
         if len(words) < len(phrase.split()):  # "image images": a word twice
             continue
-        if any(words <= other for _, other in chosen):
+        inside = [i for i, (_, other) in enumerate(chosen) if words <= other]
+        if inside:
+            if share and _narrows(chosen[inside[0]][0], phrase, share):  # "video" where "video understanding" stood
+                chosen[inside[0]] = (phrase, words)
             continue
         wider = [i for i, (_, other) in enumerate(chosen) if other < words]
-        if share and any(MAJORITY > share(phrase) < WIDENED * share(chosen[i][0]) and share(chosen[i][0]) >= MAJORITY for i in wider):
+        if share and any(_narrows(phrase, chosen[i][0], share) for i in wider):
             continue
         if any(_overlap(words, other) and not other < words for _, other in chosen):
             continue  # "specific pretraining" after "domain specific", "medical" after "biomedical"

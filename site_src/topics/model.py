@@ -14,7 +14,7 @@ from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, e
 from site_src.topics.areas import AREA_PHRASES, area_count, fit_areas
 from site_src.topics.grouping import Area, Grouping, Topic
 from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
-from site_src.topics.split import split_large
+from site_src.topics.split import halves, split_large
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import Counts, Tokens, counts_of, documents, prior_matrix, tokenize, top_terms, weigh
 
@@ -23,6 +23,7 @@ STICKY = 0.2  # a paper leaves its remembered topic only when another weighs ove
 COHERENT = 0.25
 MOST_DISSOLVED = 0.25  # of the fitted topics, at most this share is dissolved as grab-bags
 DISSOLVE_ROUNDS = 3
+HALVED_FROM = 40  # a topic no phrase heads is tried in two halves from this many papers (each half about 20 or more)
 LABEL_SPARE = 6  # phrases picked per topic, of which by_use keeps the telling ones, at most three
 LABEL_TEXTS = 20  # papers whose text shows how a phrase is written (together, or an acronym apart from its words)
 
@@ -157,6 +158,12 @@ def group_papers(
     if split:
         assignment, weights, centroids = _by_size(assignment, weights, X)
     params["topics_split"] = split
+    halved = 0
+    if not settings.count and not warm:  # a warm refit keeps the remembered topics whole, as it keeps grab-bags
+        assignment, weights, halved = _halve_unheaded(X, assignment, weights, tokens, use, titles, abstracts, every, settings.seed)
+    if halved:
+        assignment, weights, centroids = _by_size(assignment, weights, X)
+    params["topics_halved"] = halved
     # A second topic where a paper's weight there comes close to its first.
     paper_topics, has_second = with_second_topics(weights, assignment, settings.second_topic)
     # Shown labels are measured on every paper their topic page lists: its own and those it holds second.
@@ -214,6 +221,41 @@ def _areas(area_of: np.ndarray, assignment: np.ndarray, weights: np.ndarray, tok
     onehot[np.arange(len(area_of)), area_of] = 1
     labels, _ = _labels(area_of[assignment], weights @ onehot, tokens, use, titles, abstracts, every=every, limit=AREA_PHRASES, name="Area")
     return tuple(Area(label) for label in labels)
+
+
+def _halve_unheaded(X, assignment, weights, tokens, use, titles, abstracts, every, seed) -> tuple[np.ndarray, np.ndarray, int]:
+    """(assignment, weights, how many topics were cut): a topic of HALVED_FROM papers or more whose heading fewer than
+    MAJORITY of them use is cut in two (split.halves), kept cut only where a half then has a heading most of its
+    papers use and the other a heading at least as used as the whole had; the others stay whole. One trial labelling of all the cuts at once: a loop over topics only."""
+    _, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, shown=False, every=every)
+    sizes = np.bincount(assignment, minlength=weights.shape[1])
+    cut_from, columns, trial = [], [], assignment.copy()
+    for topic in np.flatnonzero((coherence < MAJORITY) & (sizes >= HALVED_FROM)):
+        members = np.flatnonzero(assignment == topic)
+        moving = members[halves(X[members], seed) == 1]
+        if len(moving):
+            trial[moving] = weights.shape[1] + len(columns)
+            cut_from.append(topic)
+            columns.append(moving)
+    if not columns:
+        return assignment, weights, 0
+    extra = np.zeros((weights.shape[0], len(columns)))
+    trial_weights = weights.copy()
+    for column, (topic, moving) in enumerate(zip(cut_from, columns)):
+        extra[moving, column] = weights[moving, topic]
+        trial_weights[moving, topic] = 0
+    trial_weights = np.hstack([trial_weights, extra])
+    _, after = _labels(trial, trial_weights, tokens, use, titles, abstracts, shown=False, every=every)
+    kept = [
+        c for c, topic in enumerate(cut_from)
+        if max(after[topic], after[weights.shape[1] + c]) >= MAJORITY and min(after[topic], after[weights.shape[1] + c]) >= coherence[topic]
+    ]
+    for column, moving in enumerate(columns):
+        if column not in kept:  # back whole: cut, no more of its papers are under a heading most of them use
+            trial[moving] = cut_from[column]
+            trial_weights[moving, cut_from[column]] = extra[moving, column]
+            trial_weights[moving, weights.shape[1] + column] = 0
+    return trial, trial_weights, len(kept)
 
 
 def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
