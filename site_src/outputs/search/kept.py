@@ -15,29 +15,30 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 
+import lunr
 import numpy as np
 
 from site_src.files.arrays import read_arrays, text_array, text_list, write_arrays
 from site_src.outputs.search import index, shards, stemmer
 from site_src.outputs.search.index import Tokenized
+from site_src.outputs.search.shards import Encoded
 
 INDEX_FILE = "index.npy"
 VERSION = 1
 KEY_BYTES = 16
 FILE_LIMIT = 1 << 31  # the largest file read back (about 30 MB at 3,956 papers)
 ARRAYS = ("version", "salt", "check", "keys", "terms", "lengths", "ptr", "term", "field", "count",
-          "at_ptr", "at_term", "at_field", "at_position", "entries", "at_entries")
+          "at_ptr", "at_term", "at_field", "at_position", "entries", "ends", "chars", "at_entries", "at_ends", "at_chars")
 
 
 @dataclass(frozen=True)
 class Kept:
     keys: list[bytes]  # by paper, in index order
     tokens: Tokenized
-    entries: list[str]  # by term id: its shard entry
-    at_entries: list[str]  # by term id: its position entry, "" for none
+    entries: list[Encoded]  # by term id: its shard entry
+    at_entries: list[Encoded]  # by term id: its position entry, (b"", 0) for none
 
 
 def paper_keys(fields: list[str], documents: list[dict]) -> list[bytes]:
@@ -51,14 +52,14 @@ def paper_keys(fields: list[str], documents: list[dict]) -> list[bytes]:
 def _salt(fields: list[str], position_fields: tuple[str, ...]) -> np.ndarray:
     """What the kept tokens and entries depend on besides the papers' text: the fields, and the code and package
     that tokenize, stem and encode."""
-    digest = hashlib.sha256(f"{VERSION}\0{fields}\0{position_fields}\0{metadata.version('lunr')}".encode())
+    digest = hashlib.sha256(f"{VERSION}\0{fields}\0{position_fields}\0{lunr.__VERSION__}".encode())
     for module in (index, shards, stemmer):
         digest.update(Path(module.__file__).read_bytes())
     return np.frombuffer(digest.digest(), dtype=np.uint8)
 
 
 def index_entries(fields: list[str], ref: str, documents: list[dict], position_fields: tuple[str, ...],
-                  folder: Path | None) -> tuple[np.ndarray, dict[str, str], dict[str, str] | None]:
+                  folder: Path | None) -> tuple[np.ndarray, dict[str, Encoded], dict[str, Encoded] | None]:
     """(every paper's field lengths, every term's shard entry, every term's position entry or None without
     position fields): from the work kept in folder where it still holds (None: no cache), the rest done now; the
     folder then keeps this build's."""
@@ -70,8 +71,8 @@ def index_entries(fields: list[str], ref: str, documents: list[dict], position_f
         return tokens.lengths, entries, at_entries if position_fields else None
     tokens, changed, reused = _tokens(fields, documents, position_fields, keys, old)
     arrays = index.sorted_arrays(tuple(fields), tuple(str(d[ref]) for d in documents), tokens, changed, bool(position_fields))
-    entries = reused[0] | dict(zip(arrays.terms, shards.term_entries(arrays)))
-    at_entries = reused[1] | shards.position_entries(arrays, position_fields) if position_fields else None
+    entries = reused[0] | shards.encoded(dict(zip(arrays.terms, shards.term_entries(arrays))))
+    at_entries = reused[1] | shards.encoded(shards.position_entries(arrays, position_fields)) if position_fields else None
     if folder is not None:
         _save(folder / INDEX_FILE, salt, keys, tokens, entries, at_entries or {})
     return tokens.lengths, entries, at_entries
@@ -104,7 +105,7 @@ def _tokens(fields, documents, position_fields, keys, old: Kept | None) -> tuple
     for t in np.flatnonzero(used[: len(old.tokens.terms)] & ~changed[: len(old.tokens.terms)]).tolist():
         name = old.tokens.terms[t]
         entries[name] = old.entries[t]
-        if old.at_entries[t]:
+        if old.at_entries[t][1]:
             at_entries[name] = old.at_entries[t]
     return tokens, changed[used], (entries, at_entries)
 
@@ -154,8 +155,8 @@ def _compact(tokens: Tokenized) -> tuple[Tokenized, np.ndarray]:
     return replace(tokens, terms=names, term=new_id[tokens.term], at_term=new_id[tokens.at_term]), used
 
 
-def _named(terms: tuple[str, ...], at_entries: list[str]) -> dict[str, str]:
-    return {name: entry for name, entry in zip(terms, at_entries) if entry}
+def _named(terms: tuple[str, ...], at_entries: list[Encoded]) -> dict[str, Encoded]:
+    return {name: entry for name, entry in zip(terms, at_entries) if entry[1]}
 
 
 def _load(path: Path, salt: np.ndarray, n_fields: int) -> Kept | None:
@@ -177,7 +178,7 @@ def _load(path: Path, salt: np.ndarray, n_fields: int) -> Kept | None:
 def _checked(a: dict[str, np.ndarray], n_fields: int, n_terms: int) -> Kept | None:
     """The file's arrays as Kept, or None unless they are exactly what _save writes."""
     ints = ("ptr", "term", "field", "count", "at_ptr", "at_term", "at_field", "at_position", "lengths")
-    if any(a[name].dtype.kind not in "iu" for name in ints) or any(a[name].dtype != np.uint8 for name in ("keys", "terms", "entries", "at_entries")):
+    if any(a[name].dtype.kind not in "iu" for name in (*ints, "ends", "chars", "at_ends", "at_chars")) or any(a[name].dtype != np.uint8 for name in ("keys", "terms", "entries", "at_entries")):
         return None
     n = len(a["ptr"]) - 1
     if n < 0 or len(a["keys"]) != n * KEY_BYTES or len(a["lengths"]) != n * n_fields or len(a["at_ptr"]) != n + 1:
@@ -200,7 +201,25 @@ def _checked(a: dict[str, np.ndarray], n_fields: int, n_terms: int) -> Kept | No
         at_field=whole["at_field"], at_position=whole["at_position"],
     )
     return Kept([raw[i : i + KEY_BYTES] for i in range(0, len(raw), KEY_BYTES)], tokens,
-                text_list(a["entries"], n_terms), text_list(a["at_entries"], n_terms))
+                _entries(a, "entries", "ends", "chars", n_terms, 1), _entries(a, "at_entries", "at_ends", "at_chars", n_terms, 0))
+
+
+
+def _entries(a: dict[str, np.ndarray], blob: str, ends: str, chars: str, n_terms: int, least: int) -> list[Encoded]:
+    """The encoded entries the file keeps, by term id: one blob, where each ends in it, and each one's characters."""
+    data, end, size = a[blob].tobytes(), a[ends].astype(np.int64), a[chars].astype(np.int64)
+    if len(end) != n_terms or len(size) != n_terms or (n_terms and end[-1] != len(data)) or (np.diff(end, prepend=0) < 0).any():
+        raise ValueError("not the entries kept")
+    if (size < least).any() or (size > np.diff(end, prepend=0)).any():
+        raise ValueError("not the entries kept")
+    start = np.concatenate(([0], end[:-1])).tolist()
+    return [(data[s:e], c) for s, e, c in zip(start, end.tolist(), size.tolist())]
+
+
+def _blob(blob: str, ends: str, chars: str, entries: list[Encoded]) -> dict[str, np.ndarray]:
+    sizes = np.fromiter((len(data) for data, _ in entries), dtype=np.int64, count=len(entries))
+    return {blob: np.frombuffer(b"".join([data for data, _ in entries]), dtype=np.uint8), ends: np.cumsum(sizes),
+            chars: np.fromiter((size for _, size in entries), dtype=np.int32, count=len(entries))}
 
 
 def _check(arrays: dict[str, np.ndarray]) -> np.ndarray:
@@ -211,15 +230,16 @@ def _check(arrays: dict[str, np.ndarray]) -> np.ndarray:
     return np.frombuffer(digest.digest(), dtype=np.uint8)
 
 
-def _save(path: Path, salt: np.ndarray, keys: list[bytes], tokens: Tokenized, entries: dict[str, str], at_entries: dict[str, str]) -> None:
+def _save(path: Path, salt: np.ndarray, keys: list[bytes], tokens: Tokenized, entries: dict[str, Encoded],
+          at_entries: dict[str, Encoded]) -> None:
     arrays = {
         "version": np.array([VERSION, len(tokens.terms)], dtype=np.int64), "salt": salt, "keys": np.frombuffer(b"".join(keys), dtype=np.uint8),
         "terms": text_array(list(tokens.terms)), "lengths": tokens.lengths.reshape(-1).astype(np.int32),
         "ptr": tokens.ptr, "term": tokens.term.astype(np.int32), "field": tokens.field.astype(np.uint8),
         "count": tokens.count.astype(np.int32), "at_ptr": tokens.at_ptr, "at_term": tokens.at_term.astype(np.int32),
         "at_field": tokens.at_field.astype(np.uint8), "at_position": tokens.at_position.astype(np.int32),
-        "entries": text_array([entries[name] for name in tokens.terms]),
-        "at_entries": text_array([at_entries.get(name, "") for name in tokens.terms]),
+        **_blob("entries", "ends", "chars", [entries[name] for name in tokens.terms]),
+        **_blob("at_entries", "at_ends", "at_chars", [at_entries.get(name, (b"", 0)) for name in tokens.terms]),
     }
     arrays["check"] = _check(arrays)
     write_arrays(path, {name: arrays[name] for name in ARRAYS})

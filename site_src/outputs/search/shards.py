@@ -163,23 +163,32 @@ def group_keys(sizes: dict[str, int]) -> list[list[str]]:
     return groups
 
 
-def _shard_files(folder: str, by_term: dict[str, str], files: dict[str, bytes]) -> tuple[list, list[str]]:
-    """Entries (JSON by term) cut into shards by key and written into files (under folder): the [file, keys] groups, the split keys."""
-    by_key, split = shard_terms({term: len(entry) for term, entry in by_term.items()})
+Encoded = tuple[bytes, int]  # an entry's JSON in UTF-8, and its length in characters (what shard sizes count)
+
+
+def encoded(entries: dict[str, str]) -> dict[str, Encoded]:
+    """Entries (JSON by term) as the shard files take them."""
+    return {term: (entry.encode("utf-8"), len(entry)) for term, entry in entries.items()}
+
+
+def _shard_files(folder: str, by_term: dict[str, Encoded], files: dict[str, bytes]) -> tuple[list, list[str]]:
+    """Entries (encoded, by term) cut into shards by key and written into files (under folder): the [file, keys]
+    groups, the split keys."""
+    by_key, split = shard_terms({term: size for term, (_, size) in by_term.items()})
     groups = []
-    for keys in group_keys({key: sum(len(by_term[t]) + 1 for t in terms) for key, terms in by_key.items()}):
-        data = ("[" + ",".join(by_term[t] for key in keys for t in by_key[key]) + "]").encode("utf-8")
+    for keys in group_keys({key: sum(by_term[t][1] + 1 for t in terms) for key, terms in by_key.items()}):
+        data = b"[" + b",".join([by_term[t][0] for key in keys for t in by_key[key]]) + b"]"
         groups.append([_hashed(folder, data), keys])
         files[groups[-1][0]] = data
     return groups, split
 
 
-def index_files(fields: tuple[str, ...], entries: dict[str, str], at_entries: dict[str, str] | None, lengths: np.ndarray,
+def index_files(fields: tuple[str, ...], entries: dict[str, Encoded], at_entries: dict[str, Encoded] | None, lengths: np.ndarray,
                 shown: list[dict], boosts: tuple[float, ...], position_fields: tuple[str, ...] = (),
                 word_fields: tuple[str, ...] | None = None, facts: dict[str, list] | None = None) -> dict[str, bytes]:
     """manifest.json and the shard, position and store files it names, by path relative to the manifest, from every
-    term's entry (term_entries) and position entry (position_entries; None: no position files) and every paper's
-    field lengths; boosts weigh a match in each field; word_fields (manifest "words", default all) are the fields
+    term's entry (term_entries) and position entry (position_entries; None: no position files), encoded, and every
+    paper's field lengths; boosts weigh a match in each field; word_fields (manifest "words", default all) are the fields
     where a query word counts as found; facts (by name, each a list by paper number) are written to files manifest
     "facts" names."""
     files: dict[str, bytes] = {}
