@@ -20,6 +20,7 @@ class BuildReport:
     entries: int = 0
     digests: int = 0
     topics: int = 0
+    areas: int = 0
     pages: int = 0
     rendered: int = 0  # pages rendered anew; the rest were kept from the last build (render_memo)
     files: int = 0
@@ -198,7 +199,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
         raise DigestError(f"aborted with {count} warning{'s' * (count != 1)} in strict mode; nothing was written", content_dir)
 
     # Write: build/ replaced whole, then the lock and the caches.
-    stages.run("write", write.write_site, files, out_dir, rendered.kept, trash, config.base_url)
+    stages.run("write", write.write_site, files, out_dir, rendered.kept, trash, config.base_url, cache)
     if cache:
         render_memo.save(memo_path, rendered.memo, out_dir)
     lock_data = topics.lock_bytes(named.lock) if lock else None
@@ -214,6 +215,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     report.entries = sum(len(d.entries) for d in corpus.digests)
     report.digests = len(corpus.digests)
     report.topics = len(curated.named.grouping.topics)
+    report.areas = len(site.areas)
     report.pages = sum(1 for name in files if name.endswith(".html")) + len(rendered.kept)
     report.files = len(files) + len(rendered.kept) + 1
     report.rendered = report.pages - len(rendered.kept)

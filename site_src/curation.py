@@ -308,7 +308,7 @@ def _regroup(named: NamedGrouping, into: np.ndarray, labels: dict, own: np.ndarr
     paper_topics = np.stack([final[own], np.where(second >= 0, final[second], -1)], axis=1)[shown]
     related = _without_hidden(grouping.related[shown], renumber)
     slugs = tuple(named.slugs[n] for n in alive)
-    curated = Grouping(tuple(topics), paper_topics.astype(np.int64), related, grouping.params)
+    curated = Grouping(tuple(topics), paper_topics.astype(np.int64), related, grouping.params, grouping.areas)
     return dataclasses.replace(named, grouping=curated, slugs=slugs, retired=_retired(named, into, final, alive, own, shown))
 
 

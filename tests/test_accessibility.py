@@ -23,6 +23,7 @@ def _pages(seed_build: Path) -> dict[str, str]:
         "home": "",
         "topics index": "topics/",
         "topic": f"topics/{paper['topics'][0]}/",
+        "area": f"areas/{paper['area']}/",
         "long topic, compact view": f"topics/{topics[0].name}/#compact",
         "paper": paper["url"],
         "digest": f"digests/{digest}/",

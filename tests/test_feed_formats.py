@@ -104,7 +104,7 @@ def test_opml_lists_every_rss_feed_of_the_site_grouped(reading_build):
     assert opml.tag == "opml" and opml.get("version") == "2.0"
     assert opml.findtext("head/title") == 'Every feed of Daily <Papers> & "Co"'
     groups = {o.get("text"): [c.get("xmlUrl") for c in o.findall("outline")] for o in opml.findall("body/outline")}
-    assert list(groups) == ["This site", "Top papers", "Topics"]
+    assert list(groups) == ["This site", "Top papers", "Areas", "Topics"]
     listed = sorted(url for urls in groups.values() for url in urls)
     on_disk = sorted(READING_BASE + p.relative_to(reading_build).as_posix() for p in _feeds(reading_build, "feed.xml"))
     assert listed == on_disk

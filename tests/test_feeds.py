@@ -267,6 +267,7 @@ FEED_FILES = {"feed.xml", "atom.xml", "feed.json"}
 
 
 def test_every_page_links_the_site_feeds_and_topic_pages_their_own(dated_build):
+    """Every page links the site feeds; an area's, topic's or top page's also its own."""
     pages = sorted(dated_build.rglob("index.html"))
     assert len(pages) > 300
     for path in pages:
@@ -275,9 +276,9 @@ def test_every_page_links_the_site_feeds_and_topic_pages_their_own(dated_build):
         targets = {resolve(folder, link.get("href")): link.get("type") for link in links}
         assert all((dated_build / target).is_file() for target in targets), path
         assert targets.items() >= SITE_FEEDS.items(), path
-        # A topic's or a top page's feeds stand in its folder; its pages in other orders (topics/x/by-upvotes/) link them too.
-        # A retired topic's page only sends readers on: it links the site's feeds alone.
-        owner = dated_build.joinpath(*folder.split("/")[:2]) if folder.startswith(("topics/", "top/")) and not _redirects(path) else None
+        # An area's, a topic's or a top page's feeds stand in its folder; its pages in other orders (topics/x/by-upvotes/)
+        # link them too. A retired topic's page only sends readers on: it links the site's feeds alone.
+        owner = dated_build.joinpath(*folder.split("/")[:2]) if folder.startswith(("areas/", "topics/", "top/")) and not _redirects(path) else None
         own = {f.relative_to(dated_build).as_posix() for f in owner.iterdir() if f.name in FEED_FILES} if owner else set()
         assert set(targets) == own | set(SITE_FEEDS), path
         if owner:  # RSS and JSON Feed always; Atom where the topic has dated papers

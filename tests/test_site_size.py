@@ -41,7 +41,7 @@ def test_the_report_gives_the_size_of_what_was_written_kept_pages_included(conte
     second = build(content_copy, out, lock=False)
 
     assert second.rendered < second.pages  # most pages kept from the first build, not rendered
-    assert second.site_bytes == tree_bytes(out) > first.site_bytes
+    assert second.site_bytes == tree_bytes(out) != first.site_bytes  # (a refit may leave fewer topic pages: not larger)
 
 
 def test_a_site_nearing_the_hosts_limit_warns_and_a_strict_build_fails_before_writing(content_copy, tmp_path):

@@ -49,6 +49,7 @@ class PaperView(PaperFacts):
     digests: tuple[Link, ...] = ()
     links: tuple[Link, ...] = ()  # external: arXiv, PDF, code, ...
     note: str = ""  # the curator's note as HTML (curation.py), shown on its page, in listings and feeds
+    area: Link | None = None  # the area of its own topic
     seen: dt.date | None = None  # the day of the first dated digest it appeared in: its date in lists and feeds
 
 
@@ -64,6 +65,19 @@ class TopicView:
     position: tuple[float, float] = (0.5, 0.5)  # on the topic map
     orders: tuple[Order, ...] = ()  # the orders its page can be read in (assemble/orders.py); none: no choice
     citable: int = 0  # its papers with an arXiv id: the entries of its BibTeX file (none: no file)
+    area: Link | None = None  # the area that holds it
+
+
+@dataclass(frozen=True)
+class AreaView:
+    """An area: whole topics, and the papers of those topics (each paper under the area of its own topic)."""
+
+    slug: str
+    url: str
+    label: str
+    number: int  # its place among the areas, from 0: its colour on the map and the topics index
+    topics: tuple[str, ...]  # topic slugs, largest first
+    papers: tuple[str, ...]  # paper slugs: its topics' own papers, topic by topic, most central first
 
 
 @dataclass(frozen=True)
@@ -119,6 +133,11 @@ class Site:
     featured: tuple[str, ...] = ()  # paper slugs: the curator's picks on the home page
     removed: tuple[str, ...] = ()  # slugs of papers the curator hid: their URLs say so
     top: tuple[TopView, ...] = ()  # the "top papers" pages that have papers, unless site.yaml turns them off
+    areas: tuple[AreaView, ...] = ()  # those with a topic, largest first
+
+    @cached_property
+    def topics_by_slug(self) -> dict[str, TopicView]:
+        return {t.slug: t for t in self.topics}
 
     @cached_property
     def latest(self) -> DigestView | None:
@@ -188,11 +207,29 @@ def external_links(paper: Paper) -> tuple[Link, ...]:
     return tuple(links)
 
 
+def _area_links(named: NamedGrouping) -> list[Link]:
+    return [Link(urls.area(slug), " · ".join(a.label), id=slug) for slug, a in zip(named.area_slugs, named.grouping.areas)]
+
+
+def _area_views(papers: list[Paper], named: NamedGrouping) -> list[AreaView]:
+    """The areas that hold a topic (curation may merge away an area's every topic), largest first as the model
+    numbered them."""
+    topics = named.grouping.topics
+    views = []
+    for number, link in enumerate(_area_links(named)):
+        mine = [n for n, t in enumerate(topics) if t.area == number]
+        if mine:
+            own = tuple(papers[i].slug for n in mine for i in topics[n].members[: topics[n].size])
+            views.append(AreaView(link.id, link.url, link.text, len(views), tuple(named.slugs[n] for n in mine), own))
+    return views
+
+
 def _topic_views(papers: list[Paper], named: NamedGrouping) -> list[TopicView]:
     topics = named.grouping.topics
     labels = [" · ".join(t.label) for t in topics]
     paths = [urls.topic(slug) for slug in named.slugs]
     links = [Link(url, label, id=slug) for url, label, slug in zip(paths, labels, named.slugs)]
+    areas = _area_links(named)
     return [
         TopicView(
             slug=slug,
@@ -203,19 +240,21 @@ def _topic_views(papers: list[Paper], named: NamedGrouping) -> list[TopicView]:
             related=tuple(links[r] for r in topic.related),
             own=topic.size,
             position=topic.position,
+            area=areas[topic.area] if areas else None,
         )
         for slug, url, label, topic in zip(named.slugs, paths, labels, topics)
     ]
 
 
-def _redirects(named: NamedGrouping, topics: list[TopicView]) -> tuple[Redirect, ...]:
-    """Every retired topic URL, pointing at its successor (or the topics index when it has none)."""
-    by_slug = {t.slug: t for t in topics}
-    redirects = []
-    for retired in named.retired:
-        successor = by_slug.get(retired.successor)
-        target = topic_link(successor) if successor else Link(urls.TOPICS, "All topics")
-        redirects.append(Redirect(urls.topic(retired.slug), target))
+def _redirects(named: NamedGrouping, topics: list[TopicView], areas: list[AreaView]) -> tuple[Redirect, ...]:
+    """Every retired topic and area URL, pointing at its successor (or the topics index when it has none); an area
+    curation left without topics points there too."""
+    by_slug = {t.slug: topic_link(t) for t in topics}
+    area_by_slug = {a.slug: Link(a.url, a.label, id=a.slug) for a in areas}
+    everything = Link(urls.TOPICS, "All topics")
+    redirects = [Redirect(urls.topic(r.slug), by_slug.get(r.successor, everything)) for r in named.retired]
+    redirects += [Redirect(urls.area(r.slug), area_by_slug.get(r.successor, everything)) for r in named.retired_areas]
+    redirects += [Redirect(urls.area(slug), everything) for slug in named.area_slugs if slug not in area_by_slug]
     return tuple(redirects)
 
 
@@ -248,6 +287,7 @@ def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) ->
             raise DigestError(f"page name {page.slug!r} is taken by the site itself; rename the file", page.source)
     grouping = named.grouping
     topics = _topic_views(papers, named)
+    areas = _area_views(papers, named)
     digests = _digest_views(corpus, curated.intros)
     digest_links = {d.id: digest_link(d) for d in digests}
     topic_links = [topic_link(t) for t in topics]
@@ -268,6 +308,7 @@ def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) ->
             digests=tuple(digest_links[d] for d in paper.digests),
             links=external_links(paper),
             note=curated.notes.get(paper.slug, ""),
+            area=topics[own].area if own >= 0 else None,
             seen=min((dates[d] for d in paper.digests if dates[d]), default=None),
         )
     topics = [
@@ -280,8 +321,8 @@ def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) ->
     ]
     newest = max((d.date for d in digests if d.date), default=None)
     return Site(
-        config, views, tuple(topics), tuple(digests), tuple(pages), grouping.params, _redirects(named, topics),
-        curated.featured, curated.removed, top_views(views, newest) if config.top_pages else (),
+        config, views, tuple(topics), tuple(digests), tuple(pages), grouping.params, _redirects(named, topics, areas),
+        curated.featured, curated.removed, top_views(views, newest) if config.top_pages else (), tuple(areas),
     )
 
 
@@ -298,6 +339,7 @@ def site_pages(site: Site) -> list[Page]:
     if site.config.base_url:  # feeds need the public URL: without it there are none to list
         pages += [Page(urls.FEEDS, "feeds.html", "Feeds")]
     pages += [Page(t.url, "top.html", t.title, {"top": t}) for t in site.top]
+    pages += [Page(a.url, "area.html", a.label, {"area": a}) for a in site.areas]
     pages += _list_pages(site, site.topics, "topic.html", "topic", lambda t: t.label)
     pages += [Page(p.url, "paper.html", p.title, {"paper": p}) for p in site.papers.values()]
     pages += _list_pages(site, site.digests, "digest.html", "digest", lambda d: d.title)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 HOME = ""
 TOPICS = "topics/"
+AREAS = "areas/"  # areas/<slug>/: an area and its topics; the topics index lists the areas, so this folder has no page
 DIGESTS = "digests/"
 SEARCH = "search/"
 FOR_YOU = "for-you/"  # the recent papers ranked by the reader's stars (outputs/recommend)
@@ -37,7 +38,7 @@ BIB = "papers.bib"  # a topic's or a digest's papers as BibTeX, in its folder
 ORDERS = {"upvotes": "by-upvotes/", "newest": "newest/"}
 
 # First path parts the site uses itself: a curator's Markdown page may not take them.
-RESERVED = frozenset({"papers", "topics", "digests", "data", "assets", "search", "index", "404", "for-you", "starred", "feeds", "top"})
+RESERVED = frozenset({"papers", "topics", "areas", "digests", "data", "assets", "search", "index", "404", "for-you", "starred", "feeds", "top"})
 
 
 def paper(slug: str) -> str:
@@ -56,6 +57,11 @@ def recommend_like(bucket: int | str) -> str:
 
 def topic(slug: str) -> str:
     return f"topics/{slug}/"
+
+
+def area(slug: str) -> str:
+    """An area's page: the broad level that holds whole topics."""
+    return f"{AREAS}{slug}/"
 
 
 def digest(digest_id: str) -> str:

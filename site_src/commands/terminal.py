@@ -73,7 +73,7 @@ def summary_lines(report: BuildReport, out, verbose: bool = False) -> list[str]:
     stages = " ".join(f"{name} {seconds:.2f}s" for name, seconds in report.stages.items())
     lines = [
         f"built {out}: {report.papers} papers ({report.entries} entries in {report.digests} digests), "
-        f"{report.topics} topics, {report.pages} pages, {report.files} files in {report.seconds:.2f}s ({stages})",
+        f"{report.topics} topics in {report.areas} areas, {report.pages} pages, {report.files} files in {report.seconds:.2f}s ({stages})",
         f"feeds: {report.feeds}, search index: {human_size(report.search_bytes)}, site: {human_size(report.site_bytes)} "
         f"in {report.files:,} files, warnings: {len(report.warnings)}",
     ]

@@ -50,7 +50,10 @@ class TopicSettings:
 
     count: int | None = setting(None, "number of topics; auto is about 1.4 × the square root of the number of papers (26 for the seeds)",
                                 low=1, auto="auto")
-    max_count: int = setting(60, "upper bound for an automatic count", low=1)
+    max_count: int = setting(60, "upper bound for an automatic count, raised where topics would average more than 250 "
+                                 "papers (136 topics at 34,000 papers)", low=1)
+    areas: int | None = setting(None, "number of areas, the broad level that holds whole topics; auto is about 1.2 × the "
+                                "square root of the number of topics, at most 12 (6 for the seeds)", low=1, auto="auto")
     seed: int = setting(0, "the same seed gives the same topics", low=0)
     min_df: int = setting(2, "a word must appear in at least this many papers to count", low=1)
     max_df: float = setting(0.5, "a word in more than this share of papers is ignored", above=0, high=1)

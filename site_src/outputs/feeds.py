@@ -1,5 +1,5 @@
-"""Feeds: RSS 2.0 and Atom 1.0 (feed_xml.py) and JSON Feed 1.1 (json_feed.py) for the whole site, each top page
-and each topic, and the OPML file that lists them all (opml.py), from the assembled site. This module plans
+"""Feeds: RSS 2.0 and Atom 1.0 (feed_xml.py) and JSON Feed 1.1 (json_feed.py) for the whole site, each top page,
+each area and each topic, and the OPML file that lists them all (opml.py), from the assembled site. This module plans
 them: which papers each feed lists, newest first.
 
 The XML is built as an lxml element tree, never by pasting strings, so every title and abstract
@@ -78,7 +78,7 @@ class Feed(FeedLink):
     page: str  # site-relative URL of the HTML page the feed follows: "" (home) or "topics/x/"
     items: tuple[FeedItem, ...]  # newest first
     updated: dt.date | None = None  # the newest digest's date (lastBuildDate, Atom's updated); never the clock
-    group: str = ""  # where the Feeds page and the OPML file list it: "This site", "Top papers", "Topics"
+    group: str = ""  # where the Feeds page and the OPML file list it: "This site", "Top papers", "Areas", "Topics"
     name: str = ""  # the page it follows, in words
 
 
@@ -180,6 +180,9 @@ def plan_feeds(site: Site) -> tuple[tuple[Feed, ...], tuple[str, ...]]:
     for top in site.top:
         streams.append((top.url, top.title, f"{config.title}: {top.title}", f"{top.title}, most upvoted first, from {config.title}",
                         top.papers, len(top.papers), "Top papers", True))
+    for area in site.areas:
+        streams.append((area.url, area.label, f"{config.title}: {area.label}", f"Papers in the area {area.label} from {config.title}",
+                        area.papers, config.feed_items, "Areas", False))
     for topic in site.topics:
         streams.append((topic.url, topic.label, f"{config.title}: {topic.label}", f"Papers on {topic.label} from {config.title}",
                         topic.papers, config.feed_items, "Topics", False))
@@ -245,7 +248,7 @@ def build_feeds(site: Site) -> Feeds:
     entries["json"] = None
     files = {feed.path: writers[feed.format](feed, site.config, entries[feed.format]) for feed in feeds}
     files[urls.OPML] = opml_bytes(feeds, site.config)
-    # A retired topic's feeds keep working: they carry its successor's items.
+    # A retired topic's (or area's) feeds keep working: they carry its successor's items.
     for redirect in site.redirects:
         for format in urls.FEED_NAMES:
             if redirect.target.url != urls.TOPICS and urls.feed(redirect.target.url, format) in files:

@@ -141,7 +141,7 @@ def start_render(
     many forked processes.
     """
     env = environment(dirs)
-    objects = {"site": site, "config": site.config, "feeds": feeds, "topic_map": layout(site.topics)}
+    objects = {"site": site, "config": site.config, "feeds": feeds, "topic_map": layout(site.topics, site.areas)}
     if search is not None:
         objects["search"] = search
     if charts is not None:

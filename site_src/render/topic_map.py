@@ -50,6 +50,7 @@ class Circle:
     x: float
     y: float
     r: float
+    area: int = 0  # its topic's area's number (AreaView.number): the circle's colour
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,10 @@ def _even(positions: np.ndarray) -> np.ndarray:
     return (positions + ranks) / 2
 
 
-def draw(topics, canvas: Canvas) -> MapDrawing:
-    """Place each topic (TopicView) on one canvas from its 2-D map position; the height follows from the circles."""
+def draw(topics, canvas: Canvas, areas: dict[str, int] | None = None) -> MapDrawing:
+    """Place each topic (TopicView) on one canvas from its 2-D map position; the height follows from the circles.
+    `areas`: each area's number by its slug, the colour of its topics' circles."""
+    areas = areas or {}
     font = canvas.font
     # The count a circle stands for is the count its topic page lists (own and second-topic papers alike).
     sizes = np.array([max(len(t.papers), 1) for t in topics], dtype=float)
@@ -187,12 +190,15 @@ def draw(topics, canvas: Canvas) -> MapDrawing:
     for topic, (x, y), r, lines, count in zip(topics, points, radii, labels, sizes):
         first = y - (len(lines) - 1) * font * LINE_HEIGHT / 2
         placed = tuple((line, round(float(first + i * font * LINE_HEIGHT), 1)) for i, line in enumerate(lines))
-        circles.append(Circle(topic.url, topic.label, placed, len(topic.papers), round(float(x), 1), round(float(y), 1), round(float(r), 1)))
+        area = areas.get(topic.area.id, 0) if topic.area else 0
+        circles.append(Circle(topic.url, topic.label, placed, len(topic.papers), round(float(x), 1), round(float(y), 1), round(float(r), 1), area))
     return MapDrawing(canvas.name, canvas.width, math.ceil(height), font, tuple(circles))
 
 
-def layout(topics) -> TopicMap:
-    """The wide and the narrow drawing of the topic map (none without topics)."""
+def layout(topics, areas=()) -> TopicMap:
+    """The wide and the narrow drawing of the topic map (none without topics), each circle coloured by its area
+    (AreaView)."""
     if not topics:
         return TopicMap(())
-    return TopicMap((draw(topics, WIDE), draw(topics, NARROW)))
+    numbers = {a.slug: a.number for a in areas}
+    return TopicMap((draw(topics, WIDE, numbers), draw(topics, NARROW, numbers)))

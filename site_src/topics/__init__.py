@@ -3,6 +3,7 @@
 `group` is its one entry point. It takes the lock (lock.py) into account: a build with the same inputs takes
 the topics from it as they are; a few new papers are placed on the remembered topics (fold-in); otherwise
 the topics are fitted again (model.py), warm-started while the settings are unchanged, and named after the remembered ones (naming.py).
+Areas (areas.py) group whole topics; the lock keeps their names the same way.
 With a cache folder (.digest-cache/topics beside build/), the papers' term counts are kept between builds
 (term_counts.py), so placing a day's papers tokenizes only that day's. It does not read dumps or render
 anything; SciPy is imported only when a fit or fold-in needs it.
@@ -16,12 +17,15 @@ from pathlib import Path
 import numpy as np
 
 from site_src.config import TopicSettings
-from site_src.topics.grouping import Grouping, NamedGrouping, Topic
+from site_src.topics.grouping import Area, Grouping, NamedGrouping, Topic
 from site_src.topics.lock import (
-    LOCK_NAME, TopicLock, fingerprint, fingerprinted_before, fitted_by_an_older_algorithm, lock_bytes, names_only, paper_keys, read_lock,
-    settings_hash, write_lock,
+    LOCK_NAME, TopicLock, fingerprint, fingerprinted_before, fitted_by_an_older_algorithm, has_areas, lock_bytes, names_only, paper_keys,
+    read_lock, settings_hash, write_lock,
 )
-from site_src.topics.naming import locked, match_topics, name_topics, related_map, remembered_related, retire, topic_slugs, topics_of_papers
+from site_src.topics.naming import (
+    locked, locked_areas, match_areas, match_topics, name_topics, related_map, remembered_related, retire, retire_areas, topic_slugs,
+    topics_of_papers,
+)
 
 # New papers are placed on the remembered topics until the papers reach this many times those the topics
 # were fitted on; then the topics are fitted again (warm-started), so they follow a growing corpus.
@@ -32,12 +36,17 @@ def _from_lock(lock: TopicLock, paper_slugs: list[str], related: np.ndarray, par
 
     index = {slug: i for i, slug in enumerate(paper_slugs)}
     position = {t.slug: i for i, t in enumerate(lock.topics)}
+    area = {a.slug: i for i, a in enumerate(lock.areas)}
     topics = tuple(
-        Topic(t.label, tuple(index[s] for s in t.papers), tuple(position[r] for r in t.related), t.primary, t.position, t.terms)
+        Topic(t.label, tuple(index[s] for s in t.papers), tuple(position[r] for r in t.related), t.primary, t.position, t.terms, area[t.area])
         for t in lock.topics
     )
-    params = {**params, "method": "reused from topics.lock.json (inputs unchanged)"}
-    return Grouping(topics, topics_of_papers(topics, len(paper_slugs)), related, params)
+    params = {**params, "areas": len(lock.areas), "method": "reused from topics.lock.json (inputs unchanged)"}
+    return Grouping(topics, topics_of_papers(topics, len(paper_slugs)), related, params, _areas(lock))
+
+
+def _areas(lock: TopicLock) -> tuple[Area, ...]:
+    return tuple(Area(a.label) for a in lock.areas)
 
 
 def _can_fold_in(lock: TopicLock, paper_slugs: list[str], settings: TopicSettings) -> bool:
@@ -45,7 +54,7 @@ def _can_fold_in(lock: TopicLock, paper_slugs: list[str], settings: TopicSetting
     papers, the lock knows its fit (same settings and algorithm), every remembered paper is still there, and the papers have not
     grown past FOLD_IN_GROWTH times those the topics were fitted on. Otherwise (no new paper but other
     changes, a paper gone, an empty topic) the topics are fitted again."""
-    if not lock.fitted or lock.settings != settings_hash(settings) or len(paper_slugs) > FOLD_IN_GROWTH * lock.fitted:
+    if not lock.fitted or lock.settings != settings_hash(settings) or len(paper_slugs) > FOLD_IN_GROWTH * lock.fitted or not has_areas(lock):
         return False
     present = set(paper_slugs)
     known = {slug for t in lock.topics for slug in t.papers}
@@ -58,6 +67,7 @@ def _fold_in(lock: TopicLock, paper_slugs: list[str], counts, settings: TopicSet
 
     index = {slug: i for i, slug in enumerate(paper_slugs)}
     position = {t.slug: i for i, t in enumerate(lock.topics)}
+    area = {a.slug: i for i, a in enumerate(lock.areas)}
     known = {slug for t in lock.topics for slug in t.papers}
     new = np.array([i for i, slug in enumerate(paper_slugs) if slug not in known], dtype=np.int64)
     remembered = remembered_related(lock, paper_slugs, settings.related, sorted(known))
@@ -69,18 +79,16 @@ def _fold_in(lock: TopicLock, paper_slugs: list[str], counts, settings: TopicSet
         seconds = new[placed[:, 1] == number].tolist()
         members = [index[s] for s in t.papers[: t.primary]] + joined + [index[s] for s in t.papers[t.primary :]] + seconds
         related_topics = tuple(position[r] for r in t.related)
-        topics.append(Topic(t.label, tuple(members), related_topics, t.primary + len(joined), t.position, t.terms))
+        topics.append(Topic(t.label, tuple(members), related_topics, t.primary + len(joined), t.position, t.terms, area[t.area]))
     params = {
-        "papers": len(paper_slugs), "topics": len(topics), **dataclasses.asdict(settings),
+        "papers": len(paper_slugs), "topics": len(topics), "areas": len(lock.areas), **dataclasses.asdict(settings),
         "method": f"{len(new)} new papers placed on the topics of topics.lock.json (fitted on {lock.fitted} papers; "
         f"refitted past {int(FOLD_IN_GROWTH * lock.fitted)})",
     }
-    grouping = Grouping(tuple(topics), topics_of_papers(topics, len(paper_slugs)), related, params)
-    slugs = tuple(t.slug for t in lock.topics)
-    new_lock = TopicLock(
-        stamp, locked(grouping, slugs, paper_slugs), lock.retired, lock.fitted, lock.settings, related_map(related, paper_slugs)
-    )
-    return NamedGrouping(grouping, slugs, lock.retired, new_lock)
+    grouping = Grouping(tuple(topics), topics_of_papers(topics, len(paper_slugs)), related, params, _areas(lock))
+    slugs, area_slugs = tuple(t.slug for t in lock.topics), tuple(a.slug for a in lock.areas)
+    new_lock = dataclasses.replace(lock, fingerprint=stamp, topics=locked(grouping, slugs, paper_slugs, area_slugs), related_papers=related_map(related, paper_slugs))
+    return NamedGrouping(grouping, slugs, lock.retired, new_lock, area_slugs, lock.retired_areas)
 
 
 def _counted(titles: list[str], abstracts: list[str], keys: list[bytes], settings: TopicSettings, cache: Path | None):
@@ -101,7 +109,7 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None, cache: Path |
     stamp = fingerprint(paper_slugs, keys, settings)
     if lock and lock.fingerprint != stamp and fingerprinted_before(lock, paper_slugs, titles, abstracts, settings):
         lock = dataclasses.replace(lock, fingerprint=stamp)  # unchanged inputs, as an earlier lock recorded them
-    if lock and lock.fingerprint == stamp and names_only(lock, paper_slugs):  # else a hand-edited lock: not trusted
+    if lock and lock.fingerprint == stamp and names_only(lock, paper_slugs) and has_areas(lock):  # else a hand-edited lock: not trusted
         params = {"papers": len(papers), "topics": len(lock.topics), **dataclasses.asdict(settings)}
         related = remembered_related(lock, paper_slugs, settings.related, paper_slugs)
         if related is None:  # a lock from before related papers were kept: compute them and keep them
@@ -112,7 +120,7 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None, cache: Path |
         grouping = _from_lock(lock, paper_slugs, related, params)
         if not lock.fitted:  # a lock from before fits were recorded: its topics were fitted on exactly these papers
             lock = dataclasses.replace(lock, fitted=len(papers), settings=settings_hash(settings))
-        return NamedGrouping(grouping, tuple(t.slug for t in lock.topics), lock.retired, lock)
+        return NamedGrouping(grouping, tuple(t.slug for t in lock.topics), lock.retired, lock, tuple(a.slug for a in lock.areas), lock.retired_areas)
     if lock and _can_fold_in(lock, paper_slugs, settings):
         return _fold_in(lock, paper_slugs, _counted(titles, abstracts, keys, settings, cache), settings, stamp)
     from site_src.topics import model, term_counts
@@ -133,19 +141,38 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None, cache: Path |
     matched = match_topics(new_sets, [t.terms for t in grouping.topics], lock) if lock else {}
     # A continued topic keeps its remembered label, unless an older algorithm fitted it: then the new labels are
     # the point of the change (its URL stays all the same).
-    relabel = {} if lock and fitted_by_an_older_algorithm(lock, settings) else matched
+    older = lock is not None and fitted_by_an_older_algorithm(lock, settings)
+    relabel = {} if older else matched
     relabelled = tuple(
         dataclasses.replace(t, label=lock.topics[relabel[n]].label) if n in relabel else t
         for n, t in enumerate(grouping.topics)
     )
     grouping = dataclasses.replace(grouping, topics=relabelled)
-    slugs = tuple(name_topics([" · ".join(t.label) for t in relabelled], topic_slugs, matched, lock))
+    old, gone = ([t.slug for t in lock.topics], [r.slug for r in lock.retired]) if lock else ([], [])
+    slugs = tuple(name_topics([" · ".join(t.label) for t in relabelled], topic_slugs, matched, old, gone))
     retired = retire(lock, matched, grouping, slugs, paper_slugs) if lock else ()
+    grouping, area_slugs, retired_areas = _named_areas(grouping, paper_slugs, lock, keep_labels=not older)
     new_lock = TopicLock(
-        stamp, locked(grouping, slugs, paper_slugs), retired, len(papers), settings_hash(settings),
-        related_map(grouping.related, paper_slugs),
+        stamp, locked(grouping, slugs, paper_slugs, area_slugs), retired, len(papers), settings_hash(settings),
+        related_map(grouping.related, paper_slugs), locked_areas(grouping, area_slugs), retired_areas,
     )
-    return NamedGrouping(grouping, slugs, retired, new_lock)
+    return NamedGrouping(grouping, slugs, retired, new_lock, area_slugs, retired_areas)
+
+
+def _named_areas(grouping: Grouping, paper_slugs: list[str], lock: TopicLock | None, keep_labels: bool):
+    """(the grouping with continued areas' remembered labels, the areas' slugs, the areas' redirects): areas are named
+    after the lock's as topics are, matched on their papers; with `keep_labels` a continued area keeps its label."""
+    papers = [set() for _ in grouping.areas]
+    for t in grouping.topics:
+        papers[t.area].update(paper_slugs[i] for i in t.members[: t.size])
+    matched = match_areas(papers, lock) if lock else {}
+    if keep_labels and matched:
+        areas = tuple(dataclasses.replace(a, label=lock.areas[matched[n]].label) if n in matched else a for n, a in enumerate(grouping.areas))
+        grouping = dataclasses.replace(grouping, areas=areas)
+    old, gone = ([a.slug for a in lock.areas], [r.slug for r in lock.retired_areas]) if lock else ([], [])
+    area_slugs = tuple(name_topics([" · ".join(a.label) for a in grouping.areas], topic_slugs, matched, old, gone))
+    retired = retire_areas(lock, matched, grouping, area_slugs, paper_slugs) if lock else ()
+    return grouping, area_slugs, retired
 
 
 __all__ = ["group", "Grouping", "NamedGrouping", "Topic", "TopicLock", "LOCK_NAME", "read_lock", "lock_bytes", "write_lock"]

@@ -17,6 +17,8 @@ import scipy.sparse as sp
 from site_src.config import TopicSettings
 
 AUTO_TOPICS_PER_SQRT = 1.4
+MOST_PAPERS = 300  # own papers a topic may hold: larger ones are split (split.py; issue #25: "say <= 300 a topic")
+AIMED_PAPERS = 250  # the average the automatic count keeps to, and what a split aims at
 # Each paper's nearest papers form its edges. On the seed themes (bench/topics_eval.py, 5 seeds) 15 scores
 # F1 0.61, 10 gives 0.55 and 25 gives 0.60.
 NEIGHBOURS = 15
@@ -66,14 +68,15 @@ def graph(idx: np.ndarray, sim: np.ndarray, n: int) -> sp.csr_matrix:
     return P
 
 
-def embed(P: sp.csr_matrix, dim: int, seed: int) -> np.ndarray:
-    """The `dim` leading eigenvectors of D^-1/2 P D^-1/2, each row scaled to unit length (Ng, Jordan and Weiss)."""
+def embed(P: sp.csr_matrix, dim: int, seed: int, dense_up_to: int = DENSE_UP_TO) -> np.ndarray:
+    """The `dim` leading eigenvectors of D^-1/2 P D^-1/2, each row scaled to unit length (Ng, Jordan and Weiss);
+    exact (dense) up to `dense_up_to` papers, by subspace iteration above."""
     n = P.shape[0]
     dim = max(1, min(dim, n - 1))
     degree = np.asarray(P.sum(axis=1)).ravel()
     scale = sp.diags(1 / np.sqrt(np.maximum(degree, 1e-12)))
     N = (scale @ P @ scale).tocsr()
-    if n <= DENSE_UP_TO:
+    if n <= dense_up_to:
         values, vectors = np.linalg.eigh(N.toarray())
     else:
         values, vectors = _leading_eigenvectors(N, dim, seed)
@@ -233,13 +236,16 @@ def neighbours_in_buckets(
 
 
 def topic_count(papers: int, settings: TopicSettings) -> int:
-    """The number of topics: set in site.yaml, or about 1.4 * sqrt(papers), capped by max_count.
+    """The number of topics: set in site.yaml, or about 1.4 * sqrt(papers), capped by max_count, but never so few
+    that a topic averages more than AIMED_PAPERS papers (136 at 34,000 papers, where max_count would give 60 of 570).
 
     Chosen by `make topics-eval` on the seeds: F1 against a person's themes rises from 18 topics
     (0.48) to 26 (0.56) and falls again past 30; 1.4 * sqrt(340) = 26.
     """
-    wanted = settings.count or max(1, round(AUTO_TOPICS_PER_SQRT * math.sqrt(papers)))
-    return max(1, min(wanted, settings.max_count, papers))
+    if settings.count:
+        return max(1, min(settings.count, settings.max_count, papers))
+    wanted = max(min(round(AUTO_TOPICS_PER_SQRT * math.sqrt(papers)), settings.max_count), math.ceil(papers / AIMED_PAPERS))
+    return max(1, min(wanted, papers))
 
 
 def fit_sample(titles: list[str], seed: int, size: int = FIT_SAMPLE) -> np.ndarray | None:

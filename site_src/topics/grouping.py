@@ -15,6 +15,14 @@ class Topic:
     size: int = 0  # how many of `members` are its own papers (the rest are second-topic members)
     position: tuple[float, float] = (0.5, 0.5)  # on the topic map, in [0, 1]; similar topics sit close
     terms: dict = field(default_factory=dict, compare=False)  # centroid's top terms -> weight (max 1)
+    area: int = 0  # index of its area in Grouping.areas
+
+
+@dataclass(frozen=True)
+class Area:
+    """A broad area holding whole topics (areas.py); which topics: those whose `area` is its index."""
+
+    label: tuple[str, ...]  # 1-2 display phrases, most distinctive first
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,7 @@ class Grouping:
     paper_topics: np.ndarray  # (papers, 2): each paper's topic, and its second topic or -1
     related: np.ndarray  # (papers, settings.related) related paper indices, -1 where none
     params: dict
+    areas: tuple[Area, ...] = ()  # every topic's `area` indexes these
 
     @property
     def paper_topic(self) -> np.ndarray:
@@ -37,3 +46,5 @@ class NamedGrouping:
     slugs: tuple[str, ...]  # one per topic of `grouping`
     retired: tuple  # RetiredTopic (lock.py), one per topic URL that now redirects
     lock: object  # the TopicLock (lock.py) to write after the build
+    area_slugs: tuple[str, ...] = ()  # one per area of `grouping`
+    retired_areas: tuple = ()  # RetiredTopic (lock.py), one per area URL that now redirects

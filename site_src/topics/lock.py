@@ -1,13 +1,14 @@
 """topics.lock.json, the file: what keeps topic URLs and labels stable from one build to the next.
 
-The lock remembers, for the last build: each topic's slug, label, centroid terms, map position and
-papers, plus a fingerprint of the inputs. A build with the same fingerprint takes its topics from the
+The lock remembers, for the last build: each topic's slug, label, centroid terms, map position, papers and
+area, each area's slug and label, plus a fingerprint of the inputs. A build with the same fingerprint takes its topics from the
 lock as they are (same bytes out, no factorization). A build with a few new papers (the papers grew by
 at most a fifth since the topics were fitted) places each new paper on the remembered topic whose
 centroid is closest and changes nothing else. Past that, a build warm-starts the topic
 model from the remembered centroids, matches the new topics to the remembered ones (optimal
 assignment on paper overlap and centroid similarity), keeps their slugs and labels, and leaves a
-redirect behind for every topic that disappears, so no topic URL ever stops resolving.
+redirect behind for every topic that disappears, so no topic URL ever stops resolving. Areas are named the
+same way: matched on their papers, kept slugs and labels, redirects for those that disappear.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from site_src.files.source import LOCK_LIMIT, read_text
 LOCK_NAME = "topics.lock.json"
 LOCK_VERSION = 1
 # Bump when the topic algorithm changes, so old fingerprints stop matching.
-ALGORITHM = "knn-spectral-2"  # 2: grab-bags dissolved, labels led by the phrase most papers use
-OLDER_ALGORITHMS = ("knn-spectral-1",)
+ALGORITHM = "knn-spectral-3"  # 2: grab-bags dissolved, labels led by the phrase most papers use; 3: areas
+OLDER_ALGORITHMS = ("knn-spectral-1", "knn-spectral-2")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,13 @@ class LockedTopic:
     papers: tuple[str, ...]  # paper slugs, primary members first (as in Topic.members)
     primary: int  # how many of `papers` are primary members
     related: tuple[str, ...]  # slugs of related topics
+    area: str = ""  # slug of its area
+
+
+@dataclass(frozen=True)
+class LockedArea:
+    slug: str
+    label: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -58,11 +66,20 @@ class TopicLock:
     fitted: int = 0  # how many papers the topics were last fitted on (0: not known)
     settings: str = ""  # settings_hash() of the fit
     related_papers: dict = dataclasses.field(default_factory=dict)  # paper slug -> its related papers' slugs
+    areas: tuple[LockedArea, ...] = ()
+    retired_areas: tuple[RetiredTopic, ...] = ()  # area URLs that redirect (successor: an area's slug)
+
+
+# Topic settings that came with an algorithm: a lock an older algorithm wrote was hashed without them.
+SETTING_SINCE = {"areas": "knn-spectral-3"}
 
 
 def settings_hash(settings: TopicSettings, algorithm: str = ALGORITHM) -> str:
-    """What, besides the papers, the fitted topics depend on: the algorithm and the topic settings."""
-    return hashlib.sha256(json.dumps([algorithm, dataclasses.asdict(settings)], sort_keys=True).encode()).hexdigest()[:16]
+    """What, besides the papers, the fitted topics depend on: the algorithm and the topic settings (those it knew)."""
+    order = (*OLDER_ALGORITHMS, ALGORITHM)
+    known = {name: value for name, value in dataclasses.asdict(settings).items()
+             if order.index(SETTING_SINCE.get(name, order[0])) <= order.index(algorithm)}
+    return hashlib.sha256(json.dumps([algorithm, known], sort_keys=True).encode()).hexdigest()[:16]
 
 
 def fitted_by_an_older_algorithm(lock: TopicLock, settings: TopicSettings) -> bool:
@@ -112,16 +129,21 @@ def read_lock(path: Path) -> TopicLock | None:
         topics = tuple(
             LockedTopic(
                 t["slug"], tuple(t["label"]), tuple(t["position"]), dict(t["terms"]),
-                tuple(t["papers"]), int(t["primary"]), tuple(t["related"]),
+                tuple(t["papers"]), int(t["primary"]), tuple(t["related"]), t.get("area", ""),
             )
             for t in data["topics"]
         )
         retired = tuple(RetiredTopic(r["slug"], tuple(r["label"]), r["successor"]) for r in data["retired"])
-        bad = next((s for s in [t.slug for t in topics] + [r.slug for r in retired] if not is_slug(s)), None)
+        areas = tuple(LockedArea(a["slug"], tuple(a["label"])) for a in data.get("areas", []))
+        retired_areas = tuple(RetiredTopic(r["slug"], tuple(r["label"]), r["successor"]) for r in data.get("retired_areas", []))
+        slugs = [t.slug for t in topics] + [r.slug for r in retired] + [a.slug for a in areas] + [r.slug for r in retired_areas]
+        bad = next((s for s in slugs if not is_slug(s)), None)
         if bad is not None:  # slugs become folder names in build/: only ones slugify could have made
             raise ValueError(f"{bad!r} is not a slug (lowercase a-z, 0-9 and single hyphens)")
         related = {str(slug): tuple(map(str, others)) for slug, others in data.get("related_papers", {}).items()}
-        lock = TopicLock(data["fingerprint"], topics, retired, int(data.get("fitted", 0)), str(data.get("settings", "")), related)
+        lock = TopicLock(
+            data["fingerprint"], topics, retired, int(data.get("fitted", 0)), str(data.get("settings", "")), related, areas, retired_areas,
+        )
         _check_types(lock)
         return lock
     except json.JSONDecodeError as exc:
@@ -146,9 +168,19 @@ def _check_types(lock: TopicLock) -> None:
                 and 0 <= t.primary <= len(t.papers)
                 and texts(t.terms) and all(map(number, t.terms.values())) and set(t.related) <= set(slugs)):
             raise ValueError(f"topic {t.slug!r} has a field of the wrong type, or names a topic that is not there")
-    for r in lock.retired:
+    for r in lock.retired + lock.retired_areas:
         if not (texts(r.label) and isinstance(r.successor, str)):
-            raise ValueError(f"retired topic {r.slug!r} has a field of the wrong type")
+            raise ValueError(f"retired topic or area {r.slug!r} has a field of the wrong type")
+    areas = [a.slug for a in lock.areas]
+    if len(set(areas)) != len(areas) or not all(texts(a.label) for a in lock.areas):
+        raise ValueError("two areas share a slug, or an area's label is not text")
+    if areas and any(t.area not in areas for t in lock.topics):
+        raise ValueError(f"topic {next(t.slug for t in lock.topics if t.area not in areas)!r} names an area that is not there")
+
+
+def has_areas(lock: TopicLock) -> bool:
+    """Whether every topic of the lock has its area (a lock from before areas has none: its topics are fitted again)."""
+    return bool(lock.areas) or not lock.topics
 
 
 def names_only(lock: TopicLock, paper_slugs: list[str]) -> bool:
@@ -169,6 +201,8 @@ def lock_bytes(lock: TopicLock) -> bytes:
             for t in lock.topics
         ],
         "retired": [dataclasses.asdict(r) | {"label": list(r.label)} for r in lock.retired],
+        "areas": [{"slug": a.slug, "label": list(a.label)} for a in lock.areas],
+        "retired_areas": [dataclasses.asdict(r) | {"label": list(r.label)} for r in lock.retired_areas],
         "related_papers": {slug: list(lock.related_papers[slug]) for slug in sorted(lock.related_papers)},
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")

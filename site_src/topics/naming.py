@@ -1,4 +1,4 @@
-"""Lasting topic names: new topics matched to the remembered ones (slugs and labels kept), retired topics redirected.
+"""Lasting topic and area names: new ones matched to the remembered ones (slugs and labels kept), retired ones redirected.
 
 Only naming and the lock's records of a grouping; the grouping itself comes from model.py.
 """
@@ -10,7 +10,7 @@ from itertools import chain
 import numpy as np
 
 from site_src.text.slugs import unique_slugs
-from site_src.topics.lock import LockedTopic, RetiredTopic, TopicLock
+from site_src.topics.lock import LockedArea, LockedTopic, RetiredTopic, TopicLock
 
 MATCH_THRESHOLD = 0.3
 
@@ -32,21 +32,43 @@ def match_topics(new_papers: list[set[str]], new_terms: list[dict], lock: TopicL
         return M / np.maximum(np.linalg.norm(M, axis=1, keepdims=True), 1e-12)
 
     cosine = matrix(new_terms) @ matrix([t.terms for t in old]).T
-    old_papers = [set(t.papers[: t.primary]) for t in old]
-    overlap = np.array([[len(a & b) / max(len(a | b), 1) for b in old_papers] for a in new_papers])
+    overlap = _overlap(new_papers, [set(t.papers[: t.primary]) for t in old])
     score = overlap + cosine / 2
     rows, cols = linear_sum_assignment(-score)
     return {int(r): int(c) for r, c in zip(rows, cols) if overlap[r, c] >= MATCH_THRESHOLD or cosine[r, c] >= 2 * MATCH_THRESHOLD}
 
 
-def name_topics(labels: list[str], slugs_of_labels, matched: dict[int, int], lock: TopicLock | None) -> list[str]:
-    """Slugs for the new topics: the locked slug where matched, else a fresh one no old URL uses."""
-    taken = {t.slug for t in lock.topics} | {r.slug for r in lock.retired} if lock else set()
+def _overlap(new: list[set[str]], old: list[set[str]]) -> np.ndarray:
+    """Jaccard overlap of every new paper set with every old one."""
+    return np.array([[len(a & b) / max(len(a | b), 1) for b in old] for a in new]).reshape(len(new), len(old))
+
+
+def area_papers(lock: TopicLock) -> list[set[str]]:
+    """Each locked area's papers: its topics' own papers."""
+    return [{p for t in lock.topics if t.area == a.slug for p in t.papers[: t.primary]} for a in lock.areas]
+
+
+def match_areas(new_papers: list[set[str]], lock: TopicLock) -> dict[int, int]:
+    """New area index -> locked area index, by optimal assignment on paper overlap (areas are broad: their papers
+    tell them apart)."""
+    from scipy.optimize import linear_sum_assignment
+
+    if not lock.areas or not new_papers:
+        return {}
+    overlap = _overlap(new_papers, area_papers(lock))
+    rows, cols = linear_sum_assignment(-overlap)
+    return {int(r): int(c) for r, c in zip(rows, cols) if overlap[r, c] >= MATCH_THRESHOLD}
+
+
+def name_topics(labels: list[str], slugs_of_labels, matched: dict[int, int], old: list[str], retired: list[str]) -> list[str]:
+    """Slugs for the new topics (or areas): the `old` slug where matched, else a fresh one no old URL (`old`,
+    `retired`) uses."""
+    taken = set(old) | set(retired)
     fresh = slugs_of_labels(labels)
     names = []
     for index, label in enumerate(labels):
         if index in matched:
-            names.append(lock.topics[matched[index]].slug)
+            names.append(old[matched[index]])
             continue
         slug, suffix = fresh[index], 2
         while slug in taken:
@@ -94,30 +116,48 @@ def topics_of_papers(topics, count: int) -> np.ndarray:
     return paper_topics
 
 
-def locked(grouping, slugs: tuple[str, ...], paper_slugs: list[str]) -> tuple[LockedTopic, ...]:
+def locked(grouping, slugs: tuple[str, ...], paper_slugs: list[str], area_slugs: tuple[str, ...]) -> tuple[LockedTopic, ...]:
     return tuple(
         LockedTopic(
             slug, topic.label, topic.position, topic.terms,
             tuple(paper_slugs[i] for i in topic.members), topic.size, tuple(slugs[r] for r in topic.related),
+            area_slugs[topic.area],
         )
         for slug, topic in zip(slugs, grouping.topics)
     )
 
 
+def locked_areas(grouping, area_slugs: tuple[str, ...]) -> tuple[LockedArea, ...]:
+    return tuple(LockedArea(slug, area.label) for slug, area in zip(area_slugs, grouping.areas))
+
+
 def retire(lock: TopicLock, matched: dict[int, int], grouping, slugs, paper_slugs) -> tuple[RetiredTopic, ...]:
     """Locked topics no new topic took over: each redirects to the topic that holds most of its papers."""
     home = {paper_slugs[i]: slugs[n] for n, t in enumerate(grouping.topics) for i in t.members[: t.size]}
-    kept = set(matched.values())
+    old = [(t.slug, t.label, t.papers[: t.primary]) for t in lock.topics]
+    return _retired(old, lock.retired, set(matched.values()), home)
+
+
+def retire_areas(lock: TopicLock, matched: dict[int, int], grouping, area_slugs, paper_slugs) -> tuple[RetiredTopic, ...]:
+    """Locked areas no new area took over: each redirects to the area that holds most of its papers."""
+    home = {paper_slugs[i]: area_slugs[t.area] for t in grouping.topics for i in t.members[: t.size]}
+    old = [(a.slug, a.label, sorted(papers)) for a, papers in zip(lock.areas, area_papers(lock))]
+    return _retired(old, lock.retired_areas, set(matched.values()), home)
+
+
+def _retired(old: list[tuple], earlier: tuple[RetiredTopic, ...], kept: set[int], home: dict[str, str]) -> tuple[RetiredTopic, ...]:
+    """Redirects for the `old` (slug, label, papers) not `kept`, each to the new slug most of its papers are `home`
+    in, and the `earlier` redirects, following their targets."""
     moved = {}
-    for number, old in enumerate(lock.topics):
+    for number, (slug, _, papers) in enumerate(old):
         if number in kept:
             continue
-        votes = sorted(home[p] for p in old.papers[: old.primary] if p in home)
-        moved[old.slug] = max(sorted(set(votes)), key=votes.count, default="")
-    retired = [RetiredTopic(slug, old.label, moved[slug]) for old in lock.topics for slug in [old.slug] if slug in moved]
-    for old in lock.retired:  # an older redirect follows its target if that moved too
-        successor, hops = old.successor, 0
+        votes = sorted(home[p] for p in papers if p in home)
+        moved[slug] = max(sorted(set(votes)), key=votes.count, default="")
+    retired = [RetiredTopic(slug, label, moved[slug]) for slug, label, _ in old if slug in moved]
+    for redirect in earlier:  # an older redirect follows its target if that moved too
+        successor, hops = redirect.successor, 0
         while successor in moved and hops < 100:
             successor, hops = moved[successor], hops + 1
-        retired.append(RetiredTopic(old.slug, old.label, successor))
+        retired.append(RetiredTopic(redirect.slug, redirect.label, successor))
     return tuple(sorted(retired, key=lambda r: r.slug))
