@@ -41,7 +41,7 @@ import scipy.sparse as sp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from site_src.outputs.recommend import paper_vectors, vector_file  # noqa: E402
+from site_src.outputs.recommend import Encoded, paper_vectors, vector_file  # noqa: E402
 from site_src.outputs.recommend.vectors import KEEP, SHARED, SMOOTH, compact, paper_counts, tfidf  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("topics_eval", ROOT / "bench" / "topics_eval.py")
@@ -151,7 +151,7 @@ def variants(titles: list[str], abstracts: list[str]) -> dict[str, tuple[list, i
     out = {"full TF-IDF, not smoothed (ours, float)": (sparse_rows(weighted.X), weighted.X.shape[1], float("nan"), {})}
 
     def add(label, v, **options):
-        size = len(gzip.compress(vector_file(v, list(range(len(titles))), slugs, titles), 9)) / len(titles)
+        size = len(gzip.compress(vector_file(v, list(range(len(titles))), Encoded(slugs, titles)), 9)) / len(titles)
         out[label] = (sparse_rows(v.unit()), v.rows.shape[1], size, options)
 
     shipped = paper_vectors(weighted)[0]

@@ -18,7 +18,7 @@ import yaml
 from site_src.build import build
 from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
-from site_src.outputs.recommend import bucket_count, bucket_of, recent_digests, similar
+from site_src.outputs.recommend import Encoded, bucket_count, bucket_of, like_file, recent_digests, similar, vector_file
 from site_src.outputs.recommend.vectors import KEEP, compact, paper_counts, smoothed, tfidf
 from site_src.topics.lock import paper_keys
 from site_src.topics.term_counts import COUNTS_FILE, FOLDER, remember
@@ -75,6 +75,31 @@ def test_compact_vectors_keep_each_papers_strongest_terms_as_bytes(seed_build):
     assert {"lora", "adaptation"} <= kept, kept
     assert not {"across", "between", "during", "although", "because"} & set(v.terms.tolist())  # English stop words out
     assert np.allclose(np.sqrt(np.asarray(v.unit().multiply(v.unit()).sum(axis=1)).ravel()), 1, atol=1e-5)
+
+
+def test_compact_keeps_the_earlier_column_of_equally_strong_terms():
+    X = sp.csr_matrix(np.array([[1.0] * 40 + [0.5] * 4, [0.5] * 20 + [1.0] * 24, [0.2] * 3 + [0.0] * 41], dtype=np.float32))
+    v = compact(X, np.array([f"t{i:02d}" for i in range(44)]), keep=32, shared=0)
+    kept = [set(v.terms[v.rows[r].indices].tolist()) for r in range(3)]
+    assert kept[0] == {f"t{i:02d}" for i in range(32)}  # 40 tied: the first 32
+    assert kept[1] == {f"t{i:02d}" for i in list(range(20, 44)) + list(range(8))}  # the 24 strongest, then the first 8 ties
+    assert kept[2] == {"t00", "t01", "t02"}
+
+
+def test_vector_and_like_files_are_the_json_of_each_papers_terms_and_similar_papers():
+    slugs, titles = ["a", "b-\u00e9", "c"], ['Quote "q" <b>&', "Ünïcode \u2028 line", "C"]
+    rows = sp.csr_matrix(np.array([[0, 3, 0, 255], [255, 0, 0, 0], [0, 0, 0, 0]], dtype=np.int32))
+    from site_src.outputs.recommend.vectors import Vectors
+
+    vectors = Vectors(rows, np.array(["w0", "w1", "w2", "w3"]))
+    encoded = Encoded(slugs, titles)
+    assert json.loads(vector_file(vectors, [2, 0, 1], encoded)) == {
+        "terms": ["w0", "w1", "w3"], "papers": [["c", "C", [], []], ["a", titles[0], [2, 1], [3, 255]], ["b-\u00e9", titles[1], [1], [255]]],
+    }
+    best = np.array([[2, 1, -1], [-1, -1, -1], [1, 0, -1]])
+    assert json.loads(like_file([0, 1, 2], best, encoded)) == {
+        "papers": [["a", titles[0]], ["b-\u00e9", titles[1]], ["c", "C"]], "like": {"a": [2, 1], "b-\u00e9": [], "c": [1, 0]},
+    }
 
 
 def test_recommend_reads_the_topic_stages_term_counts_and_leaves_their_file_alone(seed_build, tmp_path):

@@ -58,19 +58,38 @@ def _json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def vector_file(vectors: Vectors, rows: list[int], slugs: list[str], titles: list[str]) -> bytes:
+class Encoded:
+    """Each paper's JSON pieces, encoded once for every file that lists it (a paper sits in its bucket, in the recent
+    papers and in up to 30 "More like this" lists): its slug as a key, and [slug, title] with and without the ]."""
+
+    def __init__(self, slugs: list[str], titles: list[str]):
+        self.key = [_text(s) for s in slugs]
+        self.head = [f"[{k},{_text(t)}" for k, t in zip(self.key, titles)]  # "[slug,title": a record goes on
+
+
+def _text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _lists(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """The integers values[start:end] of each (start, end) as JSON lists."""
+    numbers = list(map(str, values.tolist()))
+    return ["[" + ",".join(numbers[a:b]) + "]" for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+def vector_file(vectors: Vectors, rows: list[int], encoded: Encoded) -> bytes:
     """The vectors of `rows` as one file: its own sorted term list, each paper's terms as gaps between positions
     in it (small numbers compress well) and their levels."""
     part = vectors.rows[rows]
     used = np.unique(part.indices)
     local = np.searchsorted(used, part.indices)
-    records = []
-    for n, row in enumerate(rows):
-        start, end = part.indptr[n], part.indptr[n + 1]
-        positions = local[start:end]
-        gaps = np.diff(positions, prepend=-1).tolist()
-        records.append([slugs[row], titles[row], gaps, part.data[start:end].tolist()])
-    return _json({"terms": vectors.terms[used].tolist(), "papers": records})
+    starts, ends = part.indptr[:-1], part.indptr[1:]
+    gaps = np.diff(local, prepend=-1)
+    gaps[starts[starts < ends]] = local[starts[starts < ends]] + 1  # each paper's first position counts from -1
+    records = ",".join(
+        f"{encoded.head[row]},{g},{v}]" for row, g, v in zip(rows, _lists(gaps, starts, ends), _lists(part.data, starts, ends))
+    )
+    return f'{{"terms":{json.dumps(vectors.terms[used].tolist(), ensure_ascii=False, separators=(",", ":"))},"papers":[{records}]}}'.encode()
 
 
 def _best(block: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -147,12 +166,16 @@ def paper_vectors(weighted: Weighted, groups: list[np.ndarray] | None = None, sm
     return compact(smoothed(weighted.X, best[:, :NEIGHBOURS], smooth), weighted.terms, df=weighted.df, **cut), best
 
 
-def like_file(rows: list[int], best: np.ndarray, slugs: list[str], titles: list[str]) -> bytes:
+def like_file(rows: list[int], best: np.ndarray, encoded: Encoded) -> bytes:
     """"More like this" for the papers of one bucket: {slug: [positions in `papers`]}, `papers` as [slug, title]."""
-    shown = sorted({int(j) for row in rows for j in best[row] if j >= 0})
-    position = {j: i for i, j in enumerate(shown)}
-    like = {slugs[row]: [position[int(j)] for j in best[row] if j >= 0] for row in rows}
-    return _json({"papers": [[slugs[j], titles[j]] for j in shown], "like": like})
+    lists = best[rows]
+    listed = lists >= 0  # a paper's list is its first entries: -1 only after them
+    shown = np.unique(lists[listed])
+    positions = np.searchsorted(shown, lists[listed])
+    ends = np.cumsum(listed.sum(axis=1))
+    like = ",".join(f"{encoded.key[row]}:{p}" for row, p in zip(rows, _lists(positions, ends - listed.sum(axis=1), ends)))
+    papers = ",".join(encoded.head[j] + "]" for j in shown.tolist())
+    return f'{{"papers":[{papers}],"like":{{{like}}}}}'.encode()
 
 
 def recommend_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
@@ -174,10 +197,11 @@ def recommend_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
     vectors, best = paper_vectors(tfidf(counts), groups)
     digests = recent_digests(site, site.config.recent_days)
     recent = sorted({row_of[s] for d in digests for s in d.papers if s in row_of})
-    files = {urls.RECOMMEND_RECENT: vector_file(vectors, recent, slugs, titles)}
+    encoded = Encoded(slugs, titles)
+    files = {urls.RECOMMEND_RECENT: vector_file(vectors, recent, encoded)}
     for number, rows in enumerate(members):
-        files[urls.recommend_vectors(number)] = vector_file(vectors, rows, slugs, titles)
-        files[urls.recommend_like(number)] = like_file(rows, best, slugs, titles)
+        files[urls.recommend_vectors(number)] = vector_file(vectors, rows, encoded)
+        files[urls.recommend_like(number)] = like_file(rows, best, encoded)
     manifest = {
         "recent": urls.RECOMMEND_RECENT,
         "digests": [{"id": d.id, "title": d.title, "url": d.url} for d in digests],

@@ -104,6 +104,35 @@ def _row_max(values: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
     return largest
 
 
+def _first_smallest(key: np.ndarray, indptr: np.ndarray, owner: np.ndarray, keep: int, block: int = 1 << 22) -> np.ndarray:
+    """Which entries are among their row's `keep` smallest keys (ties: the earlier entry), for keys grouped in rows
+    by `indptr` (`owner`: each entry's row): the set a stable sort of the keys would put first in each row, without
+    sorting them. Each row's keep-th smallest key comes from np.partition over blocks of rows padded to one width
+    (a stable argsort of the 30 million terms of 34,000 smoothed papers took seconds)."""
+    count = len(indptr) - 1
+    width = int(np.diff(indptr).max(initial=0))
+    if width <= keep:
+        return np.ones(len(key), dtype=bool)
+    threshold = np.empty(count)
+    below = np.empty(count, dtype=np.int64)  # keys under the threshold, per row
+    step = max(1, block // width)
+    for start in range(0, count, step):  # blocks of rows, not one row at a time
+        end = min(start + step, count)
+        entries = slice(indptr[start], indptr[end])
+        padded = np.full((end - start, width), np.inf)
+        padded[owner[entries] - start, np.arange(indptr[start], indptr[end]) - indptr[owner[entries]]] = key[entries]
+        padded.partition(keep - 1, axis=1)  # every key under the keep-th smallest now stands before it
+        threshold[start:end] = padded[:, keep - 1]
+        below[start:end] = (padded[:, : keep - 1] < padded[:, keep - 1 : keep]).sum(axis=1)
+    at = threshold[owner]
+    chosen = key < at
+    tied = np.flatnonzero(key == at)  # in entry order: a row's earlier ties first
+    rows = owner[tied]
+    rank = np.arange(len(tied)) - np.searchsorted(rows, rows)
+    chosen[tied[rank < keep - below[rows]]] = True
+    return chosen
+
+
 def compact(X: sp.csr_matrix, terms: np.ndarray, keep: int = KEEP, levels: int = LEVELS, shared: float = SHARED, df: np.ndarray | None = None) -> Vectors:
     """Each row's `keep` strongest terms (ties: the earlier column), as levels 1..levels-1 of the row's largest
     weight; columns no row keeps are dropped. With `shared` > 0 a term's strength is its weight times its
@@ -113,13 +142,10 @@ def compact(X: sp.csr_matrix, terms: np.ndarray, keep: int = KEEP, levels: int =
     X.sort_indices()
     owner = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
     df = np.bincount(X.indices, minlength=X.shape[1]) if df is None else df
-    strength = X.data * df[X.indices].astype(np.float32) ** shared
+    strength = X.data * (df.astype(np.float32) ** shared)[X.indices]
     peak = _row_max(strength, owner, X.shape[0])
-    # by paper, strongest first, ties by column (indices are sorted; the sort is stable): one argsort of one key,
-    # a third of lexsort's time on the 6 million terms of 34,000 papers
-    order = np.argsort(owner * 2.0 + (1 - strength / np.maximum(peak[owner], 1e-30)), kind="stable")
-    rank = np.arange(len(order)) - X.indptr[owner[order]]
-    chosen = order[rank < keep]
+    # by paper, strongest first, ties by column (indices are sorted)
+    chosen = np.flatnonzero(_first_smallest(owner * 2.0 + (1 - strength / np.maximum(peak[owner], 1e-30)), X.indptr, owner, keep))
     rows, cols, data = owner[chosen], X.indices[chosen], X.data[chosen]
     largest = _row_max(data, rows, X.shape[0])
     values = np.maximum(np.rint(data / largest[rows] * (levels - 1)), 1).astype(np.int32)
