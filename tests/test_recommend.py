@@ -18,7 +18,7 @@ import yaml
 from site_src.build import build
 from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
-from site_src.outputs.recommend import Encoded, bucket_count, bucket_of, like_file, recent_digests, similar, vector_file
+from site_src.outputs.recommend import Encoded, bucket_count, bucket_of, buckets_of, like_file, recent_digests, similar, vector_file
 from site_src.outputs.recommend.vectors import KEEP, compact, paper_counts, smoothed, tfidf
 from site_src.topics.lock import paper_keys
 from site_src.topics.term_counts import COUNTS_FILE, FOLDER, remember
@@ -185,7 +185,7 @@ def test_the_browser_finds_a_paper_in_the_bucket_the_build_put_it_in(seed_build)
         f"console.log(JSON.stringify({json.dumps(slugs)}.map((s) => v.bucketOf(s, 64))));"
     )
     out = subprocess.run(["node", "--input-type=module", "-e", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout) == [bucket_of(s, 64) for s in slugs]
+    assert json.loads(out.stdout) == [bucket_of(s, 64) for s in slugs] == buckets_of(slugs, 64).tolist()  # one by one, all at once
 
 
 def test_same_site_gives_the_same_recommendation_files(seed_build):

@@ -9,7 +9,7 @@ import pytest
 
 from site_src.config import SiteConfig, TopicSettings
 from site_src.ingest import read_corpus
-from site_src.topics.graph import fit_sample, topic_count
+from site_src.topics.graph import fit_sample, neighbours_in_buckets, topic_count
 from site_src.topics import model
 from site_src.topics.labels import MAJORITY, PhraseUse, count_phrases, display, label_words, pick_label, written_apart
 from site_src.topics.model import group_papers
@@ -232,6 +232,18 @@ def test_related_papers_near_shared_topics_mostly_match_every_pair(grouping, pap
     # Papers with none above the floor on both paths agree fully.
     shared = [len(set(a[a >= 0]) & set(b[b >= 0])) / (a >= 0).sum() if (a >= 0).any() else float(not (b >= 0).any()) for a, b in zip(grouping.related, near)]
     assert np.mean(shared) >= 0.85
+
+
+def test_neighbours_in_buckets_lists_each_found_row_once_best_first_ties_by_lower_index():
+    import scipy.sparse as sp
+
+    X = sp.csr_matrix(np.array([[1, 0, 0], [1, 0, 0], [1, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 0]], dtype=np.float32))
+    X = sp.csr_matrix(X.multiply(1 / np.sqrt(np.asarray(X.multiply(X).sum(axis=1)))))
+    buckets = np.array([[0, 1], [1, 0], [0, 1], [1, 0], [1, 1], [0, 0]])  # every row in both: pairs met twice
+    idx, sim = neighbours_in_buckets(X, X, buckets, buckets[:, :1], 4, same=True)
+    assert idx[0].tolist() == [1, 3, 2, 4]  # 1 and 3 tie at 1.0: the lower first; 4 shares nothing (0), still listed
+    assert np.allclose(sim[0], [1, 1, np.sqrt(0.5), 0])
+    assert idx[4].tolist() == [1, 3, -1, -1]  # only rows of its buckets: nothing shared, by index, itself left out
 
 
 def test_fit_sample_is_seeded_and_barely_moves_when_papers_are_added(papers):

@@ -22,7 +22,6 @@ from site_src.outputs.recommend.vectors import NEIGHBOURS, SMOOTH, Vectors, Weig
 
 BUCKET_PAPERS = 64  # papers per vector bucket, about: a star costs one file of ~6 KB gzipped
 LIKE = 30  # papers in "More like this", beyond the five related ones its page lists
-_CHUNK = 512  # rows of the similarity product at a time: 512 × 34,000 floats is 70 MB
 EXACT_UP_TO = 5000  # papers up to which "More like this" compares every pair (as topics/related.py's RELATED_EXACT)
 QUERY_TOPICS, CANDIDATE_TOPICS = 3, 2  # above, papers meet in the topics closest to them (as topics/related.py)
 
@@ -37,10 +36,22 @@ def bucket_count(papers: int) -> int:
 
 def bucket_of(slug: str, buckets: int) -> int:
     """FNV-1a of the slug's UTF-8 bytes, modulo the buckets: the same hash as the browser's (vectors.js bucketOf)."""
-    value = 0x811C9DC5
-    for byte in slug.encode("utf-8"):
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return value % buckets
+    return int(buckets_of([slug], buckets)[0])
+
+
+def buckets_of(slugs: list[str], buckets: int) -> np.ndarray:
+    """bucket_of for every slug at once (FNV-1a of the UTF-8 bytes, modulo the buckets): one step of the hash per
+    byte position, over all slugs together."""
+    encoded = [slug.encode("utf-8") for slug in slugs]
+    lengths = np.array([len(b) for b in encoded], dtype=np.int64)
+    width = int(lengths.max(initial=0))
+    padded = np.zeros((len(encoded), width), dtype=np.uint32)
+    padded[np.arange(width)[None, :] < lengths[:, None]] = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    value = np.full(len(encoded), 0x811C9DC5, dtype=np.uint32)
+    for position in range(width):  # a loop over byte positions (at most ~70), not slugs
+        step = (value ^ padded[:, position]) * np.uint32(0x01000193)  # uint32 arithmetic wraps, as & 0xFFFFFFFF does
+        value = np.where(position < lengths, step, value)
+    return (value % buckets).astype(np.int64)
 
 
 def recent_digests(site: Site, days: int) -> list[DigestView]:
@@ -92,69 +103,32 @@ def vector_file(vectors: Vectors, rows: list[int], encoded: Encoded) -> bytes:
     return f'{{"terms":{json.dumps(vectors.terms[used].tolist(), ensure_ascii=False, separators=(",", ":"))},"papers":[{records}]}}'.encode()
 
 
-def _best(block: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's `count` highest columns of a dense block, and their scores (unordered)."""
-    take = min(count, block.shape[1])
-    top = np.argpartition(-block, take - 1, axis=1)[:, :take]
-    return top, np.take_along_axis(block, top, axis=1)
-
-
-def _topic_blocks(unit: sp.csr_matrix, groups: list[np.ndarray]):
-    """(papers, the papers they are compared with) per topic: the papers with the topic among their QUERY_TOPICS
-    closest (by the cosine of the topic's mean vector), against those with it among their CANDIDATE_TOPICS."""
+def _closest_topics(unit: sp.csr_matrix, groups: list[np.ndarray]) -> np.ndarray:
+    """(papers, QUERY_TOPICS): each paper's closest topics by the cosine of the topic's mean vector, closest first."""
     profiles = sp.vstack([sp.csr_matrix(unit[g].mean(axis=0)) for g in groups]).tocsr()
     norms = np.sqrt(np.asarray(profiles.multiply(profiles).sum(axis=1)).ravel())
     closeness = np.asarray((unit @ profiles.T).todense()) / np.maximum(norms, 1e-12)
-    closest = np.argsort(-closeness, axis=1, kind="stable")[:, :QUERY_TOPICS]
-    for topic in range(len(groups)):
-        members = np.flatnonzero((closest == topic).any(axis=1))
-        among = np.flatnonzero((closest[:, :CANDIDATE_TOPICS] == topic).any(axis=1))
-        if len(members) and len(among):
-            yield members, among
+    return np.argsort(-closeness, axis=1, kind="stable")[:, :QUERY_TOPICS]
 
 
 def similar(unit: sp.csr_matrix, count: int = LIKE, groups: list[np.ndarray] | None = None, exact_up_to: int = EXACT_UP_TO) -> np.ndarray:
     """Each paper's `count` most similar papers by cosine of the compact vectors, best first (ties: lower index),
     itself left out; -1 where there are fewer, or where nothing is shared.
 
-    Up to EXACT_UP_TO papers every pair is compared. Above, with `groups` (the topics' papers), a paper is
-    compared only with the papers near its closest topics (_topic_blocks), as topics/related.py bounds related
+    Up to EXACT_UP_TO papers every pair is compared (topics/graph.py's neighbours). Above, with `groups` (the
+    topics' papers), a paper is compared only with the papers that have one of its QUERY_TOPICS closest topics
+    among their CANDIDATE_TOPICS closest (graph.neighbours_in_buckets), as topics/related.py bounds related
     papers: at 34,000 papers comparing every pair took a minute."""
+    from site_src.topics.graph import neighbours, neighbours_in_buckets
+
     n = unit.shape[0]
-    rows, cands, scores = [], [], []
     if groups is None or n <= exact_up_to:
-        groups, T = None, unit.T.tocsc()
-        blocks = ((np.arange(s, min(s + _CHUNK, n)), None) for s in range(0, n, _CHUNK))
+        found, scores = neighbours(unit, count)
     else:
-        blocks = _topic_blocks(unit, groups)
-    for members, among in blocks:
-        if among is None:
-            block = (unit[members] @ T).toarray()
-            block[np.arange(len(members)), members] = -np.inf
-            columns = None
-        else:
-            block = (unit[members] @ unit[among].T).toarray()
-            block[members[:, None] == among[None, :]] = -np.inf
-            columns = among
-        top, score = _best(block, count)
-        rows.append(np.repeat(members, top.shape[1]))
-        cands.append((top if columns is None else columns[top]).ravel())
-        scores.append(score.ravel())
+        closest = _closest_topics(unit, groups)
+        found, scores = neighbours_in_buckets(unit, unit, closest, closest[:, :CANDIDATE_TOPICS], count, same=True)
     best = np.full((n, count), -1, dtype=np.int64)
-    if not rows:
-        return best
-    rows, cands, scores = np.concatenate(rows), np.concatenate(cands), np.concatenate(scores)
-    keep = scores > 0  # nothing in common is not similar
-    rows, cands, scores = rows[keep], cands[keep], scores[keep]
-    order = np.lexsort((cands, -scores, rows))  # by paper, best first, ties by index
-    rows, cands = rows[order], cands[order]
-    # a paper met in two of its topics is listed once: its first (best) place; sorted back into that order
-    first = np.sort(np.unique(rows * n + cands, return_index=True)[1])
-    rows, cands = rows[first], cands[first]
-    starts = np.searchsorted(rows, np.arange(n))
-    rank = np.arange(len(rows)) - starts[rows]
-    within = rank < count
-    best[rows[within], rank[within]] = cands[within]
+    best[:, : found.shape[1]] = np.where(scores > 0, found, -1)  # nothing in common is not similar
     return best
 
 
@@ -189,9 +163,9 @@ def recommend_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
     titles = [p.title for p in papers]
     counts = paper_counts(titles, [p.abstract for p in papers], site.config.topics.title_weight, cache and cache.parent / FOLDER)
     buckets = bucket_count(len(papers))
-    members: list[list[int]] = [[] for _ in range(buckets)]
-    for row, slug in enumerate(slugs):
-        members[bucket_of(slug, buckets)].append(row)
+    of = buckets_of(slugs, buckets)
+    order = np.argsort(of, kind="stable")
+    members = [rows.tolist() for rows in np.split(order, np.searchsorted(of[order], np.arange(1, buckets)))]
     row_of = {slug: row for row, slug in enumerate(slugs)}
     groups = [np.array(sorted({row_of[s] for s in t.papers if s in row_of}), dtype=np.int64) for t in site.topics]
     vectors, best = paper_vectors(tfidf(counts), groups)
