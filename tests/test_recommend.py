@@ -19,7 +19,7 @@ from site_src.build import build
 from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
 from site_src.outputs.recommend import Encoded, bucket_count, bucket_of, buckets_of, like_file, recent_digests, similar, vector_file
-from site_src.outputs.recommend.vectors import KEEP, compact, paper_counts, smoothed, tfidf
+from site_src.outputs.recommend.vectors import KEEP, compact, paper_counts, smoothed, smoothed_compact, tfidf
 from site_src.topics.lock import paper_keys
 from site_src.topics.term_counts import COUNTS_FILE, FOLDER, remember
 from site_src.topics.vectors import counts_of, documents, tokenize
@@ -124,6 +124,16 @@ def test_smoothing_moves_each_paper_a_fifth_of_the_way_to_its_nearest_papers():
     rows = smoothed(X, nearest, 0.2).toarray()
     unit = lambda v: np.array(v) / np.linalg.norm(v)  # noqa: E731
     assert np.allclose(rows, [unit([0.8, 0.2, 0]), unit([0.1, 0.8, 0.1]), [0, 0, 1]], atol=1e-6)
+
+
+def test_smoothed_vectors_cut_a_block_of_rows_at_a_time_are_those_of_the_whole_matrix(seed_build):
+    papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
+    weighted = _weighted(papers)
+    nearest = similar(compact(weighted.X, weighted.terms).unit(), 10)
+    whole = compact(smoothed(weighted.X, nearest), weighted.terms, df=weighted.df)
+    for block in (7, 100, 4096):
+        blocks = smoothed_compact(weighted.X, nearest, weighted.terms, weighted.df, block=block)
+        assert (blocks.terms == whole.terms).all() and (blocks.rows != whole.rows).nnz == 0 and blocks.rows.shape == whole.rows.shape
 
 
 def test_shipped_vectors_are_smoothed_towards_each_papers_neighbours(seed_build):

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from site_src.assemble import DigestView, Site, urls
-from site_src.outputs.recommend.vectors import NEIGHBOURS, SMOOTH, Vectors, Weighted, compact, paper_counts, smoothed, tfidf
+from site_src.outputs.recommend.vectors import NEIGHBOURS, SMOOTH, Vectors, Weighted, compact, paper_counts, smoothed_compact, tfidf
 
 BUCKET_PAPERS = 64  # papers per vector bucket, about: a star costs one file of ~6 KB gzipped
 LIKE = 30  # papers in "More like this", beyond the five related ones its page lists
@@ -137,7 +137,7 @@ def paper_vectors(weighted: Weighted, groups: list[np.ndarray] | None = None, sm
     the vectors of a paper's own words; each vector is then smoothed towards its NEIGHBOURS most similar papers and
     cut again (`cut`: compact's keep, levels, shared)."""
     best = similar(compact(weighted.X, weighted.terms, **cut).unit(), LIKE, groups)
-    return compact(smoothed(weighted.X, best[:, :NEIGHBOURS], smooth), weighted.terms, df=weighted.df, **cut), best
+    return smoothed_compact(weighted.X, best[:, :NEIGHBOURS], weighted.terms, weighted.df, smooth, **cut), best
 
 
 def like_file(rows: list[int], best: np.ndarray, encoded: Encoded) -> bytes:

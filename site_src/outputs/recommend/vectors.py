@@ -86,13 +86,14 @@ def tfidf(counts: Counts, min_df: int = MIN_DF, max_df: float = MAX_DF) -> Weigh
     return Weighted(_unit(X), counts.words[columns], df[columns])
 
 
-def smoothed(X: sp.csr_matrix, nearest: np.ndarray, share: float = SMOOTH) -> sp.csr_matrix:
-    """Each row moved `share` of the way to the mean of the rows of its `nearest` papers (-1: none), unit again.
-    A paper is known by the company it keeps: its neighbours' words fill in what its abstract left out."""
-    rows, slots = np.nonzero(nearest >= 0)
-    count = np.maximum((nearest >= 0).sum(axis=1), 1)
-    mean = sp.csr_matrix((1.0 / count[rows], (rows, nearest[rows, slots])), shape=(X.shape[0], X.shape[0]), dtype=np.float32)
-    return _unit((1 - share) * X + share * (mean @ X))
+def smoothed(X: sp.csr_matrix, nearest: np.ndarray, share: float = SMOOTH, rows: slice = slice(None)) -> sp.csr_matrix:
+    """Each row (of `rows`) moved `share` of the way to the mean of the rows of its `nearest` papers (-1: none), unit
+    again. A paper is known by the company it keeps: its neighbours' words fill in what its abstract left out."""
+    near = nearest[rows]
+    found, slots = np.nonzero(near >= 0)
+    count = np.maximum((near >= 0).sum(axis=1), 1)
+    mean = sp.csr_matrix((1.0 / count[found], (found, near[found, slots])), shape=(len(near), X.shape[0]), dtype=np.float32)
+    return _unit((1 - share) * X[rows] + share * (mean @ X))
 
 
 def _row_max(values: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
@@ -139,20 +140,40 @@ def compact(X: sp.csr_matrix, terms: np.ndarray, keep: int = KEEP, levels: int =
     document frequency (`df`, by column; default: the rows' own) to that power: a term few papers have links a
     paper to few others."""
     X = X.tocsr()
-    X.sort_indices()
-    owner = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
     df = np.bincount(X.indices, minlength=X.shape[1]) if df is None else df
-    strength = X.data * (df.astype(np.float32) ** shared)[X.indices]
-    peak = _row_max(strength, owner, X.shape[0])
-    # by paper, strongest first, ties by column (indices are sorted)
-    chosen = np.flatnonzero(_first_smallest(owner * 2.0 + (1 - strength / np.maximum(peak[owner], 1e-30)), X.indptr, owner, keep))
-    rows, cols, data = owner[chosen], X.indices[chosen], X.data[chosen]
-    largest = _row_max(data, rows, X.shape[0])
-    values = np.maximum(np.rint(data / largest[rows] * (levels - 1)), 1).astype(np.int32)
+    return _compact_blocks([(0, X)], X.shape[0], terms, keep, levels, shared, df)
+
+
+def smoothed_compact(
+    X: sp.csr_matrix, nearest: np.ndarray, terms: np.ndarray, df: np.ndarray, share: float = SMOOTH,
+    keep: int = KEEP, levels: int = LEVELS, shared: float = SHARED, block: int = 4096,
+) -> Vectors:
+    """compact(smoothed(X, nearest, share), terms, keep, levels, shared, df), a block of rows at a time: the same vectors
+    without the whole smoothed matrix in memory (14 million terms at 34,000 papers: half a gigabyte with its sort)."""
+    blocks = ((start, smoothed(X, nearest, share, slice(start, start + block))) for start in range(0, X.shape[0], block))
+    return _compact_blocks(blocks, X.shape[0], terms, keep, levels, shared, df)
+
+
+def _compact_blocks(blocks, count: int, terms: np.ndarray, keep: int, levels: int, shared: float, df: np.ndarray) -> Vectors:
+    """compact over (first row, rows) blocks that together hold `count` rows in order."""
+    weight = df.astype(np.float32) ** shared
+    parts = [(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))]
+    for first, X in blocks:
+        X.sort_indices()
+        owner = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        strength = X.data * weight[X.indices]
+        peak = _row_max(strength, owner, X.shape[0])
+        # by paper, strongest first, ties by column (indices are sorted); the key as one sort of every row would take it
+        key = (owner + first) * 2.0 + (1 - strength / np.maximum(peak[owner], 1e-30))
+        chosen = np.flatnonzero(_first_smallest(key, X.indptr, owner, keep))
+        rows, data = owner[chosen], X.data[chosen]
+        largest = _row_max(data, rows, X.shape[0])
+        parts.append((rows + first, X.indices[chosen], np.maximum(np.rint(data / largest[rows] * (levels - 1)), 1).astype(np.int32)))
+    rows, cols, values = (np.concatenate(p) for p in zip(*parts))
     used = np.unique(cols)
     used = used[np.argsort(terms[used], kind="stable")]  # the kept terms in alphabetical order (files compress better)
-    column = np.empty(X.shape[1], dtype=np.int64)
+    column = np.empty(len(terms), dtype=np.int64)
     column[used] = np.arange(len(used))
-    kept = sp.csr_matrix((values, (rows, column[cols])), shape=(X.shape[0], len(used)))
+    kept = sp.csr_matrix((values, (rows, column[cols])), shape=(count, len(used)))
     kept.sort_indices()
     return Vectors(kept, terms[used])
