@@ -118,6 +118,23 @@ def test_recommend_reads_the_topic_stages_term_counts_and_leaves_their_file_alon
     assert (read.words == planted.words).all() and (read.matrix != planted.matrix).nnz == 0
 
 
+def test_recommend_keeps_its_own_counts_and_reads_the_topic_stages_only_without_them(seed_build, tmp_path):
+    papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
+    titles, abstracts = [p["title"] for p in papers], [p["abstract"] for p in papers]
+    topic, own = tmp_path / "topics", tmp_path / "recommend"
+    planted = counts_of(tokenize(documents(titles[::-1], abstracts[::-1], 2)))  # another text's counts: seen if read
+    remember(topic, paper_keys(titles, abstracts), planted, 2)
+    kept = (topic / COUNTS_FILE).read_bytes()
+    first = paper_counts(titles, abstracts, 2, topic, own)  # no counts of its own yet: the topic stage's, kept as its own
+    assert (first.words == planted.words).all() and (first.matrix != planted.matrix).nnz == 0
+    assert (own / COUNTS_FILE).is_file() and (topic / COUNTS_FILE).read_bytes() == kept
+    (topic / COUNTS_FILE).unlink()
+    again = paper_counts(titles + ["A new paper"], abstracts + ["About quantum annealing."], 2, topic, own)  # its own now
+    assert (again.matrix[: len(titles)][:, np.searchsorted(again.words, planted.words)] != planted.matrix).nnz == 0
+    fresh = counts_of(tokenize(documents(["A new paper"], ["About quantum annealing."], 2)))  # the new paper: tokenized
+    assert again.words[again.matrix[len(titles)].indices].tolist() == fresh.words.tolist()
+
+
 def test_smoothing_moves_each_paper_a_fifth_of_the_way_to_its_nearest_papers():
     X = sp.csr_matrix(np.eye(3, dtype=np.float32))
     nearest = np.array([[1, -1], [0, 2], [-1, -1]])  # -1: no neighbour there

@@ -37,15 +37,22 @@ def _salt(title_weight: int) -> np.ndarray:
     return np.frombuffer(hashlib.sha256(f"{VERSION}\0{title_weight}\0{TOKEN_PATTERN}".encode()).digest(), dtype=np.uint8)
 
 
-def counted(titles: list[str], abstracts: list[str], title_weight: int, keys: list[bytes], folder: Path | None, keep: bool = True) -> Counts:
+def counted(
+    titles: list[str], abstracts: list[str], title_weight: int, keys: list[bytes], folder: Path | None, keep: bool = True,
+    fallback: Path | None = None,
+) -> Counts:
     """The papers' term counts (of vectors.documents): rows kept in `folder` (None: no cache) for the papers of
     the same `keys` (lock.paper_keys), the rest tokenized now; with `keep`, the file is then rewritten to hold
-    exactly these papers, when they differ from its (keep=False: a later stage reading the topic stage's file)."""
+    exactly these papers, when they differ from its (keep=False: a later stage reading the topic stage's file).
+    Without a file in `folder`, the one in `fallback` (another stage's folder, only read) serves instead."""
     if folder is None:
         return counts_of(tokenize(documents(titles, abstracts, title_weight)))
     salt = _salt(title_weight)
-    kept = None if folder.is_symlink() or folder.parent.is_symlink() else _load(folder / COUNTS_FILE, salt)
-    if kept is not None and kept[0] == keys:  # the same papers as last time: nothing to count, nothing to write
+    kept = _kept(folder, salt)
+    own = kept is not None
+    if not own and fallback is not None:
+        kept = _kept(fallback, salt)
+    if kept is not None and kept[0] == keys and (own or not keep):  # the same papers as last time: nothing to count, nothing to write
         return kept[1]
     old_keys, old = kept if kept is not None else ([], Counts(sp.csr_matrix((0, 0), dtype=np.float32), np.array([], dtype=str)))
     row_of = dict(zip(old_keys, range(len(old_keys))))
@@ -59,6 +66,10 @@ def counted(titles: list[str], abstracts: list[str], title_weight: int, keys: li
     if keep:
         remember(folder, keys, counts, title_weight)
     return counts
+
+
+def _kept(folder: Path, salt: np.ndarray) -> tuple[list[bytes], Counts] | None:
+    return None if folder.is_symlink() or folder.parent.is_symlink() else _load(folder / COUNTS_FILE, salt)
 
 
 def _merged(old: np.ndarray, fresh: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -154,14 +154,14 @@ def like_file(rows: list[int], best: np.ndarray, encoded: Encoded) -> bytes:
 
 def recommend_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
     """data/recommend/: the manifest, the recent papers' vectors, every paper's vector and similar papers by
-    bucket. `cache`: this output's folder of .digest-cache/ (None: a build without one); the topic stage's term
-    counts are read from its sibling (term_counts.FOLDER), never written."""
+    bucket. `cache`: this output's folder of .digest-cache/ (None: a build without one), where it keeps its papers'
+    term counts; those it lacks are read from the topic stage's sibling folder (term_counts.FOLDER), never written."""
     from site_src.topics.term_counts import FOLDER
 
     papers = list(site.papers.values())
     slugs = [p.slug for p in papers]
     titles = [p.title for p in papers]
-    counts = paper_counts(titles, [p.abstract for p in papers], site.config.topics.title_weight, cache and cache.parent / FOLDER)
+    counts = paper_counts(titles, [p.abstract for p in papers], site.config.topics.title_weight, cache and cache.parent / FOLDER, cache)
     buckets = bucket_count(len(papers))
     of = buckets_of(slugs, buckets)
     order = np.argsort(of, kind="stable")

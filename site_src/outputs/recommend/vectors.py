@@ -1,8 +1,9 @@
 """Each paper's compact vector: TF-IDF over the words of its title and abstract, smoothed towards its nearest
 papers, cut to its strongest terms and quantized.
 
-The words are the topic stage's term counts (topics/term_counts.py: the title counted `title_weight` times, 2 by
-default, and the abstract), read from its cache folder, not tokenized again (0.56 -> 0.08 s at 3,956 papers).
+The words are counted as the topic stage counts them (topics/term_counts.py: the title counted `title_weight`
+times, 2 by default, and the abstract), kept in this stage's cache folder, else read from the topic stage's, and
+only the rest tokenized (0.56 -> 0.08 s at 3,956 papers; 6.1 -> 0.16 s at 34,000).
 They are weighed as arxiv-sanity-lite weighs its features (English stop words out, sublinear counts, smoothed
 IDF, unit rows), without its word pairs and author names (with them P@10 was lower on the seed and API 2025
 themes, barely higher on late 2025). A browser cannot afford a 10,000-column row per paper, so each row keeps its
@@ -54,13 +55,18 @@ def _unit(X: sp.spmatrix) -> sp.csr_matrix:
     return (sp.diags(1 / np.where(norms > 0, norms, 1)) @ X).tocsr().astype(np.float32)
 
 
-def paper_counts(titles: list[str], abstracts: list[str], title_weight: int, folder: Path | None = None) -> Counts:
-    """The papers' term counts as the topic stage counts them; those it kept in `folder` (its cache folder, None:
-    none) are read from there, the rest tokenized. The folder is only read: it stays the topic stage's."""
+def paper_counts(titles: list[str], abstracts: list[str], title_weight: int, folder: Path | None = None, own: Path | None = None) -> Counts:
+    """The papers' term counts as the topic stage counts them. With `own` (this stage's cache folder), those it kept
+    there are read, else those the topic stage kept in `folder` (its cache folder, only read), the rest tokenized,
+    and what this stage counted is kept in `own` for the next build: the abstracts it reads are the pages' (LaTeX as
+    text), so some differ from the topic stage's, and a topic stage answered from the lock keeps no counts at all."""
     from site_src.topics.lock import paper_keys
     from site_src.topics.term_counts import counted
 
-    return counted(titles, abstracts, title_weight, paper_keys(titles, abstracts), folder, keep=False)
+    keys = paper_keys(titles, abstracts)
+    if own is None:
+        return counted(titles, abstracts, title_weight, keys, folder, keep=False)
+    return counted(titles, abstracts, title_weight, keys, own, fallback=folder)
 
 
 @dataclass(frozen=True)
