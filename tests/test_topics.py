@@ -9,7 +9,7 @@ import pytest
 
 from site_src.config import SiteConfig, TopicSettings
 from site_src.ingest import read_corpus
-from site_src.topics.graph import fit_sample, neighbours_in_buckets, topic_count
+from site_src.topics.graph import closest_columns, fit_sample, neighbours_in_buckets, topic_count
 from site_src.topics import model
 from site_src.topics.labels import MAJORITY, PhraseUse, count_phrases, display, label_words, pick_label, written_apart
 from site_src.topics.model import group_papers
@@ -244,6 +244,13 @@ def test_neighbours_in_buckets_lists_each_found_row_once_best_first_ties_by_lowe
     assert idx[0].tolist() == [1, 3, 2, 4]  # 1 and 3 tie at 1.0: the lower first; 4 shares nothing (0), still listed
     assert np.allclose(sim[0], [1, 1, np.sqrt(0.5), 0])
     assert idx[4].tolist() == [1, 3, -1, -1]  # only rows of its buckets: nothing shared, by index, itself left out
+
+
+def test_closest_columns_are_the_highest_first_ties_by_the_lower_column():
+    scores = np.array([[0.1, 0.5, 0.5, 0.9], [0.0, 0.0, 0.0, 0.0], [0.3, -0.0, 0.0, 0.2]], dtype=np.float32)
+    assert closest_columns(scores, 3).tolist() == [[3, 1, 2], [0, 1, 2], [0, 3, 1]]  # -0.0 and 0.0 are equal
+    assert closest_columns(scores[:, :2], 3).tolist() == [[1, 0], [0, 1], [0, 1]]  # fewer columns than asked
+    assert scores[0, 3] == np.float32(0.9)  # the scores passed in are left alone
 
 
 def test_fit_sample_is_seeded_and_barely_moves_when_papers_are_added(papers):

@@ -32,11 +32,11 @@ def related_papers(
     """
     if profiles is None or len(profiles) <= RELATED_BUCKETS or X.shape[0] <= exact_up_to:
         return above_floor(X, _related_exact(X, count, chunk))
-    from site_src.topics.graph import neighbours_in_buckets
+    from site_src.topics.graph import closest_columns, neighbours_in_buckets
 
     unit = profiles / np.maximum(np.linalg.norm(profiles, axis=1, keepdims=True), 1e-12)
     closeness = np.asarray(X @ unit.T.astype(X.dtype))
-    buckets = np.argsort(-closeness, axis=1, kind="stable")[:, :RELATED_BUCKETS]
+    buckets = closest_columns(closeness, RELATED_BUCKETS)
     idx, sim = neighbours_in_buckets(X, X, buckets, buckets[:, :RELATED_COLUMN_BUCKETS], count, same=True, chunk=chunk)
     return above_floor(X, np.where(sim > 0, idx, -1))
 

@@ -105,10 +105,12 @@ def vector_file(vectors: Vectors, rows: list[int], encoded: Encoded) -> bytes:
 
 def _closest_topics(unit: sp.csr_matrix, groups: list[np.ndarray]) -> np.ndarray:
     """(papers, QUERY_TOPICS): each paper's closest topics by the cosine of the topic's mean vector, closest first."""
+    from site_src.topics.graph import closest_columns
+
     profiles = sp.vstack([sp.csr_matrix(unit[g].mean(axis=0)) for g in groups]).tocsr()
     norms = np.sqrt(np.asarray(profiles.multiply(profiles).sum(axis=1)).ravel())
     closeness = np.asarray((unit @ profiles.T).todense()) / np.maximum(norms, 1e-12)
-    return np.argsort(-closeness, axis=1, kind="stable")[:, :QUERY_TOPICS]
+    return closest_columns(closeness, QUERY_TOPICS)
 
 
 def similar(unit: sp.csr_matrix, count: int = LIKE, groups: list[np.ndarray] | None = None, exact_up_to: int = EXACT_UP_TO) -> np.ndarray:
