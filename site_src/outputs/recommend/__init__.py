@@ -154,10 +154,25 @@ def like_file(rows: list[int], best: np.ndarray, encoded: Encoded) -> bytes:
     return f'{{"papers":[{papers}],"like":{{{like}}}}}'.encode()
 
 
+def _vectors(counts, groups: list[np.ndarray], cache: Path | None) -> tuple[Vectors, np.ndarray]:
+    """paper_vectors of the counts, or the last build's where it computed them from the same (kept.py)."""
+    if cache is None:
+        return paper_vectors(tfidf(counts), groups)
+    from site_src.outputs.recommend import kept
+
+    key = kept.inputs_key(counts, groups)
+    found = kept.load(cache, key)
+    if found is None:
+        found = paper_vectors(tfidf(counts), groups)
+        kept.save(cache, key, *found)
+    return found
+
+
 def recommend_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
     """data/recommend/: the manifest, the recent papers' vectors, every paper's vector and similar papers by
     bucket. `cache`: this output's folder of .digest-cache/ (None: a build without one), where it keeps its papers'
-    term counts; those it lacks are read from the topic stage's sibling folder (term_counts.FOLDER), never written."""
+    term counts (those it lacks are read from the topic stage's sibling folder, term_counts.FOLDER, never written)
+    and the last vectors and lists (kept.py)."""
     from site_src.topics.term_counts import FOLDER
 
     papers = list(site.papers.values())
@@ -170,7 +185,7 @@ def recommend_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
     members = [rows.tolist() for rows in np.split(order, np.searchsorted(of[order], np.arange(1, buckets)))]
     row_of = {slug: row for row, slug in enumerate(slugs)}
     groups = [np.array(sorted({row_of[s] for s in t.papers if s in row_of}), dtype=np.int64) for t in site.topics]
-    vectors, best = paper_vectors(tfidf(counts), groups)
+    vectors, best = _vectors(counts, groups, cache)
     digests = recent_digests(site, site.config.recent_days)
     recent = sorted({row_of[s] for d in digests for s in d.papers if s in row_of})
     encoded = Encoded(slugs, titles)

@@ -1,0 +1,86 @@
+"""The recommend stage's vectors and More-like-this lists kept in .digest-cache/recommend/ (outputs/recommend/kept.py):
+a rebuild whose papers and topics did not change uses them, and a build with them gives the bytes of one without."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from site_src.build import build
+from site_src.outputs.recommend import kept
+from site_src.outputs.recommend.kept import VECTORS_FILE
+from site_src.files.arrays import read_arrays, write_arrays
+
+URL = "https://example.org/digest/"
+
+
+def _recommend_files(out):
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "data" / "recommend").rglob("*.json"))}
+
+
+def _built(content, tmp_path):
+    """(a build with the cache beside it, the kept file) of the content as it is."""
+    out = tmp_path / "build"
+    build(content, out, base_url=URL)
+    return out, tmp_path / ".digest-cache" / "recommend" / VECTORS_FILE
+
+
+def _without_cache(content, tmp_path) -> dict[str, bytes]:
+    """The recommend files of a build of the content without any cache."""
+    fresh = tmp_path / "fresh"
+    build(content, fresh, base_url=URL, cache=False)
+    return _recommend_files(fresh)
+
+
+def _retitle(content, title: str) -> None:
+    """A change that is no paper's: the site's title (the recommend files do not hold it)."""
+    site = content / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("title: Paper Digest", f"title: {title}", 1), encoding="utf-8")
+
+
+def _plant_reversed_lists(path) -> None:
+    """The kept file under its own key, its More-like-this lists reversed: what a build reads shows in like/*.json."""
+    arrays = read_arrays(path, kept.ARRAYS, kept.FILE_LIMIT)
+    papers, _, width = arrays["shape"].tolist()
+    best = arrays["best"].reshape(papers, width)
+    arrays["best"] = np.where(best >= 0, best, -1)[:, ::-1].copy().ravel()
+    write_arrays(path, arrays)
+
+
+def test_a_rebuild_with_the_same_papers_uses_the_kept_vectors_and_gives_the_bytes_of_a_build_without(content_copy, tmp_path):
+    out, path = _built(content_copy, tmp_path)
+    assert path.is_file()
+    _retitle(content_copy, "Another Title")
+    stamp = path.stat().st_mtime_ns
+    build(content_copy, out, base_url=URL)
+    assert path.stat().st_mtime_ns == stamp  # used as it was, not computed and written again
+    assert _recommend_files(out) == _without_cache(content_copy, tmp_path)
+
+
+def test_kept_vectors_are_read_under_their_key_and_never_for_other_papers(content_copy, tmp_path):
+    out, path = _built(content_copy, tmp_path)
+    _plant_reversed_lists(path)
+    _retitle(content_copy, "Another Title")
+    build(content_copy, out, base_url=URL)
+    for name, data in _without_cache(content_copy, tmp_path).items():
+        if "/like/" in name:  # the planted lists were read: same key, same papers
+            planted, computed = json.loads((out / name).read_text(encoding="utf-8")), json.loads(data)
+            assert planted["like"] == {slug: lists[::-1] for slug, lists in computed["like"].items()}
+    # One abstract edited: another key, so the planted file is not read; the files are those of a build without it.
+    dump = next(p for p in sorted((content_copy / "dumps").iterdir()) if p.suffix == ".txt")
+    lines = dump.read_text(encoding="utf-8").split("\n")
+    longest = max(range(len(lines)), key=lambda n: (len(lines[n]), -n))  # an abstract
+    lines[longest] += " Quantum annealing."
+    dump.write_text("\n".join(lines), encoding="utf-8")
+    _plant_reversed_lists(path)
+    build(content_copy, out, base_url=URL)
+    assert _recommend_files(out) == _without_cache(content_copy, tmp_path)
+
+
+def test_a_damaged_kept_file_is_a_miss(content_copy, tmp_path):
+    out, path = _built(content_copy, tmp_path)
+    path.write_bytes(path.read_bytes()[:-100])  # cut short
+    _retitle(content_copy, "Another Title")
+    build(content_copy, out, base_url=URL)
+    assert _recommend_files(out) == _without_cache(content_copy, tmp_path)
