@@ -76,6 +76,7 @@ class Encoded:
     def __init__(self, slugs: list[str], titles: list[str]):
         self.key = [_text(s) for s in slugs]
         self.head = [f"[{k},{_text(t)}" for k, t in zip(self.key, titles)]  # "[slug,title": a record goes on
+        self.pair = [f"{head}]" for head in self.head]  # "[slug,title]"
 
 
 def _text(value: str) -> str:
@@ -150,7 +151,7 @@ def like_file(rows: list[int], best: np.ndarray, encoded: Encoded) -> bytes:
     positions = np.searchsorted(shown, lists[listed])
     ends = np.cumsum(listed.sum(axis=1))
     like = ",".join(f"{encoded.key[row]}:{p}" for row, p in zip(rows, _lists(positions, ends - listed.sum(axis=1), ends)))
-    papers = ",".join(encoded.head[j] + "]" for j in shown.tolist())
+    papers = ",".join(map(encoded.pair.__getitem__, shown.tolist()))
     return f'{{"papers":[{papers}],"like":{{{like}}}}}'.encode()
 
 
