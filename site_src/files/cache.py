@@ -101,6 +101,25 @@ def open_cache_file(path: Path) -> int | None:
     return None
 
 
+def read_cache_file(path: Path, limit: int) -> bytes | None:
+    """A cache file's bytes (open_cache_file), or None where it is unusable or past `limit` bytes: read at its
+    own size, so a small file never reserves `limit` bytes of memory (a build under a memory bound stays in it)."""
+    fd = open_cache_file(path)
+    if fd is None:
+        return None
+    try:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(size + 1)  # one byte more: a file that grew since is as good as too large
+        return data if len(data) <= size else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def save_json(path: Path, value) -> None:
     """Write a cache file atomically (files.safe_write); a failure only costs the next build its shortcut, so it is ignored."""
     try:
