@@ -147,7 +147,7 @@ def _write_tree(files: dict[str, bytes], kept: frozenset[str], staging: Path, pr
             with open(target, "wb") as handle:
                 handle.write(data)
         stat = os.stat(target)
-        written[name] = [stat.st_size, stat.st_mtime_ns, stat.st_ino, digest]
+        written[name] = [stat.st_size, stat.st_mtime_ns, digest]
 
     _in_parallel(put, names)
     return written
