@@ -22,7 +22,7 @@ from pathlib import Path
 from site_src.files.cache import cache_path, open_cache_file, save_json
 
 LISTING_VERSION = 2
-_LISTING_LIMIT = 1 << 30
+_LISTING_LIMIT = 1 << 28  # a listing larger than this was not written by us (about 60 bytes a file)
 
 
 def listing_path(out_dir: Path) -> Path:
@@ -36,8 +36,10 @@ def load(out_dir: Path) -> dict[str, list]:
     if fd is None:
         return {}
     try:
+        if os.fstat(fd).st_size > _LISTING_LIMIT:  # checked first: read(LIMIT) would ask for that much memory at once
+            return {}
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            saved = json.loads(handle.read(_LISTING_LIMIT))
+            saved = json.loads(handle.read())
         files = saved["files"] if isinstance(saved, dict) and saved.get("version") == LISTING_VERSION else None
         if not isinstance(files, dict):
             return {}
