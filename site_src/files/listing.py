@@ -8,8 +8,8 @@ say whether it changed. A file edited since (another modification time), or one 
 read and compared, as without a listing. Not the inode, as the render memo does not: a build/ restored from a
 CI cache or copied with its times (cp -p, shutil.copy2) has new inodes but is the same site. Like make and rsync
 (and the render memo), an edit that keeps the size and sets the modification time back is not seen
-(tests/test_new_day.py). On the 6,220 files (93 MB) a new day computes at
-3,956 real papers: the write stage 0.87 s → 0.48 s of CPU.
+(tests/test_new_day.py). On the 6,220 files (93 MB) a new day computes at 3,956 real papers, hashing the new
+bytes costs about the CPU that reading the old ones from the page cache did; it saves reading them from disk.
 """
 
 from __future__ import annotations
