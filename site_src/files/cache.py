@@ -58,16 +58,31 @@ def with_file(hashes: dict[str, bytes], path: Path, data: bytes | None) -> dict[
 
 def output_listing(out_dir: Path) -> str:
     """A hash of the output tree's names, sizes and modification times: any edit or deletion there changes it."""
-    digest = hashlib.sha256()
-    root = str(out_dir)
+    return listing_hash(_walked(str(out_dir)))
+
+
+def _walked(root: str):
     for base, dirs, names in os.walk(root):
         dirs.sort()
         relative = os.path.relpath(base, root).replace(os.sep, "/")
         for name in sorted(names):
             stat = os.stat(os.path.join(base, name))
-            path = name if relative == "." else f"{relative}/{name}"
-            digest.update(os.fsencode(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n"))
+            yield (name if relative == "." else f"{relative}/{name}"), stat.st_size, stat.st_mtime_ns
+
+
+def listing_hash(files) -> str:
+    """output_listing's hash of (relative path, size, modification time) rows, in os.walk's order (walk_order)."""
+    digest = hashlib.sha256()
+    for path, size, mtime in files:
+        digest.update(os.fsencode(f"{path}\0{size}\0{mtime}\n"))
     return digest.hexdigest()
+
+
+def walk_order(path: str) -> tuple:
+    """A sort key putting relative file paths in the order output_listing's walk meets them: in each folder its
+    files by name, then its folders by name, each whole."""
+    *folders, name = path.split("/")
+    return (*((1, folder) for folder in folders), (0, name))
 
 
 def cache_path(out_dir: Path, name: str) -> Path:
@@ -183,9 +198,10 @@ def _report(fields, report_type):
     return report_type(**fields)
 
 
-def store(out_dir: Path, key: str, report) -> None:
-    """Remember this build; a failure to write the cache only costs the next build its shortcut."""
+def store(out_dir: Path, key: str, report, output: str | None = None) -> None:
+    """Remember this build; a failure to write the cache only costs the next build its shortcut. `output`: the
+    output tree's listing (output_listing) where the caller knows it without walking the tree."""
     fields = dataclasses.asdict(report)
     fields["warnings"] = [(w.message, str(w.path) if w.path is not None else None, w.line) for w in report.warnings]
     fields.pop("stages", None)
-    save_json(_cache_file(out_dir), {"key": key, "output": output_listing(out_dir.absolute()), "report": fields})
+    save_json(_cache_file(out_dir), {"key": key, "output": output or output_listing(out_dir.absolute()), "report": fields})
