@@ -145,7 +145,7 @@ def test_cli_reports_bad_dump_with_file_and_line_and_exit_1(content_copy, tmp_pa
 def test_cli_build_prints_summary_and_parameters(content_copy, tmp_path):
     fresh = run_cli("build", "--no-lock", "--content", str(content_copy), "--out", str(tmp_path / "a"))
     assert fresh.returncode == 0, fresh.stderr
-    assert re.search(r"340 papers \(374 entries in 4 digests\), \d+ topics, \d+ pages", fresh.stdout)
+    assert re.search(r"340 papers \(374 entries in 4 digests\), \d+ topics in \d+ areas, \d+ pages", fresh.stdout)
     assert "method=spectral clustering" in fresh.stdout and "seed=0" in fresh.stdout and "min_df=2" in fresh.stdout
     locked = run_cli("build", "--content", str(content_copy), "--out", str(tmp_path / "b"))
     assert locked.returncode == 0, locked.stderr

@@ -72,3 +72,13 @@ def test_clean_keeps_text_and_its_line_breaks_and_marks_a_cut_emoji():
     assert clean("Éclair φ-Decoding π^3 😀\tA\nB\r\n") == "Éclair φ-Decoding π^3 😀\tA\nB\r\n"
     assert clean(f"a{ODD}b") == "a\ufffd[31mb"
     assert clean("\U0010ffff\ufdd0x\x0c\x0by\x85z") == "x  y z"
+
+
+@pytest.mark.parametrize("bad, good", [("\x00", ""), ("\x1b", ""), ("\ud800", "\ufffd"), ("\ufffe", ""), ("\x0c", " "), ("\x9b", "")])
+def test_an_abstract_of_many_lines_is_cleaned_on_every_line(bad, good):
+    # Abstracts keep arXiv's hard wraps: clean looks at such text line by line (a newline alone is not odd), so an odd
+    # character on any line but the first must still be found.
+    wrapped = "We study models.\n  They learn.\n"
+    assert clean(wrapped) == wrapped
+    assert clean(f"{wrapped}An odd{bad} line\nthe last{bad}") == f"{wrapped}An odd{good} line\nthe last{good}"
+    assert clean(f"first\nsecond\r\nthird{bad}\tend") == f"first\nsecond\r\nthird{good}\tend"

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 from site_src.build import build
@@ -47,3 +48,45 @@ def test_a_new_day_rewrites_only_the_files_whose_bytes_it_changed(content_copy, 
         assert after[name][1] != before.get(name, (None, None))[1], name
     assert report.rendered < report.pages / 2  # and most pages were not even rendered
     assert any(name.startswith("digests/2025-08-01") for name in changed)
+
+
+def _edit_in_place(path) -> tuple[bytes, int]:
+    """One byte of path changed, its size and inode kept; returns (its bytes before, its modification time before)."""
+    before, mtime = path.read_bytes(), path.stat().st_mtime_ns
+    with open(path, "r+b") as handle:
+        handle.write(b"X")
+    return before, mtime
+
+
+def test_a_file_edited_by_hand_in_build_is_written_again(content_copy, tmp_path):
+    """The write stage tells an unchanged file by the listing the last build kept (size, modification time, inode
+    and a hash of what it wrote) without reading it; a file edited since has another modification time, so it is
+    read, found changed, and written again."""
+    out = tmp_path / "build"
+    shutil.copy(YESTERDAY, content_copy / "dumps" / YESTERDAY.name)
+    build(content_copy, out, base_url=URL)
+    robots = out / "robots.txt"
+    built, _ = _edit_in_place(robots)
+    shutil.copy(NEW_DAY, content_copy / "dumps" / NEW_DAY.name)
+
+    build(content_copy, out, base_url=URL)
+
+    assert robots.read_bytes() == built
+
+
+def test_a_hand_edit_that_puts_back_the_modification_time_is_not_seen(content_copy, tmp_path):
+    """The listing's limit, as make's and rsync's: an edit of the same size that also sets the file's modification
+    time back (the same inode) looks like the file the last build wrote, and is not read again."""
+    out = tmp_path / "build"
+    shutil.copy(YESTERDAY, content_copy / "dumps" / YESTERDAY.name)
+    build(content_copy, out, base_url=URL)
+    robots = out / "robots.txt"
+    built, mtime = _edit_in_place(robots)
+    os.utime(robots, ns=(mtime, mtime))
+    shutil.copy(NEW_DAY, content_copy / "dumps" / NEW_DAY.name)
+
+    build(content_copy, out, base_url=URL)
+
+    assert robots.read_bytes() != built and robots.stat().st_mtime_ns == mtime  # kept as it stood: not read
+    build(content_copy, out, base_url=URL, cache=False)  # without the cache every file is read, and this one put right
+    assert robots.read_bytes() == built

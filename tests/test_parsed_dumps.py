@@ -113,3 +113,29 @@ def test_a_build_keeps_its_parsed_dumps_beside_the_output(content_copy, tmp_path
     assert len(cached(tmp_path / ".digest-cache" / "dumps")) == 4  # the seed captures, one file each
     build(content_copy, tmp_path / "build", lock=False, cache=False)  # --no-cache: reads none, keeps none new
     assert len(cached(tmp_path / ".digest-cache" / "dumps")) == 4
+
+
+def test_the_key_follows_the_code_that_parses_and_no_other(tmp_path):
+    """An edit to a reader or the text helpers re-parses every dump; one to the topics, an output or the build does
+    not (a copy of the package, edited)."""
+    from site_src.files.source import PACKAGE
+    from site_src.ingest.parsed import code_hash
+
+    package = tmp_path / "site_src"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__", "builtin"))
+    before = code_hash(package)
+
+    def edited(name: str) -> bytes:
+        path = package / name
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n# edited\n")
+        try:
+            return code_hash.__wrapped__(package)
+        finally:
+            path.write_bytes(original)
+
+    assert code_hash.__wrapped__(package) == before
+    for elsewhere in ("topics/model.py", "outputs/feeds.py", "build.py", "render/__init__.py", "assemble/urls.py"):
+        assert edited(elsewhere) == before, elsewhere
+    for parsing in ("ingest/api_json.py", "ingest/text.py", "text/clean.py", "records.py", "files/source.py"):
+        assert edited(parsing) != before, parsing

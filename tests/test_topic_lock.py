@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import re
 import shutil
@@ -293,3 +295,30 @@ def test_random_adds_and_removes_of_dumps_never_repeat_a_paper_or_topic(tmp_path
         build(content, top / f"out-{number}", base_url="https://example.org/")
         assert_no_repeats(content, top / f"out-{number}")
         assert all(resolves(top / f"out-{number}", slug) for slug in seen)
+
+
+def test_a_lock_an_older_algorithm_wrote_takes_the_new_labels_and_keeps_its_urls(tmp_path):
+    """A lock written before areas existed (hashed without the `areas` setting, by knn-spectral-2) is recognised as
+    an older algorithm's: the refit keeps every matched topic's URL and gives it the new label."""
+    from site_src.config import load_config
+
+    from .conftest import CONTENT
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    (content / LOCK_NAME).unlink(missing_ok=True)
+    build(content, tmp_path / "fresh")
+    data = json.loads((content / LOCK_NAME).read_text(encoding="utf-8"))
+    new_labels = {t["slug"]: t["label"] for t in data["topics"]}
+    # As knn-spectral-2 wrote it: its settings had no `areas`.
+    known = dataclasses.asdict(load_config(content / "site.yaml").topics)
+    del known["areas"]
+    data["settings"] = hashlib.sha256(json.dumps(["knn-spectral-2", known], sort_keys=True).encode()).hexdigest()[:16]
+    for topic in data["topics"]:
+        topic["label"] = ["Remembered Label"]
+    data.pop("areas", None)
+    (content / LOCK_NAME).write_text(json.dumps(data), encoding="utf-8")
+    build(content, tmp_path / "again")
+    again = {t["slug"]: t["label"] for t in json.loads((content / LOCK_NAME).read_text(encoding="utf-8"))["topics"]}
+    assert set(again) == set(new_labels)  # the same fit matched to the same slugs: every URL kept
+    assert again == new_labels  # and not one remembered label carried over

@@ -10,10 +10,11 @@ import pytest
 from site_src.config import SiteConfig, TopicSettings
 from site_src.ingest import read_corpus
 from site_src.topics.graph import fit_sample, topic_count
-from site_src.topics.labels import display, label_words, pick_label
+from site_src.topics import model
+from site_src.topics.labels import MAJORITY, PhraseUse, count_phrases, display, label_words, pick_label, written_apart
 from site_src.topics.model import group_papers
 from site_src.topics.related import RELATED_FLOOR, RELATED_FLOOR_WITHOUT_TOP_WORD, related_papers
-from site_src.topics.vectors import documents as _documents, prior_matrix, tfidf as _tfidf
+from site_src.topics.vectors import STOP_WORDS, counts_of, documents as _documents, prior_matrix, tfidf as _tfidf, tokenize, weigh
 
 from .conftest import SEEDS
 
@@ -67,6 +68,74 @@ def test_labels_read_like_section_headings(grouping, papers):
     # Themes a person sees at once in the seed papers each head a topic.
     for theme in ("speech recognition", "music", "low-rank", "code"):
         assert theme in text, labels
+
+
+def _share_using(phrase: str, texts: list[str]) -> float:
+    """The share of texts that write `phrase` (any case, hyphen or space, its last word singular or plural): the
+    reader's check of a heading against the list under it, by regular expression, apart from the product's tokens."""
+    *head, last = re.sub(r"[^a-z0-9]+", " ", phrase.lower()).split()
+    stem = last[:-1] if len(last) > 3 and last.endswith("s") else last
+    pattern = re.compile(r"\b" + r"[\s-]+".join([*map(re.escape, head), re.escape(stem) + "s?"]) + r"\b", re.IGNORECASE)
+    return sum(bool(pattern.search(text)) for text in texts) / len(texts)
+
+
+def test_a_phrase_most_of_a_topic_uses_heads_its_label(grouping, papers):
+    """Where one of a label's phrases is written in at least half of the papers the topic lists, the label starts
+    with such a phrase: the heading holds for most of the list (labels.MAJORITY)."""
+    checked = 0
+    for topic in grouping.topics:
+        texts = [papers[i].title + ". " + papers[i].abstract for i in topic.members]
+        shares = [_share_using(phrase, texts) for phrase in topic.label]
+        if max(shares) >= 0.5:
+            checked += 1
+            assert shares[0] >= 0.5, (topic.label, shares)
+    assert checked >= len(grouping.topics) / 3  # most seed topics have such a phrase: the rule is exercised
+
+
+def test_a_phrase_may_bridge_a_small_word_and_reads_as_written():
+    """"chain of thought" is one phrase, counted where papers write it and shown as they write it; "of thought" is
+    none (it starts on a stop word) and "chain thought" is not two words the papers write apart."""
+    texts = ["We prompt with chain-of-thought reasoning.", "Long chain of thought traces.", "A Chain-of-Thought helps."]
+    tokens = tokenize(texts)
+    assert PhraseUse(tokens).papers_using("chain thought").tolist() == [0, 1, 2]
+    counts, names = count_phrases(tokens, np.arange(3), stop=frozenset(STOP_WORDS))
+    assert "chain thought" in names.tolist() and "of thought" not in names.tolist()
+    assert not written_apart("chain thought", texts)
+    assert display("chain thought", texts) == "Chain-of-Thought"
+
+
+def test_a_topic_no_phrase_heads_is_cut_where_a_half_then_has_a_heading(papers):
+    """Speech, code and music papers thrown into one topic: no phrase is written by half of them, so the topic is
+    cut in two, and the cut runs between the speech papers and the code papers."""
+    titles, abstracts = [p.title for p in papers], [p.abstract for p in papers]
+    settings = TopicSettings()
+    tokens = tokenize(_documents(titles, abstracts, settings.title_weight))
+    X, _ = weigh(counts_of(tokens), settings)
+
+    def titled(pattern, taken=()):
+        return [i for i, t in enumerate(titles) if re.search(pattern, t, re.IGNORECASE) and i not in taken]
+
+    speech = titled("speech|asr")[:20]
+    code = titled("code|program", speech)[:20]
+    music = titled("music|song", speech + code)
+    mixed = speech + code + music
+    assignment = np.ones(len(papers), dtype=np.int64)
+    assignment[mixed] = 0
+    weights = np.eye(2)[assignment]
+    _, coherence = model._labels(assignment, weights, tokens, PhraseUse(tokens), titles, abstracts, shown=False)
+    assert coherence[0] < MAJORITY  # the mixed topic has no heading most of its papers use
+    cut, _, halved = model._halve_unheaded(X, assignment, weights, tokens, PhraseUse(tokens), titles, abstracts, None, 0)
+    assert halved >= 1
+    speech_part = np.bincount(cut[speech]).argmax()
+    assert (cut[speech] == speech_part).mean() >= 0.9 and (cut[code] != speech_part).mean() >= 0.9
+
+
+def test_a_heading_most_papers_write_is_not_traded_for_a_wider_phrase_fewer_write():
+    used = {"video": 0.9, "video understanding": 0.24, "speech": 0.9, "speech recognition": 0.6}
+    share = lambda phrase: used.get(phrase, 0.0)  # noqa: E731
+    for order in (["video understanding", "video"], ["video", "video understanding"]):
+        assert pick_label(order, share=share) == ["video"]
+    assert pick_label(["speech", "speech recognition"], share=share) == ["speech recognition"]  # a majority too
 
 
 def test_speech_papers_share_a_topic(grouping, papers):

@@ -23,6 +23,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
+from site_src.files import listing
 from site_src.files.cache import cache_path
 from site_src.files.safe_write import real_folder, write_file
 from site_src.errors import DigestError
@@ -122,13 +123,16 @@ def _folders(names: list[str]) -> set[str]:
     return folders
 
 
-def _write_tree(files: dict[str, bytes], kept: frozenset[str], staging: Path, previous: Path) -> None:
+def _write_tree(files: dict[str, bytes], kept: frozenset[str], staging: Path, previous: Path, last: dict[str, list]) -> dict[str, list]:
+    """Every file into staging: one of the previous build with the same bytes as a link to it, the rest written.
+    Returns what was written, for the next build (files/listing.py)."""
     names = sorted({*files, *kept} - {MARKER})  # the marker is already there: _make_staging wrote it first
     for name in names:
         safe_relative(name)
     new_root, old_root = str(staging), str(previous)
     for level in _by_depth({os.path.join(new_root, f) for f in _folders(names)}):  # parents first, a level at a time
         _in_parallel(lambda folder: os.makedirs(folder, exist_ok=True), level)
+    written: dict[str, list] = {}
 
     def put(name: str) -> None:
         target, old = os.path.join(new_root, name), os.path.join(old_root, name)
@@ -136,17 +140,17 @@ def _write_tree(files: dict[str, bytes], kept: frozenset[str], staging: Path, pr
             _link_or_copy(old, target)
             return
         data = files[name]
-        try:
-            unchanged = os.stat(old).st_size == len(data) and Path(old).read_bytes() == data
-        except OSError:
-            unchanged = False
-        if unchanged:  # same bytes: the same file, so its modification time stays and sync tools see no change
+        digest = listing.digest(data)
+        if listing.unchanged(old, data, digest, last.get(name)):  # the same file: its modification time stays, sync tools see no change
             _link_or_copy(old, target)
         else:
             with open(target, "wb") as handle:
                 handle.write(data)
+        stat = os.stat(target)
+        written[name] = [stat.st_size, stat.st_mtime_ns, stat.st_ino, digest]
 
     _in_parallel(put, names)
+    return written
 
 
 def _unlink(path: str) -> None:
@@ -288,13 +292,14 @@ def _swap_in(staging: Path, out_dir: Path) -> Path | None:
 
 def write_site(
     files: dict[str, bytes], out_dir: Path, kept: frozenset[str] = frozenset(), trash: Path | None = None,
-    base_url: str | None = None,
+    base_url: str | None = None, listed: bool = False,
 ) -> None:
     """Write every file into a staging folder beside out_dir, then swap it in whole; the marker records base_url.
 
     `kept` names files of the previous build (in out_dir) to carry over unchanged. With `trash`, the
     previous site is moved there once swapped out, for empty_trash to delete while the next build computes.
-    The caller holds the build lock (build_lock.held) for out_dir.
+    With `listed`, what this build wrote is kept in .digest-cache/ (files/listing.py): the next build then tells an
+    unchanged file without reading it. The caller holds the build lock (build_lock.held) for out_dir.
     """
     out_dir = out_dir.absolute()
     check_replaceable(out_dir)  # before anything is deleted
@@ -305,7 +310,7 @@ def write_site(
     except OSError as exc:
         raise DigestError(f"cannot write beside the output folder: {exc.strerror}", out_dir) from None
     try:
-        _write_tree(files, kept, staging, out_dir)
+        written = _write_tree(files, kept, staging, out_dir, listing.load(out_dir) if listed else {})
         retired = _swap_in(staging, out_dir)
     except BaseException as exc:
         remove_tree(staging)
@@ -313,6 +318,8 @@ def write_site(
         if isinstance(exc, OSError):  # a full disk, say: one line, and the previous site as it was
             raise DigestError(f"cannot write the site: {exc.strerror}", out_dir) from None
         raise
+    if listed:
+        listing.save(out_dir, written)
     if retired is None:
         _forget(out_dir, staging)
         return

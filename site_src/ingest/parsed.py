@@ -2,9 +2,10 @@
 
 A daily build reads every dump but only the new day's bytes are new, so the rest are answered from this cache
 (at 3,956 real papers, parsing 198 API responses costs about 0.3 s; loading them parsed, a fifth of that).
-The key is the dump's file name and bytes plus this package's own code: a reader that changes makes every
-dump a miss. A cache file is plain JSON (never pickle: .digest-cache/ travels through CI caches), read only
-when it is a regular file, and checked field by field; anything odd is a miss, never an error or a wrong page.
+The key is the dump's file name and bytes plus the code that parses (PARSING_CODE: ingest/, text/, the records
+and the file decoding): a reader that changes makes every dump a miss, an edit elsewhere in the package none.
+A cache file is plain JSON (never pickle: .digest-cache/ travels through CI caches), read only when it is a
+regular file, and checked field by field; anything odd is a miss, never an error or a wrong page.
 """
 
 from __future__ import annotations
@@ -31,13 +32,19 @@ _DATES = frozenset(f.name for f in fields(Entry) if "date" in str(f.type))  # pu
 _CACHE_LIMIT = 100_000_000  # a cache file larger than this was not written by us
 
 
+# The code a parse depends on, under the package: the readers, the text helpers they call, the records they make,
+# and the decoding of a file's bytes. Not the rest: an edit to the topics or a template re-parses nothing.
+PARSING_CODE = ("ingest", "text", "records.py", "files/source.py")
+
+
 @functools.cache
-def code_hash() -> bytes:
-    """This package's own code: parsing depends on it, so an upgrade re-parses every dump."""
+def code_hash(package: Path = PACKAGE) -> bytes:
+    """The code that parses (PARSING_CODE, under package): an upgrade of it re-parses every dump."""
     digest = hashlib.sha256(f"parsed-dump {VERSION}".encode())
-    for path in files_under(PACKAGE):
-        if path.suffix == ".py":
-            digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for part in PARSING_CODE:
+        for path in files_under(package / part) if (package / part).is_dir() else [package / part]:
+            if path.suffix == ".py":
+                digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()
 
 

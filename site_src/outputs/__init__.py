@@ -38,7 +38,7 @@ def _feeds(site: Site, project: Path, cache: Path | None) -> Made:
 def _search(site: Site, project: Path, cache: Path | None) -> Made:
     from site_src.outputs.search import search_files
 
-    return search_files(site, project)
+    return search_files(site, project, cache)
 
 
 def _sitemap(site: Site, project: Path, cache: Path | None) -> Made:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+# Not xml.sax.saxutils.escape: it does the same to text, but importing it pulls in urllib.request (about 30 ms of
+# every build's start-up, for a stage that takes 6 ms); html is imported by the feeds anyway.
+from html import escape
 
 from site_src.assemble import Site, site_pages, urls
 from site_src.outputs.made import Made
@@ -16,7 +18,7 @@ def sitemap_files(site: Site) -> Made:
         return Made({urls.ROBOTS: robots.encode("utf-8")})
     locations = [base_url + page.path for page in site_pages(site) if page.listed]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in locations]
+    lines += [f"  <url><loc>{escape(url, quote=False)}</loc></url>" for url in locations]
     lines.append("</urlset>")
     return Made({
         urls.ROBOTS: f"{robots}Sitemap: {base_url}{urls.SITEMAP}\n".encode("utf-8"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,14 +37,14 @@ GENERIC_LABEL_WORDS = frozenset(
     insights insight aspects aspect way ways step steps stage stages component components module modules
     gains gain descriptions description architecture architectures containing including using based like
     leading emerging growing existing following remaining resulting underlying corresponding surprising higher lower
-    nearest gap contrast function functions
+    nearest gap contrast function functions discrete continuous term terms source sources
     """.split()
 )
 # A one-word label must be a noun: adjectives alone ("Computational", "Algorithmic", "Acoustic") head nothing.
 _ADJECTIVE = re.compile(r"(?:ic|al|ous|ive|ible|able|ful|less|ant)$")
-_ADJECTIVES_THAT_NAME_A_FIELD = frozenset("multimodal multilingual clinical biomedical medical legal financial robotic".split()) | {"pre training", "pre trained", "language model", "language models", "learning model", "learning models"}
+_ADJECTIVES_THAT_NAME_A_FIELD = frozenset("multimodal multilingual clinical biomedical medical legal financial robotic autoregressive".split()) | {"pre training", "pre trained", "language model", "language models", "learning model", "learning models"}
 # Words that make no heading at all, alone or in a phrase: LaTeX left in abstracts, citation and size tags.
-NEVER_LABEL_WORDS = frozenset("mathcal mathbf mathrm textit texttt textbf emph al et ie eg base large xl times".split())
+NEVER_LABEL_WORDS = frozenset("mathcal mathbf mathrm textit texttt textbf emph al et ie eg aka ms base large xl times".split())
 # A heading ends on a noun: a phrase whose last word reads as a verb or an adjective ("Generated",
 # "Facilitate", "Variable Sized", "Inconsistent") says how, not what.
 _NOT_A_NOUN = re.compile(r"(?:ed|ize|ise|izing|ising|ate|ates|ating|ent|ous|ive|ly)$")
@@ -53,6 +54,11 @@ EDGE_WORDS = frozenset("learning training data model models".split())
 
 LABEL_PHRASES = 3
 MIN_LIFT = 2.0  # a label phrase is used at least this many times as often in its topic as in all papers
+# A phrase at least this share of a topic's papers use heads its label before any phrase fewer use: the heading a
+# reader checks against the list should hold for most of it (issue: "a label that at least half of its papers use").
+MAJORITY = 0.5
+MAJORITY_CANDIDATES = 30  # of each topic's phrases most of its central papers use, this many are candidates too
+WIDENED = 0.8  # a majority's phrase is widened into a longer one that at least this share of its users use
 
 LABEL_CANDIDATES = 60
 
@@ -101,11 +107,23 @@ def label_words(label) -> frozenset:
     return frozenset(_stem(w) for phrase in label for w in phrase.lower().replace("-", " ").split())
 
 
-def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset(), texts: list[str] = ()) -> list[str]:
+def _narrows(wide: str, narrow: str, share: Callable[[str], float]) -> bool:
+    """Whether a phrase (`narrow`) most of the topic's papers use stands rather than a wider one (`wide`) that no
+    majority, and fewer than WIDENED of its users, use."""
+    return share(narrow) >= MAJORITY and MAJORITY > share(wide) < WIDENED * share(narrow)
+
+
+def pick_label(
+    candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset(), texts: list[str] = (),
+    share: Callable[[str], float] | None = None,
+) -> list[str]:
     """The first distinctive phrases, none contained in another (by stemmed words), none using a word of `taken`
     (the words of the other topics' labels), none a filler word or an adjective alone, none two words the `texts`
     write apart (an expansion and its acronym: "language processing (NLP)" gives no "Processing NLP"), none the
-    acronym of another ("RL" beside "Reinforcement Learning")."""
+    acronym of another ("RL" beside "Reinforcement Learning").
+    `share`: the share of the topic's papers that use a phrase; a phrase at least MAJORITY of them use is widened
+    only into a phrase that a majority too, or nearly as many, use ("speech recognition" for "speech", "chain of
+    thought" for "chain"; "agents" stays, not "multi agent")."""
     chosen: list[tuple[str, frozenset]] = []
     for phrase in candidates:
         last = phrase.rsplit(" ", 1)[-1]
@@ -113,16 +131,21 @@ def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozens
             continue
         if " " not in phrase and _ADJECTIVE.search(phrase) and phrase not in _ADJECTIVES_THAT_NAME_A_FIELD:
             continue
-        if (_NOT_A_NOUN.search(last) or (" " in phrase and last.endswith("al"))) and last not in _NOUNS_ANYWAY:
+        if (_NOT_A_NOUN.search(last) or (" " in phrase and last.endswith("al"))) and last not in _NOUNS_ANYWAY | _ADJECTIVES_THAT_NAME_A_FIELD:
             continue
         words = frozenset(_stem(w) for w in phrase.split())
         if words & taken:
             continue
         if len(words) < len(phrase.split()):  # "image images": a word twice
             continue
-        if any(words <= other for _, other in chosen):
+        inside = [i for i, (_, other) in enumerate(chosen) if words <= other]
+        if inside:
+            if share and _narrows(chosen[inside[0]][0], phrase, share):  # "video" where "video understanding" stood
+                chosen[inside[0]] = (phrase, words)
             continue
         wider = [i for i, (_, other) in enumerate(chosen) if other < words]
+        if share and any(_narrows(phrase, chosen[i][0], share) for i in wider):
+            continue
         if any(_overlap(words, other) and not other < words for _, other in chosen):
             continue  # "specific pretraining" after "domain specific", "medical" after "biomedical"
         if any(_acronym_of(phrase, other) for other, _ in chosen):
@@ -139,6 +162,26 @@ def pick_label(candidates: list[str], limit: int = LABEL_PHRASES, taken: frozens
     return [phrase for phrase, _ in chosen]
 
 
+# A two-word phrase is its words side by side, or with one of these between them: "chain of thought" is the phrase
+# "chain thought", shown as the papers write it ("Chain-of-Thought", "Text-to-Image", "Speech and Audio").
+BRIDGE_WORDS = frozenset("of to for and in on with".split())
+_SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"}
+_JOINER = r"[\s-]+(?:(?:%s)[\s-]+)?" % "|".join(sorted(_SMALL_WORDS))  # between the words of a phrase as written
+
+
+def _bridges(words: np.ndarray) -> np.ndarray:
+    """Per word id: whether the word may stand between the two words of a phrase."""
+    return np.isin(words, np.array(sorted(BRIDGE_WORDS), dtype=str))
+
+
+def _pairs(doc: np.ndarray, ids: np.ndarray, bridge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Token positions (first, second) of every two-word phrase: tokens side by side in a document, and tokens
+    two apart with a bridge word between them."""
+    near = np.flatnonzero(doc[1:] == doc[:-1])
+    apart = np.flatnonzero((doc[2:] == doc[:-2]) & bridge[ids[1:-1]]) if len(ids) > 2 else np.zeros(0, dtype=np.int64)
+    return np.concatenate([near, apart]), np.concatenate([near + 1, apart + 2])
+
+
 def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
     """(documents x phrases) counts of single words and of two words side by side in the documents `rows` (sorted;
     None: all) of `tokens`, and each phrase's first and last word id. Array operations on the token ids (no loop
@@ -150,10 +193,10 @@ def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None) -> tuple[sp.cs
         mine = position[tokens.doc] >= 0
         doc, ids, n = position[tokens.doc[mine]], tokens.ids[mine], len(rows)
     V = len(tokens.words)
-    side_by_side = doc[1:] == doc[:-1]
-    codes = ids[:-1][side_by_side] * V + ids[1:][side_by_side]
+    left, right = _pairs(doc, ids, _bridges(tokens.words))
+    codes = ids[left] * V + ids[right]
     pairs, pair_ids = np.unique(codes, return_inverse=True)
-    entries = np.concatenate([doc, doc[:-1][side_by_side]])
+    entries = np.concatenate([doc, doc[left]])
     columns = np.concatenate([ids, V + pair_ids])
     C = sp.csr_matrix((np.ones(len(entries), dtype=np.float32), (entries, columns)), shape=(n, V + len(pairs)))
     return C, np.concatenate([np.arange(V), pairs // V]), np.concatenate([np.arange(V), pairs % V])
@@ -184,14 +227,16 @@ def count_phrases(
     return C[:, keep].tocsr(), names
 
 
-def class_tfidf(tokens: Tokens, rows: np.ndarray, assignment: np.ndarray, k: int, every: tuple | None = None) -> tuple[np.ndarray, np.ndarray]:
+def class_tfidf(
+    tokens: Tokens, rows: np.ndarray, assignment: np.ndarray, k: int, every: tuple | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """c-TF-IDF over unigrams and bigrams of the documents `rows` (their topics: `assignment`): how distinctive
-    each phrase is of each topic."""
+    each phrase is of each topic; the phrases; and the share of each topic's documents that use each phrase."""
     # Phrases are counted with stop words in place, so a bigram is two words that really stand
     # side by side ("natural language processing" never yields "natural processing").
     C, names = count_phrases(tokens, rows, stop=frozenset(STOP_WORDS) - EDGE_WORDS, every=every)
     if not len(names):  # no word at all (titles of only punctuation, say): no phrase can label a topic
-        return np.zeros((k, 0)), names
+        return np.zeros((k, 0)), names, np.zeros((k, 0))
     n = len(rows)
     M = sp.csr_matrix((np.ones(n, dtype=np.float32), (assignment, np.arange(n))), shape=(k, n))
     per_topic = np.asarray((M @ C).todense(), dtype=np.float64)
@@ -204,14 +249,14 @@ def class_tfidf(tokens: Tokens, rows: np.ndarray, assignment: np.ndarray, k: int
     # (bench/topics_eval.py's label share), not a few papers' jargon.
     coverage = papers_with / np.maximum(np.bincount(assignment, minlength=k)[:, None], 1)
     score = tf * idf * coverage**2 * (papers_with >= min(2, papers_with.max(initial=1)))
-    return score, names
+    return score, names, coverage
 
 
 def written_apart(phrase: str, texts: list[str]) -> bool:
     """Whether the texts write the two words of `phrase` more often split by punctuation ("captioning (AAC)",
     "models (LMs)", "Turkish. Split") than side by side: tokens side by side, but no phrase a person writes."""
     first, second = map(re.escape, phrase.split())
-    together = re.compile(rf"\b{first}[\s-]+{second}\b", re.IGNORECASE)
+    together = re.compile(rf"\b{first}{_JOINER}{second}\b", re.IGNORECASE)
     apart = re.compile(rf"\b{first}\s*[^\w\s-]+\s*{second}\b", re.IGNORECASE)
     joined = sum(len(together.findall(text)) for text in texts)
     return sum(len(apart.findall(text)) for text in texts) >= joined
@@ -225,51 +270,65 @@ class PhraseUse:
         V = len(tokens.words)
         self.papers = tokens.documents
         self.index = {word: i for i, word in enumerate(tokens.words.tolist())}
-        side_by_side = np.flatnonzero(tokens.doc[1:] == tokens.doc[:-1])
-        codes = np.concatenate([tokens.ids, V + tokens.ids[side_by_side] * V + tokens.ids[side_by_side + 1]])
-        docs = np.concatenate([tokens.doc, tokens.doc[side_by_side]])
+        left, right = _pairs(tokens.doc, tokens.ids, _bridges(tokens.words))
+        codes = np.concatenate([tokens.ids, V + tokens.ids[left] * V + tokens.ids[right]])
+        docs = np.concatenate([tokens.doc, tokens.doc[left]])
         order = np.argsort(codes, kind="stable")
         self.codes, self.docs, self.V = codes[order], docs[order], V
         self._cache: dict[str, np.ndarray] = {}
 
     def papers_using(self, phrase: str) -> np.ndarray:
-        """The sorted indices of the papers that use `phrase`."""
+        """The sorted indices of the papers that use `phrase`, its last word in the singular or the plural (a paper
+        on one agent uses the label "Agents" as a reader reads it)."""
         if phrase not in self._cache:
-            ids = [self.index.get(word, -1) for word in phrase.split()]
-            if min(ids) < 0 or len(ids) > 2:
-                found = np.zeros(0, dtype=np.int64)
-            else:
-                code = ids[0] if len(ids) == 1 else self.V + ids[0] * self.V + ids[1]
-                low, high = np.searchsorted(self.codes, [code, code + 1])
-                found = np.unique(self.docs[low:high])
-            self._cache[phrase] = found
+            *head, last = phrase.split()
+            found = [self._exact(head + [form]) for form in sorted(_number_forms(last))]
+            self._cache[phrase] = np.unique(np.concatenate(found))
         return self._cache[phrase]
+
+    def share(self, phrase: str, own: np.ndarray) -> float:
+        """The share of the papers `own` (sorted indices) that use `phrase`."""
+        return float(np.isin(own, self.papers_using(phrase), assume_unique=True).mean()) if len(own) else 0.0
+
+    def _exact(self, words: list[str]) -> np.ndarray:
+        ids = [self.index.get(word, -1) for word in words]
+        if min(ids) < 0 or len(ids) > 2:
+            return np.zeros(0, dtype=np.int64)
+        code = ids[0] if len(ids) == 1 else self.V + ids[0] * self.V + ids[1]
+        low, high = np.searchsorted(self.codes, [code, code + 1])
+        return self.docs[low:high]
+
+
+def _number_forms(word: str) -> set[str]:
+    """The word, and its plural or singular by the plain English -s rule ("agent", "agents"; "LLMs", "LLM")."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return {word, word[:-1]}
+    return {word, word + "s"} if len(word) > 1 and word.isalpha() else {word}
 
 
 def by_use(label: list[str], own: np.ndarray, use: PhraseUse, limit: int = LABEL_PHRASES) -> tuple[list[str], float]:
     """The label's phrases that the topic's papers (`own`, sorted indices) use at least MIN_LIFT times as often as
-    all papers, the most telling first (share x log of lift: a phrase most of the topic uses and few others do),
-    at most `limit`; and the share of `own` that use the first. A phrase every paper uses alike ("higher", "gap")
-    says nothing of this topic, however often it appears in it."""
+    all papers, at most `limit`, the most telling first: one that at least MAJORITY of them use before any other,
+    then by share x log of lift (a phrase most of the topic uses and few others do); and the share of `own` that
+    use the first. A phrase every paper uses alike ("higher", "gap") says nothing of this topic, however often
+    it appears in it."""
     kept = []
     for phrase in label:
         users = use.papers_using(phrase)
-        share = np.isin(own, users, assume_unique=True).mean() if len(own) else 0.0
+        share = use.share(phrase, own)
         lift = share / max(len(users), 1) * use.papers
         if lift >= MIN_LIFT:
-            kept.append((-share * np.log(lift), phrase, share))
+            kept.append((share < MAJORITY, -share * np.log(lift), phrase, share))
     kept.sort()
-    return [phrase for _, phrase, _ in kept[:limit]], (kept[0][2] if kept else 0.0)
+    return [k[2] for k in kept[:limit]], (kept[0][3] if kept else 0.0)
 
 
-_SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"}
 
 
 def display(phrase: str, texts: list[str]) -> str:
     """The phrase as the papers most often write it ("LoRA", "Text-to-Image"), title-cased; where the papers
     never write it so, each word as they most often write it ("Processing NLP", not "Processing Nlp")."""
-    joiner = r"[\s-]+(?:(?:%s)[\s-]+)?" % "|".join(sorted(_SMALL_WORDS))
-    best = _most_written(joiner.join(map(re.escape, phrase.split())), texts)
+    best = _most_written(_JOINER.join(map(re.escape, phrase.split())), texts)
     if best is None:
         best = " ".join(_most_written(re.escape(word), texts) or word for word in phrase.split())
     words = re.split(r"([\s-]+)", best)

@@ -70,9 +70,16 @@ class TopicLock:
     retired_areas: tuple[RetiredTopic, ...] = ()  # area URLs that redirect (successor: an area's slug)
 
 
+# Topic settings that came with an algorithm: a lock an older algorithm wrote was hashed without them.
+SETTING_SINCE = {"areas": "knn-spectral-3"}
+
+
 def settings_hash(settings: TopicSettings, algorithm: str = ALGORITHM) -> str:
-    """What, besides the papers, the fitted topics depend on: the algorithm and the topic settings."""
-    return hashlib.sha256(json.dumps([algorithm, dataclasses.asdict(settings)], sort_keys=True).encode()).hexdigest()[:16]
+    """What, besides the papers, the fitted topics depend on: the algorithm and the topic settings (those it knew)."""
+    order = (*OLDER_ALGORITHMS, ALGORITHM)
+    known = {name: value for name, value in dataclasses.asdict(settings).items()
+             if order.index(SETTING_SINCE.get(name, order[0])) <= order.index(algorithm)}
+    return hashlib.sha256(json.dumps([algorithm, known], sort_keys=True).encode()).hexdigest()[:16]
 
 
 def fitted_by_an_older_algorithm(lock: TopicLock, settings: TopicSettings) -> bool:

@@ -13,8 +13,8 @@ from site_src.config import TopicSettings
 from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
 from site_src.topics.areas import AREA_PHRASES, area_count, fit_areas
 from site_src.topics.grouping import Area, Grouping, Topic
-from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
-from site_src.topics.split import split_large
+from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
+from site_src.topics.split import halves, split_large
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import Counts, Tokens, counts_of, documents, prior_matrix, tokenize, top_terms, weigh
 
@@ -23,6 +23,7 @@ STICKY = 0.2  # a paper leaves its remembered topic only when another weighs ove
 COHERENT = 0.25
 MOST_DISSOLVED = 0.25  # of the fitted topics, at most this share is dissolved as grab-bags
 DISSOLVE_ROUNDS = 3
+HALVED_FROM = 40  # a topic no phrase heads is tried in two halves from this many papers (each half about 20 or more)
 LABEL_SPARE = 6  # phrases picked per topic, of which by_use keeps the telling ones, at most three
 LABEL_TEXTS = 20  # papers whose text shows how a phrase is written (together, or an acronym apart from its words)
 
@@ -157,14 +158,21 @@ def group_papers(
     if split:
         assignment, weights, centroids = _by_size(assignment, weights, X)
     params["topics_split"] = split
-    labels, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, every=every)
+    halved = 0
+    if not settings.count and not warm:  # a warm refit keeps the remembered topics whole, as it keeps grab-bags
+        assignment, weights, halved = _halve_unheaded(X, assignment, weights, tokens, use, titles, abstracts, every, settings.seed)
+    if halved:
+        assignment, weights, centroids = _by_size(assignment, weights, X)
+    params["topics_halved"] = halved
+    # A second topic where a paper's weight there comes close to its first.
+    paper_topics, has_second = with_second_topics(weights, assignment, settings.second_topic)
+    # Shown labels are measured on every paper their topic page lists: its own and those it holds second.
+    labels, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, every=every, second=paper_topics[:, 1])
     k = len(centroids)
     sizes = np.bincount(assignment, minlength=k)
     params["topics"] = k
     params["grab_bags_dissolved"] = dissolved
     rows = np.arange(n)
-    # A second topic where a paper's weight there comes close to its first.
-    paper_topics, has_second = with_second_topics(weights, assignment, settings.second_topic)
     norms = np.linalg.norm(centroids, axis=1, keepdims=True)
     unit = centroids / np.where(norms == 0, 1, norms)
     topic_sims = unit @ unit.T
@@ -215,6 +223,41 @@ def _areas(area_of: np.ndarray, assignment: np.ndarray, weights: np.ndarray, tok
     return tuple(Area(label) for label in labels)
 
 
+def _halve_unheaded(X, assignment, weights, tokens, use, titles, abstracts, every, seed) -> tuple[np.ndarray, np.ndarray, int]:
+    """(assignment, weights, how many topics were cut): a topic of HALVED_FROM papers or more whose heading fewer than
+    MAJORITY of them use is cut in two (split.halves), kept cut only where a half then has a heading most of its
+    papers use and the other a heading at least as used as the whole had; the others stay whole. One trial labelling of all the cuts at once: a loop over topics only."""
+    _, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, shown=False, every=every)
+    sizes = np.bincount(assignment, minlength=weights.shape[1])
+    cut_from, columns, trial = [], [], assignment.copy()
+    for topic in np.flatnonzero((coherence < MAJORITY) & (sizes >= HALVED_FROM)):
+        members = np.flatnonzero(assignment == topic)
+        moving = members[halves(X[members], seed) == 1]
+        if len(moving):
+            trial[moving] = weights.shape[1] + len(columns)
+            cut_from.append(topic)
+            columns.append(moving)
+    if not columns:
+        return assignment, weights, 0
+    extra = np.zeros((weights.shape[0], len(columns)))
+    trial_weights = weights.copy()
+    for column, (topic, moving) in enumerate(zip(cut_from, columns)):
+        extra[moving, column] = weights[moving, topic]
+        trial_weights[moving, topic] = 0
+    trial_weights = np.hstack([trial_weights, extra])
+    _, after = _labels(trial, trial_weights, tokens, use, titles, abstracts, shown=False, every=every)
+    kept = [
+        c for c, topic in enumerate(cut_from)
+        if max(after[topic], after[weights.shape[1] + c]) >= MAJORITY and min(after[topic], after[weights.shape[1] + c]) >= coherence[topic]
+    ]
+    for column, moving in enumerate(columns):
+        if column not in kept:  # back whole: cut, no more of its papers are under a heading most of them use
+            trial[moving] = cut_from[column]
+            trial_weights[moving, cut_from[column]] = extra[moving, column]
+            trial_weights[moving, weights.shape[1] + column] = 0
+    return trial, trial_weights, len(kept)
+
+
 def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(assignment, weights, centroids) with the topics no paper chose dropped and the rest ordered by size, then by
     first member, for stable output."""
@@ -232,34 +275,58 @@ def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray
 
 def _labels(
     assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse, titles: list[str], abstracts: list[str], shown: bool = True,
-    every: tuple | None = None, limit: int = LABEL_PHRASES, name: str = "Topic",
+    every: tuple | None = None, second: np.ndarray | None = None, limit: int = LABEL_PHRASES, name: str = "Topic",
 ) -> tuple[list[tuple[str, ...]], np.ndarray]:
     """Each topic's label, and its coherence: the share of its own papers that use its first phrase. Without `shown`
     (while grab-bags are dissolved, where only coherence counts), the label is not checked against how the papers
-    write it, nor spelled as they do: the two steps that read the texts. `every`: labels.phrase_matrix of all papers."""
+    write it, nor spelled as they do: the two steps that read the texts. `every`: labels.phrase_matrix of all papers.
+    `second`: each paper's second topic (-1: none), whose papers count as the topic's too where a label's use is measured."""
     n, k = weights.shape
     rows = np.arange(n)
     # Labels come from each topic's most central papers: they name the theme, and bound the phrase count.
     central = np.lexsort((rows, -weights[rows, assignment], assignment))
     rank = np.arange(n) - np.searchsorted(assignment[central], assignment[central])
     central = central[rank < LABEL_PAPERS]  # by topic, most central first
-    score, phrases = class_tfidf(tokens, np.sort(central), assignment[np.sort(central)], k, every)
+    score, phrases, coverage = class_tfidf(tokens, np.sort(central), assignment[np.sort(central)], k, every)
+    # The phrases most central papers use come first, then the most distinctive: by_use puts a majority's phrase first.
+    majority = np.where((coverage >= MAJORITY) & (score > 0), coverage, 0)
+    most_used = np.argsort(-majority, axis=1, kind="stable")[:, :MAJORITY_CANDIDATES]
     candidates = np.argsort(-score, axis=1, kind="stable")[:, :LABEL_CANDIDATES]
     bounds = np.searchsorted(assignment[central], np.arange(k + 1))
     ranked = np.lexsort((rows, -weights[rows, assignment], assignment))
     ranked_bounds = np.searchsorted(assignment[ranked], np.arange(k + 1))
-    labels, coherence = [], np.zeros(k)
-    taken = frozenset()  # words of the labels so far: larger topics choose first, no word names two topics
+    coherence = np.zeros(k)
+    owns, texts, phrase_lists = [], [], []
     for t in range(k):
         primary = central[bounds[t] : bounds[t + 1]]
-        papers = [titles[i] + ". " + abstracts[i] for i in primary[:LABEL_TEXTS]] if shown else []
-        label = pick_label([phrases[i] for i in candidates[t] if score[t, i] > 0], LABEL_SPARE, taken=taken, texts=papers)
+        texts.append([titles[i] + ". " + abstracts[i] for i in primary[:LABEL_TEXTS]] if shown else [])
+        own = ranked[ranked_bounds[t] : ranked_bounds[t + 1]]
+        owns.append(np.sort(own if second is None else np.concatenate([own, np.flatnonzero(second == t)])))
+        most = [i for i in most_used[t].tolist() if majority[t, i]]
+        phrase_lists.append([phrases[i] for i in dict.fromkeys(most + [i for i in candidates[t].tolist() if score[t, i] > 0])])
+
+    def choose(t: int, taken: frozenset, first: tuple = ()) -> list[str]:
+        own = owns[t]
+        label = pick_label([*first, *phrase_lists[t]], LABEL_SPARE, taken=taken, texts=texts[t], share=lambda phrase: use.share(phrase, own))
         # The phrase most of its papers use, and few others, comes first: the heading a reader checks against the list.
-        own = np.sort(ranked[ranked_bounds[t] : ranked_bounds[t + 1]])
         label, coherence[t] = by_use(label, own, use, limit)
+        return label
+
+    # Headings first (larger topics choose first, no word heads two topics), so that no larger topic's lesser phrase
+    # takes a word another topic's heading needs; then, where labels are shown, the rest of each label around them.
+    heads, taken = [], frozenset()
+    for t in range(k):
+        heads.append(tuple(choose(t, taken)[:1]))
+        taken |= label_words(heads[-1])
+    if not shown:  # only coherence counts: the share of the papers that use the heading
+        return [head or (f"{name} {t + 1}",) for t, head in enumerate(heads)], coherence
+    labels, taken, headings = [], frozenset(), taken
+    for t in range(k):
+        label = choose(t, taken | (headings - label_words(heads[t])), heads[t])
         taken |= label_words(label)
-        texts = [titles[i] for i in primary] + [abstracts[i] for i in primary[:10]]
-        labels.append(tuple(display(phrase, texts) if shown else phrase for phrase in label) or (f"{name} {t + 1}",))
+        primary = central[bounds[t] : bounds[t + 1]]
+        written = [titles[i] for i in primary] + [abstracts[i] for i in primary[:10]]
+        labels.append(tuple(display(phrase, written) for phrase in label) or (f"{name} {t + 1}",))
     return labels, coherence
 
 

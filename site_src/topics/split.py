@@ -60,3 +60,8 @@ def _parts(X, count: int, seed: int) -> np.ndarray:
     E = embed(graph(idx, sim, X.shape[0]), count, seed, dense_up_to=DENSE_UP_TO)
     found, _ = cluster(E, count, seed)
     return np.unique(found, return_inverse=True)[1].reshape(-1)
+
+
+def halves(X, seed: int) -> np.ndarray:
+    """Each paper's half (0 or 1) of a topic cut in two as a large one is cut; all 0 where the graph would not cut."""
+    return _parts(X, 2, seed)

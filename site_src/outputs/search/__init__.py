@@ -15,7 +15,7 @@ from pathlib import Path
 from site_src.assemble import Site, urls
 from site_src.assemble.orders import paper_day
 from site_src.outputs.made import Made
-from site_src.outputs.search import index, shards
+from site_src.outputs.search import kept, shards
 
 # Title words decide what a paper is about; topic labels, authors and keywords are short, so a hit there counts
 # more than one among the abstract's hundreds of words. Reviewed with make bench-search (MRR@10 over 250 queries):
@@ -91,9 +91,10 @@ def facts(site: Site) -> dict[str, list]:
     return {"v": [p.upvotes for p in papers], "d": [(day - EPOCH).days if day else None for day in days]}
 
 
-def search_files(site: Site, project_dir: Path) -> SearchFiles:
-    """The manifest, the index shards and the store chunks (content-hashed names but the manifest's)."""
-    files = {urls.SEARCH_INDEX + name: data for name, data in index_files(documents(site), store(site), facts(site)).items()}
+def search_files(site: Site, project_dir: Path, cache: Path | None = None) -> SearchFiles:
+    """The manifest, the index shards and the store chunks (content-hashed names but the manifest's); with the work
+    the last build kept in `cache` (kept.py; None: no cache)."""
+    files = {urls.SEARCH_INDEX + name: data for name, data in index_files(documents(site), store(site), facts(site), cache).items()}
     return dataclasses.replace(search_names(), files=files)
 
 
@@ -102,7 +103,9 @@ def search_names() -> SearchFiles:
     return SearchFiles({}, manifest=urls.SEARCH_MANIFEST)
 
 
-def index_files(docs: list[dict], shown: list[dict], sorted_by: dict[str, list] | None = None) -> dict[str, bytes]:
-    """manifest.json and the shard, position, store and fact files it names, by path under search/ (see shards.py)."""
-    arrays = index.index_arrays("slug", list(FIELDS), docs, positions=PHRASE_FIELDS)
-    return shards.index_files(arrays, shown, tuple(FIELDS.values()), PHRASE_FIELDS, WORD_FIELDS, sorted_by or {})
+def index_files(docs: list[dict], shown: list[dict], sorted_by: dict[str, list] | None = None, cache: Path | None = None) -> dict[str, bytes]:
+    """manifest.json and the shard, position, store and fact files it names, by path under search/ (see shards.py);
+    the papers' tokens and the terms' entries kept in `cache` between builds (kept.py; None: none kept)."""
+    lengths, entries, at_entries = kept.index_entries(list(FIELDS), "slug", docs, PHRASE_FIELDS, cache)
+    return shards.index_files(tuple(FIELDS), entries, at_entries, lengths, shown, tuple(FIELDS.values()), PHRASE_FIELDS,
+                              WORD_FIELDS, sorted_by or {})

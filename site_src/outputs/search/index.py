@@ -62,9 +62,27 @@ def _word_ids(names: list[str], documents: list[dict]) -> tuple[list[str], np.nd
     return list(ids), np.array(tokens, dtype=np.int64), np.array(counts, dtype=np.int64)
 
 
-def index_arrays(ref: str, fields: list[str], documents: list[dict], positions: tuple[str, ...] = ()) -> IndexArrays:
-    """The postings of documents' fields (term counts and field lengths), and the term positions in the fields
-    named by positions."""
+@dataclass(frozen=True)
+class Tokenized:
+    """Every document's own postings and term positions, documents one after another (rows `ptr[i]:ptr[i + 1]` are
+    document i's), over one vocabulary: what tokenizing gives, before the postings are sorted by term. kept.py keeps
+    it between builds, so a new day tokenizes only its own papers."""
+
+    terms: tuple[str, ...]  # the vocabulary: a term id is a position here
+    lengths: np.ndarray  # int64 (documents, fields): every field's length in terms
+    ptr: np.ndarray  # int64 (documents + 1): where each document's postings start
+    term: np.ndarray  # int64 term id of each posting: a document's postings sorted by (field, term id)
+    field: np.ndarray  # int64
+    count: np.ndarray  # int64 how often the term stands in the field
+    at_ptr: np.ndarray  # int64 (documents + 1): where each document's positions start
+    at_term: np.ndarray  # int64 term id of each position in the position fields, in token order
+    at_field: np.ndarray  # int64
+    at_position: np.ndarray  # int64 the token's ordinal among its field's tokens (stop words count)
+
+
+def tokenize(fields: list[str], documents: list[dict], positions: tuple[str, ...] = ()) -> Tokenized:
+    """Each document's postings (term counts per field), field lengths, and term positions in the fields named by
+    positions."""
     names = list(fields)
     n_fields, n_docs = len(names), len(documents)
     words, tokens, counts = _word_ids(names, documents)
@@ -78,34 +96,64 @@ def index_arrays(ref: str, fields: list[str], documents: list[dict], positions: 
     term = word_term[tokens]
     cell = np.repeat(np.arange(n_docs * n_fields, dtype=np.int64), counts)
     kept = term >= 0
-    at = _positions(term, cell, counts, kept, [names.index(name) for name in positions], n_fields)
+    ordinal = np.arange(len(term), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    chosen = kept & np.isin(cell % n_fields, [names.index(name) for name in positions])
+    at_cell = cell[chosen]
     term, cell = term[kept], cell[kept]
     lengths = np.bincount(cell, minlength=n_docs * n_fields)  # terms per (document, field): lunr's field length
     keys, tf = np.unique(cell * n_terms + term, return_counts=True)  # sorted by document, field, term
-    cell, term = keys // n_terms, keys % n_terms
-    doc, field = cell // n_fields, cell % n_fields
-    order = np.lexsort((doc, field, term))
-    return IndexArrays(
-        fields=tuple(names),
-        refs=tuple(str(d[ref]) for d in documents),
+    cell = keys // n_terms
+    documents_at = np.arange(n_docs + 1, dtype=np.int64)
+    return Tokenized(
         terms=tuple(term_ids),
+        lengths=lengths.reshape(n_docs, n_fields).astype(np.int64),
+        ptr=np.searchsorted(cell // n_fields, documents_at).astype(np.int64),
+        term=keys % n_terms,
+        field=cell % n_fields,
+        count=tf.astype(np.int64),
+        at_ptr=np.searchsorted(at_cell // n_fields, documents_at).astype(np.int64),
+        at_term=word_term[tokens][chosen],
+        at_field=at_cell % n_fields,
+        at_position=ordinal[chosen],
+    )
+
+
+def sorted_arrays(fields: tuple[str, ...], refs: tuple[str, ...], tokens: Tokenized, chosen: np.ndarray | None = None,
+                  positions: bool = False) -> IndexArrays:
+    """The postings of tokens sorted by (term, field, document), over only the terms chosen (a bool per term id; None:
+    all), which are renumbered in vocabulary order; with `positions`, their positions too."""
+    n_fields = len(fields)
+    docs = np.repeat(np.arange(len(refs), dtype=np.int64), np.diff(tokens.ptr))
+    at_docs = np.repeat(np.arange(len(refs), dtype=np.int64), np.diff(tokens.at_ptr))
+    if chosen is None:
+        chosen = np.ones(len(tokens.terms), dtype=bool)
+    number = np.cumsum(chosen) - 1  # a chosen term's new id
+    rows = chosen[tokens.term]
+    term, field, doc, count = number[tokens.term[rows]], tokens.field[rows], docs[rows], tokens.count[rows]
+    order = np.lexsort((doc, field, term))
+    at = None
+    if positions:
+        at_rows = chosen[tokens.at_term]
+        at_term, at_field, at_doc, at_position = (number[tokens.at_term[at_rows]], tokens.at_field[at_rows], at_docs[at_rows],
+                                                  tokens.at_position[at_rows])
+        at_order = np.lexsort((at_position, at_doc, at_field, at_term))
+        at = {"term": at_term[at_order], "field": at_field[at_order], "doc": at_doc[at_order], "position": at_position[at_order]}
+    return IndexArrays(
+        fields=fields,
+        refs=refs,
+        terms=tuple(name for name, keep in zip(tokens.terms, chosen.tolist()) if keep),
         term=term[order],
         field=field[order],
         doc=doc[order],
-        count=tf[order].astype(np.int64),
-        length=lengths[cell][order],
-        lengths=lengths.reshape(n_docs, n_fields),
+        count=count[order],
+        length=tokens.lengths[doc, field][order],
+        lengths=tokens.lengths,
         positions=at,
     )
 
 
-def _positions(term, cell, counts, kept, fields: list[int], n_fields: int) -> dict[str, np.ndarray] | None:
-    """Every kept token of the given fields: its term, field, document and ordinal among its field's tokens."""
-    if not fields:
-        return None
-    ordinal = np.arange(len(term), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    chosen = kept & np.isin(cell % n_fields, fields)
-    term, cell, ordinal = term[chosen], cell[chosen], ordinal[chosen]
-    doc, field = cell // n_fields, cell % n_fields
-    order = np.lexsort((ordinal, doc, field, term))
-    return {"term": term[order], "field": field[order], "doc": doc[order], "position": ordinal[order]}
+def index_arrays(ref: str, fields: list[str], documents: list[dict], positions: tuple[str, ...] = ()) -> IndexArrays:
+    """The postings of documents' fields (term counts and field lengths), and the term positions in the fields
+    named by positions."""
+    tokens = tokenize(fields, documents, positions)
+    return sorted_arrays(tuple(fields), tuple(str(d[ref]) for d in documents), tokens, positions=bool(positions))

@@ -53,8 +53,12 @@ SPREAD = 16  # about one key in SPREAD starts a file of small shards
 STORE_CHUNK = 16  # papers per store file: results are spread over the papers, so a query fetches about one file per result shown
 
 
+# One encoder, made once: json.dumps with options makes a new JSONEncoder per call, a cost paid per term entry.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def json_bytes(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _encode(value).encode("utf-8")
 
 
 def _hashed(folder: str, data: bytes) -> str:
@@ -79,7 +83,7 @@ def term_entries(arrays: IndexArrays) -> list[str]:
             entry += (deltas[start:end], counts[start:end], lengths[start:end])
         while len(entry) > 1 and not entry[-3]:
             del entry[-3:]  # a field with no paper at the end stores nothing (the page reads it as empty)
-        entries.append(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+        entries.append(_encode(entry))
     return entries
 
 
@@ -112,7 +116,7 @@ def position_entries(arrays: IndexArrays, position_fields: tuple[str, ...]) -> d
         entry: list = [name]
         for g in range(t * n_fields, (t + 1) * n_fields):
             entry += (doc_deltas[bounds[g] : bounds[g + 1]], [position_deltas[starts[c] : ends[c]] for c in range(bounds[g], bounds[g + 1])])
-        entries[name] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        entries[name] = _encode(entry)
     return entries
 
 
@@ -159,43 +163,55 @@ def group_keys(sizes: dict[str, int]) -> list[list[str]]:
     return groups
 
 
-def _shard_files(folder: str, by_term: dict[str, str], files: dict[str, bytes]) -> tuple[list, list[str]]:
-    """Entries (JSON by term) cut into shards by key and written into files (under folder): the [file, keys] groups, the split keys."""
-    by_key, split = shard_terms({term: len(entry) for term, entry in by_term.items()})
+Encoded = tuple[bytes, int]  # an entry's JSON in UTF-8, and its length in characters (what shard sizes count)
+
+
+def encoded(entries: dict[str, str]) -> dict[str, Encoded]:
+    """Entries (JSON by term) as the shard files take them."""
+    return {term: (entry.encode("utf-8"), len(entry)) for term, entry in entries.items()}
+
+
+def _shard_files(folder: str, by_term: dict[str, Encoded], files: dict[str, bytes]) -> tuple[list, list[str]]:
+    """Entries (encoded, by term) cut into shards by key and written into files (under folder): the [file, keys]
+    groups, the split keys."""
+    by_key, split = shard_terms({term: size for term, (_, size) in by_term.items()})
     groups = []
-    for keys in group_keys({key: sum(len(by_term[t]) + 1 for t in terms) for key, terms in by_key.items()}):
-        data = ("[" + ",".join(by_term[t] for key in keys for t in by_key[key]) + "]").encode("utf-8")
+    for keys in group_keys({key: sum(by_term[t][1] + 1 for t in terms) for key, terms in by_key.items()}):
+        data = b"[" + b",".join([by_term[t][0] for key in keys for t in by_key[key]]) + b"]"
         groups.append([_hashed(folder, data), keys])
         files[groups[-1][0]] = data
     return groups, split
 
 
-def index_files(arrays: IndexArrays, shown: list[dict], boosts: tuple[float, ...], position_fields: tuple[str, ...] = (),
+def index_files(fields: tuple[str, ...], entries: dict[str, Encoded], at_entries: dict[str, Encoded] | None, lengths: np.ndarray,
+                shown: list[dict], boosts: tuple[float, ...], position_fields: tuple[str, ...] = (),
                 word_fields: tuple[str, ...] | None = None, facts: dict[str, list] | None = None) -> dict[str, bytes]:
-    """manifest.json and the shard, position and store files it names, by path relative to the manifest; boosts
-    weigh a match in each field; word_fields (manifest "words", default all) are the fields where a query word
-    counts as found; facts (by name, each a list by paper number) are written to files manifest "facts" names."""
+    """manifest.json and the shard, position and store files it names, by path relative to the manifest, from every
+    term's entry (term_entries) and position entry (position_entries; None: no position files), encoded, and every
+    paper's field lengths; boosts weigh a match in each field; word_fields (manifest "words", default all) are the fields
+    where a query word counts as found; facts (by name, each a list by paper number) are written to files manifest
+    "facts" names."""
     files: dict[str, bytes] = {}
-    groups, split = _shard_files("shards", dict(zip(arrays.terms, term_entries(arrays))), files)
+    groups, split = _shard_files("shards", entries, files)
     store_names = []
     for start in range(0, len(shown), STORE_CHUNK):
         data = json_bytes(shown[start : start + STORE_CHUNK])
         store_names.append(_hashed("store", data))
         files[store_names[-1]] = data
     manifest = {
-        "fields": list(arrays.fields),
-        "words": list(arrays.fields if word_fields is None else word_fields),
+        "fields": list(fields),
+        "words": list(fields if word_fields is None else word_fields),
         "boosts": list(boosts),
-        "papers": len(arrays.refs),
+        "papers": len(lengths),
         # the index-wide counts the scorer needs: every field's mean length in terms
-        "lengths": [round(float(mean), 3) for mean in (arrays.lengths.mean(axis=0) if len(arrays.refs) else np.zeros(len(arrays.fields)))],
+        "lengths": [round(float(mean), 3) for mean in (lengths.mean(axis=0) if len(lengths) else np.zeros(len(fields)))],
         "key": KEY_LENGTH,
         "shards": groups,
         "split": split,
         "store": {"chunk": STORE_CHUNK, "files": store_names},
     }
-    if arrays.positions is not None:
-        at_groups, at_split = _shard_files("positions", position_entries(arrays, position_fields), files)
+    if at_entries is not None:
+        at_groups, at_split = _shard_files("positions", at_entries, files)
         listing = json_bytes({"fields": list(position_fields), "shards": at_groups, "split": at_split})
         manifest["positions"] = _hashed("positions", listing)
         files[manifest["positions"]] = listing

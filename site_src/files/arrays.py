@@ -1,0 +1,77 @@
+"""NumPy arrays kept in a file of .digest-cache/: one after another in NumPy's .npy format, read back by name.
+
+No pickles (the cache travels through CI caches), no zip (its checksums cost a tenth of a second at 34,000 papers).
+A file that is absent, not a regular file, larger than its limit, of another shape or damaged reads as None, never
+as an error: it only costs the shortcut it would have given. Written the one safe way (files.safe_write).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+
+from site_src.errors import DigestError
+from site_src.files.cache import open_cache_file
+from site_src.files.safe_write import real_folder, write_file
+
+
+def read_arrays(path: Path, names: tuple[str, ...], limit: int) -> dict[str, np.ndarray] | None:
+    """The one-dimensional arrays `names`, in that order, that write_arrays put in path; None where the file is
+    missing, not a regular file (a link is never followed), over `limit` bytes, holds more or less, or is damaged."""
+    fd = open_cache_file(path)
+    if fd is None:
+        return None
+    try:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            arrays = {name: _array(handle, size) for name in names}
+            return None if handle.read(1) else arrays
+    except Exception:  # numpy's header parser alone raises SyntaxError, TokenError, ValueError...: damage is a miss
+        return None
+    finally:
+        os.close(fd)
+
+
+def _array(handle, size: int) -> np.ndarray:
+    """The next array of the file, read only once its header's shape is known to fit in the file."""
+    version = np.lib.format.read_magic(handle)
+    header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, fortran, dtype = header(handle)
+    count = int(np.prod(shape, dtype=np.int64))
+    if fortran or dtype.hasobject or len(shape) > 1 or count * dtype.itemsize > size:
+        raise ValueError("not an array this file holds")
+    array = np.fromfile(handle, dtype=dtype, count=count)
+    if len(array) != count:
+        raise ValueError("the file ends early")
+    return array
+
+
+def write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Keep arrays (one-dimensional, in the order read_arrays will name them) in path, in a real folder of a real
+    .digest-cache/; a failure costs only the next build's shortcut."""
+    data = io.BytesIO()
+    for array in arrays.values():
+        np.lib.format.write_array(data, np.ascontiguousarray(array), allow_pickle=False)
+    try:
+        real_folder(path.parent.parent)
+        write_file(real_folder(path.parent) / path.name, data.getbuffer())
+    except DigestError:
+        pass
+
+
+def text_array(texts: list[str]) -> np.ndarray:
+    """Strings without line breaks as one array of UTF-8 bytes (text_list reads them back)."""
+    return np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8)
+
+
+def text_list(array: np.ndarray, count: int) -> list[str]:
+    """The `count` strings text_array kept; ValueError unless there are exactly that many."""
+    texts = array.tobytes().decode("utf-8").split("\n") if count else []
+    if len(texts) != count or (not count and len(array)):
+        raise ValueError("not the strings kept")
+    return texts
