@@ -11,7 +11,7 @@ import scipy.sparse as sp
 
 from site_src.config import TopicSettings
 from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
-from site_src.topics.areas import AREA_PHRASES, area_count, fit_areas
+from site_src.topics.areas import AREA_PAPERS, AREA_PHRASES, area_count, fit_areas
 from site_src.topics.grouping import Area, Grouping, Topic
 from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
 from site_src.topics.split import halves, split_large
@@ -215,11 +215,14 @@ def group_papers(
 
 def _areas(area_of: np.ndarray, assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse, titles, abstracts, every) -> tuple[Area, ...]:
     """The areas' labels: the topics' label pass run on areas (each paper in its topic's area, weighed by its weight
-    on the area's topics), at most AREA_PHRASES phrases, no word in two areas' labels."""
+    on the area's topics), over up to AREA_PAPERS papers an area, at most AREA_PHRASES phrases, no word in two areas'
+    labels."""
     count = int(area_of.max()) + 1 if len(area_of) else 0
     onehot = np.zeros((len(area_of), count))
     onehot[np.arange(len(area_of)), area_of] = 1
-    labels, _ = _labels(area_of[assignment], weights @ onehot, tokens, use, titles, abstracts, every=every, limit=AREA_PHRASES, name="Area")
+    labels, _ = _labels(
+        area_of[assignment], weights @ onehot, tokens, use, titles, abstracts, every=every, limit=AREA_PHRASES, name="Area", papers=AREA_PAPERS,
+    )
     return tuple(Area(label) for label in labels)
 
 
@@ -276,17 +279,19 @@ def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray
 def _labels(
     assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse, titles: list[str], abstracts: list[str], shown: bool = True,
     every: tuple | None = None, second: np.ndarray | None = None, limit: int = LABEL_PHRASES, name: str = "Topic",
+    papers: int = LABEL_PAPERS,
 ) -> tuple[list[tuple[str, ...]], np.ndarray]:
     """Each topic's label, and its coherence: the share of its own papers that use its first phrase. Without `shown`
     (while grab-bags are dissolved, where only coherence counts), the label is not checked against how the papers
     write it, nor spelled as they do: the two steps that read the texts. `every`: labels.phrase_matrix of all papers.
-    `second`: each paper's second topic (-1: none), whose papers count as the topic's too where a label's use is measured."""
+    `second`: each paper's second topic (-1: none), whose papers count as the topic's too where a label's use is measured.
+    `papers`: how many of each topic's most central papers its phrases are counted in."""
     n, k = weights.shape
     rows = np.arange(n)
     # Labels come from each topic's most central papers: they name the theme, and bound the phrase count.
     central = np.lexsort((rows, -weights[rows, assignment], assignment))
     rank = np.arange(n) - np.searchsorted(assignment[central], assignment[central])
-    central = central[rank < LABEL_PAPERS]  # by topic, most central first
+    central = central[rank < papers]  # by topic, most central first
     score, phrases, coverage = class_tfidf(tokens, np.sort(central), assignment[np.sort(central)], k, every)
     # The phrases most central papers use come first, then the most distinctive: by_use puts a majority's phrase first.
     majority = np.where((coverage >= MAJORITY) & (score > 0), coverage, 0)
