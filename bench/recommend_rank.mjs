@@ -1,5 +1,6 @@
 // Runs the browser's ranking (templates/assets/recommend/rank.js) on the trials bench/recommend_eval.py writes:
-// node bench/recommend_rank.mjs IN.json OUT.json. IN: {dims, papers: [[ids], [values]], trials: [{stars, candidates}]}
+// node bench/recommend_rank.mjs IN.json OUT.json. IN: {dims, papers: [[ids], [values]], trials: [{stars, candidates, others}],
+// options} (options: of rank.recommend, as {feedback: 0})
 // (paper numbers); OUT: per trial the paper numbers of the ten recommendations, and the milliseconds each took.
 import { readFileSync, writeFileSync } from "node:fs";
 import { recommendModule } from "../tests/js/esm.mjs";
@@ -11,7 +12,7 @@ const terms = Array.from({ length: input.dims }, (_, i) => "t" + i);
 const out = [];
 for (const trial of input.trials) {
   const start = performance.now();
-  const result = rank.recommend(trial.stars.map((i) => papers[i]), trial.candidates.map((i) => papers[i]), [], terms, { count: 10 });
+  const result = rank.recommend(trial.stars.map((i) => papers[i]), trial.candidates.map((i) => papers[i]), (trial.others || []).map((i) => papers[i]), terms, { ...input.options, count: 10 });
   out.push({ top: result.map((r) => Number(r.paper.slug)), ms: performance.now() - start });
 }
 writeFileSync(process.argv[3], JSON.stringify(out));

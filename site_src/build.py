@@ -143,6 +143,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     from site_src.ingest import pages
     from site_src.outputs.search import search_names
     from site_src.render import charts, memo as render_memo
+    from site_src.topics import term_counts
 
     # The site the last build replaced is deleted while this one reads and groups (deleting tens of
     # thousands of folders takes seconds on many disks); joined before any worker process is forked.
@@ -159,7 +160,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     curator = stages.run("read", curation.read_curation, content_dir / curation.CURATION_NAME)
     stages.warn(warnings)
     lock_path = content_dir / topics.LOCK_NAME
-    topic_cache = build_cache.cache_path(out_dir, "topics") if cache else None  # the papers' term counts
+    topic_cache = build_cache.cache_path(out_dir, term_counts.FOLDER) if cache else None  # the papers' term counts
     named = stages.run("topics", topics.group, corpus.papers, config.topics, topics.read_lock(lock_path) if lock else None, topic_cache)
     # Applied to the model's grouping on every build, never kept in the lock: so it survives refits and a deleted lock.
     curated = stages.run("curate", curation.apply, curator, corpus, named)

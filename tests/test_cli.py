@@ -65,7 +65,7 @@ def test_off_a_terminal_output_is_plain_with_a_closing_summary(small_content, tm
     assert "building" not in result.stderr
     assert result.stderr.startswith("warning: ")  # the dumps site.yaml names that are gone
     summary = result.stdout.splitlines()[-2:]
-    assert re.fullmatch(r"built \S+: \d+ papers \(\d+ entries in 1 digests\), \d+ topics, \d+ pages, \d+ files in [\d.]+s \(read [\d.]+s topics .*write [\d.]+s\)", summary[0])
+    assert re.fullmatch(r"built \S+: \d+ papers \(\d+ entries in 1 digests\), \d+ topics? in \d+ areas?, \d+ pages, \d+ files in [\d.]+s \(read [\d.]+s topics .*write [\d.]+s\)", summary[0])
     assert re.fullmatch(r"feeds: 0, search index: [\d.]+ kB, site: [\d.]+ [kM]B in [\d,]+ files, warnings: 4", summary[1])
 
 

@@ -56,7 +56,7 @@ def _data(site: Site, project: Path, cache: Path | None) -> Made:
 def _recommend(site: Site, project: Path, cache: Path | None) -> Made:
     from site_src.outputs.recommend import recommend_files
 
-    return Made(recommend_files(site))
+    return Made(recommend_files(site, cache))
 
 
 def _bibtex(site: Site, project: Path, cache: Path | None) -> Made:

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from site_src.files.cache import open_cache_file
 from site_src.topics.vectors import TOKEN_PATTERN, Counts, counts_of, documents, tokenize
 
+FOLDER = "topics"  # the topic stage's folder of .digest-cache/ (files.cache.cache_path), read by outputs/recommend too
 COUNTS_FILE = "counts.npy"
 # The file: these arrays one after another, each in NumPy's .npy format (no pickles; no zip, whose checksums
 # cost a tenth of a second to write and read at 34,000 papers).
@@ -36,10 +37,10 @@ def _salt(title_weight: int) -> np.ndarray:
     return np.frombuffer(hashlib.sha256(f"{VERSION}\0{title_weight}\0{TOKEN_PATTERN}".encode()).digest(), dtype=np.uint8)
 
 
-def counted(titles: list[str], abstracts: list[str], title_weight: int, keys: list[bytes], folder: Path | None) -> Counts:
+def counted(titles: list[str], abstracts: list[str], title_weight: int, keys: list[bytes], folder: Path | None, keep: bool = True) -> Counts:
     """The papers' term counts (of vectors.documents): rows kept in `folder` (None: no cache) for the papers of
-    the same `keys` (lock.paper_keys), the rest tokenized now; the file is then rewritten to hold exactly these
-    papers, when they differ from its."""
+    the same `keys` (lock.paper_keys), the rest tokenized now; with `keep`, the file is then rewritten to hold
+    exactly these papers, when they differ from its (keep=False: a later stage reading the topic stage's file)."""
     if folder is None:
         return counts_of(tokenize(documents(titles, abstracts, title_weight)))
     salt = _salt(title_weight)
@@ -55,7 +56,8 @@ def counted(titles: list[str], abstracts: list[str], title_weight: int, keys: li
     stacked = sp.vstack([_renumbered(old.matrix, old_columns, len(words)), _renumbered(fresh.matrix, fresh_columns, len(words))], format="csr")
     rows[missing] = old.matrix.shape[0] + np.arange(len(missing))
     counts = _compact(stacked[rows], words)
-    remember(folder, keys, counts, title_weight)
+    if keep:
+        remember(folder, keys, counts, title_weight)
     return counts
 
 

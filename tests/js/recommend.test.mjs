@@ -39,8 +39,26 @@ test("three starred video papers rank the other video papers first, with video w
   assert.equal(results.length, 10);
   assert.ok(results.every((r) => r.paper.slug.startsWith("video-")), results.map((r) => r.paper.slug).join(" "));
   assert.ok(results.every((r) => !["video-0", "video-1", "video-2"].includes(r.paper.slug)), "starred papers are not recommended");
-  assert.ok(results.every((r) => r.reasons.length > 0 && r.reasons.every((w) => VIDEO.includes(w))), JSON.stringify(results.map((r) => r.reasons)));
+  // the words that add most: video words first (a paper taken as a star by feedback also adds its own rare word)
+  assert.ok(results.every((r) => VIDEO.includes(r.reasons[0]) && r.reasons.every((w) => !AGENTS.includes(w))), JSON.stringify(results.map((r) => r.reasons)));
   for (let i = 1; i < results.length; i++) assert.ok(results[i - 1].score >= results[i].score, "best first");
+});
+
+test("the best candidates of a first model count as stars too: papers that share words only with them come next", () => {
+  const rows = [];
+  for (let i = 0; i < 3; i++) rows.push([`star-${i}`, ["a", "d", `s${i}`]]);
+  for (let i = 0; i < 5; i++) rows.push([`near-${i}`, ["a", "b"]]); // share a word with the stars, and "b"
+  for (let i = 0; i < 10; i++) rows.push([`next-${i}`, ["b", `n${i}`]]); // share only "b" with the near ones
+  for (let i = 0; i < 10; i++) rows.push([`weak-${i}`, ["d", "e", `w${i}`]]); // share the stars' other word
+  for (let i = 0; i < 40; i++) rows.push([`far-${i}`, ["c", `f${i}`]]);
+  const { vocabulary, list } = papers(rows);
+  const starred = list.slice(0, 3);
+  const slugs = (options) => rank.recommend(starred, list, [], vocabulary.terms, { count: 10, ...options }).map((r) => r.paper.slug);
+  const shown = slugs({});
+  assert.ok(shown.slice(0, 5).every((s) => s.startsWith("near-")), shown.join(" "));
+  assert.ok(shown.slice(5).every((s) => s.startsWith("next-")), shown.join(" "));
+  const without = slugs({ feedback: 0 }); // without feedback "b" is a word of papers the reader did not star
+  assert.ok(without.slice(5).every((s) => s.startsWith("weak-")), without.join(" "));
 });
 
 test("the model is the same on every visit: same stars, same order", () => {

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
 from site_src.assemble import DigestView, Site, urls
-from site_src.outputs.recommend.vectors import Vectors, compact, paper_text, tfidf
+from site_src.outputs.recommend.vectors import NEIGHBOURS, SMOOTH, Vectors, Weighted, compact, paper_counts, smoothed, tfidf
 
 BUCKET_PAPERS = 64  # papers per vector bucket, about: a star costs one file of ~6 KB gzipped
 LIKE = 30  # papers in "More like this", beyond the five related ones its page lists
@@ -138,6 +139,14 @@ def similar(unit: sp.csr_matrix, count: int = LIKE, groups: list[np.ndarray] | N
     return best
 
 
+def paper_vectors(weighted: Weighted, groups: list[np.ndarray] | None = None, smooth: float = SMOOTH, **cut) -> tuple[Vectors, np.ndarray]:
+    """(the vectors the browser ranks with, each paper's LIKE most similar papers). The similar papers come from
+    the vectors of a paper's own words; each vector is then smoothed towards its NEIGHBOURS most similar papers and
+    cut again (`cut`: compact's keep, levels, shared)."""
+    best = similar(compact(weighted.X, weighted.terms, **cut).unit(), LIKE, groups)
+    return compact(smoothed(weighted.X, best[:, :NEIGHBOURS], smooth), weighted.terms, df=weighted.df, **cut), best
+
+
 def like_file(rows: list[int], best: np.ndarray, slugs: list[str], titles: list[str]) -> bytes:
     """"More like this" for the papers of one bucket: {slug: [positions in `papers`]}, `papers` as [slug, title]."""
     shown = sorted({int(j) for row in rows for j in best[row] if j >= 0})
@@ -146,20 +155,23 @@ def like_file(rows: list[int], best: np.ndarray, slugs: list[str], titles: list[
     return _json({"papers": [[slugs[j], titles[j]] for j in shown], "like": like})
 
 
-def recommend_files(site: Site) -> dict[str, bytes]:
-    """data/recommend/: the manifest, the recent papers' vectors, every paper's vector and similar papers by bucket."""
+def recommend_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
+    """data/recommend/: the manifest, the recent papers' vectors, every paper's vector and similar papers by
+    bucket. `cache`: this output's folder of .digest-cache/ (None: a build without one); the topic stage's term
+    counts are read from its sibling (term_counts.FOLDER), never written."""
+    from site_src.topics.term_counts import FOLDER
+
     papers = list(site.papers.values())
     slugs = [p.slug for p in papers]
     titles = [p.title for p in papers]
-    X, terms = tfidf([paper_text(p.title, p.abstract, p.authors) for p in papers])
-    vectors = compact(X, terms)
+    counts = paper_counts(titles, [p.abstract for p in papers], site.config.topics.title_weight, cache and cache.parent / FOLDER)
     buckets = bucket_count(len(papers))
     members: list[list[int]] = [[] for _ in range(buckets)]
     for row, slug in enumerate(slugs):
         members[bucket_of(slug, buckets)].append(row)
     row_of = {slug: row for row, slug in enumerate(slugs)}
     groups = [np.array(sorted({row_of[s] for s in t.papers if s in row_of}), dtype=np.int64) for t in site.topics]
-    best = similar(vectors.unit(), LIKE, groups)
+    vectors, best = paper_vectors(tfidf(counts), groups)
     digests = recent_digests(site, site.config.recent_days)
     recent = sorted({row_of[s] for d in digests for s in d.papers if s in row_of})
     files = {urls.RECOMMEND_RECENT: vector_file(vectors, recent, slugs, titles)}

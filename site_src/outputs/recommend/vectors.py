@@ -1,35 +1,39 @@
-"""Each paper's compact vector: TF-IDF over words and word pairs, cut to its strongest terms and quantized.
+"""Each paper's compact vector: TF-IDF over the words of its title and abstract, smoothed towards its nearest
+papers, cut to its strongest terms and quantized.
 
-The features are arxiv-sanity-lite's (title, abstract and authors; single words and adjacent pairs once English
-stop words are out; sublinear counts, smoothed IDF, unit rows), so a linear model trained in the browser sees what
-its SVM saw. A browser cannot afford a 20,000-column row per paper, so each row keeps its KEEP strongest terms,
-as whole numbers 1..LEVELS-1 of the row's largest weight; the browser scales them back to unit length.
-bench/recommend_eval.py measures what each cut costs (docs/recommendations.md has the table).
+The words are the topic stage's term counts (topics/term_counts.py: the title counted `title_weight` times, 2 by
+default, and the abstract), read from its cache folder, not tokenized again (0.56 -> 0.08 s at 3,956 papers).
+They are weighed as arxiv-sanity-lite weighs its features (English stop words out, sublinear counts, smoothed
+IDF, unit rows), without its word pairs and author names (with them P@10 was lower on the seed and API 2025
+themes, barely higher on late 2025). A browser cannot afford a 10,000-column row per paper, so each row keeps its
+KEEP strongest terms, as whole numbers 1..LEVELS-1 of the row's largest weight; the browser scales them back to
+unit length. Before the cut, a paper's row moves SMOOTH of the way to the mean of its NEIGHBOURS most similar
+papers (smoothed): three stars then say more than their own KEEP terms each. bench/recommend_eval.py measures what
+each choice costs (docs/recommendations.md has the table).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-from site_src.topics.vectors import DOMAIN_STOP_WORDS, ENGLISH_STOP_WORDS, TOKEN_PATTERN
+from site_src.topics.vectors import ENGLISH_STOP_WORDS, Counts
 
-KEEP = 24  # terms kept per paper (bench/recommend_eval.py: 16 loses 2-4% of the anchor's precision, 8 loses 15%)
+KEEP = 32  # terms kept per paper (bench/recommend_eval.py: 16 and 24 lose 1-4 points of P@10, 48 gains none)
 LEVELS = 256  # one byte per weight
 MIN_DF = 2  # a term in one paper only links it to nothing
 MAX_DF = 0.5
 # Each kept term's strength is weighted by its document frequency to this power, so a paper keeps the terms it
-# shares with others over ones only it and a neighbour have (make bench: chosen on the seed themes, where 0.25
-# kept 98-100% of the anchor's precision and 0 kept 96-99%; on the held-out themes 0 keeps only 78-81%)
+# shares with others over ones only it and a neighbour have (bench/recommend_eval.py: chosen on the seed themes;
+# with 0, P@10 is 1 point higher there but 1 to 4 points lower on both held-out sets)
 SHARED = 0.25
-FIELD_STOP = False  # a term in most papers says nothing about any of them (arxiv-sanity-lite's max_df)
+SMOOTH = 0.2  # the share of a paper's vector taken from its nearest papers (smoothed)
+NEIGHBOURS = 10
 
-_TOKEN = re.compile(TOKEN_PATTERN)
-_STOP = frozenset(ENGLISH_STOP_WORDS)
-_FIELD_STOP = _STOP | DOMAIN_STOP_WORDS
+_STOP = np.array(sorted(ENGLISH_STOP_WORDS), dtype=str)
 
 
 @dataclass(frozen=True)
@@ -41,51 +45,54 @@ class Vectors:
 
     def unit(self) -> sp.csr_matrix:
         """The rows as the browser reads them: floats scaled back to unit length."""
-        rows = self.rows.astype(np.float32)
-        norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
-        return (sp.diags(1 / np.where(norms > 0, norms, 1)) @ rows).tocsr().astype(np.float32)
+        return _unit(self.rows.astype(np.float32))
 
 
-def paper_text(title: str, abstract: str, authors) -> str:
-    """What a paper's vector is made of: its title, abstract and author names, as arxiv-sanity-lite reads a paper."""
-    return " ".join([title, abstract, " ".join(authors)])
-
-
-def _token_ids(texts: list[str], stop: frozenset) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Every kept word of every text (stop words out), as (document, word id), and the words by id."""
-    vocabulary: dict[str, int] = {}
-    docs, ids = [], []
-    for number, text in enumerate(texts):
-        words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
-        ids.append(np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in words), dtype=np.int64, count=len(words)))
-        docs.append(np.full(len(words), number, dtype=np.int64))
-    empty = np.zeros(0, dtype=np.int64)
-    return np.concatenate(docs or [empty]), np.concatenate(ids or [empty]), list(vocabulary)
-
-
-def tfidf(texts: list[str], min_df: int = MIN_DF, max_df: float = MAX_DF, field_stop: bool = FIELD_STOP) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Unit TF-IDF rows over words and adjacent word pairs in at least min_df and at most max_df of the texts;
-    columns in order of first appearance (words, then pairs)."""
-    doc, ids, words = _token_ids(texts, _FIELD_STOP if field_stop else _STOP)
-    size = len(words)
-    same = np.flatnonzero(doc[1:] == doc[:-1])  # pairs never cross from one paper into the next
-    codes = np.concatenate([ids, size + ids[same] * size + ids[same + 1]])
-    owners = np.concatenate([doc, doc[same]])
-    unique, column = np.unique(codes, return_inverse=True)
-    counts = sp.csr_matrix((np.ones(len(codes), dtype=np.float32), (owners, column)), shape=(len(texts), len(unique)))
-    counts.sum_duplicates()
-    df = np.bincount(counts.indices, minlength=len(unique))
-    keep = np.flatnonzero((df >= min(min_df, len(texts))) & (df <= max(max_df * len(texts), 1)))
-    vocab = np.array(words + [""], dtype=object)
-    pair = unique[keep] >= size
-    first = np.where(pair, (unique[keep] - size) // max(size, 1), unique[keep])
-    second = np.where(pair, (unique[keep] - size) % max(size, 1), size)  # size: the empty word after a single word
-    terms = np.array([f"{a} {b}" if b else a for a, b in zip(vocab[first], vocab[second])], dtype=str)
-    X = counts[:, keep].tocsr()
-    X.data = 1 + np.log(X.data)
-    X = X @ sp.diags((np.log((1 + len(texts)) / (1 + df[keep])) + 1).astype(np.float32))
+def _unit(X: sp.spmatrix) -> sp.csr_matrix:
+    X = sp.csr_matrix(X)
     norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-    return (sp.diags(1 / np.where(norms > 0, norms, 1)) @ X).tocsr().astype(np.float32), terms
+    return (sp.diags(1 / np.where(norms > 0, norms, 1)) @ X).tocsr().astype(np.float32)
+
+
+def paper_counts(titles: list[str], abstracts: list[str], title_weight: int, folder: Path | None = None) -> Counts:
+    """The papers' term counts as the topic stage counts them; those it kept in `folder` (its cache folder, None:
+    none) are read from there, the rest tokenized. The folder is only read: it stays the topic stage's."""
+    from site_src.topics.lock import paper_keys
+    from site_src.topics.term_counts import counted
+
+    return counted(titles, abstracts, title_weight, paper_keys(titles, abstracts), folder, keep=False)
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """Unit TF-IDF rows, the term of each column, and each column's document frequency."""
+
+    X: sp.csr_matrix
+    terms: np.ndarray
+    df: np.ndarray
+
+
+def tfidf(counts: Counts, min_df: int = MIN_DF, max_df: float = MAX_DF) -> Weighted:
+    """Unit TF-IDF rows over the words (English stop words out) in at least min_df and at most max_df of the
+    papers; columns in the words' (alphabetical) order."""
+    M = counts.matrix.tocsr()
+    n = M.shape[0]
+    df = np.bincount(M.indices, minlength=M.shape[1])
+    wanted = ~np.isin(counts.words, _STOP) & (df >= min(min_df, n)) & (df <= max(max_df * n, 1))
+    columns = np.flatnonzero(wanted)
+    X = M[:, columns].tocsr().astype(np.float32)
+    X.data = 1 + np.log(X.data)
+    X = X @ sp.diags((np.log((1 + n) / (1 + df[columns])) + 1).astype(np.float32))
+    return Weighted(_unit(X), counts.words[columns], df[columns])
+
+
+def smoothed(X: sp.csr_matrix, nearest: np.ndarray, share: float = SMOOTH) -> sp.csr_matrix:
+    """Each row moved `share` of the way to the mean of the rows of its `nearest` papers (-1: none), unit again.
+    A paper is known by the company it keeps: its neighbours' words fill in what its abstract left out."""
+    rows, slots = np.nonzero(nearest >= 0)
+    count = np.maximum((nearest >= 0).sum(axis=1), 1)
+    mean = sp.csr_matrix((1.0 / count[rows], (rows, nearest[rows, slots])), shape=(X.shape[0], X.shape[0]), dtype=np.float32)
+    return _unit((1 - share) * X + share * (mean @ X))
 
 
 def _row_max(values: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
@@ -97,14 +104,16 @@ def _row_max(values: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
     return largest
 
 
-def compact(X: sp.csr_matrix, terms: np.ndarray, keep: int = KEEP, levels: int = LEVELS, shared: float = SHARED) -> Vectors:
+def compact(X: sp.csr_matrix, terms: np.ndarray, keep: int = KEEP, levels: int = LEVELS, shared: float = SHARED, df: np.ndarray | None = None) -> Vectors:
     """Each row's `keep` strongest terms (ties: the earlier column), as levels 1..levels-1 of the row's largest
     weight; columns no row keeps are dropped. With `shared` > 0 a term's strength is its weight times its
-    document frequency to that power: a term few papers have links a paper to few others."""
+    document frequency (`df`, by column; default: the rows' own) to that power: a term few papers have links a
+    paper to few others."""
     X = X.tocsr()
     X.sort_indices()
     owner = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-    strength = X.data * np.bincount(X.indices, minlength=X.shape[1])[X.indices].astype(np.float32) ** shared
+    df = np.bincount(X.indices, minlength=X.shape[1]) if df is None else df
+    strength = X.data * df[X.indices].astype(np.float32) ** shared
     peak = _row_max(strength, owner, X.shape[0])
     # by paper, strongest first, ties by column (indices are sorted; the sort is stable): one argsort of one key,
     # a third of lexsort's time on the 6 million terms of 34,000 papers
