@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import stat
+from contextlib import contextmanager
 from pathlib import Path
 
 from site_src.errors import BuildWarning, DigestError
@@ -99,6 +100,39 @@ def open_cache_file(path: Path) -> int | None:
         pass
     os.close(fd)
     return None
+
+
+@contextmanager
+def cache_file_within(path: Path, limit: int):
+    """(a binary handle, its size) of a cache file (open_cache_file) of at most `limit` bytes, or None where it is
+    unusable or larger; OSError where reading it fails."""
+    fd = open_cache_file(path)
+    if fd is None:
+        yield None
+        return
+    try:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            yield None
+            return
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            yield handle, size
+    finally:
+        os.close(fd)
+
+
+def read_cache_file(path: Path, limit: int) -> bytes | None:
+    """A cache file's bytes, or None where it is unusable or past `limit` bytes: read at its own size, so a small
+    file never reserves `limit` bytes of memory (a build under a memory bound stays in it)."""
+    try:
+        with cache_file_within(path, limit) as opened:
+            if opened is None:
+                return None
+            handle, size = opened
+            data = handle.read(size + 1)  # one byte more: a file that grew since is as good as too large
+            return data if len(data) <= size else None
+    except OSError:
+        return None
 
 
 def save_json(path: Path, value) -> None:

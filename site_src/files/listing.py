@@ -17,7 +17,7 @@ import json
 import os
 from pathlib import Path
 
-from site_src.files.cache import cache_path, open_cache_file, save_json
+from site_src.files.cache import cache_path, read_cache_file, save_json
 
 LISTING_VERSION = 1
 _LISTING_LIMIT = 1 << 30
@@ -30,21 +30,16 @@ def listing_path(out_dir: Path) -> Path:
 def load(out_dir: Path) -> dict[str, list]:
     """What the last build wrote, by name: [size, modification time (ns), inode, blake2b of the bytes]; {} where the
     listing is missing, not a regular file, or of another shape (then every file is compared by reading it)."""
-    fd = open_cache_file(listing_path(out_dir))
-    if fd is None:
-        return {}
+    data = read_cache_file(listing_path(out_dir), _LISTING_LIMIT)
     try:
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            saved = json.loads(handle.read(_LISTING_LIMIT))
-        files = saved["files"] if isinstance(saved, dict) and saved.get("version") == LISTING_VERSION else None
-        if not isinstance(files, dict):
-            return {}
-        return {name: row for name, row in files.items() if isinstance(row, list) and len(row) == 4
-                and all(type(v) is int for v in row[:3]) and isinstance(row[3], str)}
-    except (OSError, ValueError):
+        saved = json.loads(data) if data is not None else None
+    except ValueError:
         return {}
-    finally:
-        os.close(fd)
+    files = saved["files"] if isinstance(saved, dict) and saved.get("version") == LISTING_VERSION else None
+    if not isinstance(files, dict):
+        return {}
+    return {name: row for name, row in files.items() if isinstance(row, list) and len(row) == 4
+            and all(type(v) is int for v in row[:3]) and isinstance(row[3], str)}
 
 
 def digest(data: bytes) -> str:
