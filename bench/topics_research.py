@@ -30,6 +30,7 @@ BACKGROUND = ROOT / "bench" / ".work" / "background.npz"
 def labels_for(titles, abstracts, assignment, k):
     docs = [(t + ". ") * 2 + a for t, a in zip(titles, abstracts)]
     score, phrases, _ = _class_tfidf(tokenize(docs), np.arange(len(docs)), assignment, k)
+    score = score.toarray()
     candidates = np.argsort(-score, axis=1, kind="stable")[:, :20]
     labels, members = [], []
     for t in range(k):

@@ -2,7 +2,8 @@
 
     python scripts/screenshots.py [--out docs]      (or: make screenshots)
 
-Writes docs/screenshot-<page>-<phone|desktop>.png for the home page, the topics index (its map), a topic, a paper and search results,
+Writes docs/screenshot-<page>-<phone|desktop>.png for the home page, the topics index (its map), an area, a topic, a paper and
+search results,
 docs/screenshot-home.png (desktop, as the README's first picture), docs/screenshot-home-dark.png (desktop) and
 docs/screenshot-topics-dark-phone.png; and, from the seed site with a curation file (curation_text),
 docs/screenshot-curated-home.png (the curator's picks) and docs/screenshot-curated-paper.png (a paper with a
@@ -44,6 +45,7 @@ def pick_pages(site: Path) -> dict[str, str]:
     return {
         "home": "",
         "topics": "topics/",  # the topic map
+        "area": f"areas/{paper['area']}/",
         "topic": f"topics/{paper['topics'][0]}/",
         "paper": paper["url"],
         "search": f"search/?q={QUERY}",

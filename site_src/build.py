@@ -199,7 +199,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
         raise DigestError(f"aborted with {count} warning{'s' * (count != 1)} in strict mode; nothing was written", content_dir)
 
     # Write: build/ replaced whole, then the lock and the caches.
-    stages.run("write", write.write_site, files, out_dir, rendered.kept, trash, config.base_url, cache)
+    output = stages.run("write", write.write_site, files, out_dir, rendered.kept, trash, config.base_url, cache)
     if cache:
         render_memo.save(memo_path, rendered.memo, out_dir)
     lock_data = topics.lock_bytes(named.lock) if lock else None
@@ -227,7 +227,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     report.site_bytes = size.bytes
     if cache:  # the inputs as this build read them, with the lock file as this build wrote it
         hashes = build_cache.with_file(hashes, lock_path, lock_data)
-        build_cache.store(out_dir, build_cache.input_key(hashes, options), report)
+        build_cache.store(out_dir, build_cache.input_key(hashes, options), report, output)
     return report
 
 

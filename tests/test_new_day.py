@@ -59,9 +59,9 @@ def _edit_in_place(path) -> tuple[bytes, int]:
 
 
 def test_a_file_edited_by_hand_in_build_is_written_again(content_copy, tmp_path):
-    """The write stage tells an unchanged file by the listing the last build kept (size, modification time, inode
-    and a hash of what it wrote) without reading it; a file edited since has another modification time, so it is
-    read, found changed, and written again."""
+    """The write stage tells an unchanged file by the listing the last build kept (size, modification time and a
+    hash of what it wrote) without reading it; a file edited since has another modification time, so it is read,
+    found changed, and written again."""
     out = tmp_path / "build"
     shutil.copy(YESTERDAY, content_copy / "dumps" / YESTERDAY.name)
     build(content_copy, out, base_url=URL)
@@ -75,8 +75,8 @@ def test_a_file_edited_by_hand_in_build_is_written_again(content_copy, tmp_path)
 
 
 def test_a_hand_edit_that_puts_back_the_modification_time_is_not_seen(content_copy, tmp_path):
-    """The listing's limit, as make's and rsync's: an edit of the same size that also sets the file's modification
-    time back (the same inode) looks like the file the last build wrote, and is not read again."""
+    """The listing's limit, as make's and rsync's (and the render memo's): an edit of the same size that also sets
+    the file's modification time back looks like the file the last build wrote, and is not read again."""
     out = tmp_path / "build"
     shutil.copy(YESTERDAY, content_copy / "dumps" / YESTERDAY.name)
     build(content_copy, out, base_url=URL)
@@ -90,3 +90,21 @@ def test_a_hand_edit_that_puts_back_the_modification_time_is_not_seen(content_co
     assert robots.read_bytes() != built and robots.stat().st_mtime_ns == mtime  # kept as it stood: not read
     build(content_copy, out, base_url=URL, cache=False)  # without the cache every file is read, and this one put right
     assert robots.read_bytes() == built
+
+
+def test_the_output_listing_the_write_stage_gives_is_the_one_a_walk_of_build_gives(content_copy, tmp_path):
+    """The build cache's listing of build/ is taken from what the write stage wrote (no second walk of the tree):
+    it must be the listing a walk gives, or the next unchanged build would not be a hit."""
+    import json
+
+    from site_src.files.cache import cache_path, output_listing
+
+    out = tmp_path / "build"
+    shutil.copy(YESTERDAY, content_copy / "dumps" / YESTERDAY.name)
+    build(content_copy, out, base_url=URL)
+    shutil.copy(NEW_DAY, content_copy / "dumps" / NEW_DAY.name)
+    build(content_copy, out, base_url=URL)  # some pages kept, some written, some linked
+
+    saved = json.loads(cache_path(out, f"{out.name}.json").read_text(encoding="utf-8"))
+    assert saved["output"] == output_listing(out.absolute())
+    assert build(content_copy, out, base_url=URL).stages.keys() == {"cache"}  # and the next build is a hit

@@ -48,6 +48,17 @@ def _edited(docs: list[dict]) -> list[dict]:
     return docs
 
 
+ODD_WORDS = 'a]],[b x\\y q"uote 数据 ],[[ émigré'  # what JSON escapes, brackets inside a term, other scripts
+
+
+def _odd(slug: str, where: tuple[str, ...]) -> dict:
+    doc = {"slug": slug, "title": "Plain title", "abstract": "Plain words.", "topics": "", "authors": "", "keywords": "", "arxiv": ""}
+    return doc | {field: f"{doc[field]} {ODD_WORDS}" for field in where}
+
+
+ODD = [_odd("odd-1", ("abstract",)), _odd("odd-2", ("title", "authors")), _odd("odd-3", ("keywords",)),
+       _odd("odd-4", ("title", "abstract", "topics"))]
+
 CHANGES = {  # (yesterday's documents, today's)
     "a new day": (DOCS[:-40], DOCS),
     "a day back in the middle": (DOCS[:100] + DOCS[140:], DOCS),
@@ -56,7 +67,16 @@ CHANGES = {  # (yesterday's documents, today's)
     "an abstract and a label edited": (DOCS, _edited(DOCS)),
     "nothing": (DOCS, DOCS),
     "every paper new": (DOCS[:50], DOCS[50:]),
+    "a new day of odd words": (DOCS[:30] + ODD[:1], DOCS[:30] + ODD),
+    "a new day of odd words, outside the phrase fields": (DOCS[:30] + ODD[:2], DOCS[:30] + ODD[:3]),
 }
+
+
+def test_day_after_day_the_index_is_the_one_built_without(tmp_path):
+    """Papers appended three times over (each day joined to entries that were themselves joined)."""
+    cache = tmp_path / "search"
+    for end in (len(DOCS) - 90, len(DOCS) - 60, len(DOCS) - 59, len(DOCS)):
+        assert _files(DOCS[:end], cache) == _files(DOCS[:end], None)
 
 
 @pytest.mark.parametrize("change", CHANGES)

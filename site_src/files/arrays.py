@@ -8,33 +8,27 @@ as an error: it only costs the shortcut it would have given. Written the one saf
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import numpy as np
 
 from site_src.errors import DigestError
-from site_src.files.cache import open_cache_file
+from site_src.files.cache import cache_file_within
 from site_src.files.safe_write import real_folder, write_file
 
 
 def read_arrays(path: Path, names: tuple[str, ...], limit: int) -> dict[str, np.ndarray] | None:
     """The one-dimensional arrays `names`, in that order, that write_arrays put in path; None where the file is
     missing, not a regular file (a link is never followed), over `limit` bytes, holds more or less, or is damaged."""
-    fd = open_cache_file(path)
-    if fd is None:
-        return None
     try:
-        size = os.fstat(fd).st_size
-        if size > limit:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
+        with cache_file_within(path, limit) as opened:
+            if opened is None:
+                return None
+            handle, size = opened
             arrays = {name: _array(handle, size) for name in names}
             return None if handle.read(1) else arrays
     except Exception:  # numpy's header parser alone raises SyntaxError, TokenError, ValueError...: damage is a miss
         return None
-    finally:
-        os.close(fd)
 
 
 def _array(handle, size: int) -> np.ndarray:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import stat
+from contextlib import contextmanager
 from pathlib import Path
 
 from site_src.errors import BuildWarning, DigestError
@@ -57,16 +58,31 @@ def with_file(hashes: dict[str, bytes], path: Path, data: bytes | None) -> dict[
 
 def output_listing(out_dir: Path) -> str:
     """A hash of the output tree's names, sizes and modification times: any edit or deletion there changes it."""
-    digest = hashlib.sha256()
-    root = str(out_dir)
+    return listing_hash(_walked(str(out_dir)))
+
+
+def _walked(root: str):
     for base, dirs, names in os.walk(root):
         dirs.sort()
         relative = os.path.relpath(base, root).replace(os.sep, "/")
         for name in sorted(names):
             stat = os.stat(os.path.join(base, name))
-            path = name if relative == "." else f"{relative}/{name}"
-            digest.update(os.fsencode(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n"))
+            yield (name if relative == "." else f"{relative}/{name}"), stat.st_size, stat.st_mtime_ns
+
+
+def listing_hash(files) -> str:
+    """output_listing's hash of (relative path, size, modification time) rows, in os.walk's order (walk_order)."""
+    digest = hashlib.sha256()
+    for path, size, mtime in files:
+        digest.update(os.fsencode(f"{path}\0{size}\0{mtime}\n"))
     return digest.hexdigest()
+
+
+def walk_order(path: str) -> tuple:
+    """A sort key putting relative file paths in the order output_listing's walk meets them: in each folder its
+    files by name, then its folders by name, each whole."""
+    *folders, name = path.split("/")
+    return (*((1, folder) for folder in folders), (0, name))
 
 
 def cache_path(out_dir: Path, name: str) -> Path:
@@ -99,6 +115,39 @@ def open_cache_file(path: Path) -> int | None:
         pass
     os.close(fd)
     return None
+
+
+@contextmanager
+def cache_file_within(path: Path, limit: int):
+    """(a binary handle, its size) of a cache file (open_cache_file) of at most `limit` bytes, or None where it is
+    unusable or larger; OSError where reading it fails."""
+    fd = open_cache_file(path)
+    if fd is None:
+        yield None
+        return
+    try:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            yield None
+            return
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            yield handle, size
+    finally:
+        os.close(fd)
+
+
+def read_cache_file(path: Path, limit: int) -> bytes | None:
+    """A cache file's bytes, or None where it is unusable or past `limit` bytes: read at its own size, so a small
+    file never reserves `limit` bytes of memory (a build under a memory bound stays in it)."""
+    try:
+        with cache_file_within(path, limit) as opened:
+            if opened is None:
+                return None
+            handle, size = opened
+            data = handle.read(size + 1)  # one byte more: a file that grew since is as good as too large
+            return data if len(data) <= size else None
+    except OSError:
+        return None
 
 
 def save_json(path: Path, value) -> None:
@@ -149,9 +198,10 @@ def _report(fields, report_type):
     return report_type(**fields)
 
 
-def store(out_dir: Path, key: str, report) -> None:
-    """Remember this build; a failure to write the cache only costs the next build its shortcut."""
+def store(out_dir: Path, key: str, report, output: str | None = None) -> None:
+    """Remember this build; a failure to write the cache only costs the next build its shortcut. `output`: the
+    output tree's listing (output_listing) where the caller knows it without walking the tree."""
     fields = dataclasses.asdict(report)
     fields["warnings"] = [(w.message, str(w.path) if w.path is not None else None, w.line) for w in report.warnings]
     fields.pop("stages", None)
-    save_json(_cache_file(out_dir), {"key": key, "output": output_listing(out_dir.absolute()), "report": fields})
+    save_json(_cache_file(out_dir), {"key": key, "output": output or output_listing(out_dir.absolute()), "report": fields})

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from site_src.files import listing
-from site_src.files.cache import cache_path
+from site_src.files.cache import cache_path, listing_hash, walk_order
 from site_src.files.safe_write import real_folder, write_file
 from site_src.errors import DigestError
 
@@ -125,7 +125,8 @@ def _folders(names: list[str]) -> set[str]:
 
 def _write_tree(files: dict[str, bytes], kept: frozenset[str], staging: Path, previous: Path, last: dict[str, list]) -> dict[str, list]:
     """Every file into staging: one of the previous build with the same bytes as a link to it, the rest written.
-    Returns what was written, for the next build (files/listing.py)."""
+    Returns every file's [size, modification time, digest] (digest None for a kept page), for the next build
+    (files/listing.py) and the build cache's listing of the output."""
     names = sorted({*files, *kept} - {MARKER})  # the marker is already there: _make_staging wrote it first
     for name in names:
         safe_relative(name)
@@ -138,6 +139,8 @@ def _write_tree(files: dict[str, bytes], kept: frozenset[str], staging: Path, pr
         target, old = os.path.join(new_root, name), os.path.join(old_root, name)
         if name in kept and name not in files:
             _link_or_copy(old, target)
+            stat = os.stat(target)
+            written[name] = [stat.st_size, stat.st_mtime_ns, None]  # a page the render memo kept: not listed
             return
         data = files[name]
         digest = listing.digest(data)
@@ -147,7 +150,7 @@ def _write_tree(files: dict[str, bytes], kept: frozenset[str], staging: Path, pr
             with open(target, "wb") as handle:
                 handle.write(data)
         stat = os.stat(target)
-        written[name] = [stat.st_size, stat.st_mtime_ns, stat.st_ino, digest]
+        written[name] = [stat.st_size, stat.st_mtime_ns, digest]
 
     _in_parallel(put, names)
     return written
@@ -293,13 +296,14 @@ def _swap_in(staging: Path, out_dir: Path) -> Path | None:
 def write_site(
     files: dict[str, bytes], out_dir: Path, kept: frozenset[str] = frozenset(), trash: Path | None = None,
     base_url: str | None = None, listed: bool = False,
-) -> None:
+) -> str | None:
     """Write every file into a staging folder beside out_dir, then swap it in whole; the marker records base_url.
 
     `kept` names files of the previous build (in out_dir) to carry over unchanged. With `trash`, the
     previous site is moved there once swapped out, for empty_trash to delete while the next build computes.
     With `listed`, what this build wrote is kept in .digest-cache/ (files/listing.py): the next build then tells an
-    unchanged file without reading it. The caller holds the build lock (build_lock.held) for out_dir.
+    unchanged file without reading it, and this returns the output's listing for the build cache (cache.store),
+    from what it wrote, without walking the tree. The caller holds the build lock (build_lock.held) for out_dir.
     """
     out_dir = out_dir.absolute()
     check_replaceable(out_dir)  # before anything is deleted
@@ -318,23 +322,31 @@ def write_site(
         if isinstance(exc, OSError):  # a full disk, say: one line, and the previous site as it was
             raise DigestError(f"cannot write the site: {exc.strerror}", out_dir) from None
         raise
-    if listed:
-        listing.save(out_dir, written)
+    output = _listed(out_dir, written) if listed else None
     if retired is None:
         _forget(out_dir, staging)
-        return
+        return output
     if trash is not None:
         try:
             real_folder(trash)  # never a link: the old site would be moved, and later deleted, wherever it points
             os.rename(retired, trash / f"{out_dir.name}-{time.time_ns()}")
             _forget(out_dir, retired)
             _forget(out_dir, staging)
-            return
+            return output
         except (OSError, DigestError):  # another file system, say: delete it now
             pass
     remove_tree(retired)
     _forget(out_dir, retired)
     _forget(out_dir, staging)
+    return output
+
+
+def _listed(out_dir: Path, written: dict[str, list]) -> str:
+    """Keep what this build wrote for the next one (files/listing.py); the output tree's listing (cache.output_listing)."""
+    listing.save(out_dir, {name: row for name, row in written.items() if row[2] is not None})
+    marker = os.stat(out_dir / MARKER)
+    rows = [(name, size, mtime) for name, (size, mtime, _) in written.items()] + [(MARKER, marker.st_size, marker.st_mtime_ns)]
+    return listing_hash(sorted(rows, key=lambda row: walk_order(row[0])))
 
 
 def _in_trash(trash: Path, out_name: str) -> list[Path]:

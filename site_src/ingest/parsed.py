@@ -19,7 +19,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from site_src.errors import BuildWarning, DigestError
-from site_src.files.cache import open_cache_file, save_json
+from site_src.files.cache import read_cache_file, save_json
 from site_src.files.safe_write import real_folder
 from site_src.files.source import PACKAGE, files_under
 from site_src.ingest.dump import Dump
@@ -99,19 +99,13 @@ def _dump(record, path: Path) -> Dump:
 
 def load(folder: Path, key: str, path: Path) -> Dump | None:
     """The dump parsed under `key`, or None: absent, not a regular file (a planted link is not followed), or malformed."""
-    fd = open_cache_file(folder / f"{key}.json")
-    if fd is None:
+    data = read_cache_file(folder / f"{key}.json", _CACHE_LIMIT)
+    if data is None:
         return None
     try:
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(_CACHE_LIMIT + 1)
-        if len(data) > _CACHE_LIMIT:
-            return None
         return _dump(json.loads(data), path)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None
-    finally:
-        os.close(fd)
 
 
 def store(folder: Path, key: str, dump: Dump, path: Path) -> None:

@@ -18,6 +18,10 @@ from site_src.config import TopicSettings
 AREAS_PER_SQRT = 1.2  # areas per square root of the topics: 6 for the seed site's 24 topics
 MOST_AREAS = 12  # an automatic count stops here: a reader scans a dozen headings, not thirty
 AREA_PHRASES = 2  # an area's label is broad: two phrases at most
+# An area's phrases are counted over this many of its most central papers, not a topic's 50: over 50 the largest
+# topic's words named the whole area ("RAG · Execution" for agents, search and RAG on the 3,956 real papers; now
+# "Agent · Search", and "Vision · Multimodal" for "Vision · Action", "Speech · Audio" kept).
+AREA_PAPERS = 1000
 
 
 def area_count(topics: int, settings: TopicSettings) -> int:

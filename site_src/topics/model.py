@@ -11,7 +11,7 @@ import scipy.sparse as sp
 
 from site_src.config import TopicSettings
 from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
-from site_src.topics.areas import AREA_PHRASES, area_count, fit_areas
+from site_src.topics.areas import AREA_PAPERS, AREA_PHRASES, area_count, fit_areas
 from site_src.topics.grouping import Area, Grouping, Topic
 from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
 from site_src.topics.split import halves, split_large
@@ -215,11 +215,14 @@ def group_papers(
 
 def _areas(area_of: np.ndarray, assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse, titles, abstracts, every) -> tuple[Area, ...]:
     """The areas' labels: the topics' label pass run on areas (each paper in its topic's area, weighed by its weight
-    on the area's topics), at most AREA_PHRASES phrases, no word in two areas' labels."""
+    on the area's topics), over up to AREA_PAPERS papers an area, at most AREA_PHRASES phrases, no word in two areas'
+    labels."""
     count = int(area_of.max()) + 1 if len(area_of) else 0
     onehot = np.zeros((len(area_of), count))
     onehot[np.arange(len(area_of)), area_of] = 1
-    labels, _ = _labels(area_of[assignment], weights @ onehot, tokens, use, titles, abstracts, every=every, limit=AREA_PHRASES, name="Area")
+    labels, _ = _labels(
+        area_of[assignment], weights @ onehot, tokens, use, titles, abstracts, every=every, limit=AREA_PHRASES, name="Area", papers=AREA_PAPERS,
+    )
     return tuple(Area(label) for label in labels)
 
 
@@ -276,22 +279,24 @@ def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray
 def _labels(
     assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse, titles: list[str], abstracts: list[str], shown: bool = True,
     every: tuple | None = None, second: np.ndarray | None = None, limit: int = LABEL_PHRASES, name: str = "Topic",
+    papers: int = LABEL_PAPERS,
 ) -> tuple[list[tuple[str, ...]], np.ndarray]:
     """Each topic's label, and its coherence: the share of its own papers that use its first phrase. Without `shown`
     (while grab-bags are dissolved, where only coherence counts), the label is not checked against how the papers
     write it, nor spelled as they do: the two steps that read the texts. `every`: labels.phrase_matrix of all papers.
-    `second`: each paper's second topic (-1: none), whose papers count as the topic's too where a label's use is measured."""
+    `second`: each paper's second topic (-1: none), whose papers count as the topic's too where a label's use is measured.
+    `papers`: how many of each topic's most central papers its phrases are counted in."""
     n, k = weights.shape
     rows = np.arange(n)
     # Labels come from each topic's most central papers: they name the theme, and bound the phrase count.
     central = np.lexsort((rows, -weights[rows, assignment], assignment))
     rank = np.arange(n) - np.searchsorted(assignment[central], assignment[central])
-    central = central[rank < LABEL_PAPERS]  # by topic, most central first
+    central = central[rank < papers]  # by topic, most central first
     score, phrases, coverage = class_tfidf(tokens, np.sort(central), assignment[np.sort(central)], k, every)
     # The phrases most central papers use come first, then the most distinctive: by_use puts a majority's phrase first.
-    majority = np.where((coverage >= MAJORITY) & (score > 0), coverage, 0)
-    most_used = np.argsort(-majority, axis=1, kind="stable")[:, :MAJORITY_CANDIDATES]
-    candidates = np.argsort(-score, axis=1, kind="stable")[:, :LABEL_CANDIDATES]
+    majority = coverage.copy()  # the same entries as score (labels.class_tfidf)
+    majority.data = np.where((coverage.data >= MAJORITY) & (score.data > 0), coverage.data, 0)
+    most_used, candidates = _leading(majority, MAJORITY_CANDIDATES), _leading(score, LABEL_CANDIDATES)
     bounds = np.searchsorted(assignment[central], np.arange(k + 1))
     ranked = np.lexsort((rows, -weights[rows, assignment], assignment))
     ranked_bounds = np.searchsorted(assignment[ranked], np.arange(k + 1))
@@ -302,8 +307,7 @@ def _labels(
         texts.append([titles[i] + ". " + abstracts[i] for i in primary[:LABEL_TEXTS]] if shown else [])
         own = ranked[ranked_bounds[t] : ranked_bounds[t + 1]]
         owns.append(np.sort(own if second is None else np.concatenate([own, np.flatnonzero(second == t)])))
-        most = [i for i in most_used[t].tolist() if majority[t, i]]
-        phrase_lists.append([phrases[i] for i in dict.fromkeys(most + [i for i in candidates[t].tolist() if score[t, i] > 0])])
+        phrase_lists.append([phrases[i] for i in dict.fromkeys(most_used[t].tolist() + candidates[t].tolist())])
 
     def choose(t: int, taken: frozenset, first: tuple = ()) -> list[str]:
         own = owns[t]
@@ -328,6 +332,19 @@ def _labels(
         written = [titles[i] for i in primary] + [abstracts[i] for i in primary[:10]]
         labels.append(tuple(display(phrase, written) for phrase in label) or (f"{name} {t + 1}",))
     return labels, coherence
+
+
+def _leading(values, count: int) -> list[np.ndarray]:
+    """Per row of a sparse matrix, the columns of its `count` largest positive values, largest first, ties by column:
+    a stable argsort of the dense -values cut to its positive head, without a dense matrix or sorting every column."""
+    values = values.tocsr()
+    rows = np.repeat(np.arange(values.shape[0]), np.diff(values.indptr))
+    positive = values.data > 0
+    rows, columns, data = rows[positive], values.indices[positive], values.data[positive]
+    order = np.lexsort((columns, -data, rows))
+    rows, columns = rows[order], columns[order]
+    starts = np.searchsorted(rows, np.arange(values.shape[0] + 1))
+    return [columns[starts[t] : starts[t + 1]][:count] for t in range(values.shape[0])]
 
 
 def related_only(counts: Counts, settings: TopicSettings, terms: list[dict] | None = None) -> np.ndarray:

@@ -25,6 +25,14 @@ def split_large(X, assignment: np.ndarray, weights: np.ndarray, seed: int) -> tu
     """(assignment, weights, how many topics were split): every topic of more than MOST_PAPERS own papers cut into
     parts of about AIMED_PAPERS. A part's weight column is the topic's, on the part's own papers; the topic's
     weight of papers outside it (second-topic candidates) stays with its first part."""
+    from threadpoolctl import threadpool_limits
+
+    # Small dense products (subspace iteration, k-means), as in the fit (model.fit_topics): one BLAS thread.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _split_large(X, assignment, weights, seed)
+
+
+def _split_large(X, assignment: np.ndarray, weights: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, int]:
     split, assignment, weights = 0, assignment.copy(), weights.copy()
     for _ in range(SPLIT_ROUNDS):
         sizes = np.bincount(assignment, minlength=weights.shape[1])

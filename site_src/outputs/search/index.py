@@ -119,12 +119,13 @@ def tokenize(fields: list[str], documents: list[dict], positions: tuple[str, ...
 
 
 def sorted_arrays(fields: tuple[str, ...], refs: tuple[str, ...], tokens: Tokenized, chosen: np.ndarray | None = None,
-                  positions: bool = False) -> IndexArrays:
+                  positions: bool = False, first: int = 0) -> IndexArrays:
     """The postings of tokens sorted by (term, field, document), over only the terms chosen (a bool per term id; None:
-    all), which are renumbered in vocabulary order; with `positions`, their positions too."""
-    n_fields = len(fields)
-    docs = np.repeat(np.arange(len(refs), dtype=np.int64), np.diff(tokens.ptr))
-    at_docs = np.repeat(np.arange(len(refs), dtype=np.int64), np.diff(tokens.at_ptr))
+    all), which are renumbered in vocabulary order; with `positions`, their positions too. The documents of tokens
+    are numbered from `first` (refs names every document of the index)."""
+    n_docs = len(tokens.ptr) - 1
+    docs = np.repeat(np.arange(first, first + n_docs, dtype=np.int64), np.diff(tokens.ptr))
+    at_docs = np.repeat(np.arange(first, first + n_docs, dtype=np.int64), np.diff(tokens.at_ptr))
     if chosen is None:
         chosen = np.ones(len(tokens.terms), dtype=bool)
     number = np.cumsum(chosen) - 1  # a chosen term's new id
@@ -146,7 +147,7 @@ def sorted_arrays(fields: tuple[str, ...], refs: tuple[str, ...], tokens: Tokeni
         field=field[order],
         doc=doc[order],
         count=count[order],
-        length=tokens.lengths[doc, field][order],
+        length=tokens.lengths[doc - first, field][order],
         lengths=tokens.lengths,
         positions=at,
     )

@@ -6,9 +6,11 @@ shard entry and position entry. The next build tokenizes only the papers whose h
 an edited one's), and encodes anew only the entries of the terms that some paper changed: a term whose papers all
 keep their numbers and their text has the entry it had (shards.py: an entry holds only facts of the papers with
 the term). A removed paper, a renumbered one, new settings: each only makes more papers or terms new, so a build
-with the file gives the bytes a build without it gives (tests/test_search_kept.py). The file is salted with the
-code that tokenizes and encodes; a missing, damaged, foreign or stale file only costs the time it would have saved.
-At 3,956 real papers, indexing a 22-paper new day takes 0.3 s instead of 2 s.
+with the file gives the bytes a build without it gives (tests/test_search_kept.py). On a day that only adds papers,
+a term's entry is its kept entry with the new papers' postings joined on (append.py), so the entries of common
+terms are not encoded whole again. The file is salted with the code that tokenizes and encodes; a missing,
+damaged (it carries its own hash), foreign or stale file only costs the time it would have saved. At 3,956 real
+papers, the search files of a 22-paper new day take 0.47 s of CPU instead of 1.3 s without the file.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import lunr
 import numpy as np
 
 from site_src.files.arrays import read_arrays, text_array, text_list, write_arrays
-from site_src.outputs.search import index, shards, stemmer
+from site_src.outputs.search import append, index, shards, stemmer
 from site_src.outputs.search.index import Tokenized
 from site_src.outputs.search.shards import Encoded
 
@@ -53,7 +55,7 @@ def _salt(fields: list[str], position_fields: tuple[str, ...]) -> np.ndarray:
     """What the kept tokens and entries depend on besides the papers' text: the fields, and the code and package
     that tokenize, stem and encode."""
     digest = hashlib.sha256(f"{VERSION}\0{fields}\0{position_fields}\0{lunr.__VERSION__}".encode())
-    for module in (index, shards, stemmer):
+    for module in (index, shards, stemmer, append):
         digest.update(Path(module.__file__).read_bytes())
     return np.frombuffer(digest.digest(), dtype=np.uint8)
 
@@ -69,21 +71,39 @@ def index_entries(fields: list[str], ref: str, documents: list[dict], position_f
     if old is not None and old.keys == keys:  # the same papers as last time
         tokens, entries, at_entries = old.tokens, dict(zip(old.tokens.terms, old.entries)), _named(old.tokens.terms, old.at_entries)
         return tokens.lengths, entries, at_entries if position_fields else None
-    tokens, changed, reused = _tokens(fields, documents, position_fields, keys, old)
-    arrays = index.sorted_arrays(tuple(fields), tuple(str(d[ref]) for d in documents), tokens, changed, bool(position_fields))
-    entries = reused[0] | shards.encoded(dict(zip(arrays.terms, shards.term_entries(arrays))))
-    at_entries = reused[1] | shards.encoded(shards.position_entries(arrays, position_fields)) if position_fields else None
+    tokens, changed, reused, appended_at = _tokens(fields, documents, position_fields, keys, old)
+    refs = tuple(str(d[ref]) for d in documents)
+    if appended_at is None:
+        arrays = index.sorted_arrays(tuple(fields), refs, tokens, changed, bool(position_fields))
+        entries = reused[0] | shards.encoded(dict(zip(arrays.terms, shards.term_entries(arrays))))
+        at_entries = reused[1] | shards.encoded(shards.position_entries(arrays, position_fields)) if position_fields else None
+    else:  # only papers added, after the others: their postings joined to the kept entries (append.py)
+        new = _taken(tokens, np.arange(appended_at, len(documents)))
+        arrays = index.sorted_arrays(tuple(fields), refs, new, changed, bool(position_fields), first=appended_at)
+        olds = _entries_of(old, arrays.terms)
+        entries = reused[0] | append.appended(olds[0], dict(zip(arrays.terms, shards.term_entries(arrays))), append.term_entry)
+        # a term the new papers have only outside the position fields keeps its position entry as it was
+        at_entries = reused[1] | olds[1] | append.appended(olds[1], shards.position_entries(arrays, position_fields),
+                                                           append.position_entry) if position_fields else None
     if folder is not None:
         _save(folder / INDEX_FILE, salt, keys, tokens, entries, at_entries or {})
     return tokens.lengths, entries, at_entries
 
 
-def _tokens(fields, documents, position_fields, keys, old: Kept | None) -> tuple[Tokenized, np.ndarray, tuple[dict, dict]]:
+def _entries_of(old: Kept, terms: tuple[str, ...]) -> tuple[dict[str, Encoded], dict[str, Encoded]]:
+    """The kept term and position entries of the given terms, where the old papers had them."""
+    row = dict(zip(old.tokens.terms, range(len(old.tokens.terms))))
+    at = [(name, row[name]) for name in terms if name in row]
+    return {name: old.entries[t] for name, t in at}, {name: old.at_entries[t] for name, t in at if old.at_entries[t][1]}
+
+
+def _tokens(fields, documents, position_fields, keys, old: Kept | None) -> tuple[Tokenized, np.ndarray, tuple[dict, dict], int | None]:
     """(every document's tokens over a vocabulary of only the terms they use; which terms need their entries
-    encoded now; the kept entries, by term, of the rest)."""
+    encoded now; the kept entries, by term, of the rest; where the new papers start when the others are all the
+    last build's, same numbers and text, else None)."""
     if old is None:
         tokens = index.tokenize(fields, documents, position_fields)
-        return tokens, np.ones(len(tokens.terms), dtype=bool), ({}, {})
+        return tokens, np.ones(len(tokens.terms), dtype=bool), ({}, {}), None
     row_of = dict(zip(old.keys, range(len(old.keys))))
     rows = np.array([row_of.get(key, -1) for key in keys], dtype=np.int64)
     missing = np.flatnonzero(rows < 0)
@@ -107,7 +127,8 @@ def _tokens(fields, documents, position_fields, keys, old: Kept | None) -> tuple
         entries[name] = old.entries[t]
         if old.at_entries[t][1]:
             at_entries[name] = old.at_entries[t]
-    return tokens, changed[used], (entries, at_entries)
+    appended_at = n_old if len(rows) > n_old and same[:n_old].all() else None
+    return tokens, changed[used], (entries, at_entries), appended_at
 
 
 def _stacked(old: Tokenized, fresh: Tokenized) -> Tokenized:

@@ -54,11 +54,11 @@ STORE_CHUNK = 16  # papers per store file: results are spread over the papers, s
 
 
 # One encoder, made once: json.dumps with options makes a new JSONEncoder per call, a cost paid per term entry.
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def json_bytes(value) -> bytes:
-    return _encode(value).encode("utf-8")
+    return encode(value).encode("utf-8")
 
 
 def _hashed(folder: str, data: bytes) -> str:
@@ -83,7 +83,7 @@ def term_entries(arrays: IndexArrays) -> list[str]:
             entry += (deltas[start:end], counts[start:end], lengths[start:end])
         while len(entry) > 1 and not entry[-3]:
             del entry[-3:]  # a field with no paper at the end stores nothing (the page reads it as empty)
-        entries.append(_encode(entry))
+        entries.append(encode(entry))
     return entries
 
 
@@ -116,7 +116,7 @@ def position_entries(arrays: IndexArrays, position_fields: tuple[str, ...]) -> d
         entry: list = [name]
         for g in range(t * n_fields, (t + 1) * n_fields):
             entry += (doc_deltas[bounds[g] : bounds[g + 1]], [position_deltas[starts[c] : ends[c]] for c in range(bounds[g], bounds[g + 1])])
-        entries[name] = _encode(entry)
+        entries[name] = encode(entry)
     return entries
 
 
