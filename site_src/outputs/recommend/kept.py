@@ -27,7 +27,7 @@ ARRAYS = ("key", "shape", "indptr", "indices", "levels", "terms", "best")
 VERSION = 1
 # The code the vectors and lists come from, under the package: an edit of it computes them again.
 CODE = ("outputs/recommend", "topics/graph.py", "topics/vectors.py")
-FILE_LIMIT = 1 << 30
+FILE_LIMIT = 1 << 28  # 10 MB at 34,000 papers
 
 
 @functools.cache
