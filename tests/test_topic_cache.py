@@ -155,7 +155,7 @@ def _doubled(path: Path, folder: Path) -> None:
     from site_src.topics import term_counts
 
     with path.open("rb") as handle:
-        arrays = {name: term_counts._array(handle, path.stat().st_size) for name in term_counts.ARRAYS}
+        arrays = {name: np.lib.format.read_array(handle, allow_pickle=False) for name in term_counts.ARRAYS}
     arrays["counts"] = arrays["counts"] * 2
     with (folder / COUNTS_FILE).open("wb") as handle:
         for name in term_counts.ARRAYS:

@@ -10,14 +10,12 @@ without (tests/test_topic_cache.py). A missing, damaged or foreign file only cos
 from __future__ import annotations
 
 import hashlib
-import io
-import os
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-from site_src.files.cache import open_cache_file
+from site_src.files.arrays import read_arrays, write_arrays
 from site_src.topics.vectors import TOKEN_PATTERN, Counts, counts_of, documents, tokenize
 
 FOLDER = "topics"  # the topic stage's folder of .digest-cache/ (files.cache.cache_path), read by outputs/recommend too
@@ -25,7 +23,7 @@ COUNTS_FILE = "counts.npy"
 # The file: these arrays one after another, each in NumPy's .npy format (no pickles; no zip, whose checksums
 # cost a tenth of a second to write and read at 34,000 papers).
 ARRAYS = ("version", "salt", "keys", "words", "indptr", "indices", "counts")
-VERSION = 1
+VERSION = 2  # 2: written by files.arrays, the version a one-element array
 KEY_BYTES = 16  # lock.paper_keys
 # The largest file read back (about 8 bytes per distinct word of a paper: some 30 MB at 34,000 papers).
 FILE_LIMIT = 1 << 30
@@ -100,44 +98,21 @@ def _compact(matrix: sp.csr_matrix, words: np.ndarray) -> Counts:
 
 def _load(path: Path, salt: np.ndarray) -> tuple[list[bytes], Counts] | None:
     """(keys, counts) as the file holds them; None when it is missing, not a regular file, of a wrong shape, or
-    holds anything counting could not have given. Never follows a link."""
-    fd = open_cache_file(path)
-    if fd is None:
+    holds anything counting could not have given. Never follows a link (files.arrays)."""
+    arrays = read_arrays(path, ARRAYS, FILE_LIMIT)
+    if arrays is None or not np.array_equal(arrays["salt"], salt):
         return None
     try:
-        info = os.fstat(fd)
-        if info.st_size > FILE_LIMIT:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            arrays = {name: _array(handle, info.st_size) for name in ARRAYS}
-            if handle.read(1):  # more than the file should hold
-                return None
-        return _checked(arrays) if np.array_equal(arrays["salt"], salt) else None
-    except Exception:  # numpy's header parser alone raises SyntaxError, TokenError, ValueError...: any damage means no shortcut
+        return _checked(arrays)
+    except Exception:  # any damage means no shortcut
         return None
-    finally:
-        os.close(fd)
-
-
-def _array(handle, size: int) -> np.ndarray:
-    """The next array of the file, read only once its header's shape is known to fit in the file."""
-    version = np.lib.format.read_magic(handle)
-    header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-    shape, fortran, dtype = header(handle)
-    count = int(np.prod(shape, dtype=np.int64))
-    if fortran or dtype.hasobject or len(shape) > 1 or count * dtype.itemsize > size:
-        raise ValueError("not an array this file holds")
-    array = np.fromfile(handle, dtype=dtype, count=count)
-    if len(array) != count:
-        raise ValueError("the file ends early")
-    return array.reshape(shape)
 
 
 def _checked(a: dict) -> tuple[list[bytes], Counts] | None:
     """The file's arrays as (keys, counts), or None unless they are exactly what remember writes."""
     version, key_bytes, word_bytes, indptr, indices, counts = (a[n] for n in ("version", "keys", "words", "indptr", "indices", "counts"))
-    kinds = ((version, np.int64, 0), (key_bytes, np.uint8, 1), (word_bytes, np.uint8, 1), (indptr, np.int64, 1), (indices, np.int32, 1), (counts, np.float32, 1))
-    if any(array.dtype != kind or array.ndim != dims for array, kind, dims in kinds) or int(version) != VERSION:
+    kinds = ((version, np.int64, 1), (key_bytes, np.uint8, 1), (word_bytes, np.uint8, 1), (indptr, np.int64, 1), (indices, np.int32, 1), (counts, np.float32, 1))
+    if any(array.dtype != kind or array.ndim != dims for array, kind, dims in kinds) or version.tolist() != [VERSION]:
         return None
     n = len(indptr) - 1
     if n < 0 or len(key_bytes) != n * KEY_BYTES or indptr[0] != 0 or indptr[-1] != len(indices) or len(counts) != len(indices):
@@ -163,20 +138,10 @@ def remember(folder: Path, keys: list[bytes], counts: Counts, title_weight: int)
     """Keep the counts of the papers of `keys` for the next build, written the one safe way (files.safe_write: a
     new file of a fresh name renamed into place, never through a link, nor into a folder that is one). A failure
     costs only the next build's shortcut."""
-    from site_src.errors import DigestError
-    from site_src.files.safe_write import real_folder, write_file
-
     m = counts.matrix
     arrays = {
-        "version": np.int64(VERSION), "salt": _salt(title_weight), "keys": np.frombuffer(b"".join(keys), dtype=np.uint8),
+        "version": np.array([VERSION], dtype=np.int64), "salt": _salt(title_weight), "keys": np.frombuffer(b"".join(keys), dtype=np.uint8),
         "words": np.frombuffer("\n".join(counts.words.tolist()).encode("ascii"), dtype=np.uint8),
         "indptr": m.indptr.astype(np.int64), "indices": m.indices.astype(np.int32), "counts": m.data.astype(np.float32),
     }
-    data = io.BytesIO()
-    for name in ARRAYS:
-        np.lib.format.write_array(data, np.asarray(arrays[name]), allow_pickle=False)
-    try:
-        real_folder(folder.parent)
-        write_file(real_folder(folder) / COUNTS_FILE, data.getbuffer())
-    except DigestError:
-        pass
+    write_arrays(folder / COUNTS_FILE, {name: arrays[name] for name in ARRAYS})
