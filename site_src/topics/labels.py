@@ -38,6 +38,10 @@ GENERIC_LABEL_WORDS = frozenset(
     gains gain descriptions description architecture architectures containing including using based like
     leading emerging growing existing following remaining resulting underlying corresponding surprising higher lower
     nearest gap contrast function functions discrete continuous term terms source sources
+    lack lacks larger smaller low high situations situation popular direct
+    reduces reducing improves improving enables enabling achieves achieving increases increasing enhances enhancing
+    leverages leveraging introduces introducing demonstrates demonstrating yields yielding remains allows allowing
+    provides providing shows showing outperforms outperforming solving solves
     """.split()
 )
 # A one-word label must be a noun: adjectives alone ("Computational", "Algorithmic", "Acoustic") head nothing.
@@ -97,6 +101,64 @@ def _acronym_of(phrase: str, other: str) -> bool:
     return _initials(one) == _initials(many) or _initials(one) == _initials(many) + "s"
 
 
+# "Retrieval-Augmented Generation (RAG)": an acronym in brackets after the words it abbreviates.
+_BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*?)s?\s*\)")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def acronyms(texts: list[str]) -> dict[str, frozenset]:
+    """The acronyms the texts define, lowercase, each with the stems of the words it abbreviates: "rag" ->
+    {retrieval, augment, generation}. An acronym's words are the fewest of the six words before its bracket whose
+    first starts with its first letter and whose letters hold its letters in order (Schwartz and Hearst's rule, 2003)."""
+    found: dict[str, frozenset] = {}
+    for text in texts:
+        for match in _BRACKETED.finditer(text):
+            letters = re.sub(r"[^a-z]", "", match.group(1).lower())
+            words = _WORD.findall(text[max(0, match.start() - 120) : match.start()].lower())[-6:]
+            for start in range(len(words) - 1, -1, -1):
+                if words[start][:1] == letters[:1] and _in_order(letters, "".join(words[start:])):
+                    expansion = frozenset(_stem(w) for w in words[start:] if w not in _SMALL_WORDS)
+                    if expansion:
+                        found.setdefault(match.group(1).lower(), expansion)
+                    break
+    return {acronym + plural: words for acronym, words in found.items() for plural in ("", "s")}
+
+
+def _in_order(letters: str, text: str) -> bool:
+    """Whether every letter of `letters` occurs in `text`, in order."""
+    rest = iter(text)
+    return all(letter in rest for letter in letters)
+
+
+_GENERIC_STEMS = frozenset(_stem(w) for w in GENERIC_LABEL_WORDS | EDGE_WORDS)
+
+
+def _abbreviates(phrase: str, other: frozenset, defined: dict[str, frozenset]) -> bool:
+    """Whether a word of `phrase` is an acronym whose own words share a word with `other` (stems; or one holds the
+    other: "retriev" in "retrieval") that names something: "RLVR" beside "Rewards", "CoT Reasoning" beside
+    "Chain-of-Thought", "AR" beside "Autoregressive", "RAG" beside "Retrieve"."""
+    return any(_overlap(defined[word] - _GENERIC_STEMS, other) for word in phrase.split() if word in defined)
+
+
+# A word the texts write before an article at least this share of the times reads as a verb: "increasing the",
+# "reduces the", "enhancing a" say what a paper does, not what it is about.
+VERB_SHARE = 0.3
+_ARTICLES = frozenset("the a an its their our this these both such".split())
+
+
+def _not_a_heading_alone(word: str, joined: str) -> bool:
+    """Whether the texts (`joined`: one string) write `word` before an article at least VERB_SHARE of the times (a
+    verb: "increasing the"), or before one same word, not a stop word, at least WIDEN_SHOWN of the times (half a
+    name: "Computer" of "computer vision", "Gaussian" of "Gaussian splatting")."""
+    following = [w.lower() for w in re.findall(rf"\b{re.escape(word)}\b(?:[\s-]+([A-Za-z][A-Za-z0-9]*))?", joined, re.IGNORECASE)]
+    if not following:
+        return False
+    if sum(w in _ARTICLES for w in following) >= VERB_SHARE * len(following):
+        return True
+    words = Counter(w for w in following if w and w not in _STOPS)
+    return bool(words) and max(words.values()) >= WIDEN_SHOWN * len(following)
+
+
 def _overlap(words: frozenset, other: frozenset) -> bool:
     """Whether two phrases share a word, or a word of one is part of a word of the other."""
     return bool(words & other) or any(a in b or b in a for a in words for b in other if min(len(a), len(b)) >= 4)
@@ -115,16 +177,19 @@ def _narrows(wide: str, narrow: str, share: Callable[[str], float]) -> bool:
 
 def pick_label(
     candidates: list[str], limit: int = LABEL_PHRASES, taken: frozenset = frozenset(), texts: list[str] = (),
-    share: Callable[[str], float] | None = None,
+    share: Callable[[str], float] | None = None, defined: dict[str, frozenset] | None = None,
 ) -> list[str]:
     """The first distinctive phrases, none contained in another (by stemmed words), none using a word of `taken`
     (the words of the other topics' labels), none a filler word or an adjective alone, none two words the `texts`
     write apart (an expansion and its acronym: "language processing (NLP)" gives no "Processing NLP"), none the
-    acronym of another ("RL" beside "Reinforcement Learning").
+    acronym of another ("RL" beside "Reinforcement Learning"), none beside an acronym of its words that the texts
+    define ("RLVR" beside "Rewards"; `defined`: acronyms(texts)), no single word the texts use as a verb.
     `share`: the share of the topic's papers that use a phrase; a phrase at least MAJORITY of them use is widened
     only into a phrase that a majority too, or nearly as many, use ("speech recognition" for "speech", "chain of
     thought" for "chain"; "agents" stays, not "multi agent")."""
     chosen: list[tuple[str, frozenset]] = []
+    defined = acronyms(texts) if defined is None else defined
+    joined = " ".join(texts)
     for phrase in candidates:
         last = phrase.rsplit(" ", 1)[-1]
         if phrase in GENERIC_LABEL_WORDS or NEVER_LABEL_WORDS.intersection(phrase.split()):
@@ -148,12 +213,14 @@ def pick_label(
             continue
         if any(_overlap(words, other) and not other < words for _, other in chosen):
             continue  # "specific pretraining" after "domain specific", "medical" after "biomedical"
-        if any(_acronym_of(phrase, other) for other, _ in chosen):
-            continue  # "RL" after "reinforcement learning": the acronym or its expansion, not both
+        if any(_acronym_of(phrase, other) for other, _ in chosen) or (
+            defined and any(_abbreviates(phrase, stems, defined) or _abbreviates(other, words, defined) for other, stems in chosen)
+        ):
+            continue  # "RL" after "reinforcement learning", "RLVR" after "rewards": the acronym or its words, not both
         if not wider and len(chosen) >= limit:
             continue
-        if " " in phrase and texts and written_apart(phrase, texts):  # last: the one test that reads the texts
-            continue
+        if texts and (written_apart(phrase, texts) if " " in phrase else _not_a_heading_alone(phrase, joined)):
+            continue  # last, the tests that read the texts: "Processing NLP"; "increasing the", "computer vision"
         if wider:  # "low rank" replaces "rank" where "rank" stood
             chosen[wider[0]] = (phrase, words)
             chosen = [c for i, c in enumerate(chosen) if i not in wider[1:]]
@@ -342,11 +409,51 @@ def by_use(label: list[str], own: np.ndarray, use: PhraseUse, limit: int = LABEL
 def display(phrase: str, texts: list[str]) -> str:
     """The phrase as the papers most often write it ("LoRA", "Text-to-Image"), title-cased; where the papers
     never write it so, each word as they most often write it ("Processing NLP", not "Processing Nlp")."""
-    best = _most_written(_JOINER.join(map(re.escape, phrase.split())), texts)
+    pattern = _JOINER.join(map(re.escape, phrase.split()))
+    best = _most_written(pattern, texts)
     if best is None:
         best = " ".join(_most_written(re.escape(word), texts) or word for word in phrase.split())
+    elif " " in phrase:
+        best = _widened(pattern, best, texts)
     words = re.split(r"([\s-]+)", best)
     return "".join(w if w in _SMALL_WORDS and i else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def within_none(shown) -> list[str]:
+    """The shown phrases but those whose words another holds ("Recognition" beside "Named Entity Recognition", as a
+    phrase widened when shown may come to hold another), in order."""
+    shown = list(shown)
+    words = [frozenset(re.split(r"[\s-]+", phrase.lower())) for phrase in shown]
+    return [p for i, p in enumerate(shown) if not any(j != i and words[i] < words[j] for j in range(len(shown)))]
+
+
+# The phrases are at most two words, so "retrieval-augmented generation" is counted as "augmented generation" and
+# "named entity recognition" as "named entity". A two-word phrase the texts write after (or before) the same word at
+# least this share of the times is shown with it: "Retrieval-Augmented Generation", "Named Entity Recognition".
+WIDEN_SHOWN = 0.7
+_STOPS = frozenset(STOP_WORDS)
+
+
+def _widened(pattern: str, best: str, texts: list[str]) -> str:
+    """`best` (the phrase as written) with the word the texts write before it, and the word they write after it, at
+    least WIDEN_SHOWN of the times they write the phrase (stop words never), each as most often written. The word
+    added may be one another label holds: "Named Entity Recognition" beside "Speech Recognition"."""
+    found = re.compile(r"(?:\b([A-Za-z][A-Za-z0-9]*)([\s-]+))?\b" + pattern + r"\b(?:([\s-]+)([A-Za-z][A-Za-z0-9]*)\b)?", re.IGNORECASE)
+    matches = [m for text in texts for m in found.finditer(text)]
+
+    def side(word_group: int, joiner_group: int) -> tuple[str, str] | None:
+        words = Counter(m.group(word_group).lower() for m in matches if m.group(word_group) and m.group(word_group).lower() not in _STOPS)
+        if not words:
+            return None
+        word, count = max(sorted(words.items()), key=lambda item: item[1])
+        if count < WIDEN_SHOWN * len(matches):
+            return None
+        forms = Counter(m.group(word_group) for m in matches if (m.group(word_group) or "").lower() == word)
+        joiners = Counter("-" if "-" in m.group(joiner_group) else " " for m in matches if (m.group(word_group) or "").lower() == word)
+        return max(sorted(forms), key=lambda f: (forms[f], f != f.lower())), max(sorted(joiners), key=joiners.__getitem__)
+
+    before, after = side(1, 2), side(4, 3)
+    return (before[0] + before[1] if before else "") + best + (after[1] + after[0] if after else "")
 
 
 def _most_written(pattern: str, texts: list[str]) -> str | None:

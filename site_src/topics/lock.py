@@ -29,8 +29,9 @@ from site_src.files.source import LOCK_LIMIT, read_text
 LOCK_NAME = "topics.lock.json"
 LOCK_VERSION = 1
 # Bump when the topic algorithm changes, so old fingerprints stop matching.
-ALGORITHM = "knn-spectral-3"  # 2: grab-bags dissolved, labels led by the phrase most papers use; 3: areas
-OLDER_ALGORITHMS = ("knn-spectral-1", "knn-spectral-2")
+ALGORITHM = "knn-spectral-4"  # 2: grab-bags dissolved, labels led by the phrase most papers use; 3: areas; 4: labels keep
+# an acronym or its words, not both, show a phrase with the word it is cut from, and take no verb or half a name alone
+OLDER_ALGORITHMS = ("knn-spectral-1", "knn-spectral-2", "knn-spectral-3")
 
 
 @dataclass(frozen=True)

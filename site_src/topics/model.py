@@ -13,7 +13,7 @@ from site_src.config import TopicSettings
 from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
 from site_src.topics.areas import AREA_PAPERS, AREA_PHRASES, area_count, fit_areas
 from site_src.topics.grouping import Area, Grouping, Topic
-from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
+from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, acronyms, by_use, class_tfidf, display, label_words, within_none, phrase_matrix, pick_label
 from site_src.topics.split import halves, split_large
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import Counts, Tokens, counts_of, documents, prior_matrix, tokenize, top_terms, weigh
@@ -309,9 +309,13 @@ def _labels(
         owns.append(np.sort(own if second is None else np.concatenate([own, np.flatnonzero(second == t)])))
         phrase_lists.append([phrases[i] for i in dict.fromkeys(most_used[t].tolist() + candidates[t].tolist())])
 
+    defined = [acronyms(text) for text in texts]  # "RAG" for "retrieval-augmented generation", as each topic's papers write
+
     def choose(t: int, taken: frozenset, first: tuple = ()) -> list[str]:
-        own = owns[t]
-        label = pick_label([*first, *phrase_lists[t]], LABEL_SPARE, taken=taken, texts=texts[t], share=lambda phrase: use.share(phrase, own))
+        own, known = owns[t], defined[t]
+        label = pick_label(
+            [*first, *phrase_lists[t]], LABEL_SPARE, taken=taken, texts=texts[t], defined=known, share=lambda phrase: use.share(phrase, own),
+        )
         # The phrase most of its papers use, and few others, comes first: the heading a reader checks against the list.
         label, coherence[t] = by_use(label, own, use, limit)
         return label
@@ -330,7 +334,7 @@ def _labels(
         taken |= label_words(label)
         primary = central[bounds[t] : bounds[t + 1]]
         written = [titles[i] for i in primary] + [abstracts[i] for i in primary[:10]]
-        labels.append(tuple(display(phrase, written) for phrase in label) or (f"{name} {t + 1}",))
+        labels.append(tuple(within_none(display(phrase, written) for phrase in label)) or (f"{name} {t + 1}",))
     return labels, coherence
 
 
