@@ -21,7 +21,8 @@ from topics_eval import HEADER, Outcome, api_set, evaluate, row, seed_set, site_
 
 from site_src.config import TopicSettings  # noqa: E402
 from site_src.topics.graph import topic_count  # noqa: E402
-from site_src.topics.labels import class_tfidf as _class_tfidf, display as _display, pick_label  # noqa: E402
+from site_src.topics.labels import class_tfidf as _class_tfidf, pick_label  # noqa: E402
+from site_src.topics.wording import display as _display  # noqa: E402
 from site_src.topics.vectors import tokenize  # noqa: E402
 
 BACKGROUND = ROOT / "bench" / ".work" / "background.npz"

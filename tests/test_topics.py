@@ -11,7 +11,8 @@ from site_src.config import SiteConfig, TopicSettings
 from site_src.ingest import read_corpus
 from site_src.topics.graph import closest_columns, fit_sample, neighbours_in_buckets, topic_count
 from site_src.topics import model
-from site_src.topics.labels import MAJORITY, PhraseUse, acronyms, count_phrases, display, label_words, pick_label, written_apart
+from site_src.topics.labels import MAJORITY, PhraseUse, count_phrases, label_words, pick_label
+from site_src.topics.wording import acronyms, display, written_apart
 from site_src.topics.model import group_papers
 from site_src.topics.related import RELATED_FLOOR, RELATED_FLOOR_WITHOUT_TOP_WORD, related_papers
 from site_src.topics.vectors import STOP_WORDS, counts_of, documents as _documents, prior_matrix, tfidf as _tfidf, tokenize, weigh
@@ -334,7 +335,7 @@ def test_pick_label_drops_an_acronym_beside_the_words_it_abbreviates(api_texts):
     so a label keeps the words or the acronym, not both."""
     rlvr, cot, ar = (_defining(api_texts, a) for a in ("RLVR", "CoT", "AR"))
     assert rlvr and cot and ar
-    assert acronyms(rlvr)["rlvr"] >= {"verifiabl", "reward"}
+    assert acronyms(rlvr)["rlvr"] >= {"verifiable", "rewards"}
     assert pick_label(["rewards", "rlvr", "grpo"], texts=rlvr) == ["rewards", "grpo"]
     assert pick_label(["chain thought", "cot reasoning", "math"], texts=cot) == ["chain thought", "math"]
     assert pick_label(["autoregressive", "tokenizer", "ar"], texts=ar) == ["autoregressive", "tokenizer"]

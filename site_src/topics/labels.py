@@ -6,13 +6,13 @@ Only naming: which papers form a topic is decided before (model.py).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse as sp
 
 from site_src.topics.vectors import STOP_WORDS, Tokens
+from site_src.topics.wording import acronyms, not_a_heading_alone, written_apart
 
 # Words that may appear inside a label phrase but never stand alone as one: alone they name no theme
 # ("Quality", "Space", "Behavior", "Modal" were labels of the seed site once).
@@ -101,35 +101,6 @@ def _acronym_of(phrase: str, other: str) -> bool:
     return _initials(one) == _initials(many) or _initials(one) == _initials(many) + "s"
 
 
-# "Retrieval-Augmented Generation (RAG)": an acronym in brackets after the words it abbreviates.
-_BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*?)s?\s*\)")
-_WORD = re.compile(r"[A-Za-z0-9]+")
-
-
-def acronyms(texts: list[str]) -> dict[str, frozenset]:
-    """The acronyms the texts define, lowercase, each with the stems of the words it abbreviates: "rag" ->
-    {retrieval, augment, generation}. An acronym's words are the fewest of the six words before its bracket whose
-    first starts with its first letter and whose letters hold its letters in order (Schwartz and Hearst's rule, 2003)."""
-    found: dict[str, frozenset] = {}
-    for text in texts:
-        for match in _BRACKETED.finditer(text):
-            letters = re.sub(r"[^a-z]", "", match.group(1).lower())
-            words = _WORD.findall(text[max(0, match.start() - 120) : match.start()].lower())[-6:]
-            for start in range(len(words) - 1, -1, -1):
-                if words[start][:1] == letters[:1] and _in_order(letters, "".join(words[start:])):
-                    expansion = frozenset(_stem(w) for w in words[start:] if w not in _SMALL_WORDS)
-                    if expansion:
-                        found.setdefault(match.group(1).lower(), expansion)
-                    break
-    return {acronym + plural: words for acronym, words in found.items() for plural in ("", "s")}
-
-
-def _in_order(letters: str, text: str) -> bool:
-    """Whether every letter of `letters` occurs in `text`, in order."""
-    rest = iter(text)
-    return all(letter in rest for letter in letters)
-
-
 _GENERIC_STEMS = frozenset(_stem(w) for w in GENERIC_LABEL_WORDS | EDGE_WORDS)
 
 
@@ -138,25 +109,6 @@ def _abbreviates(phrase: str, other: frozenset, defined: dict[str, frozenset]) -
     other: "retriev" in "retrieval") that names something: "RLVR" beside "Rewards", "CoT Reasoning" beside
     "Chain-of-Thought", "AR" beside "Autoregressive", "RAG" beside "Retrieve"."""
     return any(_overlap(defined[word] - _GENERIC_STEMS, other) for word in phrase.split() if word in defined)
-
-
-# A word the texts write before an article at least this share of the times reads as a verb: "increasing the",
-# "reduces the", "enhancing a" say what a paper does, not what it is about.
-VERB_SHARE = 0.3
-_ARTICLES = frozenset("the a an its their our this these both such".split())
-
-
-def _not_a_heading_alone(word: str, joined: str) -> bool:
-    """Whether the texts (`joined`: one string) write `word` before an article at least VERB_SHARE of the times (a
-    verb: "increasing the"), or before one same word, not a stop word, at least WIDEN_SHOWN of the times (half a
-    name: "Computer" of "computer vision", "Gaussian" of "Gaussian splatting")."""
-    following = [w.lower() for w in re.findall(rf"\b{re.escape(word)}\b(?:[\s-]+([A-Za-z][A-Za-z0-9]*))?", joined, re.IGNORECASE)]
-    if not following:
-        return False
-    if sum(w in _ARTICLES for w in following) >= VERB_SHARE * len(following):
-        return True
-    words = Counter(w for w in following if w and w not in _STOPS)
-    return bool(words) and max(words.values()) >= WIDEN_SHOWN * len(following)
 
 
 def _overlap(words: frozenset, other: frozenset) -> bool:
@@ -188,7 +140,7 @@ def pick_label(
     only into a phrase that a majority too, or nearly as many, use ("speech recognition" for "speech", "chain of
     thought" for "chain"; "agents" stays, not "multi agent")."""
     chosen: list[tuple[str, frozenset]] = []
-    defined = acronyms(texts) if defined is None else defined
+    defined = {a: frozenset(_stem(w) for w in words) for a, words in (acronyms(texts) if defined is None else defined).items()}
     joined = " ".join(texts)
     for phrase in candidates:
         last = phrase.rsplit(" ", 1)[-1]
@@ -219,7 +171,7 @@ def pick_label(
             continue  # "RL" after "reinforcement learning", "RLVR" after "rewards": the acronym or its words, not both
         if not wider and len(chosen) >= limit:
             continue
-        if texts and (written_apart(phrase, texts) if " " in phrase else _not_a_heading_alone(phrase, joined)):
+        if texts and (written_apart(phrase, texts) if " " in phrase else not_a_heading_alone(phrase, joined)):
             continue  # last, the tests that read the texts: "Processing NLP"; "increasing the", "computer vision"
         if wider:  # "low rank" replaces "rank" where "rank" stood
             chosen[wider[0]] = (phrase, words)
@@ -232,8 +184,6 @@ def pick_label(
 # A two-word phrase is its words side by side, or with one of these between them: "chain of thought" is the phrase
 # "chain thought", shown as the papers write it ("Chain-of-Thought", "Text-to-Image", "Speech and Audio").
 BRIDGE_WORDS = frozenset("of to for and in on with".split())
-_SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"}
-_JOINER = r"[\s-]+(?:(?:%s)[\s-]+)?" % "|".join(sorted(_SMALL_WORDS))  # between the words of a phrase as written
 
 
 def _bridges(words: np.ndarray) -> np.ndarray:
@@ -333,16 +283,6 @@ def class_tfidf(
     return matrix(score), names, matrix(coverage)
 
 
-def written_apart(phrase: str, texts: list[str]) -> bool:
-    """Whether the texts write the two words of `phrase` more often split by punctuation ("captioning (AAC)",
-    "models (LMs)", "Turkish. Split") than side by side: tokens side by side, but no phrase a person writes."""
-    first, second = map(re.escape, phrase.split())
-    together = re.compile(rf"\b{first}{_JOINER}{second}\b", re.IGNORECASE)
-    apart = re.compile(rf"\b{first}\s*[^\w\s-]+\s*{second}\b", re.IGNORECASE)
-    joined = sum(len(together.findall(text)) for text in texts)
-    return sum(len(apart.findall(text)) for text in texts) >= joined
-
-
 class PhraseUse:
     """Which papers use a phrase (a word, or two words side by side), from the token arrays: one sort of every
     token and pair code, then a binary search per phrase (no text is scanned again)."""
@@ -402,62 +342,3 @@ def by_use(label: list[str], own: np.ndarray, use: PhraseUse, limit: int = LABEL
             kept.append((share < MAJORITY, -share * np.log(lift), phrase, share))
     kept.sort()
     return [k[2] for k in kept[:limit]], (kept[0][3] if kept else 0.0)
-
-
-
-
-def display(phrase: str, texts: list[str]) -> str:
-    """The phrase as the papers most often write it ("LoRA", "Text-to-Image"), title-cased; where the papers
-    never write it so, each word as they most often write it ("Processing NLP", not "Processing Nlp")."""
-    pattern = _JOINER.join(map(re.escape, phrase.split()))
-    best = _most_written(pattern, texts)
-    if best is None:
-        best = " ".join(_most_written(re.escape(word), texts) or word for word in phrase.split())
-    elif " " in phrase:
-        best = _widened(pattern, best, texts)
-    words = re.split(r"([\s-]+)", best)
-    return "".join(w if w in _SMALL_WORDS and i else w[:1].upper() + w[1:] for i, w in enumerate(words))
-
-
-def within_none(shown) -> list[str]:
-    """The shown phrases but those whose words another holds ("Recognition" beside "Named Entity Recognition", as a
-    phrase widened when shown may come to hold another), in order."""
-    shown = list(shown)
-    words = [frozenset(re.split(r"[\s-]+", phrase.lower())) for phrase in shown]
-    return [p for i, p in enumerate(shown) if not any(j != i and words[i] < words[j] for j in range(len(shown)))]
-
-
-# The phrases are at most two words, so "retrieval-augmented generation" is counted as "augmented generation" and
-# "named entity recognition" as "named entity". A two-word phrase the texts write after (or before) the same word at
-# least this share of the times is shown with it: "Retrieval-Augmented Generation", "Named Entity Recognition".
-WIDEN_SHOWN = 0.7
-_STOPS = frozenset(STOP_WORDS)
-
-
-def _widened(pattern: str, best: str, texts: list[str]) -> str:
-    """`best` (the phrase as written) with the word the texts write before it, and the word they write after it, at
-    least WIDEN_SHOWN of the times they write the phrase (stop words never), each as most often written. The word
-    added may be one another label holds: "Named Entity Recognition" beside "Speech Recognition"."""
-    found = re.compile(r"(?:\b([A-Za-z][A-Za-z0-9]*)([\s-]+))?\b" + pattern + r"\b(?:([\s-]+)([A-Za-z][A-Za-z0-9]*)\b)?", re.IGNORECASE)
-    matches = [m for text in texts for m in found.finditer(text)]
-
-    def side(word_group: int, joiner_group: int) -> tuple[str, str] | None:
-        words = Counter(m.group(word_group).lower() for m in matches if m.group(word_group) and m.group(word_group).lower() not in _STOPS)
-        if not words:
-            return None
-        word, count = max(sorted(words.items()), key=lambda item: item[1])
-        if count < WIDEN_SHOWN * len(matches):
-            return None
-        forms = Counter(m.group(word_group) for m in matches if (m.group(word_group) or "").lower() == word)
-        joiners = Counter("-" if "-" in m.group(joiner_group) else " " for m in matches if (m.group(word_group) or "").lower() == word)
-        return max(sorted(forms), key=lambda f: (forms[f], f != f.lower())), max(sorted(joiners), key=joiners.__getitem__)
-
-    before, after = side(1, 2), side(4, 3)
-    return (before[0] + before[1] if before else "") + best + (after[1] + after[0] if after else "")
-
-
-def _most_written(pattern: str, texts: list[str]) -> str | None:
-    """The most frequent spelling of a pattern in the texts (capitals win a tie), or None when it never occurs."""
-    found = re.compile(r"\b" + pattern + r"\b", re.IGNORECASE)
-    forms = Counter(re.sub(r"\s+", " ", m.group(0)) for text in texts for m in found.finditer(text))
-    return max(sorted(forms), key=lambda form: (forms[form], form != form.lower())) if forms else None
