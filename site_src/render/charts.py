@@ -52,7 +52,7 @@ class BarChart:
 class Sparkline:
     width: int
     height: int
-    points: str  # "x,y x,y ..." for <polyline>
+    points: str  # "x,y x,y ..." for <polyline>: the dots' but for those on a level stretch between two others
     dots: tuple[tuple[float, float], ...]
     description: str
     most: int = 0  # the scale: 0 at `bottom`, `most` at `top`
@@ -180,20 +180,30 @@ def sparkline(values: list[int], labels: list[str]) -> Sparkline:
         (_r(SPARK_LEFT + (i * step if len(values) > 1 else inner_w / 2)), _r(bottom - SPARK_PLOT * v / most))
         for i, v in enumerate(values)
     )
-    words = ", ".join(f"{label}: {value}" for label, value in zip(labels, values))
     ends = (labels[0], labels[-1]) if len(labels) > 1 else ((labels[0], "") if labels else ("", ""))
+    dotted = len(values) < 2 or step >= DOT_GAP
+    if dotted:
+        words = ", ".join(f"{label}: {value}" for label, value in zip(labels, values))
+        description = f"Papers per digest, oldest first: {words}"
+    else:  # every value still, the zeros in one phrase: 680 of them were 7 KB of "Jan 3: 0, " on each topic page
+        shown = [(label, value) for label, value in zip(labels, values) if value]
+        words = ", ".join(f"{label}: {value}" for label, value in shown)
+        description = (f"Papers per digest, oldest first, over {len(values):,} digests from {ends[0]} to {ends[1]}; "
+                       f"none in the other {len(values) - len(shown):,}: {words}")
+    # A point between two at its height adds nothing to the line: the zeros between papers are most of them.
+    kept = [d for i, d in enumerate(dots) if i in (0, len(dots) - 1) or not dots[i - 1][1] == d[1] == dots[i + 1][1]]
     return Sparkline(
         SPARK_WIDTH,
         SPARK_HEIGHT,
-        " ".join(f"{x},{y}" for x, y in dots),
+        " ".join(f"{x},{y}" for x, y in kept),
         dots,
-        f"Papers per digest, oldest first: {words}",
+        description,
         most,
         SPARK_LEFT,
         SPARK_TOP,
         bottom,
         ends,
-        len(values) < 2 or step >= DOT_GAP,
+        dotted,
     )
 
 
