@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import lxml.html
 import pytest
 
 from site_src.render.charts import build_charts, digests_chart, sparkline, topic_counts, topics_chart
+from site_src.render.environment import environment
 from site_src.config import SiteConfig
 from site_src.assemble import DigestView, PaperView, Site, TopicView
 
@@ -113,3 +115,26 @@ def test_home_and_topic_pages_draw_the_charts_with_text_alternatives(seed_build)
     assert len(spark.xpath(".//circle")) == 4
     scale = spark.xpath(".//text/text()")
     assert scale[1] == "0" and int(scale[0]) >= 1 and len(scale) == 4  # highest count, 0, first and last digest
+
+
+def test_a_sparkline_draws_its_values_as_dots_only_where_they_stand_apart():
+    """43 digests leave 4 px between values, a dot's width: dots; 44 or 680 would smear the line (and cost 30 KB a
+    topic page at 680): the line alone, through every value."""
+    apart, close = sparkline([1, 2] * 21 + [1], ["Mar 1"] * 43), sparkline([1, 2] * 22, ["Mar 1"] * 44)
+    assert apart.dotted and not close.dotted and len(close.points.split()) == 44
+    assert close.description.startswith("Papers per digest, oldest first, over 44 digests from Mar 1 to Mar 1; none in the other 0: Mar 1: 1, ")
+    assert apart.description.startswith("Papers per digest, oldest first: Mar 1: 1, Mar 1: 2, ")
+    macros = environment([Path(__file__).resolve().parent.parent / "templates"]).get_template("_macros.html").module
+    for line, circles in ((apart, 43), (close, 0)):
+        svg = lxml.html.fragment_fromstring(str(macros.sparkline(line)))
+        assert len(svg.xpath(".//circle")) == circles and len(svg.xpath(".//polyline")) == 1
+
+
+def test_a_long_sparkline_says_every_value_once_and_draws_a_level_stretch_as_its_two_ends():
+    values = [0] * 30 + [2] + [0] * 20 + [1, 1, 1]
+    labels = [f"d{i}" for i in range(len(values))]
+    line = sparkline(values, labels)
+    assert line.description == "Papers per digest, oldest first, over 54 digests from d0 to d53; none in the other 50: d30: 2, d51: 1, d52: 1, d53: 1"
+    points = [tuple(map(float, p.split(","))) for p in line.points.split()]
+    by_index = [line.dots[i] for i in (0, 29, 30, 31, 50, 51, 53)]  # each level stretch's ends, and the peak
+    assert points == by_index

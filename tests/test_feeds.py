@@ -123,6 +123,25 @@ def test_every_feed_parses_with_feedparser_without_bozo(dated_build):
             assert entry.title and entry.summary and entry.tags
 
 
+def test_atom_and_json_feed_hold_the_abstract_once_and_its_first_sentence_as_summary(dated_build):
+    """The content holds the whole abstract; `summary`, what a reader's timeline shows, only its first sentence, so
+    a feed does not carry every abstract twice (it did: 40% of the 34,000-paper site's Atom and JSON Feed bytes)."""
+    entries, shorter = 0, 0
+    for path in feed_paths(dated_build):
+        if path.name == "atom.xml":
+            pairs = [(e.findtext(f"{ATOM}summary"), e.findtext(f"{ATOM}content")) for e in atom_entries(path)]
+        elif path.name == "feed.json":
+            pairs = [(i.get("summary"), i["content_html"]) for i in json.loads(path.read_text(encoding="utf-8"))["items"]]
+        else:
+            continue
+        for summary, content in pairs:
+            abstract = lxml.html.fragment_fromstring(content, create_parent="div").xpath("p[not(a)]")[-1].text_content()
+            assert summary and abstract.startswith(summary.removesuffix("…")), (path, summary)
+            entries += 1
+            shorter += len(summary) < len(abstract)
+    assert entries > 100 and shorter > 0.9 * entries  # the seed abstracts have several sentences
+
+
 def test_atom_feeds_validate_against_rfc4287_schema(dated_build, atom_schema):
     atoms = [p for p in feed_paths(dated_build) if p.name == "atom.xml"]
     assert len(atoms) > 1
@@ -331,14 +350,16 @@ def test_hostile_text_comes_out_intact_and_well_formed(content_copy, tmp_path, a
     assert rss.findtext("description").startswith(f"<p>{html.escape(abstract, quote=False)}</p><p><a ")  # then links out
     atom = atom_entries(out / "atom.xml")[0]
     assert atom.findtext(f"{ATOM}title") == title
-    assert atom.findtext(f"{ATOM}summary") == abstract
+    first_sentence = abstract[: abstract.index(". ") + 1]  # the summary: the whole abstract is in the content
+    assert atom.findtext(f"{ATOM}summary") == first_sentence
+    assert atom.findtext(f"{ATOM}content").startswith(f"<p>{html.escape(abstract, quote=False)}</p>")
     assert_valid_atom((out / "atom.xml").read_bytes(), atom_schema)
 
     parsed_rss = feedparser.parse((out / "feed.xml").read_bytes())
     parsed_atom = feedparser.parse((out / "atom.xml").read_bytes())
     assert parsed_rss.bozo == 0 and parsed_atom.bozo == 0
     assert parsed_rss.entries[0].title == parsed_atom.entries[0].title == title
-    assert parsed_atom.entries[0].summary == abstract
+    assert parsed_atom.entries[0].summary == first_sentence
     shown = lxml.html.fragment_fromstring(rss.findtext("description"), create_parent="div")
     assert shown.xpath("p")[0].text_content() == abstract and not shown.xpath("//script")
 

@@ -141,8 +141,8 @@ def _atom_entry(atom: etree._Element, item: FeedItem) -> etree._Element:
         sub(sub(entry, "author"), "name", author_line(item.authors))
     for label in item.categories:
         sub(entry, "category", term=label)
-    if item.abstract:
-        sub(entry, "summary", item.abstract, type="text")
+    if item.summary:
+        sub(entry, "summary", item.summary, type="text")
     sub(entry, "content", item_html(item), type="html")
     return entry
 

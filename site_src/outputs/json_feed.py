@@ -19,8 +19,8 @@ MEDIA_TYPE = "application/feed+json"
 
 def _item(item: FeedItem) -> dict:
     entry = {"id": item.url, "url": item.url, "title": xml_text(item.title), "content_html": item_html(item)}
-    if item.abstract:
-        entry["summary"] = xml_text(item.abstract)
+    if item.summary:
+        entry["summary"] = xml_text(item.summary)
     if item.date:
         entry["date_published"] = midnight(item.date).isoformat().replace("+00:00", "Z")
     if item.authors:
