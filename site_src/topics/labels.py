@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from site_src.topics.vectors import STOP_WORDS, Tokens
+from site_src.topics.vectors import STOP_WORDS, Tokens, counted_entries, stable_sort
 
 # Words that may appear inside a label phrase but never stand alone as one: alone they name no theme
 # ("Quality", "Space", "Behavior", "Modal" were labels of the seed site once).
@@ -195,16 +195,40 @@ def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None) -> tuple[sp.cs
     V = len(tokens.words)
     left, right = _pairs(doc, ids, _bridges(tokens.words))
     codes = ids[left] * V + ids[right]
-    pairs, pair_ids = np.unique(codes, return_inverse=True)
-    entries = np.concatenate([doc, doc[left]])
-    columns = np.concatenate([ids, V + pair_ids])
-    C = sp.csr_matrix((np.ones(len(entries), dtype=np.float32), (entries, columns)), shape=(n, V + len(pairs)))
+    # Pairs numbered in the order of their codes, and each (document, phrase) entry counted, by sorts of plain
+    # integers (stable_sort, counted_entries), not np.unique's argsort and SciPy's summing of duplicates: a third of the time.
+    ordered, order = stable_sort(codes)
+    fresh = np.ones(len(codes), dtype=bool)
+    fresh[1:] = ordered[1:] != ordered[:-1]
+    pairs = ordered[fresh]
+    pair_ids = np.empty(len(codes), dtype=np.int64)
+    pair_ids[order] = np.cumsum(fresh) - 1
+    width = V + len(pairs)
+    C = counted_entries(np.concatenate([doc * width + ids, doc[left] * width + (V + pair_ids)]), n, width)
     return C, np.concatenate([np.arange(V), pairs // V]), np.concatenate([np.arange(V), pairs % V])
+
+
+class _Spelled:
+    """Phrases (word ids: first, last; single words where `single`) spelled only when read: a label pass keeps
+    hundreds of thousands of phrases at 34,000 papers and reads a few dozen a topic."""
+
+    def __init__(self, words: np.ndarray, first: np.ndarray, last: np.ndarray, single: np.ndarray):
+        self.words, self.first, self.last, self.single = words, first, last, single
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def __getitem__(self, i: int) -> str:
+        first = self.words[self.first[i]]
+        return first if self.single[i] else f"{first} {self.words[self.last[i]]}"
+
+    def tolist(self) -> list[str]:
+        return [self[i] for i in range(len(self))]
 
 
 def count_phrases(
     tokens: Tokens, rows: np.ndarray, min_df: int = 2, stop: frozenset = frozenset(), every: tuple | None = None,
-) -> tuple[sp.csr_matrix, np.ndarray]:
+) -> tuple[sp.csr_matrix, _Spelled]:
     """(rows x phrases) counts of single words and of two words side by side in the documents `rows` (sorted) of
     `tokens`, and the phrases; only phrases in at least `min_df` of those documents that neither start nor end
     with a word of `stop`. `every`: phrase_matrix of all the documents, counted once for several calls (the same
@@ -219,12 +243,7 @@ def count_phrases(
     is_stop = np.isin(words, np.array(sorted(stop), dtype=str))
     df = np.bincount(C.indices, minlength=C.shape[1])  # documents using each phrase (entries are summed)
     keep = np.flatnonzero((df >= min(min_df, len(rows))) & ~is_stop[first] & ~is_stop[last])
-    single = keep < len(words)
-    names = np.array(
-        [words[f] if one else f"{words[f]} {words[l]}" for f, l, one in zip(first[keep].tolist(), last[keep].tolist(), single.tolist())],
-        dtype=str,
-    )  # a loop over the kept phrases only, to spell them
-    return C[:, keep].tocsr(), names
+    return C[:, keep].tocsr(), _Spelled(words, first[keep], last[keep], keep < len(words))
 
 
 def class_tfidf(
@@ -277,18 +296,16 @@ def written_apart(phrase: str, texts: list[str]) -> bool:
 
 
 class PhraseUse:
-    """Which papers use a phrase (a word, or two words side by side), from the token arrays: one sort of every
-    token and pair code, then a binary search per phrase (no text is scanned again)."""
+    """Which papers use a phrase (a word, or two words side by side), from the papers' phrase_matrix (`every`,
+    counted here when not given): a phrase's column of it, by a binary search over the pairs (no text is scanned again)."""
 
-    def __init__(self, tokens: Tokens):
+    def __init__(self, tokens: Tokens, every: tuple | None = None):
+        C, first, last = phrase_matrix(tokens) if every is None else every
         V = len(tokens.words)
         self.papers = tokens.documents
         self.index = {word: i for i, word in enumerate(tokens.words.tolist())}
-        left, right = _pairs(tokens.doc, tokens.ids, _bridges(tokens.words))
-        codes = np.concatenate([tokens.ids, V + tokens.ids[left] * V + tokens.ids[right]])
-        docs = np.concatenate([tokens.doc, tokens.doc[left]])
-        order = np.argsort(codes, kind="stable")
-        self.codes, self.docs, self.V = codes[order], docs[order], V
+        self.columns = C.tocsc()  # each column's rows in order: the papers using that phrase, once each
+        self.pairs, self.V = first[V:] * V + last[V:], V  # the pair columns' codes, ascending (phrase_matrix)
         self._cache: dict[str, np.ndarray] = {}
 
     def papers_using(self, phrase: str) -> np.ndarray:
@@ -302,15 +319,25 @@ class PhraseUse:
 
     def share(self, phrase: str, own: np.ndarray) -> float:
         """The share of the papers `own` (sorted indices) that use `phrase`."""
-        return float(np.isin(own, self.papers_using(phrase), assume_unique=True).mean()) if len(own) else 0.0
+        if not len(own):
+            return 0.0
+        users = self.papers_using(phrase)
+        at = np.searchsorted(users, own).clip(0, max(len(users) - 1, 0))  # both sorted: a binary search, not np.isin's sort
+        return float((users[at] == own).mean()) if len(users) else 0.0
 
     def _exact(self, words: list[str]) -> np.ndarray:
         ids = [self.index.get(word, -1) for word in words]
         if min(ids) < 0 or len(ids) > 2:
             return np.zeros(0, dtype=np.int64)
-        code = ids[0] if len(ids) == 1 else self.V + ids[0] * self.V + ids[1]
-        low, high = np.searchsorted(self.codes, [code, code + 1])
-        return self.docs[low:high]
+        column = ids[0]
+        if len(ids) == 2:
+            code = ids[0] * self.V + ids[1]
+            at = int(np.searchsorted(self.pairs, code))
+            if at == len(self.pairs) or self.pairs[at] != code:
+                return np.zeros(0, dtype=np.int64)
+            column = self.V + at
+        start, end = self.columns.indptr[column], self.columns.indptr[column + 1]
+        return self.columns.indices[start:end].astype(np.int64)
 
 
 def _number_forms(word: str) -> set[str]:

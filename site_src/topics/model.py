@@ -125,10 +125,10 @@ def group_papers(
         stays = (home >= 0) & (weights[rows, home.clip(0)] >= STICKY * weights[rows, assignment]) & (weights[rows, home.clip(0)] > 0)
         assignment = np.where(stays, home, assignment)
     assignment, weights, centroids = _by_size(assignment, weights, X)
-    use = PhraseUse(tokens)
-    # Labels are chosen up to DISSOLVE_ROUNDS + 2 times, each from the topics' central papers: where those are most of
-    # the papers, every paper's phrases are counted once (0.4 s less at 3,956 papers); above, each round counts its own.
-    every = phrase_matrix(tokens) if n <= FIT_SAMPLE else None
+    # Every paper's phrases, counted once: labels are chosen up to DISSOLVE_ROUNDS + 4 times (each from the topics'
+    # central papers), and which papers use a phrase is read from the same counts.
+    every = phrase_matrix(tokens)
+    use = PhraseUse(tokens, every)
     _, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, shown=False, every=every)
     # A warm refit continues the remembered topics (grab-bags were dissolved when they were first fitted): moving
     # papers again would cost the stability the lock exists for (tests/test_topic_lock.py). Nor when site.yaml sets

@@ -101,9 +101,27 @@ def tokenize(docs: list[str]) -> Tokens:
     ids follow first appearance, so the same documents give the same ids."""
     tokens = [_TOKEN.findall(doc.lower()) for doc in docs]
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(docs))
-    vocabulary: dict[str, int] = {}
-    ids = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in chain.from_iterable(tokens)), dtype=np.int64, count=int(lengths.sum()))
+    # Both passes over the tokens run in C (dict.fromkeys keeps first appearances in order; map of a bound method):
+    # a generator's Python step per token cost a quarter more.
+    vocabulary = dict.fromkeys(chain.from_iterable(tokens))
+    index = dict(zip(vocabulary, range(len(vocabulary))))
+    ids = np.fromiter(map(index.__getitem__, chain.from_iterable(tokens)), dtype=np.int64, count=int(lengths.sum()))
     return Tokens(np.repeat(np.arange(len(docs)), lengths), ids, np.array(list(vocabulary), dtype=str), len(docs))
+
+
+def stable_sort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the keys sorted, the order np.argsort(keys, kind="stable") gives) for non-negative integer keys, by one np.sort
+    of each key packed with its position: NumPy sorts plain integers with SIMD, some ten times as fast as a stable
+    argsort (9 million pair codes of 34,000 papers: 0.1 s against 0.8 s). An argsort where key and position do not
+    fit in 63 bits."""
+    n = len(keys)
+    shift = max(n - 1, 1).bit_length()
+    if not n or int(keys.max()).bit_length() + shift > 63:
+        order = np.argsort(keys, kind="stable")
+        return keys[order], order
+    packed = (keys.astype(np.int64) << shift) | np.arange(n, dtype=np.int64)
+    packed.sort()
+    return packed >> shift, packed & ((1 << shift) - 1)
 
 
 @dataclass(frozen=True)
@@ -121,11 +139,20 @@ def counts_of(tokens: Tokens) -> Counts:
     order = np.argsort(tokens.words, kind="stable")  # the words are distinct: their alphabetical ranks
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    matrix = sp.csr_matrix(
-        (np.ones(len(tokens.ids), dtype=np.float32), (tokens.doc, rank[tokens.ids])), shape=(tokens.documents, len(order))
-    )
-    matrix.sum_duplicates()  # also puts each row's columns in order
+    matrix = counted_entries(tokens.doc * len(order) + rank[tokens.ids], tokens.documents, len(order))
     return Counts(matrix, tokens.words[order])
+
+
+def counted_entries(keys: np.ndarray, rows: int, width: int) -> sp.csr_matrix:
+    """A (rows x width) float32 CSR matrix counting the entries `keys` (row * width + column; repeats add up), each
+    row's columns in order: one np.sort of the keys, quicker than SciPy's conversion and summing of duplicates."""
+    keys = np.sort(keys)
+    starts = np.flatnonzero(np.diff(keys, prepend=-1))  # where each distinct entry starts
+    counts = np.diff(starts, append=len(keys)).astype(np.float32)
+    found = keys[starts]
+    matrix = sp.csr_matrix((counts, found % width, np.searchsorted(found, np.arange(rows + 1) * width)), shape=(rows, width))
+    matrix.has_sorted_indices = True
+    return matrix
 
 
 def tfidf(docs: list[str], settings: TopicSettings, tokens: Tokens | None = None) -> tuple[sp.csr_matrix, Terms | None]:
