@@ -5,6 +5,7 @@ Only naming: which papers form a topic is decided before (model.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -69,6 +70,7 @@ LABEL_PAPERS = 50
 _SUFFIXES = ("izations", "ization", "ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked again for the same words in every label pass
 def _stem(word: str) -> str:
     """A light stem for spotting near-duplicate label words: masked/masking, tokenizer/tokenization."""
     if len(word) > 4 and word.endswith("ies"):
@@ -81,6 +83,7 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) >= 4 and word.endswith("e") else word  # tune/tuning, encode/encoding
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked again for the same words in every label pass
 def _initials(phrase: str) -> str:
     """What an acronym of the phrase would read, lowercase ("reinforcement learning" -> "rl"); a word's own plural
     dropped from an acronym ("lrms" -> "lrm")."""
@@ -88,6 +91,7 @@ def _initials(phrase: str) -> str:
     return "".join(w[0] for w in words) if len(words) > 1 else (phrase[:-1] if phrase.endswith("s") and len(phrase) > 2 else phrase)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked again for the same words in every label pass
 def _acronym_of(phrase: str, other: str) -> bool:
     """Whether one of the two phrases is a one-word acronym of the other ("rl" and "reinforcement learning", "gs"
     and "gaussian splatting", "lrms" and "large reasoning models"): a heading writes one of them, not both."""
@@ -97,6 +101,7 @@ def _acronym_of(phrase: str, other: str) -> bool:
     return _initials(one) == _initials(many) or _initials(one) == _initials(many) + "s"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked again for the same words in every label pass
 def _overlap(words: frozenset, other: frozenset) -> bool:
     """Whether two phrases share a word, or a word of one is part of a word of the other."""
     return bool(words & other) or any(a in b or b in a for a in words for b in other if min(len(a), len(b)) >= 4)
