@@ -52,6 +52,8 @@ _NOT_A_NOUN = re.compile(r"(?:ed|ize|ise|izing|ising|ate|ates|ating|ent|ous|ive|
 _NOUNS_ANYWAY = frozenset("speech agent agents patent content gradient gradients segment segments state".split())
 # Generic words that may still close a two-word phrase ("Continual Learning", "Code Generation").
 EDGE_WORDS = frozenset("learning training data model models".split())
+# No label phrase starts or ends with one of these (class_tfidf), so the phrase counts may leave them out (phrase_matrix).
+PHRASE_STOP_WORDS = frozenset(STOP_WORDS) - EDGE_WORDS
 
 LABEL_PHRASES = 3
 MIN_LIFT = 2.0  # a label phrase is used at least this many times as often in its topic as in all papers
@@ -174,6 +176,11 @@ _SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"
 _JOINER = r"[\s-]+(?:(?:%s)[\s-]+)?" % "|".join(sorted(_SMALL_WORDS))  # between the words of a phrase as written
 
 
+def _stopped(words: np.ndarray, stop: frozenset) -> np.ndarray:
+    """Per word id: whether the word is one of `stop`."""
+    return np.isin(words, np.array(sorted(stop), dtype=str))
+
+
 def _bridges(words: np.ndarray) -> np.ndarray:
     """Per word id: whether the word may stand between the two words of a phrase."""
     return np.isin(words, np.array(sorted(BRIDGE_WORDS), dtype=str))
@@ -187,10 +194,11 @@ def _pairs(doc: np.ndarray, ids: np.ndarray, bridge: np.ndarray) -> tuple[np.nda
     return np.concatenate([near, apart]), np.concatenate([near + 1, apart + 2])
 
 
-def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None, stop: frozenset = frozenset()) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
     """(documents x phrases) counts of single words and of two words side by side in the documents `rows` (sorted;
     None: all) of `tokens`, and each phrase's first and last word id. Array operations on the token ids (no loop
-    over n-grams, where scikit-learn's counting builds every n-gram string in Python)."""
+    over n-grams, where scikit-learn's counting builds every n-gram string in Python). Phrases that start or end
+    with a word of `stop` are not counted (their columns stay, empty): two thirds of the pairs of 34,000 papers."""
     doc, ids, n = tokens.doc, tokens.ids, tokens.documents
     if rows is not None:
         position = np.full(tokens.documents, -1)
@@ -199,6 +207,11 @@ def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None) -> tuple[sp.cs
         doc, ids, n = position[tokens.doc[mine]], tokens.ids[mine], len(rows)
     V = len(tokens.words)
     left, right = _pairs(doc, ids, _bridges(tokens.words))
+    counted = np.ones(len(ids), dtype=bool)
+    if stop:
+        counted = ~_stopped(tokens.words, stop)[ids]
+        both = counted[left] & counted[right]
+        left, right = left[both], right[both]
     codes = ids[left] * V + ids[right]
     # Pairs numbered in the order of their codes, and each (document, phrase) entry counted, by sorts of plain
     # integers (stable_sort, counted_entries), not np.unique's argsort and SciPy's summing of duplicates: a third of the time.
@@ -209,7 +222,7 @@ def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None) -> tuple[sp.cs
     pair_ids = np.empty(len(codes), dtype=np.int64)
     pair_ids[order] = np.cumsum(fresh) - 1
     width = V + len(pairs)
-    C = counted_entries(np.concatenate([doc * width + ids, doc[left] * width + (V + pair_ids)]), n, width)
+    C = counted_entries(np.concatenate([doc[counted] * width + ids[counted], doc[left] * width + (V + pair_ids)]), n, width)
     return C, np.concatenate([np.arange(V), pairs // V]), np.concatenate([np.arange(V), pairs % V])
 
 
@@ -260,7 +273,7 @@ def class_tfidf(
     34,000 papers each was 250 topics x 300,000 phrases, and a label pass made several.)"""
     # Phrases are counted with stop words in place, so a bigram is two words that really stand
     # side by side ("natural language processing" never yields "natural processing").
-    C, names = count_phrases(tokens, rows, stop=frozenset(STOP_WORDS) - EDGE_WORDS, every=every)
+    C, names = count_phrases(tokens, rows, stop=PHRASE_STOP_WORDS, every=every)
     if not len(names):  # no word at all (titles of only punctuation, say): no phrase can label a topic
         return sp.csr_matrix((k, 0)), names, sp.csr_matrix((k, 0))
     n = len(rows)
@@ -301,12 +314,14 @@ def written_apart(phrase: str, texts: list[str]) -> bool:
 
 
 class PhraseUse:
-    """Which papers use a phrase (a word, or two words side by side), from the papers' phrase_matrix (`every`,
-    counted here when not given): a phrase's column of it, by a binary search over the pairs (no text is scanned again)."""
+    """Which papers use a phrase (a word, or two words side by side), from the papers' phrase_matrix (`every`, counted
+    with `stop`; here when not given): a phrase's column of it, by a binary search over the pairs (no text is scanned
+    again). A phrase with a word of `stop`, which the matrix leaves out, is looked up in the tokens themselves."""
 
-    def __init__(self, tokens: Tokens, every: tuple | None = None):
-        C, first, last = phrase_matrix(tokens) if every is None else every
+    def __init__(self, tokens: Tokens, every: tuple | None = None, stop: frozenset = frozenset()):
+        C, first, last = phrase_matrix(tokens, stop=stop) if every is None else every
         V = len(tokens.words)
+        self.tokens, self.left_out, self._pairs = tokens, _stopped(tokens.words, stop), []
         self.papers = tokens.documents
         self.index = {word: i for i, word in enumerate(tokens.words.tolist())}
         self.columns = C.tocsc()  # each column's rows in order: the papers using that phrase, once each
@@ -334,6 +349,8 @@ class PhraseUse:
         ids = [self.index.get(word, -1) for word in words]
         if min(ids) < 0 or len(ids) > 2:
             return np.zeros(0, dtype=np.int64)
+        if self.left_out[ids].any():
+            return self._scanned(ids)
         column = ids[0]
         if len(ids) == 2:
             code = ids[0] * self.V + ids[1]
@@ -343,6 +360,18 @@ class PhraseUse:
             column = self.V + at
         start, end = self.columns.indptr[column], self.columns.indptr[column + 1]
         return self.columns.indices[start:end].astype(np.int64)
+
+    def _scanned(self, ids: list[int]) -> np.ndarray:
+        """The papers using a word or pair of word `ids` that phrase_matrix left out, from a pass over the tokens (rare:
+        only the other number form of a label word is ever asked for, and only where that form is a stop word)."""
+        t = self.tokens
+        if len(ids) == 1:
+            return np.unique(t.doc[t.ids == ids[0]])
+        if not self._pairs:  # every pair's words and paper, once
+            left, right = _pairs(t.doc, t.ids, _bridges(t.words))
+            self._pairs.extend((t.ids[left], t.ids[right], t.doc[left]))
+        first, second, doc = self._pairs
+        return np.unique(doc[(first == ids[0]) & (second == ids[1])])
 
 
 def _number_forms(word: str) -> set[str]:

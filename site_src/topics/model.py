@@ -13,7 +13,7 @@ from site_src.config import TopicSettings
 from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
 from site_src.topics.areas import AREA_PAPERS, AREA_PHRASES, area_count, fit_areas
 from site_src.topics.grouping import Area, Grouping, Topic
-from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
+from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PHRASE_STOP_WORDS, PhraseUse, by_use, class_tfidf, display, label_words, phrase_matrix, pick_label
 from site_src.topics.split import halves, split_large
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import Counts, Tokens, counts_of, documents, prior_matrix, tokenize, top_terms, weigh
@@ -127,8 +127,8 @@ def group_papers(
     assignment, weights, centroids = _by_size(assignment, weights, X)
     # Every paper's phrases, counted once: labels are chosen up to DISSOLVE_ROUNDS + 4 times (each from the topics'
     # central papers), and which papers use a phrase is read from the same counts.
-    every = phrase_matrix(tokens)
-    use = PhraseUse(tokens, every)
+    every = phrase_matrix(tokens, stop=PHRASE_STOP_WORDS)
+    use = PhraseUse(tokens, every, PHRASE_STOP_WORDS)
     _, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, shown=False, every=every)
     # A warm refit continues the remembered topics (grab-bags were dissolved when they were first fitted): moving
     # papers again would cost the stability the lock exists for (tests/test_topic_lock.py). Nor when site.yaml sets
