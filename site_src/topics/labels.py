@@ -177,8 +177,11 @@ _JOINER = r"[\s-]+(?:(?:%s)[\s-]+)?" % "|".join(sorted(_SMALL_WORDS))  # between
 
 
 def _stopped(words: np.ndarray, stop: frozenset) -> np.ndarray:
-    """Per word id: whether the word is one of `stop`."""
-    return np.isin(words, np.array(sorted(stop), dtype=str))
+    """Per word id: whether the word is one of `stop` (a binary search per word: np.isin sorts both string arrays)."""
+    listed = np.array(sorted(stop), dtype=str)
+    if not len(listed) or not len(words):
+        return np.zeros(len(words), dtype=bool)
+    return listed[np.searchsorted(listed, words).clip(0, len(listed) - 1)] == words
 
 
 def _bridges(words: np.ndarray) -> np.ndarray:
@@ -258,7 +261,7 @@ def count_phrases(
     if not C.nnz:
         return sp.csr_matrix((len(rows), 0)), np.array([], dtype=str)
     words = tokens.words
-    is_stop = np.isin(words, np.array(sorted(stop), dtype=str))
+    is_stop = _stopped(words, stop)
     df = np.bincount(C.indices, minlength=C.shape[1])  # documents using each phrase (entries are summed)
     keep = np.flatnonzero((df >= min(min_df, len(rows))) & ~is_stop[first] & ~is_stop[last])
     return C[:, keep].tocsr(), _Spelled(words, first[keep], last[keep], keep < len(words))

@@ -199,13 +199,18 @@ def weigh(counts: Counts, settings: TopicSettings) -> tuple[sp.csr_matrix, Terms
 
 def prior_matrix(priors: list[dict[str, float]], vocabulary: dict[str, int]) -> np.ndarray:
     """Remembered topic centroids (term -> weight) as rows over today's vocabulary."""
+    return prior_rows(priors, vocabulary).toarray()
+
+
+def prior_rows(priors: list[dict[str, float]], vocabulary: dict[str, int]) -> sp.csr_matrix:
+    """prior_matrix, sparse (a centroid keeps at most 200 terms)."""
     rows, cols, values = [], [], []
     for row, terms in enumerate(priors):
         known = [(vocabulary[t], w) for t, w in terms.items() if t in vocabulary]
         rows += [row] * len(known)
         cols += [c for c, _ in known]
         values += [w for _, w in known]
-    return sp.csr_matrix((values, (rows, cols)), shape=(len(priors), len(vocabulary))).toarray()
+    return sp.csr_matrix((values, (rows, cols)), shape=(len(priors), len(vocabulary)))
 
 
 def top_terms(centroids: np.ndarray, terms: np.ndarray, count: int = 200) -> list[dict[str, float]]:
