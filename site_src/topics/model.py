@@ -144,10 +144,11 @@ def group_papers(
         # A grab-bag wears no label: its papers join the coherent topic whose centroid is closest to them.
         dissolved += int(grab_bags.sum())
         norms = np.linalg.norm(centroids, axis=1, keepdims=True)
-        closeness = np.asarray(X @ (centroids / np.where(norms == 0, 1, norms)).T)
-        closeness[:, grab_bags] = -np.inf
         moving = grab_bags[assignment]
-        assignment = np.where(moving, closeness.argmax(axis=1), assignment)
+        closeness = np.asarray(X[moving] @ (centroids / np.where(norms == 0, 1, norms)).T)  # only the papers that move
+        closeness[:, grab_bags] = -np.inf
+        assignment = assignment.copy()
+        assignment[moving] = closeness.argmax(axis=1)
         weights = np.where(moving[:, None] & grab_bags[None, :], 0, weights)
         assignment, weights, centroids = _by_size(assignment, weights, X)
         _, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, shown=False, every=every)
