@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from site_src.topics.vectors import STOP_WORDS, Tokens, counted_entries, stable_sort
+from site_src.topics.vectors import STOP_WORDS, SpelledPhrases, Tokens, counted_entries, stable_sort, stop_mask
 
 # Words that may appear inside a label phrase but never stand alone as one: alone they name no theme
 # ("Quality", "Space", "Behavior", "Modal" were labels of the seed site once).
@@ -176,14 +176,6 @@ _SMALL_WORDS = {"to", "of", "and", "the", "for", "in", "on", "a", "with", "from"
 _JOINER = r"[\s-]+(?:(?:%s)[\s-]+)?" % "|".join(sorted(_SMALL_WORDS))  # between the words of a phrase as written
 
 
-def _stopped(words: np.ndarray, stop: frozenset) -> np.ndarray:
-    """Per word id: whether the word is one of `stop` (a binary search per word: np.isin sorts both string arrays)."""
-    listed = np.array(sorted(stop), dtype=str)
-    if not len(listed) or not len(words):
-        return np.zeros(len(words), dtype=bool)
-    return listed[np.searchsorted(listed, words).clip(0, len(listed) - 1)] == words
-
-
 def _bridges(words: np.ndarray) -> np.ndarray:
     """Per word id: whether the word may stand between the two words of a phrase."""
     return np.isin(words, np.array(sorted(BRIDGE_WORDS), dtype=str))
@@ -212,7 +204,7 @@ def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None, stop: frozense
     left, right = _pairs(doc, ids, _bridges(tokens.words))
     counted = np.ones(len(ids), dtype=bool)
     if stop:
-        counted = ~_stopped(tokens.words, stop)[ids]
+        counted = ~stop_mask(tokens.words, stop)[ids]
         both = counted[left] & counted[right]
         left, right = left[both], right[both]
     codes = ids[left] * V + ids[right]
@@ -229,27 +221,9 @@ def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None, stop: frozense
     return C, np.concatenate([np.arange(V), pairs // V]), np.concatenate([np.arange(V), pairs % V])
 
 
-class _Spelled:
-    """Phrases (word ids: first, last; single words where `single`) spelled only when read: a label pass keeps
-    hundreds of thousands of phrases at 34,000 papers and reads a few dozen a topic."""
-
-    def __init__(self, words: np.ndarray, first: np.ndarray, last: np.ndarray, single: np.ndarray):
-        self.words, self.first, self.last, self.single = words, first, last, single
-
-    def __len__(self) -> int:
-        return len(self.first)
-
-    def __getitem__(self, i: int) -> str:
-        first = self.words[self.first[i]]
-        return first if self.single[i] else f"{first} {self.words[self.last[i]]}"
-
-    def tolist(self) -> list[str]:
-        return [self[i] for i in range(len(self))]
-
-
 def count_phrases(
     tokens: Tokens, rows: np.ndarray, min_df: int = 2, stop: frozenset = frozenset(), every: tuple | None = None,
-) -> tuple[sp.csr_matrix, _Spelled]:
+) -> tuple[sp.csr_matrix, SpelledPhrases]:
     """(rows x phrases) counts of single words and of two words side by side in the documents `rows` (sorted) of
     `tokens`, and the phrases; only phrases in at least `min_df` of those documents that neither start nor end
     with a word of `stop`. `every`: phrase_matrix of all the documents, counted once for several calls (the same
@@ -261,10 +235,10 @@ def count_phrases(
     if not C.nnz:
         return sp.csr_matrix((len(rows), 0)), np.array([], dtype=str)
     words = tokens.words
-    is_stop = _stopped(words, stop)
+    is_stop = stop_mask(words, stop)
     df = np.bincount(C.indices, minlength=C.shape[1])  # documents using each phrase (entries are summed)
     keep = np.flatnonzero((df >= min(min_df, len(rows))) & ~is_stop[first] & ~is_stop[last])
-    return C[:, keep].tocsr(), _Spelled(words, first[keep], last[keep], keep < len(words))
+    return C[:, keep].tocsr(), SpelledPhrases(words, first[keep], last[keep], keep < len(words))
 
 
 def class_tfidf(
@@ -324,7 +298,7 @@ class PhraseUse:
     def __init__(self, tokens: Tokens, every: tuple | None = None, stop: frozenset = frozenset()):
         C, first, last = phrase_matrix(tokens, stop=stop) if every is None else every
         V = len(tokens.words)
-        self.tokens, self.left_out, self._pairs = tokens, _stopped(tokens.words, stop), []
+        self.tokens, self.left_out, self._pairs = tokens, stop_mask(tokens.words, stop), []
         self.papers = tokens.documents
         self.index = {word: i for i, word in enumerate(tokens.words.tolist())}
         self.columns = C.tocsc()  # each column's rows in order: the papers using that phrase, once each

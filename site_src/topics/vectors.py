@@ -124,6 +124,32 @@ def stable_sort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return packed >> shift, packed & ((1 << shift) - 1)
 
 
+def stop_mask(words: np.ndarray, stop: frozenset) -> np.ndarray:
+    """Per word id: whether the word is one of `stop` (a binary search per word: np.isin sorts both string arrays)."""
+    listed = np.array(sorted(stop), dtype=str)
+    if not len(listed) or not len(words):
+        return np.zeros(len(words), dtype=bool)
+    return listed[np.searchsorted(listed, words).clip(0, len(listed) - 1)] == words
+
+
+class SpelledPhrases:
+    """Phrases (word ids: first, last; single words where `single`) spelled only when read: labels.count_phrases keeps
+    hundreds of thousands of phrases at 34,000 papers and reads a few dozen a topic."""
+
+    def __init__(self, words: np.ndarray, first: np.ndarray, last: np.ndarray, single: np.ndarray):
+        self.words, self.first, self.last, self.single = words, first, last, single
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def __getitem__(self, i: int) -> str:
+        first = self.words[self.first[i]]
+        return first if self.single[i] else f"{first} {self.words[self.last[i]]}"
+
+    def tolist(self) -> list[str]:
+        return [self[i] for i in range(len(self))]
+
+
 @dataclass(frozen=True)
 class Counts:
     """Each document's term counts: a (documents x words) matrix of float32 counts, each row's columns in order,
