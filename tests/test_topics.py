@@ -9,9 +9,9 @@ import pytest
 
 from site_src.config import SiteConfig, TopicSettings
 from site_src.ingest import read_corpus
-from site_src.topics.graph import closest_columns, fit_sample, neighbours_in_buckets, topic_count
+from site_src.topics.graph import closest_columns, fit_sample, neighbours, neighbours_in_buckets, topic_count
 from site_src.topics import model
-from site_src.topics.labels import MAJORITY, PhraseUse, count_phrases, label_words, pick_label
+from site_src.topics.labels import MAJORITY, PHRASE_STOP_WORDS, PhraseUse, count_phrases, label_words, phrase_matrix, pick_label
 from site_src.topics.wording import acronyms, display, written_apart
 from site_src.topics.model import group_papers
 from site_src.topics.related import RELATED_FLOOR, RELATED_FLOOR_WITHOUT_TOP_WORD, related_papers
@@ -411,3 +411,35 @@ def test_real_labels_hold_no_filler_and_no_acronym_beside_the_words_it_abbreviat
         headed.append((topic.size, _share_using(topic.label[0], texts), topic.label))
     largest = sorted(headed, key=lambda h: -h[0])[:10]
     assert sum(share >= 0.5 for _, share, _ in largest) >= 6, largest
+
+
+def test_phrase_counts_without_stop_word_phrases_measure_every_phrase_as_the_full_counts_do(papers):
+    """The label passes count phrases without those that start or end on a stop word (labels.PHRASE_STOP_WORDS):
+    which papers use any phrase, stop words included (the other number form of a label word may be one), and the
+    phrases a topic's papers are counted for, are what counting every phrase gives."""
+    tokens = tokenize(_documents([p.title for p in papers], [p.abstract for p in papers], 2))
+    lean = phrase_matrix(tokens, stop=PHRASE_STOP_WORDS)
+    full, lean_use = PhraseUse(tokens), PhraseUse(tokens, lean, PHRASE_STOP_WORDS)
+    assert lean[0].nnz < 0.6 * phrase_matrix(tokens)[0].nnz
+    asked = ["speech recognition", "language models", "of the", "model of", "the", "results", "chain thought", "diffusion"]
+    for phrase in asked:
+        assert lean_use.papers_using(phrase).tolist() == full.papers_using(phrase).tolist(), phrase
+    assert len(full.papers_using("of the")) > 100  # a stop-word phrase is really looked up, not missing
+    rows = np.arange(0, len(papers), 3)
+    counts, names = count_phrases(tokens, rows, stop=PHRASE_STOP_WORDS)
+    lean_counts, lean_names = count_phrases(tokens, rows, stop=PHRASE_STOP_WORDS, every=lean)
+    assert lean_names.tolist() == names.tolist() and (lean_counts != counts).nnz == 0
+
+
+def test_neighbours_are_the_most_similar_papers_by_exact_cosine(papers):
+    """The neighbour search (a dense product of the common terms plus a sparse one of the rest) finds what comparing
+    every pair in full finds: the same papers in the same order, at the same similarities to float32 rounding."""
+    X, _ = _tfidf(_documents([p.title for p in papers], [p.abstract for p in papers], 2), TopicSettings())
+    idx, sim = neighbours(X, 10, chunk=100)
+    exact = (X @ X.T).toarray().astype(np.float64)
+    np.fill_diagonal(exact, -1)
+    order = np.lexsort((np.broadcast_to(np.arange(len(papers)), exact.shape), -exact.astype(np.float32)), axis=1)[:, :10]
+    close = np.abs(exact[np.arange(len(papers))[:, None], idx] - exact[np.arange(len(papers))[:, None], order]) < 1e-6
+    assert close.all()  # the same similarities (a near tie may swap two papers)
+    assert (idx == order).mean() > 0.99
+    assert np.allclose(sim, np.take_along_axis(exact, idx, axis=1), atol=1e-6)

@@ -23,7 +23,7 @@ from site_src.topics.lock import (
     read_lock, settings_hash, write_lock,
 )
 from site_src.topics.naming import (
-    locked, locked_areas, match_areas, match_topics, name_topics, related_map, remembered_related, retire, retire_areas, topic_slugs,
+    locked, locked_areas, match_areas, match_topics, name_topics, related_map, related_map_since, remembered_related, retire, retire_areas, topic_slugs,
     topics_of_papers,
 )
 
@@ -87,7 +87,8 @@ def _fold_in(lock: TopicLock, paper_slugs: list[str], counts, settings: TopicSet
     }
     grouping = Grouping(tuple(topics), topics_of_papers(topics, len(paper_slugs)), related, params, _areas(lock))
     slugs, area_slugs = tuple(t.slug for t in lock.topics), tuple(a.slug for a in lock.areas)
-    new_lock = dataclasses.replace(lock, fingerprint=stamp, topics=locked(grouping, slugs, paper_slugs, area_slugs), related_papers=related_map(related, paper_slugs))
+    related_papers = related_map(related, paper_slugs) if remembered is None else related_map_since(lock, related, remembered, new, paper_slugs)
+    new_lock = dataclasses.replace(lock, fingerprint=stamp, topics=locked(grouping, slugs, paper_slugs, area_slugs), related_papers=related_papers)
     return NamedGrouping(grouping, slugs, lock.retired, new_lock, area_slugs, lock.retired_areas)
 
 

@@ -31,12 +31,15 @@ KMEANS_INITS = 4
 SUBSPACE_ITERATIONS = 12
 # A paper outside the fitted sample is compared with the fitted papers of its closest topics only.
 JOIN_BUCKETS = 2
+# A term at least this share of papers use is multiplied densely (Products): where a dense product of one term costs
+# less than the sparse product's work for it (about its papers squared, at a thousandth of BLAS's speed).
+COMMON_TERMS = 1 / 32
 
 
 def neighbours(X: sp.csr_matrix, k: int, Y: sp.csr_matrix | None = None, chunk: int = 2048, exclude_self: bool = True):
     """Each row's k most cosine-similar rows of Y (X itself by default), as (indices, similarities); ties by lower index.
 
-    Rows are L2-normalized, so a sparse product is the cosine; rows go in chunks to bound memory.
+    Rows are L2-normalized, so a product is the cosine (Products); rows go in chunks to bound memory.
     """
     Y = X if Y is None else Y
     n, m = X.shape[0], Y.shape[0]
@@ -45,10 +48,11 @@ def neighbours(X: sp.csr_matrix, k: int, Y: sp.csr_matrix | None = None, chunk: 
     sim = np.zeros((n, max(k, 0)), dtype=np.float32)
     if k <= 0:
         return idx, sim
-    YT = Y.T.tocsr()  # as CSR once: a CSC operand is converted again by every chunk's product
+    products = Products(X, Y)
     for start in range(0, n, chunk):
         rows = np.arange(start, min(start + chunk, n))
-        S = (X[rows] @ YT).toarray()
+        with one_blas_thread():
+            S = products.block(rows, None)
         if exclude_self:
             S[np.arange(len(rows)), rows] = -1.0
         top = np.argpartition(-S, k - 1, axis=1)[:, :k]
@@ -57,6 +61,43 @@ def neighbours(X: sp.csr_matrix, k: int, Y: sp.csr_matrix | None = None, chunk: 
         idx[rows] = np.take_along_axis(top, order, axis=1)
         sim[rows] = np.take_along_axis(s, order, axis=1)
     return idx, sim
+
+
+_BLAS = []  # the threadpoolctl controller, made once: making one looks through every loaded library (milliseconds)
+
+
+def one_blas_thread():
+    """A context in which BLAS runs on one thread: small dense products, many of them (threadpoolctl)."""
+    if not _BLAS:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
+
+
+class Products:
+    """Dense blocks of X @ Y.T for sparse TF-IDF rows: the terms at least COMMON_TERMS of Y's rows use by a dense
+    (BLAS) product, the rest by a sparse one. Nearly every pair of papers shares a common term, so a sparse product
+    alone fills a dense block entry by entry (3,956 papers: 0.5 s of 0.9 s for the neighbour graph; split: 0.3 s)."""
+
+    def __init__(self, X: sp.csr_matrix, Y: sp.csr_matrix):
+        common = np.bincount(Y.indices, minlength=Y.shape[1]) >= max(2, COMMON_TERMS * Y.shape[0])
+        self.x_dense, self.x_sparse = X[:, common].toarray(), X[:, ~common].tocsr()
+        self.y_dense, self.y_sparse = (self.x_dense, self.x_sparse) if Y is X else (Y[:, common].toarray(), Y[:, ~common].tocsr())
+        self._all: list = []
+
+    def block(self, rows: np.ndarray, columns: np.ndarray | None) -> np.ndarray:
+        """(rows, columns; None: all) of X @ Y.T, float32. Call it with BLAS on one thread (one_blas_thread): blocks are small, and
+        threads on a busy machine cost more than they bring (related papers at 34,000 papers: 4.5 s against 1.5 s)."""
+        if columns is None:  # every row of Y: transposed once
+            if not self._all:
+                self._all.extend((np.ascontiguousarray(self.y_dense.T), self.y_sparse.T.tocsr()))
+            dense, sparse = self._all
+        else:
+            dense, sparse = self.y_dense[columns].T, self.y_sparse[columns].T.tocsr()  # CSR: a CSC operand is converted again
+        S = self.x_dense[rows] @ dense
+        S += (self.x_sparse[rows] @ sparse).toarray()
+        return S
 
 
 def graph(idx: np.ndarray, sim: np.ndarray, n: int) -> sp.csr_matrix:
@@ -158,8 +199,11 @@ def kmeans(E: np.ndarray, centres: np.ndarray, iterations: int = 100) -> tuple[n
         if np.array_equal(new, assignment):
             break
         assignment = new
-        onehot = sp.csr_matrix((np.ones(len(E)), (assignment, np.arange(len(E)))), shape=(k, len(E)))
-        counts = np.asarray(onehot.sum(axis=1))
+        # The one-hot (clusters x papers) matrix in CSR form directly: each cluster's papers in order, as SciPy's
+        # conversion from (cluster, paper) pairs gives them, so the same sums in the same order.
+        counts = np.bincount(assignment, minlength=k)
+        onehot = sp.csr_matrix((np.ones(len(E)), np.argsort(assignment, kind="stable"), np.concatenate([[0], np.cumsum(counts)])), shape=(k, len(E)))
+        counts = counts[:, None]
         centres = np.where(counts > 0, np.asarray(onehot @ E) / np.maximum(counts, 1), centres)
     inertia = float(distances[np.arange(len(E)), assignment].sum())
     return assignment, inertia
@@ -220,15 +264,16 @@ def neighbours_in_buckets(
     column_buckets = column_bucket.reshape(len(column_bucket), -1)
     count = int(max(column_buckets.max(initial=0), row_buckets.max(initial=0))) + 1
     in_column, in_row = _bucket_members(column_buckets, count), _bucket_members(row_buckets, count)
+    products = Products(X, Y)
     for bucket in range(count):  # a loop over topics
         columns, rows = in_column[bucket], in_row[bucket]
         if not len(columns) or not len(rows):
             continue
-        YT = Y[columns].T.tocsr()  # CSR: the product would convert a CSC operand again
         take = min(k, len(columns))
         for start in range(0, len(rows), chunk):
             local = rows[start : start + chunk]
-            sims = (X[local] @ YT).toarray()
+            with one_blas_thread():
+                sims = products.block(local, columns)
             if same:
                 sims[local[:, None] == columns[None, :]] = -1.0
             top = np.argpartition(-sims, take - 1, axis=1)[:, :take]

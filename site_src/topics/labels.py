@@ -5,13 +5,14 @@ Only naming: which papers form a topic is decided before (model.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
 import numpy as np
 import scipy.sparse as sp
 
-from site_src.topics.vectors import STOP_WORDS, Tokens
+from site_src.topics.vectors import STOP_WORDS, SpelledPhrases, Tokens, counted_entries, stable_sort, stop_mask
 from site_src.topics.wording import acronyms, not_a_heading_alone, written_apart
 
 # Words that may appear inside a label phrase but never stand alone as one: alone they name no theme
@@ -55,6 +56,8 @@ _NOT_A_NOUN = re.compile(r"(?:ed|ize|ise|izing|ising|ate|ates|ating|ent|ous|ive|
 _NOUNS_ANYWAY = frozenset("speech agent agents patent content gradient gradients segment segments state".split())
 # Generic words that may still close a two-word phrase ("Continual Learning", "Code Generation").
 EDGE_WORDS = frozenset("learning training data model models".split())
+# No label phrase starts or ends with one of these (class_tfidf), so the phrase counts may leave them out (phrase_matrix).
+PHRASE_STOP_WORDS = frozenset(STOP_WORDS) - EDGE_WORDS
 
 LABEL_PHRASES = 3
 MIN_LIFT = 2.0  # a label phrase is used at least this many times as often in its topic as in all papers
@@ -73,6 +76,7 @@ LABEL_PAPERS = 50
 _SUFFIXES = ("izations", "ization", "ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked again for the same words in every label pass
 def _stem(word: str) -> str:
     """A light stem for spotting near-duplicate label words: masked/masking, tokenizer/tokenization."""
     if len(word) > 4 and word.endswith("ies"):
@@ -85,6 +89,7 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) >= 4 and word.endswith("e") else word  # tune/tuning, encode/encoding
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked again for the same words in every label pass
 def _initials(phrase: str) -> str:
     """What an acronym of the phrase would read, lowercase ("reinforcement learning" -> "rl"); a word's own plural
     dropped from an acronym ("lrms" -> "lrm")."""
@@ -92,6 +97,7 @@ def _initials(phrase: str) -> str:
     return "".join(w[0] for w in words) if len(words) > 1 else (phrase[:-1] if phrase.endswith("s") and len(phrase) > 2 else phrase)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked again for the same words in every label pass
 def _acronym_of(phrase: str, other: str) -> bool:
     """Whether one of the two phrases is a one-word acronym of the other ("rl" and "reinforcement learning", "gs"
     and "gaussian splatting", "lrms" and "large reasoning models"): a heading writes one of them, not both."""
@@ -111,6 +117,7 @@ def _abbreviates(phrase: str, other: frozenset, defined: dict[str, frozenset]) -
     return any(_overlap(defined[word] - _GENERIC_STEMS, other) for word in phrase.split() if word in defined)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked again for the same words in every label pass
 def _overlap(words: frozenset, other: frozenset) -> bool:
     """Whether two phrases share a word, or a word of one is part of a word of the other."""
     return bool(words & other) or any(a in b or b in a for a in words for b in other if min(len(a), len(b)) >= 4)
@@ -199,10 +206,11 @@ def _pairs(doc: np.ndarray, ids: np.ndarray, bridge: np.ndarray) -> tuple[np.nda
     return np.concatenate([near, apart]), np.concatenate([near + 1, apart + 2])
 
 
-def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None, stop: frozenset = frozenset()) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
     """(documents x phrases) counts of single words and of two words side by side in the documents `rows` (sorted;
     None: all) of `tokens`, and each phrase's first and last word id. Array operations on the token ids (no loop
-    over n-grams, where scikit-learn's counting builds every n-gram string in Python)."""
+    over n-grams, where scikit-learn's counting builds every n-gram string in Python). Phrases that start or end
+    with a word of `stop` are not counted (their columns stay, empty): two thirds of the pairs of 34,000 papers."""
     doc, ids, n = tokens.doc, tokens.ids, tokens.documents
     if rows is not None:
         position = np.full(tokens.documents, -1)
@@ -211,17 +219,28 @@ def phrase_matrix(tokens: Tokens, rows: np.ndarray | None = None) -> tuple[sp.cs
         doc, ids, n = position[tokens.doc[mine]], tokens.ids[mine], len(rows)
     V = len(tokens.words)
     left, right = _pairs(doc, ids, _bridges(tokens.words))
+    counted = np.ones(len(ids), dtype=bool)
+    if stop:
+        counted = ~stop_mask(tokens.words, stop)[ids]
+        both = counted[left] & counted[right]
+        left, right = left[both], right[both]
     codes = ids[left] * V + ids[right]
-    pairs, pair_ids = np.unique(codes, return_inverse=True)
-    entries = np.concatenate([doc, doc[left]])
-    columns = np.concatenate([ids, V + pair_ids])
-    C = sp.csr_matrix((np.ones(len(entries), dtype=np.float32), (entries, columns)), shape=(n, V + len(pairs)))
+    # Pairs numbered in the order of their codes, and each (document, phrase) entry counted, by sorts of plain
+    # integers (stable_sort, counted_entries), not np.unique's argsort and SciPy's summing of duplicates: a third of the time.
+    ordered, order = stable_sort(codes)
+    fresh = np.ones(len(codes), dtype=bool)
+    fresh[1:] = ordered[1:] != ordered[:-1]
+    pairs = ordered[fresh]
+    pair_ids = np.empty(len(codes), dtype=np.int64)
+    pair_ids[order] = np.cumsum(fresh) - 1
+    width = V + len(pairs)
+    C = counted_entries(np.concatenate([doc[counted] * width + ids[counted], doc[left] * width + (V + pair_ids)]), n, width)
     return C, np.concatenate([np.arange(V), pairs // V]), np.concatenate([np.arange(V), pairs % V])
 
 
 def count_phrases(
     tokens: Tokens, rows: np.ndarray, min_df: int = 2, stop: frozenset = frozenset(), every: tuple | None = None,
-) -> tuple[sp.csr_matrix, np.ndarray]:
+) -> tuple[sp.csr_matrix, SpelledPhrases]:
     """(rows x phrases) counts of single words and of two words side by side in the documents `rows` (sorted) of
     `tokens`, and the phrases; only phrases in at least `min_df` of those documents that neither start nor end
     with a word of `stop`. `every`: phrase_matrix of all the documents, counted once for several calls (the same
@@ -233,15 +252,10 @@ def count_phrases(
     if not C.nnz:
         return sp.csr_matrix((len(rows), 0)), np.array([], dtype=str)
     words = tokens.words
-    is_stop = np.isin(words, np.array(sorted(stop), dtype=str))
+    is_stop = stop_mask(words, stop)
     df = np.bincount(C.indices, minlength=C.shape[1])  # documents using each phrase (entries are summed)
     keep = np.flatnonzero((df >= min(min_df, len(rows))) & ~is_stop[first] & ~is_stop[last])
-    single = keep < len(words)
-    names = np.array(
-        [words[f] if one else f"{words[f]} {words[l]}" for f, l, one in zip(first[keep].tolist(), last[keep].tolist(), single.tolist())],
-        dtype=str,
-    )  # a loop over the kept phrases only, to spell them
-    return C[:, keep].tocsr(), names
+    return C[:, keep].tocsr(), SpelledPhrases(words, first[keep], last[keep], keep < len(words))
 
 
 def class_tfidf(
@@ -253,7 +267,7 @@ def class_tfidf(
     34,000 papers each was 250 topics x 300,000 phrases, and a label pass made several.)"""
     # Phrases are counted with stop words in place, so a bigram is two words that really stand
     # side by side ("natural language processing" never yields "natural processing").
-    C, names = count_phrases(tokens, rows, stop=frozenset(STOP_WORDS) - EDGE_WORDS, every=every)
+    C, names = count_phrases(tokens, rows, stop=PHRASE_STOP_WORDS, every=every)
     if not len(names):  # no word at all (titles of only punctuation, say): no phrase can label a topic
         return sp.csr_matrix((k, 0)), names, sp.csr_matrix((k, 0))
     n = len(rows)
@@ -284,18 +298,18 @@ def class_tfidf(
 
 
 class PhraseUse:
-    """Which papers use a phrase (a word, or two words side by side), from the token arrays: one sort of every
-    token and pair code, then a binary search per phrase (no text is scanned again)."""
+    """Which papers use a phrase (a word, or two words side by side), from the papers' phrase_matrix (`every`, counted
+    with `stop`; here when not given): a phrase's column of it, by a binary search over the pairs (no text is scanned
+    again). A phrase with a word of `stop`, which the matrix leaves out, is looked up in the tokens themselves."""
 
-    def __init__(self, tokens: Tokens):
+    def __init__(self, tokens: Tokens, every: tuple | None = None, stop: frozenset = frozenset()):
+        C, first, last = phrase_matrix(tokens, stop=stop) if every is None else every
         V = len(tokens.words)
+        self.tokens, self.left_out, self._pairs = tokens, stop_mask(tokens.words, stop), []
         self.papers = tokens.documents
         self.index = {word: i for i, word in enumerate(tokens.words.tolist())}
-        left, right = _pairs(tokens.doc, tokens.ids, _bridges(tokens.words))
-        codes = np.concatenate([tokens.ids, V + tokens.ids[left] * V + tokens.ids[right]])
-        docs = np.concatenate([tokens.doc, tokens.doc[left]])
-        order = np.argsort(codes, kind="stable")
-        self.codes, self.docs, self.V = codes[order], docs[order], V
+        self.columns = C.tocsc()  # each column's rows in order: the papers using that phrase, once each
+        self.pairs, self.V = first[V:] * V + last[V:], V  # the pair columns' codes, ascending (phrase_matrix)
         self._cache: dict[str, np.ndarray] = {}
 
     def papers_using(self, phrase: str) -> np.ndarray:
@@ -309,15 +323,39 @@ class PhraseUse:
 
     def share(self, phrase: str, own: np.ndarray) -> float:
         """The share of the papers `own` (sorted indices) that use `phrase`."""
-        return float(np.isin(own, self.papers_using(phrase), assume_unique=True).mean()) if len(own) else 0.0
+        if not len(own):
+            return 0.0
+        users = self.papers_using(phrase)
+        at = np.searchsorted(users, own).clip(0, max(len(users) - 1, 0))  # both sorted: a binary search, not np.isin's sort
+        return float((users[at] == own).mean()) if len(users) else 0.0
 
     def _exact(self, words: list[str]) -> np.ndarray:
         ids = [self.index.get(word, -1) for word in words]
         if min(ids) < 0 or len(ids) > 2:
             return np.zeros(0, dtype=np.int64)
-        code = ids[0] if len(ids) == 1 else self.V + ids[0] * self.V + ids[1]
-        low, high = np.searchsorted(self.codes, [code, code + 1])
-        return self.docs[low:high]
+        if self.left_out[ids].any():
+            return self._scanned(ids)
+        column = ids[0]
+        if len(ids) == 2:
+            code = ids[0] * self.V + ids[1]
+            at = int(np.searchsorted(self.pairs, code))
+            if at == len(self.pairs) or self.pairs[at] != code:
+                return np.zeros(0, dtype=np.int64)
+            column = self.V + at
+        start, end = self.columns.indptr[column], self.columns.indptr[column + 1]
+        return self.columns.indices[start:end].astype(np.int64)
+
+    def _scanned(self, ids: list[int]) -> np.ndarray:
+        """The papers using a word or pair of word `ids` that phrase_matrix left out, from a pass over the tokens (rare:
+        only the other number form of a label word is ever asked for, and only where that form is a stop word)."""
+        t = self.tokens
+        if len(ids) == 1:
+            return np.unique(t.doc[t.ids == ids[0]])
+        if not self._pairs:  # every pair's words and paper, once
+            left, right = _pairs(t.doc, t.ids, _bridges(t.words))
+            self._pairs.extend((t.ids[left], t.ids[right], t.doc[left]))
+        first, second, doc = self._pairs
+        return np.unique(doc[(first == ids[0]) & (second == ids[1])])
 
 
 def _number_forms(word: str) -> set[str]:

@@ -101,9 +101,53 @@ def tokenize(docs: list[str]) -> Tokens:
     ids follow first appearance, so the same documents give the same ids."""
     tokens = [_TOKEN.findall(doc.lower()) for doc in docs]
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(docs))
-    vocabulary: dict[str, int] = {}
-    ids = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in chain.from_iterable(tokens)), dtype=np.int64, count=int(lengths.sum()))
+    # Both passes over the tokens run in C (dict.fromkeys keeps first appearances in order; map of a bound method):
+    # a generator's Python step per token cost a quarter more.
+    vocabulary = dict.fromkeys(chain.from_iterable(tokens))
+    index = dict(zip(vocabulary, range(len(vocabulary))))
+    ids = np.fromiter(map(index.__getitem__, chain.from_iterable(tokens)), dtype=np.int64, count=int(lengths.sum()))
     return Tokens(np.repeat(np.arange(len(docs)), lengths), ids, np.array(list(vocabulary), dtype=str), len(docs))
+
+
+def stable_sort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the keys sorted, the order np.argsort(keys, kind="stable") gives) for non-negative integer keys, by one np.sort
+    of each key packed with its position: NumPy sorts plain integers with SIMD, some ten times as fast as a stable
+    argsort (9 million pair codes of 34,000 papers: 0.1 s against 0.8 s). An argsort where key and position do not
+    fit in 63 bits."""
+    n = len(keys)
+    shift = max(n - 1, 1).bit_length()
+    if not n or int(keys.max()).bit_length() + shift > 63:
+        order = np.argsort(keys, kind="stable")
+        return keys[order], order
+    packed = (keys.astype(np.int64) << shift) | np.arange(n, dtype=np.int64)
+    packed.sort()
+    return packed >> shift, packed & ((1 << shift) - 1)
+
+
+def stop_mask(words: np.ndarray, stop: frozenset) -> np.ndarray:
+    """Per word id: whether the word is one of `stop` (a binary search per word: np.isin sorts both string arrays)."""
+    listed = np.array(sorted(stop), dtype=str)
+    if not len(listed) or not len(words):
+        return np.zeros(len(words), dtype=bool)
+    return listed[np.searchsorted(listed, words).clip(0, len(listed) - 1)] == words
+
+
+class SpelledPhrases:
+    """Phrases (word ids: first, last; single words where `single`) spelled only when read: labels.count_phrases keeps
+    hundreds of thousands of phrases at 34,000 papers and reads a few dozen a topic."""
+
+    def __init__(self, words: np.ndarray, first: np.ndarray, last: np.ndarray, single: np.ndarray):
+        self.words, self.first, self.last, self.single = words, first, last, single
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def __getitem__(self, i: int) -> str:
+        first = self.words[self.first[i]]
+        return first if self.single[i] else f"{first} {self.words[self.last[i]]}"
+
+    def tolist(self) -> list[str]:
+        return [self[i] for i in range(len(self))]
 
 
 @dataclass(frozen=True)
@@ -121,11 +165,20 @@ def counts_of(tokens: Tokens) -> Counts:
     order = np.argsort(tokens.words, kind="stable")  # the words are distinct: their alphabetical ranks
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    matrix = sp.csr_matrix(
-        (np.ones(len(tokens.ids), dtype=np.float32), (tokens.doc, rank[tokens.ids])), shape=(tokens.documents, len(order))
-    )
-    matrix.sum_duplicates()  # also puts each row's columns in order
+    matrix = counted_entries(tokens.doc * len(order) + rank[tokens.ids], tokens.documents, len(order))
     return Counts(matrix, tokens.words[order])
+
+
+def counted_entries(keys: np.ndarray, rows: int, width: int) -> sp.csr_matrix:
+    """A (rows x width) float32 CSR matrix counting the entries `keys` (row * width + column; repeats add up), each
+    row's columns in order: one np.sort of the keys, quicker than SciPy's conversion and summing of duplicates."""
+    keys = np.sort(keys)
+    starts = np.flatnonzero(np.diff(keys, prepend=-1))  # where each distinct entry starts
+    counts = np.diff(starts, append=len(keys)).astype(np.float32)
+    found = keys[starts]
+    matrix = sp.csr_matrix((counts, found % width, np.searchsorted(found, np.arange(rows + 1) * width)), shape=(rows, width))
+    matrix.has_sorted_indices = True
+    return matrix
 
 
 def tfidf(docs: list[str], settings: TopicSettings, tokens: Tokens | None = None) -> tuple[sp.csr_matrix, Terms | None]:
@@ -172,13 +225,18 @@ def weigh(counts: Counts, settings: TopicSettings) -> tuple[sp.csr_matrix, Terms
 
 def prior_matrix(priors: list[dict[str, float]], vocabulary: dict[str, int]) -> np.ndarray:
     """Remembered topic centroids (term -> weight) as rows over today's vocabulary."""
+    return prior_rows(priors, vocabulary).toarray()
+
+
+def prior_rows(priors: list[dict[str, float]], vocabulary: dict[str, int]) -> sp.csr_matrix:
+    """prior_matrix, sparse (a centroid keeps at most 200 terms)."""
     rows, cols, values = [], [], []
     for row, terms in enumerate(priors):
         known = [(vocabulary[t], w) for t, w in terms.items() if t in vocabulary]
         rows += [row] * len(known)
         cols += [c for c, _ in known]
         values += [w for _, w in known]
-    return sp.csr_matrix((values, (rows, cols)), shape=(len(priors), len(vocabulary))).toarray()
+    return sp.csr_matrix((values, (rows, cols)), shape=(len(priors), len(vocabulary)))
 
 
 def top_terms(centroids: np.ndarray, terms: np.ndarray, count: int = 200) -> list[dict[str, float]]:
