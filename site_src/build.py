@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -113,7 +114,10 @@ def build(
     from site_src.files.lock import held
 
     with held(out_dir, wait=wait, on_wait=on_wait, role=role):
-        return _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts, size_limit)
+        try:
+            return _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts, size_limit)
+        finally:
+            gc.unfreeze()  # _build froze its site: `digest serve` lives on, and the next build's garbage is collected
 
 
 def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts, size_limit) -> BuildReport:
@@ -166,6 +170,9 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     curated = stages.run("curate", curation.apply, curator, corpus, named)
     stages.warn(curated.warnings)
     site = stages.run("assemble", assemble.assemble, config, curated, markdown_pages)
+    # The papers, topics and site live until the build ends: the garbage collector need not walk them again on
+    # every full collection of what the outputs allocate (at 34,000 papers that walk cost the search stage seconds).
+    gc.freeze()
     made = {}
     for output in OUTPUTS:
         if output.linked:  # pages link these (a topic's feeds): made before the pages render

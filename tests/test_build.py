@@ -99,6 +99,18 @@ def test_two_builds_of_the_same_content_are_byte_identical(seed_build, tmp_path)
     assert tree_digest(again) == tree_digest(seed_build)
 
 
+def test_a_build_leaves_nothing_frozen_for_the_garbage_collector(tmp_path):
+    """The build freezes its site for the collector while its outputs allocate; `digest serve` lives on after it,
+    so every build, failed or not, must hand those objects back (else each rebuild's site would stay for ever)."""
+    import gc
+
+    build(ROOT / "content", tmp_path / "build", lock=False)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(Exception):
+        build(ROOT / "content", tmp_path / "build", lock=False, cache=False, strict=True, size_limit=1)
+    assert gc.get_freeze_count() == 0
+
+
 SCRIPT_TITLE = '<script>alert("x")</script> Attention & "Quotes"'
 
 

@@ -18,7 +18,8 @@ import yaml
 from site_src.build import build
 from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
-from site_src.outputs.recommend import Encoded, bucket_count, bucket_of, buckets_of, like_file, recent_digests, similar, vector_file
+from site_src.outputs.recommend import (Encoded, bucket_count, bucket_of, buckets_of, like_file, like_files, paper_vectors, recent_digests,
+                                        similar, vector_file, vector_files)
 from site_src.outputs.recommend.vectors import KEEP, compact, paper_counts, smoothed, smoothed_compact, tfidf
 from site_src.topics.lock import paper_keys
 from site_src.topics.term_counts import COUNTS_FILE, FOLDER, remember
@@ -100,6 +101,21 @@ def test_vector_and_like_files_are_the_json_of_each_papers_terms_and_similar_pap
     assert json.loads(like_file([0, 1, 2], best, encoded)) == {
         "papers": [["a", titles[0]], ["b-\u00e9", titles[1]], ["c", "C"]], "like": {"a": [2, 1], "b-\u00e9": [], "c": [1, 0]},
     }
+
+
+def test_every_bucket_written_in_one_pass_is_the_file_of_its_papers_alone(seed_build):
+    """The build encodes all buckets together (vector_files, like_files): each file must be the one its own papers
+    give, though the buckets share one numbering of terms and papers; an empty bucket too."""
+    papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
+    titles = [p["title"] for p in papers]
+    counts = paper_counts(titles, [p["abstract"] for p in papers], 2)
+    vectors, best = paper_vectors(tfidf(counts))
+    encoded = Encoded([p["slug"] for p in papers], titles)
+    members = [list(range(0, len(papers), 3)), [], list(range(1, len(papers), 3)), list(range(2, len(papers), 3))[::-1]]
+
+    assert vector_files(vectors, members, encoded) == [vector_file(vectors, rows, encoded) for rows in members]
+    assert like_files(members, best, encoded) == [like_file(rows, best, encoded) for rows in members]
+    assert vector_file(vectors, members[2], encoded) == vector_files(vectors, members[2:3], encoded)[0]
 
 
 def test_recommend_reads_the_topic_stages_term_counts_and_leaves_their_file_alone(seed_build, tmp_path):

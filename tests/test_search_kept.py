@@ -99,7 +99,7 @@ def test_a_term_no_changed_paper_has_keeps_its_entry_as_kept(tmp_path):
     fresh = kept.index.tokenize(list(FIELDS), DOCS[-40:], ())
     untouched = sorted(t for t in set(old.tokens.terms) - set(fresh.terms) if t.isascii() and t.isalpha())[0]
     t = old.tokens.terms.index(untouched)
-    planted = old.entries[t][0].decode().replace(f'["{untouched}",', f'["{untouched}",[0],[1],[1],', 1)
+    planted = str(old.entries[t][0], "utf-8").replace(f'["{untouched}",', f'["{untouched}",[0],[1],[1],', 1)
     entries = dict(zip(old.tokens.terms, old.entries)) | {untouched: (planted.encode(), len(planted))}
     kept._save(cache / kept.INDEX_FILE, kept._salt(list(FIELDS), ("title", "abstract")), old.keys, old.tokens, entries,
                dict(zip(old.tokens.terms, old.at_entries)))

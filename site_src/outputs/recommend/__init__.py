@@ -92,16 +92,54 @@ def _lists(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str
 def vector_file(vectors: Vectors, rows: list[int], encoded: Encoded) -> bytes:
     """The vectors of `rows` as one file: its own sorted term list, each paper's terms as gaps between positions
     in it (small numbers compress well) and their levels."""
-    part = vectors.rows[rows]
-    used = np.unique(part.indices)
-    local = np.searchsorted(used, part.indices)
+    return vector_files(vectors, [rows], encoded)[0]
+
+
+def _in_buckets(members: list[list[int]], values: np.ndarray, counts: np.ndarray, width: int):
+    """For `values` grouped by paper (`counts` per paper, the papers of `members` one bucket after another), each
+    value's bucket and the bucket's distinct values in order with each value's position among them: (positions,
+    where each bucket's distinct values start among `distinct`, distinct). One np.unique over (bucket, value) keys
+    for every bucket, not one per bucket (a thousand calls at 34,000 papers)."""
+    sizes = np.array([len(rows) for rows in members], dtype=np.int64)
+    bucket = np.repeat(np.repeat(np.arange(len(members)), sizes), counts)
+    keys, positions = np.unique(bucket * width + values, return_inverse=True)
+    starts = np.searchsorted(keys, np.arange(len(members) + 1) * width)
+    return positions.ravel() - starts[bucket], starts, keys % width
+
+
+def vector_files(vectors: Vectors, members: list[list[int]], encoded: Encoded) -> list[bytes]:
+    """vector_file of each bucket's rows (`members`), every bucket in one pass (one per bucket cost 0.8 s of CPU at
+    34,000 papers, now 0.4 s)."""
+    order = np.array([row for rows in members for row in rows], dtype=np.int64)
+    part = vectors.rows[order]
     starts, ends = part.indptr[:-1], part.indptr[1:]
+    local, bounds, used = _in_buckets(members, part.indices.astype(np.int64), np.diff(part.indptr), vectors.rows.shape[1])
     gaps = np.diff(local, prepend=-1)
     gaps[starts[starts < ends]] = local[starts[starts < ends]] + 1  # each paper's first position counts from -1
-    records = ",".join(
-        f"{encoded.head[row]},{g},{v}]" for row, g, v in zip(rows, _lists(gaps, starts, ends), _lists(part.data, starts, ends))
-    )
-    return f'{{"terms":{json.dumps(vectors.terms[used].tolist(), ensure_ascii=False, separators=(",", ":"))},"papers":[{records}]}}'.encode()
+    records = [f"{encoded.head[row]},{g},{v}]" for row, g, v in zip(order.tolist(), _lists(gaps, starts, ends), _lists(part.data, starts, ends))]
+    terms = [_text(term) for term in vectors.terms.tolist()]
+    files, first = [], 0
+    for number, rows in enumerate(members):
+        listed = ",".join(map(terms.__getitem__, used[bounds[number] : bounds[number + 1]].tolist()))
+        files.append(f'{{"terms":[{listed}],"papers":[{",".join(records[first : first + len(rows)])}]}}'.encode())
+        first += len(rows)
+    return files
+
+
+def like_files(members: list[list[int]], best: np.ndarray, encoded: Encoded) -> list[bytes]:
+    """like_file of each bucket's rows (`members`), every bucket in one pass."""
+    lists = best[np.array([row for rows in members for row in rows], dtype=np.int64)]
+    listed = lists >= 0  # a paper's list is its first entries: -1 only after them
+    positions, bounds, shown = _in_buckets(members, lists[listed], listed.sum(axis=1), len(best) + 1)
+    ends = np.cumsum(listed.sum(axis=1))
+    lines = _lists(positions, ends - listed.sum(axis=1), ends)
+    files, first = [], 0
+    for number, rows in enumerate(members):
+        like = ",".join(f"{encoded.key[row]}:{p}" for row, p in zip(rows, lines[first : first + len(rows)]))
+        papers = ",".join(map(encoded.pair.__getitem__, shown[bounds[number] : bounds[number + 1]].tolist()))
+        files.append(f'{{"papers":[{papers}],"like":{{{like}}}}}'.encode())
+        first += len(rows)
+    return files
 
 
 def _closest_topics(unit: sp.csr_matrix, groups: list[np.ndarray]) -> np.ndarray:
@@ -145,14 +183,7 @@ def paper_vectors(weighted: Weighted, groups: list[np.ndarray] | None = None, sm
 
 def like_file(rows: list[int], best: np.ndarray, encoded: Encoded) -> bytes:
     """"More like this" for the papers of one bucket: {slug: [positions in `papers`]}, `papers` as [slug, title]."""
-    lists = best[rows]
-    listed = lists >= 0  # a paper's list is its first entries: -1 only after them
-    shown = np.unique(lists[listed])
-    positions = np.searchsorted(shown, lists[listed])
-    ends = np.cumsum(listed.sum(axis=1))
-    like = ",".join(f"{encoded.key[row]}:{p}" for row, p in zip(rows, _lists(positions, ends - listed.sum(axis=1), ends)))
-    papers = ",".join(map(encoded.pair.__getitem__, shown.tolist()))
-    return f'{{"papers":[{papers}],"like":{{{like}}}}}'.encode()
+    return like_files([rows], best, encoded)[0]
 
 
 def _vectors(counts, groups: list[np.ndarray], cache: Path | None) -> tuple[Vectors, np.ndarray]:
@@ -191,9 +222,9 @@ def recommend_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
     recent = sorted({row_of[s] for d in digests for s in d.papers if s in row_of})
     encoded = Encoded(slugs, titles)
     files = {urls.RECOMMEND_RECENT: vector_file(vectors, recent, encoded)}
-    for number, rows in enumerate(members):
-        files[urls.recommend_vectors(number)] = vector_file(vectors, rows, encoded)
-        files[urls.recommend_like(number)] = like_file(rows, best, encoded)
+    for number, (vector_data, like_data) in enumerate(zip(vector_files(vectors, members, encoded), like_files(members, best, encoded))):
+        files[urls.recommend_vectors(number)] = vector_data
+        files[urls.recommend_like(number)] = like_data
     manifest = {
         "recent": urls.RECOMMEND_RECENT,
         "digests": [{"id": d.id, "title": d.title, "url": d.url} for d in digests],

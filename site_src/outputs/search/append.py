@@ -28,14 +28,14 @@ def _flat(entry: str, term: str) -> list[str]:
     return entry[len(_prefix(term)) + 1 : -2].split("],[")
 
 
-def _after(old_docs: str, new_docs: str) -> str:
-    """Delta-encoded document lists, the new one's first number absolute, as one list's body."""
+def _after(old_docs: str, new_docs: str, last: int) -> str:
+    """Delta-encoded document lists, the new one's first number absolute, as one list's body (`last`: the old
+    list's highest document number, the sum of its deltas)."""
     if not old_docs:
         return new_docs
     if not new_docs:
         return old_docs
     first, comma, rest = new_docs.partition(",")
-    last = sum(map(int, old_docs.split(",")))
     return f"{old_docs},{int(first) - last}{comma}{rest}"
 
 
@@ -43,15 +43,16 @@ def _joined(old: str, new: str) -> str:
     return old + "," + new if old and new else old or new
 
 
-def term_entry(old: str, new: str, term: str) -> str:
-    """The term entry of the old papers and the new ones, from their two entries."""
+def term_entry(old: str, new: str, term: str, last: list[int]) -> str:
+    """The term entry of the old papers and the new ones, from their two entries (`last`: the old papers' highest
+    document number with the term, by field)."""
     a, b = _flat(old, term), _flat(new, term)
     width = max(len(a), len(b))
     a += [""] * (width - len(a))
     b += [""] * (width - len(b))
     bodies = []
     for at in range(0, width, 3):
-        bodies += [_after(a[at], b[at]), _joined(a[at + 1], b[at + 1]), _joined(a[at + 2], b[at + 2])]
+        bodies += [_after(a[at], b[at], last[at // 3]), _joined(a[at + 1], b[at + 1]), _joined(a[at + 2], b[at + 2])]
     return _prefix(term) + "[" + "],[".join(bodies) + "]]"
 
 
@@ -72,20 +73,22 @@ def _pairs(entry: str, term: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def position_entry(old: str, new: str, term: str) -> str:
-    """The position entry of the old papers and the new ones, from their two entries."""
+def position_entry(old: str, new: str, term: str, last: list[int]) -> str:
+    """The position entry of the old papers and the new ones, from their two entries (`last`: the old papers'
+    highest document number with the term, by position field)."""
     fields = [
-        f"[{_after(old_docs, new_docs)}],[{_joined(old_at, new_at)}]"
-        for (old_docs, old_at), (new_docs, new_at) in zip(_pairs(old, term), _pairs(new, term), strict=True)
+        f"[{_after(old_docs, new_docs, end)}],[{_joined(old_at, new_at)}]"
+        for (old_docs, old_at), (new_docs, new_at), end in zip(_pairs(old, term), _pairs(new, term), last, strict=True)
     ]
     return _prefix(term) + ",".join(fields) + "]"
 
 
-def appended(old: dict[str, Encoded], new: dict[str, str], join) -> dict[str, Encoded]:
+def appended(old: dict[str, Encoded], new: dict[str, str], join, last: dict[str, list[int]]) -> dict[str, Encoded]:
     """Every term of `new` (the new papers' entries, by term): its entry joined to its old one (`join`:
-    term_entry or position_entry) where `old` has one, else as it is; encoded."""
+    term_entry or position_entry, given the term's `last` old document numbers) where `old` has one, else as it
+    is; encoded."""
     whole = {}
     for term, entry in new.items():
         before = old.get(term)
-        whole[term] = entry if before is None else join(before[0].decode("utf-8"), entry, term)
+        whole[term] = entry if before is None else join(str(before[0], "utf-8"), entry, term, last[term])
     return encoded(whole)

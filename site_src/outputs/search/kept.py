@@ -81,13 +81,30 @@ def index_entries(fields: list[str], ref: str, documents: list[dict], position_f
         new = _taken(tokens, np.arange(appended_at, len(documents)))
         arrays = index.sorted_arrays(tuple(fields), refs, new, changed, bool(position_fields), first=appended_at)
         olds = _entries_of(old, arrays.terms)
-        entries = reused[0] | append.appended(olds[0], dict(zip(arrays.terms, shards.term_entries(arrays))), append.term_entry)
+        last = _last_docs(old.tokens, [name for name in arrays.terms if name in olds[0]])
+        entries = reused[0] | append.appended(olds[0], dict(zip(arrays.terms, shards.term_entries(arrays))), append.term_entry, last)
         # a term the new papers have only outside the position fields keeps its position entry as it was
+        at_last = {name: [docs[fields.index(f)] for f in position_fields] for name, docs in last.items()}
         at_entries = reused[1] | olds[1] | append.appended(olds[1], shards.position_entries(arrays, position_fields),
-                                                           append.position_entry) if position_fields else None
+                                                           append.position_entry, at_last) if position_fields else None
     if folder is not None:
         _save(folder / INDEX_FILE, salt, keys, tokens, entries, at_entries or {})
     return tokens.lengths, entries, at_entries
+
+
+def _last_docs(tokens: Tokenized, names: list[str]) -> dict[str, list[int]]:
+    """For each named term, the highest document number with the term in each field (-1: none): where a new
+    paper's delta-encoded number counts from (append.py), read off the postings, not summed over the entry's text."""
+    n_fields = tokens.lengths.shape[1]
+    row = dict(zip(tokens.terms, range(len(tokens.terms))))
+    wanted = np.zeros(len(tokens.terms), dtype=bool)
+    wanted[[row[name] for name in names]] = True
+    at = np.flatnonzero(wanted[tokens.term])
+    docs = np.searchsorted(tokens.ptr, at, side="right") - 1  # the document each posting is in
+    last = np.full(len(tokens.terms) * n_fields, -1, dtype=np.int64)
+    np.maximum.at(last, tokens.term[at].astype(np.int64) * n_fields + tokens.field[at], docs)
+    last = last.reshape(-1, n_fields)
+    return {name: last[row[name]].tolist() for name in names}
 
 
 def _entries_of(old: Kept, terms: tuple[str, ...]) -> tuple[dict[str, Encoded], dict[str, Encoded]]:
@@ -110,7 +127,8 @@ def _tokens(fields, documents, position_fields, keys, old: Kept | None) -> tuple
     fresh = index.tokenize(fields, [documents[i] for i in missing.tolist()], position_fields)
     pool = _stacked(old.tokens, fresh)
     rows[missing] = len(old.keys) + np.arange(len(missing))
-    tokens = _taken(pool, rows)
+    # a day that only adds papers keeps every other in place: the pool is already in index order
+    tokens = pool if np.array_equal(rows, np.arange(len(pool.ptr) - 1)) else _taken(pool, rows)
     # A document is the same as last time when it is the paper of that number with the same text; a term's entry
     # changes only where a document that is not the same has it, now or last time.
     n_old = len(old.keys)
@@ -171,6 +189,8 @@ def _taken(pool: Tokenized, rows: np.ndarray) -> Tokenized:
 def _compact(tokens: Tokenized) -> tuple[Tokenized, np.ndarray]:
     """tokens over only the terms some document uses (in vocabulary order), and which terms those are."""
     used = np.bincount(tokens.term, minlength=len(tokens.terms)) > 0
+    if used.all():  # the kept vocabulary holds only used terms: a day that only adds papers leaves it so
+        return tokens, used
     new_id = np.cumsum(used) - 1
     names = tuple(name for name, keep in zip(tokens.terms, used.tolist()) if keep)
     return replace(tokens, terms=names, term=new_id[tokens.term], at_term=new_id[tokens.at_term]), used
@@ -204,7 +224,7 @@ def _checked(a: dict[str, np.ndarray], n_fields: int, n_terms: int) -> Kept | No
     n = len(a["ptr"]) - 1
     if n < 0 or len(a["keys"]) != n * KEY_BYTES or len(a["lengths"]) != n * n_fields or len(a["at_ptr"]) != n + 1:
         return None
-    whole = {name: a[name].astype(np.int64) for name in ints}
+    whole = {name: a[name] for name in ints}  # as stored (int32, uint8): copies as int64 cost a second at 34,000 papers
     for ptr, rows in (("ptr", ("term", "field", "count")), ("at_ptr", ("at_term", "at_field", "at_position"))):
         p = whole[ptr]
         if p[0] != 0 or (np.diff(p) < 0).any() or any(len(whole[r]) != p[-1] for r in rows):
@@ -234,7 +254,8 @@ def _entries(a: dict[str, np.ndarray], blob: str, ends: str, chars: str, n_terms
     if (size < least).any() or (size > np.diff(end, prepend=0)).any():
         raise ValueError("not the entries kept")
     start = np.concatenate(([0], end[:-1])).tolist()
-    return [(data[s:e], c) for s, e, c in zip(start, end.tolist(), size.tolist())]
+    view = memoryview(data)  # slices of it, not copies: most entries are only joined into shard files again
+    return [(view[s:e], c) for s, e, c in zip(start, end.tolist(), size.tolist())]
 
 
 def _blob(blob: str, ends: str, chars: str, entries: list[Encoded]) -> dict[str, np.ndarray]:

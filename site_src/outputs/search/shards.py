@@ -163,7 +163,7 @@ def group_keys(sizes: dict[str, int]) -> list[list[str]]:
     return groups
 
 
-Encoded = tuple[bytes, int]  # an entry's JSON in UTF-8, and its length in characters (what shard sizes count)
+Encoded = tuple[bytes | memoryview, int]  # an entry's JSON in UTF-8 (a slice of the kept file's blob, read back), and its length in characters (what shard sizes count)
 
 
 def encoded(entries: dict[str, str]) -> dict[str, Encoded]:
