@@ -114,7 +114,7 @@ def _widened(pattern: str, best: str, texts: list[str]) -> str:
             return None
         forms = Counter(m.group(word_group) for m in matches if (m.group(word_group) or "").lower() == word)
         joiners = Counter("-" if "-" in m.group(joiner_group) else " " for m in matches if (m.group(word_group) or "").lower() == word)
-        return max(sorted(forms), key=lambda f: (forms[f], f != f.lower())), max(sorted(joiners), key=joiners.__getitem__)
+        return _commonest(forms), max(sorted(joiners), key=joiners.__getitem__)
 
     before, after = side(1, 2), side(4, 3)
     return (before[0] + before[1] if before else "") + best + (after[1] + after[0] if after else "")
@@ -124,4 +124,9 @@ def _most_written(pattern: str, texts: list[str]) -> str | None:
     """The most frequent spelling of a pattern in the texts (capitals win a tie), or None when it never occurs."""
     found = re.compile(r"\b" + pattern + r"\b", re.IGNORECASE)
     forms = Counter(re.sub(r"\s+", " ", m.group(0)) for text in texts for m in found.finditer(text))
-    return max(sorted(forms), key=lambda form: (forms[form], form != form.lower())) if forms else None
+    return _commonest(forms) if forms else None
+
+
+def _commonest(forms: Counter) -> str:
+    """The most frequent of the spellings counted, capitals winning a tie, then the first in sorted order."""
+    return max(sorted(forms), key=lambda form: (forms[form], form != form.lower()))
