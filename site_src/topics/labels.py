@@ -110,11 +110,17 @@ def _acronym_of(phrase: str, other: str) -> bool:
 _GENERIC_STEMS = frozenset(_stem(w) for w in GENERIC_LABEL_WORDS | EDGE_WORDS)
 
 
+def acronym_stems(texts: list[str]) -> dict[str, frozenset]:
+    """The acronyms the texts define (wording.acronyms), each with the stems of the words it abbreviates that name
+    something (no generic word): what _abbreviates compares, stemmed once per topic."""
+    return {a: frozenset(_stem(w) for w in words) - _GENERIC_STEMS for a, words in acronyms(texts).items()}
+
+
 def _abbreviates(phrase: str, other: frozenset, defined: dict[str, frozenset]) -> bool:
-    """Whether a word of `phrase` is an acronym whose own words share a word with `other` (stems; or one holds the
-    other: "retriev" in "retrieval") that names something: "RLVR" beside "Rewards", "CoT Reasoning" beside
+    """Whether a word of `phrase` is an acronym (`defined`: acronym_stems) whose own words share a word with `other`
+    (stems; or one holds the other: "retriev" in "retrieval"): "RLVR" beside "Rewards", "CoT Reasoning" beside
     "Chain-of-Thought", "AR" beside "Autoregressive", "RAG" beside "Retrieve"."""
-    return any(_overlap(defined[word] - _GENERIC_STEMS, other) for word in phrase.split() if word in defined)
+    return any(_overlap(defined[word], other) for word in phrase.split() if word in defined)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # pure, and asked again for the same words in every label pass
@@ -142,12 +148,12 @@ def pick_label(
     (the words of the other topics' labels), none a filler word or an adjective alone, none two words the `texts`
     write apart (an expansion and its acronym: "language processing (NLP)" gives no "Processing NLP"), none the
     acronym of another ("RL" beside "Reinforcement Learning"), none beside an acronym of its words that the texts
-    define ("RLVR" beside "Rewards"; `defined`: acronyms(texts)), no single word the texts use as a verb.
+    define ("RLVR" beside "Rewards"; `defined`: acronym_stems(texts)), no single word the texts use as a verb.
     `share`: the share of the topic's papers that use a phrase; a phrase at least MAJORITY of them use is widened
     only into a phrase that a majority too, or nearly as many, use ("speech recognition" for "speech", "chain of
     thought" for "chain"; "agents" stays, not "multi agent")."""
     chosen: list[tuple[str, frozenset]] = []
-    defined = {a: frozenset(_stem(w) for w in words) for a, words in (acronyms(texts) if defined is None else defined).items()}
+    defined = acronym_stems(texts) if defined is None else defined
     joined = " ".join(texts)
     for phrase in candidates:
         last = phrase.rsplit(" ", 1)[-1]

@@ -13,8 +13,8 @@ from site_src.config import TopicSettings
 from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
 from site_src.topics.areas import AREA_PAPERS, AREA_PHRASES, area_count, fit_areas
 from site_src.topics.grouping import Area, Grouping, Topic
-from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PHRASE_STOP_WORDS, PhraseUse, by_use, class_tfidf, label_words, phrase_matrix, pick_label
-from site_src.topics.wording import acronyms, display, within_none
+from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PHRASE_STOP_WORDS, PhraseUse, acronym_stems, by_use, class_tfidf, label_words, phrase_matrix, pick_label
+from site_src.topics.wording import display, within_none
 from site_src.topics.split import halves, split_large
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import Counts, Tokens, counts_of, documents, prior_matrix, prior_rows, tokenize, top_terms, weigh
@@ -311,7 +311,7 @@ def _labels(
         owns.append(np.sort(own if second is None else np.concatenate([own, np.flatnonzero(second == t)])))
         phrase_lists.append([phrases[i] for i in dict.fromkeys(most_used[t].tolist() + candidates[t].tolist())])
 
-    defined = [acronyms(text) for text in texts]  # "RAG" for "retrieval-augmented generation", as each topic's papers write
+    defined = [acronym_stems(text) for text in texts]  # "RAG" for "retrieval-augmented generation", as each topic's papers write
 
     def choose(t: int, taken: frozenset, first: tuple = ()) -> list[str]:
         own, known = owns[t], defined[t]
