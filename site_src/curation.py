@@ -179,7 +179,7 @@ def apply(curation: Curation, corpus: Corpus, named: NamedGrouping) -> Curated:
     into = _merges(curation, names, len(named.slugs))
     labels = _labels(curation, names, into)
     places = named.grouping.paper_topics
-    own, second = into[places[:, 0]], np.where(places[:, 1] >= 0, into[places[:, 1]], -1)  # merged topics live on as one
+    own, second = (np.where(places[:, c] >= 0, into[places[:, c]], -1) for c in (0, 1))  # merged topics live on as one
     hidden, notes, moved = _papers(curation, names, corpus, into, own, second)
     featured = []
     for number, ref in enumerate(curation.featured):
@@ -305,10 +305,12 @@ def _regroup(named: NamedGrouping, into: np.ndarray, labels: dict, own: np.ndarr
                 position=position,
             )
         )
-    paper_topics = np.stack([final[own], np.where(second >= 0, final[second], -1)], axis=1)[shown]
+    paper_topics = np.stack([np.where(own >= 0, final[own], -1), np.where(second >= 0, final[second], -1)], axis=1)[shown]
+    # An area lists its papers without a topic, less those hidden or given a topic by the curator.
+    areas = tuple(dataclasses.replace(a, papers=tuple(int(renumber[p]) for p in a.papers if shown[p] and own[p] < 0)) for a in grouping.areas)
     related = _without_hidden(grouping.related[shown], renumber)
     slugs = tuple(named.slugs[n] for n in alive)
-    curated = Grouping(tuple(topics), paper_topics.astype(np.int64), related, grouping.params, grouping.areas)
+    curated = Grouping(tuple(topics), paper_topics.astype(np.int64), related, grouping.params, areas)
     return dataclasses.replace(named, grouping=curated, slugs=slugs, retired=_retired(named, into, final, alive, own, shown))
 
 

@@ -21,7 +21,7 @@ from site_src.topics.lock import LOCK_NAME, read_lock
 from site_src.topics.model import group_papers
 
 from .conftest import SEEDS, SHARED_API
-from .test_feeds import BASE, dated_build, dated_content  # noqa: F401  (fixtures)
+from .test_feeds import BASE, date_dumps, dated_build, dated_content  # noqa: F401  (fixtures)
 
 
 def records(out: Path) -> list[dict]:
@@ -174,18 +174,24 @@ def test_the_lock_keeps_area_slugs_when_a_new_day_is_placed_and_when_topics_are_
         assert not refresh or (page.parent / refresh.group(1) / "index.html").resolve().is_file()
 
 
-def test_the_largest_real_area_is_named_by_a_phrase_a_third_of_its_papers_use(shared_dir, tmp_path):
-    """On the 3,956 real API papers the largest area (agents, search, RAG) was "RAG · Execution" when its phrases
-    were counted over 50 central papers, as a topic's are: "RAG" is written by 12% of its papers. Counted over up to
-    AREA_PAPERS papers it is "Agent · Search" (40%)."""
+def test_real_areas_are_named_by_phrases_a_third_of_their_papers_use(shared_dir, tmp_path):
+    """On the 3,956 real API papers every area but one (the area of what fits nowhere else: safety, RAG, multilingual,
+    medical) carries a label a third of its papers write, either phrase, counted by regular expression over titles and
+    abstracts. Counted over 50 central papers, as a topic's phrases are, two areas fall short: "Mixture-of-Experts ·
+    Activation" (31%) and "Safety · Medical" (20%); over AREA_PAPERS papers only the second (24%)."""
     for day in sorted((shared_dir / SHARED_API).glob("*.json")):
         (tmp_path / day.name).symlink_to(day)
     real = read_corpus(tmp_path, SiteConfig())[0].papers
     grouping = group_papers([p.title for p in real], [p.abstract for p in real], TopicSettings())
-    own = [i for t in grouping.topics if t.area == 0 for i in t.members[: t.size]]
-    phrase = " " + re.sub(r"[^a-z0-9]+", " ", grouping.areas[0].label[0].lower()) + " "
-    uses = sum(phrase in " " + re.sub(r"[^a-z0-9]+", " ", (real[i].title + " " + real[i].abstract).lower()) + " " for i in own)
-    assert uses >= len(own) / 3, (grouping.areas[0].label, uses, len(own))
+    plain = [" " + re.sub(r"[^a-z0-9]+", " ", (p.title + " " + p.abstract).lower()) + " " for p in real]
+    short = []
+    for number, area in enumerate(grouping.areas):
+        own = [i for t in grouping.topics if t.area == number for i in t.members[: t.size]] + list(area.papers)
+        phrases = [" " + re.sub(r"[^a-z0-9]+", " ", phrase.lower()) + " " for phrase in area.label]
+        uses = sum(any(phrase in plain[i] for phrase in phrases) for i in own)
+        if uses < len(own) / 3:
+            short.append((area.label, uses, len(own)))
+    assert len(grouping.areas) >= 6 and len(short) <= 1, short
 
 
 def test_an_area_whose_topics_the_curator_merges_away_redirects_and_its_papers_follow(content_copy, tmp_path):
@@ -207,3 +213,41 @@ def test_an_area_whose_topics_the_curator_merges_away_redirects_and_its_papers_f
         if r["slug"] in moved:
             assert r["topics"][0] == survivor.slug and r["area"] == survivor.area
     assert smallest not in {p.parent.name for p in (out / "areas").glob("*/index.html") if "refresh" not in p.read_text(encoding="utf-8")}
+
+
+def test_papers_without_a_topic_are_listed_under_their_area_kept_by_the_lock_and_left_so_by_a_new_day(content_copy, tmp_path):
+    """The lock says three papers of the largest topic have no topic of their own (as topics/split.sort_out leaves a
+    grab-bag's papers that write no heading): the build lists them on their area's page and in its feed, on no topic
+    page, with `topics: []` and their area in data/papers.json and a breadcrumb to the area; a new day placed on the
+    topics keeps them so (fails when the lock's area papers are not read, or are taken for new papers)."""
+    date_dumps(content_copy, feed_items=1000)  # every paper in every feed
+    build(content_copy, tmp_path / "first")
+    data = json.loads((content_copy / LOCK_NAME).read_text(encoding="utf-8"))
+    topic = data["topics"][0]
+    loose = topic["papers"][topic["primary"] - 3 : topic["primary"]]
+    topic["papers"] = [p for p in topic["papers"] if p not in loose]
+    topic["primary"] -= 3
+    area = next(a for a in data["areas"] if a["slug"] == topic["area"])
+    area["papers"] = loose
+    (content_copy / LOCK_NAME).write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "loose"
+    build(content_copy, out, base_url=BASE)
+    by_slug = {r["slug"]: r for r in records(out)}
+    for slug in loose:
+        assert by_slug[slug]["topics"] == [] and by_slug[slug]["area"] == area["slug"], by_slug[slug]
+        page = lxml.html.parse(str(out / "papers" / slug / "index.html"))
+        crumbs = page.xpath("//nav[@class='breadcrumbs']//a/@href")
+        assert any(f"areas/{area['slug']}/" in href for href in crumbs) and not any("/topics/" in href for href in crumbs)
+    area_page = lxml.html.parse(str(out / "areas" / area["slug"] / "index.html"))
+    listed = area_page.xpath("//h2[@id='without-a-topic']/following-sibling::ol[1]//a[@class='title']/@href")
+    assert [href.rstrip("/").rsplit("/", 1)[-1] for href in listed] == loose
+    topic_page = (out / "topics" / topic["slug"] / "index.html").read_text(encoding="utf-8")
+    assert not any(f"papers/{slug}/" in topic_page for slug in loose)
+    feed = feedparser.parse((out / "areas" / area["slug"] / "feed.xml").read_bytes())
+    assert all(any(slug in entry.link for entry in feed.entries) for slug in loose)
+    shutil.copy(Path(__file__).resolve().parent / "fixtures" / "json" / "2025-08-01.json", content_copy / "dumps")
+    report = build(content_copy, tmp_path / "placed")
+    assert "placed on the topics" in report.topic_params["method"]
+    placed = read_lock(content_copy / LOCK_NAME)
+    assert next(a for a in placed.areas if a.slug == area["slug"]).papers == tuple(loose)
+    assert not {s for t in placed.topics for s in t.papers} & set(loose)

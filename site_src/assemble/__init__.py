@@ -70,14 +70,16 @@ class TopicView:
 
 @dataclass(frozen=True)
 class AreaView:
-    """An area: whole topics, and the papers of those topics (each paper under the area of its own topic)."""
+    """An area: whole topics, the papers of those topics (each paper under the area of its own topic), and papers that
+    have no topic of their own (a grab-bag's that write neither its heading nor another's: topics/split.sort_out)."""
 
     slug: str
     url: str
     label: str
     number: int  # its place among the areas, from 0: its colour on the map and the topics index
     topics: tuple[str, ...]  # topic slugs, largest first
-    papers: tuple[str, ...]  # paper slugs: its topics' own papers, topic by topic, most central first
+    papers: tuple[str, ...]  # paper slugs: its topics' own papers, topic by topic, most central first, then `loose`
+    loose: tuple[str, ...] = ()  # paper slugs of its papers without a topic, closest to the topic they left first
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,8 @@ def _area_views(papers: list[Paper], named: NamedGrouping) -> list[AreaView]:
         mine = [n for n, t in enumerate(topics) if t.area == number]
         if mine:
             own = tuple(papers[i].slug for n in mine for i in topics[n].members[: topics[n].size])
-            views.append(AreaView(link.id, link.url, link.text, len(views), tuple(named.slugs[n] for n in mine), own))
+            loose = tuple(papers[i].slug for i in named.grouping.areas[number].papers)
+            views.append(AreaView(link.id, link.url, link.text, len(views), tuple(named.slugs[n] for n in mine), own + loose, loose))
     return views
 
 
@@ -294,6 +297,8 @@ def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) ->
     titles = [readable(p.title) for p in papers]  # LaTeX fragments as text, here once for every page and feed
     paper_links = [Link(urls.paper(p.slug), titles[i], id=p.slug) for i, p in enumerate(papers)]
     dates = {d.id: d.date for d in digests}
+    area_links = _area_links(named)
+    area_of_loose = {i: area_links[number] for number, a in enumerate(grouping.areas) for i in a.papers}
     views = {}
     for index, paper in enumerate(papers):
         own, second = grouping.paper_topics[index]
@@ -308,7 +313,7 @@ def assemble(config: SiteConfig, curated: Curated, pages: list[MarkdownPage]) ->
             digests=tuple(digest_links[d] for d in paper.digests),
             links=external_links(paper),
             note=curated.notes.get(paper.slug, ""),
-            area=topics[own].area if own >= 0 else None,
+            area=topics[own].area if own >= 0 else area_of_loose.get(index),
             seen=min((dates[d] for d in paper.digests if dates[d]), default=None),
         )
     topics = [

@@ -19,7 +19,7 @@ import numpy as np
 from site_src.config import TopicSettings
 from site_src.topics.grouping import Area, Grouping, NamedGrouping, Topic
 from site_src.topics.lock import (
-    LOCK_NAME, TopicLock, fingerprint, fingerprinted_before, fitted_by_an_older_algorithm, has_areas, lock_bytes, names_only, paper_keys,
+    LOCK_NAME, TopicLock, fingerprint, fingerprinted_before, fitted_by_an_older_algorithm, has_areas, lock_bytes, names_only, paper_keys, placed,
     read_lock, settings_hash, write_lock,
 )
 from site_src.topics.naming import (
@@ -42,11 +42,12 @@ def _from_lock(lock: TopicLock, paper_slugs: list[str], related: np.ndarray, par
         for t in lock.topics
     )
     params = {**params, "areas": len(lock.areas), "method": "reused from topics.lock.json (inputs unchanged)"}
-    return Grouping(topics, topics_of_papers(topics, len(paper_slugs)), related, params, _areas(lock))
+    return Grouping(topics, topics_of_papers(topics, len(paper_slugs)), related, params, _areas(lock, paper_slugs))
 
 
-def _areas(lock: TopicLock) -> tuple[Area, ...]:
-    return tuple(Area(a.label) for a in lock.areas)
+def _areas(lock: TopicLock, paper_slugs: list[str]) -> tuple[Area, ...]:
+    index = {slug: i for i, slug in enumerate(paper_slugs)}
+    return tuple(Area(a.label, tuple(index[s] for s in a.papers)) for a in lock.areas)
 
 
 def _can_fold_in(lock: TopicLock, paper_slugs: list[str], settings: TopicSettings) -> bool:
@@ -56,9 +57,7 @@ def _can_fold_in(lock: TopicLock, paper_slugs: list[str], settings: TopicSetting
     changes, a paper gone, an empty topic) the topics are fitted again."""
     if not lock.fitted or lock.settings != settings_hash(settings) or len(paper_slugs) > FOLD_IN_GROWTH * lock.fitted or not has_areas(lock):
         return False
-    present = set(paper_slugs)
-    known = {slug for t in lock.topics for slug in t.papers}
-    return known < present and all(t.primary > 0 for t in lock.topics)
+    return placed(lock) < set(paper_slugs) and all(t.primary > 0 for t in lock.topics)
 
 
 def _fold_in(lock: TopicLock, paper_slugs: list[str], counts, settings: TopicSettings, stamp: str):
@@ -68,15 +67,15 @@ def _fold_in(lock: TopicLock, paper_slugs: list[str], counts, settings: TopicSet
     index = {slug: i for i, slug in enumerate(paper_slugs)}
     position = {t.slug: i for i, t in enumerate(lock.topics)}
     area = {a.slug: i for i, a in enumerate(lock.areas)}
-    known = {slug for t in lock.topics for slug in t.papers}
+    known = placed(lock)
     new = np.array([i for i, slug in enumerate(paper_slugs) if slug not in known], dtype=np.int64)
     remembered = remembered_related(lock, paper_slugs, settings.related, sorted(known))
-    placed, weight, related = fold_in(counts, settings, [t.terms for t in lock.topics], new, remembered)
+    places, weight, related = fold_in(counts, settings, [t.terms for t in lock.topics], new, remembered)
     topics = []
     for number, t in enumerate(lock.topics):
-        own = placed[:, 0] == number
+        own = places[:, 0] == number
         joined = new[own][np.lexsort((new[own], -weight[own]))].tolist()  # strongest first, ties by index
-        seconds = new[placed[:, 1] == number].tolist()
+        seconds = new[places[:, 1] == number].tolist()
         members = [index[s] for s in t.papers[: t.primary]] + joined + [index[s] for s in t.papers[t.primary :]] + seconds
         related_topics = tuple(position[r] for r in t.related)
         topics.append(Topic(t.label, tuple(members), related_topics, t.primary + len(joined), t.position, t.terms, area[t.area]))
@@ -85,7 +84,7 @@ def _fold_in(lock: TopicLock, paper_slugs: list[str], counts, settings: TopicSet
         "method": f"{len(new)} new papers placed on the topics of topics.lock.json (fitted on {lock.fitted} papers; "
         f"refitted past {int(FOLD_IN_GROWTH * lock.fitted)})",
     }
-    grouping = Grouping(tuple(topics), topics_of_papers(topics, len(paper_slugs)), related, params, _areas(lock))
+    grouping = Grouping(tuple(topics), topics_of_papers(topics, len(paper_slugs)), related, params, _areas(lock, paper_slugs))
     slugs, area_slugs = tuple(t.slug for t in lock.topics), tuple(a.slug for a in lock.areas)
     related_papers = related_map(related, paper_slugs) if remembered is None else related_map_since(lock, related, remembered, new, paper_slugs)
     new_lock = dataclasses.replace(lock, fingerprint=stamp, topics=locked(grouping, slugs, paper_slugs, area_slugs), related_papers=related_papers)
@@ -155,7 +154,7 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None, cache: Path |
     grouping, area_slugs, retired_areas = _named_areas(grouping, paper_slugs, lock, keep_labels=not older)
     new_lock = TopicLock(
         stamp, locked(grouping, slugs, paper_slugs, area_slugs), retired, len(papers), settings_hash(settings),
-        related_map(grouping.related, paper_slugs), locked_areas(grouping, area_slugs), retired_areas,
+        related_map(grouping.related, paper_slugs), locked_areas(grouping, area_slugs, paper_slugs), retired_areas,
     )
     return NamedGrouping(grouping, slugs, retired, new_lock, area_slugs, retired_areas)
 
@@ -166,6 +165,8 @@ def _named_areas(grouping: Grouping, paper_slugs: list[str], lock: TopicLock | N
     papers = [set() for _ in grouping.areas]
     for t in grouping.topics:
         papers[t.area].update(paper_slugs[i] for i in t.members[: t.size])
+    for number, area in enumerate(grouping.areas):
+        papers[number].update(paper_slugs[i] for i in area.papers)
     matched = match_areas(papers, lock) if lock else {}
     if keep_labels and matched:
         areas = tuple(dataclasses.replace(a, label=lock.areas[matched[n]].label) if n in matched else a for n, a in enumerate(grouping.areas))

@@ -4,7 +4,7 @@ An area is a group of topics, never of single papers: Ward linkage (SciPy's hier
 centroids, cut into `area_count` clusters, so a topic sits in exactly one area and an area's papers are exactly its
 topics' papers. Ward joins the pair of groups whose merge adds the least spread, which keeps areas of similar
 breadth where single or average linkage chains one large area and leaves outliers alone. Labels come from the
-model's label pass run on areas instead of topics (model.py). Only which topic goes where is decided here.
+model's label pass run on areas instead of topics (model.py). Only which topic goes where is decided here, and where each topic sits on the topic map.
 """
 
 from __future__ import annotations
@@ -65,3 +65,20 @@ def _by_papers(found: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     renumber = np.empty(count, dtype=np.int64)
     renumber[order] = np.arange(count)
     return renumber[found]
+
+
+def map_positions(unit: np.ndarray) -> np.ndarray:
+    """A 2-D map of the topics: the first two principal axes of their unit centroids, in [0, 1]."""
+    k = len(unit)
+    if k < 3:
+        return np.array([[0.5, 0.5], [0.0, 1.0]][:k]) if k else np.zeros((0, 2))
+    centred = unit - unit.mean(axis=0)
+    # The principal axes from the small topics x topics Gram matrix, not an SVD over every term.
+    values, vectors = np.linalg.eigh(centred @ centred.T)
+    top = np.argsort(-values, kind="stable")[:2]
+    coords = vectors[:, top] * np.sqrt(np.maximum(values[top], 0))
+    signs = np.sign(coords[np.abs(coords).argmax(axis=0), [0, 1]])  # fix each axis' sign: deterministic
+    coords = coords * np.where(signs == 0, 1, signs)
+    low, high = coords.min(axis=0), coords.max(axis=0)
+    # Rounded as the lock file keeps them, so a build from the lock draws the very same map.
+    return np.round((coords - low) / np.where(high > low, high - low, 1), 6)

@@ -23,12 +23,13 @@ class Area:
     """A broad area holding whole topics (areas.py); which topics: those whose `area` is its index."""
 
     label: tuple[str, ...]  # 1-2 display phrases, most distinctive first
+    papers: tuple[int, ...] = ()  # its papers without a topic of their own (a grab-bag's, model.sort_out), closest first
 
 
 @dataclass(frozen=True)
 class Grouping:
     topics: tuple[Topic, ...]
-    paper_topics: np.ndarray  # (papers, 2): each paper's topic, and its second topic or -1
+    paper_topics: np.ndarray  # (papers, 2): each paper's topic (-1: none, listed under its area), its second topic or -1
     related: np.ndarray  # (papers, settings.related) related paper indices, -1 where none
     params: dict
     areas: tuple[Area, ...] = ()  # every topic's `area` indexes these

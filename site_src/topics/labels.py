@@ -110,17 +110,21 @@ def _acronym_of(phrase: str, other: str) -> bool:
 _GENERIC_STEMS = frozenset(_stem(w) for w in GENERIC_LABEL_WORDS | EDGE_WORDS)
 
 
-def acronym_stems(texts: list[str]) -> dict[str, frozenset]:
+def acronym_stems(texts: list[str]) -> dict[str, tuple[frozenset, frozenset]]:
     """The acronyms the texts define (wording.acronyms), each with the stems of the words it abbreviates that name
-    something (no generic word): what _abbreviates compares, stemmed once per topic."""
-    return {a: frozenset(_stem(w) for w in words) - _GENERIC_STEMS for a, words in acronyms(texts).items()}
+    something (no generic word), and the stems of all of them: what _abbreviates compares, stemmed once per topic."""
+    found = {a: frozenset(_stem(w) for w in words) for a, words in acronyms(texts).items()}
+    return {a: (stems - _GENERIC_STEMS, stems) for a, stems in found.items()}
 
 
-def _abbreviates(phrase: str, other: frozenset, defined: dict[str, frozenset]) -> bool:
-    """Whether a word of `phrase` is an acronym (`defined`: acronym_stems) whose own words share a word with `other`
-    (stems; or one holds the other: "retriev" in "retrieval"): "RLVR" beside "Rewards", "CoT Reasoning" beside
-    "Chain-of-Thought", "AR" beside "Autoregressive", "RAG" beside "Retrieve"."""
-    return any(_overlap(defined[word], other) for word in phrase.split() if word in defined)
+def _abbreviates(phrase: str, other: frozenset, defined: dict[str, tuple[frozenset, frozenset]]) -> bool:
+    """Whether a word of `phrase` is an acronym (`defined`: acronym_stems) whose own words share a word that names
+    something with `other` (stems; or one holds the other: "retriev" in "retrieval"), or hold every word of a pair
+    `other`: "RLVR" beside "Rewards", "CoT Reasoning" beside "Chain-of-Thought", "AR" beside "Autoregressive", "RAG"
+    beside "Retrieve", "SFT" (supervised fine-tuning) beside "Fine-Tuning"."""
+    return any(
+        _overlap(defined[word][0], other) or (len(other) > 1 and other <= defined[word][1]) for word in phrase.split() if word in defined
+    )
 
 
 @functools.lru_cache(maxsize=1 << 16)  # pure, and asked again for the same words in every label pass

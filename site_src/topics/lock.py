@@ -29,9 +29,10 @@ from site_src.files.source import LOCK_LIMIT, read_text
 LOCK_NAME = "topics.lock.json"
 LOCK_VERSION = 1
 # Bump when the topic algorithm changes, so old fingerprints stop matching.
-ALGORITHM = "knn-spectral-4"  # 2: grab-bags dissolved, labels led by the phrase most papers use; 3: areas; 4: labels keep
-# an acronym or its words, not both, show a phrase with the word it is cut from, and take no verb or half a name alone
-OLDER_ALGORITHMS = ("knn-spectral-1", "knn-spectral-2", "knn-spectral-3")
+ALGORITHM = "knn-spectral-5"  # 2: grab-bags dissolved, labels led by the phrase most papers use; 3: areas; 4: labels keep
+# an acronym or its words, not both, show a phrase with the word it is cut from, and take no verb or half a name alone;
+# 5: a large grab-bag keeps the papers that write its heading, the others join a headed topic or only their area
+OLDER_ALGORITHMS = ("knn-spectral-1", "knn-spectral-2", "knn-spectral-3", "knn-spectral-4")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class LockedTopic:
 class LockedArea:
     slug: str
     label: tuple[str, ...]
+    papers: tuple[str, ...] = ()  # slugs of its papers without a topic of their own (Area.papers)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def fingerprinted_before(lock: TopicLock, slugs: list[str], titles: list[str], a
     """Whether the lock's fingerprint is these inputs' as earlier locks wrote it (each paper's record through
     json.dumps: ten times the cost of `fingerprint` at 34,000 papers), so that such a lock still counts as
     unchanged inputs. Worked out only for a lock that holds exactly these papers (no other can match)."""
-    if set(slugs) != {s for t in lock.topics for s in t.papers}:
+    if set(slugs) != placed(lock):
         return False
     digest = hashlib.sha256()
     digest.update(json.dumps([ALGORITHM, dataclasses.asdict(settings)], sort_keys=True).encode())
@@ -135,7 +137,7 @@ def read_lock(path: Path) -> TopicLock | None:
             for t in data["topics"]
         )
         retired = tuple(RetiredTopic(r["slug"], tuple(r["label"]), r["successor"]) for r in data["retired"])
-        areas = tuple(LockedArea(a["slug"], tuple(a["label"])) for a in data.get("areas", []))
+        areas = tuple(LockedArea(a["slug"], tuple(a["label"]), tuple(a.get("papers", ()))) for a in data.get("areas", []))
         retired_areas = tuple(RetiredTopic(r["slug"], tuple(r["label"]), r["successor"]) for r in data.get("retired_areas", []))
         slugs = [t.slug for t in topics] + [r.slug for r in retired] + [a.slug for a in areas] + [r.slug for r in retired_areas]
         bad = next((s for s in slugs if not is_slug(s)), None)
@@ -173,8 +175,12 @@ def _check_types(lock: TopicLock) -> None:
         if not (texts(r.label) and isinstance(r.successor, str)):
             raise ValueError(f"retired topic or area {r.slug!r} has a field of the wrong type")
     areas = [a.slug for a in lock.areas]
-    if len(set(areas)) != len(areas) or not all(texts(a.label) for a in lock.areas):
-        raise ValueError("two areas share a slug, or an area's label is not text")
+    if len(set(areas)) != len(areas) or not all(texts(a.label) and texts(a.papers) for a in lock.areas):
+        raise ValueError("two areas share a slug, or an area's label or papers are not text")
+    in_topics = {s for t in lock.topics for s in t.papers[: t.primary]}
+    loose = [s for a in lock.areas for s in a.papers]
+    if len(set(loose)) != len(loose) or not in_topics.isdisjoint(loose):
+        raise ValueError("a paper is listed twice without a topic, or both in a topic and without one")
     if areas and any(t.area not in areas for t in lock.topics):
         raise ValueError(f"topic {next(t.slug for t in lock.topics if t.area not in areas)!r} names an area that is not there")
 
@@ -186,8 +192,12 @@ def has_areas(lock: TopicLock) -> bool:
 
 def names_only(lock: TopicLock, paper_slugs: list[str]) -> bool:
     """Whether every paper the lock's topics list is among paper_slugs (a hand edit may have added others)."""
-    present = set(paper_slugs)
-    return all(slug in present for t in lock.topics for slug in t.papers)
+    return placed(lock) <= set(paper_slugs)
+
+
+def placed(lock: TopicLock) -> set[str]:
+    """Every paper the lock places: in its topics, or in an area without a topic of its own."""
+    return {slug for t in lock.topics for slug in t.papers} | {slug for a in lock.areas for slug in a.papers}
 
 
 def lock_bytes(lock: TopicLock) -> bytes:
@@ -202,7 +212,7 @@ def lock_bytes(lock: TopicLock) -> bytes:
             for t in lock.topics
         ],
         "retired": [dataclasses.asdict(r) | {"label": list(r.label)} for r in lock.retired],
-        "areas": [{"slug": a.slug, "label": list(a.label)} for a in lock.areas],
+        "areas": [{"slug": a.slug, "label": list(a.label), **({"papers": list(a.papers)} if a.papers else {})} for a in lock.areas],
         "retired_areas": [dataclasses.asdict(r) | {"label": list(r.label)} for r in lock.retired_areas],
         "related_papers": {slug: list(lock.related_papers[slug]) for slug in sorted(lock.related_papers)},
     }

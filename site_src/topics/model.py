@@ -11,11 +11,11 @@ import scipy.sparse as sp
 
 from site_src.config import TopicSettings
 from site_src.topics.graph import FIT_SAMPLE, NEIGHBOURS, affinities, cluster, embed, fit_sample, graph, join_nearest, neighbours, topic_count, with_second_topics
-from site_src.topics.areas import AREA_PAPERS, AREA_PHRASES, area_count, fit_areas
+from site_src.topics.areas import AREA_PAPERS, AREA_PHRASES, area_count, fit_areas, map_positions
 from site_src.topics.grouping import Area, Grouping, Topic
 from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PHRASE_STOP_WORDS, PhraseUse, acronym_stems, by_use, class_tfidf, label_words, phrase_matrix, pick_label
 from site_src.topics.wording import display, within_none
-from site_src.topics.split import halves, split_large
+from site_src.topics.split import halves, sort_out, split_large
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import Counts, Tokens, counts_of, documents, prior_matrix, prior_rows, tokenize, top_terms, weigh
 
@@ -24,9 +24,11 @@ STICKY = 0.2  # a paper leaves its remembered topic only when another weighs ove
 COHERENT = 0.25
 MOST_DISSOLVED = 0.25  # of the fitted topics, at most this share is dissolved as grab-bags
 DISSOLVE_ROUNDS = 3
+SORT_ROUNDS = 2  # grab-bags sorted out (split.sort_out), each round's headings read again: a topic's may change
 HALVED_FROM = 40  # a topic no phrase heads is tried in two halves from this many papers (each half about 20 or more)
 LABEL_SPARE = 6  # phrases picked per topic, of which by_use keeps the telling ones, at most three
 LABEL_TEXTS = 20  # papers whose text shows how a phrase is written (together, or an acronym apart from its words)
+ACRONYM_TEXTS = 50  # papers whose text shows which acronyms the topic's papers define (not all 20 central ones define "SFT")
 
 
 def fit_topics(X, k: int, seed: int, prior_topic: np.ndarray | None, sample: np.ndarray | None):
@@ -59,23 +61,6 @@ def _fit_topics(X, k: int, seed: int, prior_topic: np.ndarray | None, sample: np
         weights[rest] = join_nearest(X[rest], Xf, assigned, k)
         assignment[rest] = weights[rest].argmax(axis=1)
     return weights, assignment, remembered, (idx, sim) if sample is None else None
-
-
-def _positions(unit: np.ndarray) -> np.ndarray:
-    """A 2-D map of the topics: the first two principal axes of their unit centroids, in [0, 1]."""
-    k = len(unit)
-    if k < 3:
-        return np.array([[0.5, 0.5], [0.0, 1.0]][:k]) if k else np.zeros((0, 2))
-    centred = unit - unit.mean(axis=0)
-    # The principal axes from the small topics x topics Gram matrix, not an SVD over every term.
-    values, vectors = np.linalg.eigh(centred @ centred.T)
-    top = np.argsort(-values, kind="stable")[:2]
-    coords = vectors[:, top] * np.sqrt(np.maximum(values[top], 0))
-    signs = np.sign(coords[np.abs(coords).argmax(axis=0), [0, 1]])  # fix each axis' sign: deterministic
-    coords = coords * np.where(signs == 0, 1, signs)
-    low, high = coords.min(axis=0), coords.max(axis=0)
-    # Rounded as the lock file keeps them, so a build from the lock draws the very same map.
-    return np.round((coords - low) / np.where(high > low, high - low, 1), 6)
 
 
 def group_papers(
@@ -166,12 +151,24 @@ def group_papers(
     if halved:
         assignment, weights, centroids = _by_size(assignment, weights, X)
     params["topics_halved"] = halved
+    loose, closeness = np.zeros(n, dtype=bool), np.zeros(n)
+    for _ in range(0 if settings.count or warm else SORT_ROUNDS):  # a grab-bag no halving headed keeps its heading's papers
+        heads, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, every=every, loose=loose, internal=True)
+        users = [use.papers_using(head[0]) for head in heads]
+        before = int(loose.sum()), assignment
+        assignment, weights, loose, closeness = sort_out(X, assignment, weights, centroids, users, coherence >= MAJORITY, loose, closeness)
+        if assignment is before[1] and int(loose.sum()) == before[0]:
+            break
+        assignment, weights, centroids = _by_size(assignment, weights, X, loose)
+    params["papers_without_topic"] = int(loose.sum())
     # A second topic where a paper's weight there comes close to its first.
     paper_topics, has_second = with_second_topics(weights, assignment, settings.second_topic)
+    paper_topics[loose] = -1
+    has_second &= ~loose
     # Shown labels are measured on every paper their topic page lists: its own and those it holds second.
-    labels, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, every=every, second=paper_topics[:, 1])
+    labels, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, every=every, second=paper_topics[:, 1], loose=loose)
     k = len(centroids)
-    sizes = np.bincount(assignment, minlength=k)
+    sizes = np.bincount(assignment[~loose], minlength=k)
     params["topics"] = k
     params["grab_bags_dissolved"] = dissolved
     rows = np.arange(n)
@@ -180,15 +177,18 @@ def group_papers(
     topic_sims = unit @ unit.T
     np.fill_diagonal(topic_sims, -np.inf)
     related_topics = np.argsort(-topic_sims, axis=1, kind="stable")[:, : min(3, k - 1)]
-    positions = _positions(unit)
+    positions = map_positions(unit)
     area_of = fit_areas(unit, sizes, area_count(k, settings))
     areas = _areas(area_of, assignment, weights, tokens, use, titles, abstracts, every)
+    if loose.any():  # each area lists its papers without a topic of their own, closest to the topic they left first
+        order = np.flatnonzero(loose)[np.lexsort((np.flatnonzero(loose), -closeness[loose], area_of[assignment[loose]]))]
+        areas = tuple(Area(a.label, tuple(int(i) for i in order[area_of[assignment[order]] == number])) for number, a in enumerate(areas))
     params["areas"] = len(areas)
     centroid_terms = top_terms(centroids, terms) if len(terms) else [{} for _ in range(k)]
     # Members: primary members first, most central first; then second-topic members; ties by index.
-    member_topic = np.concatenate([assignment, paper_topics[has_second, 1]])
-    member_paper = np.concatenate([rows, rows[has_second]])
-    member_rank = np.concatenate([np.zeros(n), np.ones(int(has_second.sum()))])
+    member_topic = np.concatenate([assignment[~loose], paper_topics[has_second, 1]])
+    member_paper = np.concatenate([rows[~loose], rows[has_second]])
+    member_rank = np.concatenate([np.zeros(n - int(loose.sum())), np.ones(int(has_second.sum()))])
     member_weight = weights[member_paper, member_topic]
     order = np.lexsort((member_paper, -member_weight, member_rank, member_topic))
     bounds = np.searchsorted(member_topic[order], np.arange(k + 1))
@@ -263,15 +263,18 @@ def _halve_unheaded(X, assignment, weights, tokens, use, titles, abstracts, ever
     return trial, trial_weights, len(kept)
 
 
-def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _by_size(assignment: np.ndarray, weights: np.ndarray, X, loose: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(assignment, weights, centroids) with the topics no paper chose dropped and the rest ordered by size, then by
-    first member, for stable output."""
+    first member, for stable output. `loose`: papers without a topic of their own (sort_out), which count in none;
+    their assignment (the topic they were sorted out of) is renumbered with the rest."""
     n, k = weights.shape
-    onehot = sp.csr_matrix((np.ones(n), (assignment, np.arange(n))), shape=(k, n))
+    counted = assignment if loose is None else np.where(loose, k, assignment)
+    onehot = sp.csr_matrix((np.ones(n), (counted, np.arange(n))), shape=(k + 1, n))[:k]
     centroids = np.asarray((onehot @ X).todense()) / np.maximum(np.asarray(onehot.sum(axis=1)), 1)
-    sizes = np.bincount(assignment, minlength=k)
-    first = np.full(k, n)
-    np.minimum.at(first, assignment, np.arange(n))
+    sizes = np.bincount(counted, minlength=k + 1)[:k]
+    first = np.full(k + 1, n)
+    np.minimum.at(first, counted, np.arange(n))
+    first = first[:k]
     kept = np.array([t for t in np.lexsort((first, -sizes)) if sizes[t] > 0])
     renumber = np.full(k, -1)
     renumber[kept] = np.arange(len(kept))
@@ -281,19 +284,22 @@ def _by_size(assignment: np.ndarray, weights: np.ndarray, X) -> tuple[np.ndarray
 def _labels(
     assignment: np.ndarray, weights: np.ndarray, tokens, use: PhraseUse, titles: list[str], abstracts: list[str], shown: bool = True,
     every: tuple | None = None, second: np.ndarray | None = None, limit: int = LABEL_PHRASES, name: str = "Topic",
-    papers: int = LABEL_PAPERS,
+    papers: int = LABEL_PAPERS, loose: np.ndarray | None = None, internal: bool = False,
 ) -> tuple[list[tuple[str, ...]], np.ndarray]:
     """Each topic's label, and its coherence: the share of its own papers that use its first phrase. Without `shown`
     (while grab-bags are dissolved, where only coherence counts), the label is not checked against how the papers
     write it, nor spelled as they do: the two steps that read the texts. `every`: labels.phrase_matrix of all papers.
     `second`: each paper's second topic (-1: none), whose papers count as the topic's too where a label's use is measured.
-    `papers`: how many of each topic's most central papers its phrases are counted in."""
+    `papers`: how many of each topic's most central papers its phrases are counted in. `loose`: papers in no topic. `internal`: the
+    labels' phrases as the label passes name them (PhraseUse reads them), not as they are shown."""
     n, k = weights.shape
     rows = np.arange(n)
+    if loose is not None:  # papers without a topic of their own: past the last topic, so in no topic's papers
+        assignment, weights = np.where(loose, k, assignment), np.hstack([weights, np.zeros((n, 1))])
     # Labels come from each topic's most central papers: they name the theme, and bound the phrase count.
     central = np.lexsort((rows, -weights[rows, assignment], assignment))
     rank = np.arange(n) - np.searchsorted(assignment[central], assignment[central])
-    central = central[rank < papers]  # by topic, most central first
+    central = central[(rank < papers) & (assignment[central] < k)]  # by topic, most central first
     score, phrases, coverage = class_tfidf(tokens, np.sort(central), assignment[np.sort(central)], k, every)
     # The phrases most central papers use come first, then the most distinctive: by_use puts a majority's phrase first.
     majority = coverage.copy()  # the same entries as score (labels.class_tfidf)
@@ -306,12 +312,13 @@ def _labels(
     owns, texts, phrase_lists = [], [], []
     for t in range(k):
         primary = central[bounds[t] : bounds[t + 1]]
-        texts.append([titles[i] + ". " + abstracts[i] for i in primary[:LABEL_TEXTS]] if shown else [])
+        texts.append([titles[i] + ". " + abstracts[i] for i in primary[:ACRONYM_TEXTS]] if shown else [])
         own = ranked[ranked_bounds[t] : ranked_bounds[t + 1]]
         owns.append(np.sort(own if second is None else np.concatenate([own, np.flatnonzero(second == t)])))
         phrase_lists.append([phrases[i] for i in dict.fromkeys(most_used[t].tolist() + candidates[t].tolist())])
 
     defined = [acronym_stems(text) for text in texts]  # "RAG" for "retrieval-augmented generation", as each topic's papers write
+    texts = [text[:LABEL_TEXTS] for text in texts]
 
     def choose(t: int, taken: frozenset, first: tuple = ()) -> list[str]:
         own, known = owns[t], defined[t]
@@ -336,7 +343,7 @@ def _labels(
         taken |= label_words(label)
         primary = central[bounds[t] : bounds[t + 1]]
         written = [titles[i] for i in primary] + [abstracts[i] for i in primary[:10]]
-        labels.append(tuple(within_none(display(phrase, written) for phrase in label)) or (f"{name} {t + 1}",))
+        labels.append(tuple(label if internal else within_none(display(phrase, written) for phrase in label)) or (f"{name} {t + 1}",))
     return labels, coherence
 
 

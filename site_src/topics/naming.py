@@ -45,7 +45,7 @@ def _overlap(new: list[set[str]], old: list[set[str]]) -> np.ndarray:
 
 def area_papers(lock: TopicLock) -> list[set[str]]:
     """Each locked area's papers: its topics' own papers."""
-    return [{p for t in lock.topics if t.area == a.slug for p in t.papers[: t.primary]} for a in lock.areas]
+    return [{p for t in lock.topics if t.area == a.slug for p in t.papers[: t.primary]} | set(a.papers) for a in lock.areas]
 
 
 def match_areas(new_papers: list[set[str]], lock: TopicLock) -> dict[int, int]:
@@ -141,8 +141,8 @@ def locked(grouping, slugs: tuple[str, ...], paper_slugs: list[str], area_slugs:
     )
 
 
-def locked_areas(grouping, area_slugs: tuple[str, ...]) -> tuple[LockedArea, ...]:
-    return tuple(LockedArea(slug, area.label) for slug, area in zip(area_slugs, grouping.areas))
+def locked_areas(grouping, area_slugs: tuple[str, ...], paper_slugs: list[str]) -> tuple[LockedArea, ...]:
+    return tuple(LockedArea(slug, area.label, tuple(paper_slugs[i] for i in area.papers)) for slug, area in zip(area_slugs, grouping.areas))
 
 
 def retire(lock: TopicLock, matched: dict[int, int], grouping, slugs, paper_slugs) -> tuple[RetiredTopic, ...]:
@@ -155,6 +155,7 @@ def retire(lock: TopicLock, matched: dict[int, int], grouping, slugs, paper_slug
 def retire_areas(lock: TopicLock, matched: dict[int, int], grouping, area_slugs, paper_slugs) -> tuple[RetiredTopic, ...]:
     """Locked areas no new area took over: each redirects to the area that holds most of its papers."""
     home = {paper_slugs[i]: area_slugs[t.area] for t in grouping.topics for i in t.members[: t.size]}
+    home.update((paper_slugs[i], slug) for slug, area in zip(area_slugs, grouping.areas) for i in area.papers)
     old = [(a.slug, a.label, sorted(papers)) for a, papers in zip(lock.areas, area_papers(lock))]
     return _retired(old, lock.retired_areas, set(matched.values()), home)
 

@@ -65,3 +65,43 @@ def _parts(X, count: int, seed: int) -> np.ndarray:
 def halves(X, seed: int) -> np.ndarray:
     """Each paper's half (0 or 1) of a topic cut in two as a large one is cut; all 0 where the graph would not cut."""
     return _parts(X, 2, seed)
+
+
+SORTED_FROM = 40  # a topic of this many papers or more that no phrase heads is sorted out (as halving: model.HALVED_FROM)
+SORT_CHOICES = 3  # a paper sorted out joins one of its this many closest topics, or none
+
+
+def sort_out(X, assignment, weights, centroids, users: list[np.ndarray], headed: np.ndarray, loose: np.ndarray, closeness: np.ndarray):
+    """(assignment, weights, loose, closeness): a topic of SORTED_FROM papers or more whose heading fewer than half of
+    them write (not `headed`) keeps only the papers that write it (`users[t]`: the sorted papers that write topic t's
+    heading). Each of its other papers joins the closest of its SORT_CHOICES closest headed topics whose heading it
+    writes, so no topic that takes a paper in grows less headed; a paper that fits none is `loose`: in no topic, listed
+    under its area (its assignment stays the topic it left, whose area it keeps). `closeness`: each loose paper's
+    cosine to the centroid of the topic it left (its rank in the area's list). A loop over topics, not papers."""
+    n, k = weights.shape
+    rows = np.arange(n)
+    writes = np.zeros((n, k), dtype=bool)
+    for t, found in enumerate(users):
+        writes[found, t] = True
+    placed = ~loose
+    sizes = np.bincount(assignment[placed], minlength=k)
+    kept = np.bincount(assignment[placed & writes[rows, assignment]], minlength=k)  # a topic none of whose papers stay is left be
+    moving = np.flatnonzero(placed & ~(headed | (sizes < SORTED_FROM) | (kept == 0))[assignment] & ~writes[rows, assignment])
+    if not len(moving):
+        return assignment, weights, loose, closeness
+    norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+    close = np.asarray(X[moving] @ (centroids / np.where(norms == 0, 1, norms)).T)
+    at, home = np.arange(len(moving)), assignment[moving]
+    closeness = closeness.copy()
+    closeness[moving] = close[at, home]
+    close[at, home] = -np.inf
+    nearest = np.argsort(-close, axis=1, kind="stable")[:, :SORT_CHOICES]
+    fits = headed[nearest] & writes[moving[:, None], nearest]
+    found = fits.any(axis=1)
+    to = nearest[at, fits.argmax(axis=1)]  # the closest that fits
+    assignment, weights, loose = assignment.copy(), weights.copy(), loose.copy()
+    weights[moving, home] = 0
+    assignment[moving[found]] = to[found]
+    loose[moving[~found]] = True
+    weights[moving[~found]] = 0
+    return assignment, weights, loose, closeness

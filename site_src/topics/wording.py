@@ -27,18 +27,19 @@ _WORD = re.compile(r"[A-Za-z0-9]+")
 def acronyms(texts: list[str]) -> dict[str, frozenset]:
     """The acronyms the texts define, lowercase, each with the words it abbreviates, lowercase: "rag" ->
     {retrieval, augmented, generation}. An acronym's words are the fewest of the six words before its bracket whose
-    first starts with its first letter and whose letters hold its letters in order (Schwartz and Hearst's rule, 2003)."""
+    first starts with its first letter and whose letters hold its letters in order (Schwartz and Hearst's rule, 2003),
+    but not from a small word where more words do: "text-to-image (T2I)" is not "to image", "on-policy distillation
+    (OPD)" is."""
     found: dict[str, frozenset] = {}
     for text in texts:
         for match in _BRACKETED.finditer(text):
             letters = re.sub(r"[^a-z]", "", match.group(1).lower())
             words = _WORD.findall(text[max(0, match.start() - 120) : match.start()].lower())[-6:]
-            for start in range(len(words) - 1, -1, -1):
-                if words[start][:1] == letters[:1] and _in_order(letters, "".join(words[start:])):
-                    expansion = frozenset(w for w in words[start:] if w not in _SMALL_WORDS)
-                    if expansion:
-                        found.setdefault(match.group(1).lower(), expansion)
-                    break
+            starts = [s for s in range(len(words) - 1, -1, -1) if words[s][:1] == letters[:1] and _in_order(letters, "".join(words[s:]))]
+            start = next((s for s in starts if words[s] not in _SMALL_WORDS), starts[0] if starts else None)
+            expansion = frozenset(w for w in words[start:] if w not in _SMALL_WORDS) if start is not None else ()
+            if expansion:
+                found.setdefault(match.group(1).lower(), expansion)
     return {acronym + plural: words for acronym, words in found.items() for plural in ("", "s")}
 
 
