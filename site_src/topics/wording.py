@@ -55,10 +55,28 @@ VERB_SHARE = 0.3
 _ARTICLES = frozenset("the a an its their our this these both such".split())
 
 
+# What the texts were found to say of a word or phrase, under a hash of the texts (not the texts themselves): each label
+# pass of a build asks again of the same topics' texts, and the regular expressions were half of a pass's time.
+_READ: dict[tuple, bool] = {}
+_READ_MOST = 1 << 18
+
+
+def _remembered(key: tuple, read) -> bool:
+    if key not in _READ:
+        if len(_READ) >= _READ_MOST:
+            _READ.clear()
+        _READ[key] = read()
+    return _READ[key]
+
+
 def not_a_heading_alone(word: str, joined: str) -> bool:
     """Whether the texts (`joined`: one string) write `word` before an article at least VERB_SHARE of the times (a
     verb: "increasing the"), or before one same word, not a stop word, at least WIDEN_SHOWN of the times (half a
     name: "Computer" of "computer vision", "Gaussian" of "Gaussian splatting")."""
+    return _remembered(("alone", word, hash(joined)), lambda: _not_a_heading_alone(word, joined))
+
+
+def _not_a_heading_alone(word: str, joined: str) -> bool:
     following = [w.lower() for w in re.findall(rf"\b{re.escape(word)}\b(?:[\s-]+([A-Za-z][A-Za-z0-9]*))?", joined, re.IGNORECASE)]
     if not following:
         return False
@@ -71,6 +89,10 @@ def not_a_heading_alone(word: str, joined: str) -> bool:
 def written_apart(phrase: str, texts: list[str]) -> bool:
     """Whether the texts write the two words of `phrase` more often split by punctuation ("captioning (AAC)",
     "models (LMs)", "Turkish. Split") than side by side: tokens side by side, but no phrase a person writes."""
+    return _remembered(("apart", phrase, hash(tuple(texts))), lambda: _written_apart(phrase, texts))
+
+
+def _written_apart(phrase: str, texts: list[str]) -> bool:
     first, second = map(re.escape, phrase.split())
     together = re.compile(rf"\b{first}{_JOINER}{second}\b", re.IGNORECASE)
     apart = re.compile(rf"\b{first}\s*[^\w\s-]+\s*{second}\b", re.IGNORECASE)
