@@ -32,7 +32,7 @@ class Output:
 def _feeds(site: Site, project: Path, cache: Path | None) -> Made:
     from site_src.outputs.feeds import build_feeds
 
-    return build_feeds(site)
+    return build_feeds(site, cache)
 
 
 def _search(site: Site, project: Path, cache: Path | None) -> Made:
