@@ -13,6 +13,7 @@ from site_src.config import load_config
 from site_src.errors import BuildWarning, DigestError
 from site_src.files.limits import PAGES_LIMIT, site_size
 from site_src.outputs import OUTPUTS
+from site_src.outputs.forked import Forked
 
 
 @dataclass
@@ -41,7 +42,8 @@ class BuildReport:
 
 
 # Every stage in the order it starts ("read" runs three times: dumps, pages, curation.yaml; the outputs not
-# linked from pages run while the render workers render). A build answered from the cache runs only "cache".
+# linked from pages run while the render workers render, a forked one from the assembled site on, timed in its own
+# process). A build answered from the cache runs only "cache".
 STAGES = (
     "read", "topics", "curate", "assemble", *(o.name for o in OUTPUTS if o.linked), "charts", "render",
     *(o.name for o in OUTPUTS if not o.linked), "write",
@@ -62,6 +64,11 @@ class _Stages:
         result = step(*args)
         self.report.stages[name] = self.report.stages.get(name, 0.0) + time.perf_counter() - start
         return result
+
+    def took(self, name: str, seconds: float) -> None:
+        """A stage that ran in a process of its own: its own seconds."""
+        self.on_stage(name)
+        self.report.stages[name] = self.report.stages.get(name, 0.0) + seconds
 
     def warn(self, warnings) -> None:
         """Hand each warning on as it is found; a strict build fails on them before anything is written."""
@@ -173,27 +180,38 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     # The papers, topics and site live until the build ends: the garbage collector need not walk them again on
     # every full collection of what the outputs allocate (at 34,000 papers that walk cost the search stage seconds).
     gc.freeze()
-    made = {}
-    for output in OUTPUTS:
-        if output.linked:  # pages link these (a topic's feeds): made before the pages render
-            made[output.name] = stages.run(output.name, output.make, site, project, _cache_folder(out_dir, output.name, cache))
-    site_charts = stages.run("charts", charts.build_charts, site)
-    memo_path = render_memo.memo_path(out_dir)
-    memo = render_memo.load(memo_path) if cache else None
-    dirs = render.template_dirs(project)
+    workers = _workers()
     if emptying:
-        emptying.join()
-    pending = stages.run(
-        "render", render.start_render, site, dirs, search_names(), made.get("feeds"), site_charts, memo,
-        out_dir if cache else None, _workers(),
-    )
+        emptying.join()  # before any process is forked
+    forked = {
+        o.name: Forked(o.make, site, project, _cache_folder(out_dir, o.name, cache))
+        for o in OUTPUTS if o.forked and workers > 1
+    }
+    made, pending = {}, None
     try:
-        for output in OUTPUTS:  # while the pages render
-            if not output.linked:
+        for output in OUTPUTS:
+            if output.linked:  # pages link these (a topic's feeds): made before the pages render
                 made[output.name] = stages.run(output.name, output.make, site, project, _cache_folder(out_dir, output.name, cache))
-    except BaseException:
-        pending.close()  # no render workers left behind (digest serve lives on after a failed build)
+        site_charts = stages.run("charts", charts.build_charts, site)
+        memo_path = render_memo.memo_path(out_dir)
+        memo = render_memo.load(memo_path) if cache else None
+        dirs = render.template_dirs(project)
+        pending = stages.run(
+            "render", render.start_render, site, dirs, search_names(), made.get("feeds"), site_charts, memo,
+            out_dir if cache else None, workers,
+        )
+        for output in OUTPUTS:  # while the pages render
+            if not output.linked and output.name not in forked:
+                made[output.name] = stages.run(output.name, output.make, site, project, _cache_folder(out_dir, output.name, cache))
+        for name, running in forked.items():
+            made[name], seconds = running.result()
+            stages.took(name, seconds)
+    except BaseException:  # no worker left behind (digest serve lives on after a failed build)
+        for running in [pending, *forked.values()]:
+            if running is not None:
+                running.close()
         raise
+    made = {o.name: made[o.name] for o in OUTPUTS}  # in the table's order, as the notes are said
     rendered = stages.run("render", pending.result)
     files = dict(rendered.files)
     for result in made.values():
