@@ -184,9 +184,11 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     if emptying:
         emptying.join()  # before any process is forked
     forked = {
-        o.name: Forked(o.make, site, project, _cache_folder(out_dir, o.name, cache))
-        for o in OUTPUTS if o.forked and workers > 1
+        o.name: Forked(o.make, site, project, _cache_folder(out_dir, o.name, cache), fork=workers > 1)
+        for o in OUTPUTS if o.forked
     }
+    # The lock's JSON (1.8 MB at 3,956 papers, 0.17 s in json's pure-Python encoder) is made beside the outputs too.
+    locking = Forked(topics.lock_bytes, named.lock, fork=workers > 1) if lock else None
     made, pending = {}, None
     try:
         for output in OUTPUTS:
@@ -201,13 +203,14 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
             out_dir if cache else None, workers,
         )
         for output in OUTPUTS:  # while the pages render
-            if not output.linked and output.name not in forked:
+            if not output.linked and not output.forked:
                 made[output.name] = stages.run(output.name, output.make, site, project, _cache_folder(out_dir, output.name, cache))
         for name, running in forked.items():
             made[name], seconds = running.result()
             stages.took(name, seconds)
+        lock_data = locking.result()[0] if locking else None
     except BaseException:  # no worker left behind (digest serve lives on after a failed build)
-        for running in [pending, *forked.values()]:
+        for running in [pending, locking, *forked.values()]:
             if running is not None:
                 running.close()
         raise
@@ -227,7 +230,6 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     output = stages.run("write", write.write_site, files, out_dir, rendered.kept, trash, config.base_url, cache)
     if cache:
         render_memo.save(memo_path, rendered.memo, out_dir)
-    lock_data = topics.lock_bytes(named.lock) if lock else None
     if lock:  # only after the site is safely out: a failed build changes nothing in content/
         try:
             report.lock_written = topics.write_lock(lock_path, lock_data)

@@ -36,6 +36,13 @@ def test_a_forked_output_is_made_in_another_process_and_handed_back():
     assert made["value"] == 42 and made["pid"] != os.getpid() and seconds >= 0
 
 
+def test_on_one_core_it_is_made_in_the_build_process_when_asked_for():
+    pending = Forked(_twice, 21, fork=False)
+    made, _ = pending.result()
+    assert made == {"value": 42, "pid": os.getpid()}
+    pending.close()  # nothing to stop
+
+
 def test_a_child_that_dies_costs_only_time_the_build_makes_the_output_itself():
     assert Forked(_dies_in_a_child, os.getpid()).result()[0] == "made here"
 
@@ -51,15 +58,17 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_one_core_or_two_the_build_writes_the_same_bytes(tmp_path, monkeypatch):
-    """Two cores: recommend is made in a forked process, timed there; one core: in the build's own process."""
+    """Two cores: recommend and the lock's bytes are made in forked processes (recommend timed there); one core: in
+    the build's own process."""
     assert any(o.forked for o in OUTPUTS)
     trees = []
     for cores in (1, 2):
         monkeypatch.setattr(pipeline, "_workers", lambda cores=cores: cores)
         content = tmp_path / str(cores) / "content"
         shutil.copytree(CONTENT, content)
-        report = pipeline.build(content, tmp_path / str(cores) / "build", lock=False)
-        assert report.stages["recommend"] > 0
-        trees.append(_tree(tmp_path / str(cores) / "build"))
+        (content / "topics.lock.json").unlink()
+        report = pipeline.build(content, tmp_path / str(cores) / "build")
+        assert report.stages["recommend"] > 0 and report.lock_written
+        trees.append({**_tree(tmp_path / str(cores) / "build"), "lock": (content / "topics.lock.json").read_bytes()})
     assert trees[0] == trees[1]
     assert any(name.startswith("data/recommend/") for name in trees[0])

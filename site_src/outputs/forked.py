@@ -17,10 +17,13 @@ from collections.abc import Callable
 
 
 class Forked:
-    """`make(*args)` running in a forked process; `result()` waits for (what it returned, its seconds)."""
+    """`make(*args)` running in a forked process; `result()` waits for (what it returned, its seconds). Without
+    `fork` (one core), nothing runs until `result()`, which makes it in this process."""
 
-    def __init__(self, make: Callable, *args):
-        self._make, self._args = make, args
+    def __init__(self, make: Callable, *args, fork: bool = True):
+        self._make, self._args, self._process = make, args, None
+        if not fork:
+            return
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_run, args=(send, make, args), daemon=True)
@@ -29,13 +32,15 @@ class Forked:
 
     def result(self):
         """What make returned and the seconds it took; made here, in this process, when the child gave nothing."""
-        try:
-            found = self._receive.recv()
-        except (EOFError, OSError):  # it failed, or could not send what it made: made again here
-            found = None
-        finally:
-            self._receive.close()
-        self._process.join()  # it ends once it has sent
+        found = None
+        if self._process is not None:
+            try:
+                found = self._receive.recv()
+            except (EOFError, OSError):  # it failed, or could not send what it made: made again here
+                pass
+            finally:
+                self._receive.close()
+            self._process.join()  # it ends once it has sent
         if found is None:
             start = time.perf_counter()
             return self._make(*self._args), time.perf_counter() - start
@@ -43,6 +48,8 @@ class Forked:
 
     def close(self) -> None:
         """Stop the process (its result is not wanted when the build failed meanwhile) and reap it."""
+        if self._process is None:
+            return
         self._receive.close()
         if self._process.is_alive():
             self._process.terminate()
