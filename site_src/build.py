@@ -8,12 +8,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_src.config import load_config
 from site_src.errors import BuildWarning, DigestError
 from site_src.files.limits import PAGES_LIMIT, site_size
 from site_src.outputs import OUTPUTS
-from site_src.outputs.forked import Forked
+
+if TYPE_CHECKING:
+    from site_src.outputs.forked import Forked
 
 
 @dataclass
@@ -45,8 +48,8 @@ class BuildReport:
 # linked from pages run while the render workers render, a forked one from the assembled site on, timed in its own
 # process). A build answered from the cache runs only "cache".
 STAGES = (
-    "read", "topics", "curate", "assemble", *(o.name for o in OUTPUTS if o.linked), "charts", "render",
-    *(o.name for o in OUTPUTS if not o.linked), "write",
+    "read", "topics", "curate", "assemble", *(o.name for o in OUTPUTS if o.forked), *(o.name for o in OUTPUTS if o.linked),
+    "charts", "render", *(o.name for o in OUTPUTS if not o.linked and not o.forked), "write",
 )
 
 
@@ -65,10 +68,17 @@ class _Stages:
         self.report.stages[name] = self.report.stages.get(name, 0.0) + time.perf_counter() - start
         return result
 
-    def took(self, name: str, seconds: float) -> None:
-        """A stage that ran in a process of its own: its own seconds."""
+    def start(self, name: str, fork: bool, step: Callable, *args) -> Forked:
+        """A stage run in a process of its own from now on (forked.py; without `fork`, in this one once its result is
+        asked for); `took` records its own seconds."""
+        from site_src.outputs.forked import Forked  # multiprocessing: not imported by a build the cache answers
+
         self.on_stage(name)
-        self.report.stages[name] = self.report.stages.get(name, 0.0) + seconds
+        self.report.stages.setdefault(name, 0.0)
+        return Forked(step, *args, fork=fork)
+
+    def took(self, name: str, seconds: float) -> None:
+        self.report.stages[name] += seconds
 
     def warn(self, warnings) -> None:
         """Hand each warning on as it is found; a strict build fails on them before anything is written."""
@@ -152,6 +162,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     from site_src import assemble, curation, ingest, render, topics
     from site_src.files import cache as build_cache, write
     from site_src.ingest import pages
+    from site_src.outputs.forked import Forked
     from site_src.outputs.search import search_names
     from site_src.render import charts, memo as render_memo
     from site_src.topics import term_counts
@@ -184,7 +195,7 @@ def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_s
     if emptying:
         emptying.join()  # before any process is forked
     forked = {
-        o.name: Forked(o.make, site, project, _cache_folder(out_dir, o.name, cache), fork=workers > 1)
+        o.name: stages.start(o.name, workers > 1, o.make, site, project, _cache_folder(out_dir, o.name, cache))
         for o in OUTPUTS if o.forked
     }
     # The lock's JSON (1.8 MB at 3,956 papers, 0.17 s in json's pure-Python encoder) is made beside the outputs too.
