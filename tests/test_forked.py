@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -72,3 +76,23 @@ def test_one_core_or_two_the_build_writes_the_same_bytes(tmp_path, monkeypatch):
         trees.append({**_tree(tmp_path / str(cores) / "build"), "lock": (content / "topics.lock.json").read_bytes()})
     assert trees[0] == trees[1]
     assert any(name.startswith("data/recommend/") for name in trees[0])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the child is tied to the build by Linux's prctl")
+def test_a_killed_build_leaves_no_forked_output_running():
+    script = ("import os, sys, time\nfrom site_src.outputs.forked import Forked\nrunning = Forked(time.sleep, 60)\n"
+              "print(running._process.pid, flush=True)\ntime.sleep(60)\n")
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = int(build.stdout.readline())
+    os.kill(child, 0)  # running
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.01)
+    os.kill(child, signal.SIGKILL)
+    pytest.fail("the forked output outlived the killed build")

@@ -11,9 +11,14 @@ kill) hands back nothing, and the build makes the output itself: its error is th
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
 import time
 from collections.abc import Callable
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class Forked:
@@ -26,7 +31,7 @@ class Forked:
             return
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run, args=(send, make, args), daemon=True)
+        self._process = context.Process(target=_run, args=(send, make, args, os.getpid()), daemon=True)
         self._process.start()
         send.close()  # the child's end: once the child exits, a read here ends instead of waiting
 
@@ -56,10 +61,25 @@ class Forked:
         self._process.join()
 
 
-def _run(send, make: Callable, args: tuple) -> None:
+def _run(send, make: Callable, args: tuple, parent: int) -> None:
+    _die_with(parent)
     start = time.perf_counter()
     try:
         made = make(*args)
     except BaseException:  # the build, making it again itself, raises the error with its own traceback
         return
-    send.send((made, time.perf_counter() - start))
+    try:
+        send.send((made, time.perf_counter() - start))
+    except OSError:  # the build is gone: nobody to hand it to
+        pass
+
+
+def _die_with(parent: int) -> None:
+    """On Linux, this process is killed when the build's process ends, however it ends: a killed build leaves no
+    child computing what nobody will read, or waiting to hand it to a render worker that holds the pipe's end."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the child ends when it has made the output
+        return
+    if os.getppid() != parent:  # the build ended before the request was made
+        os._exit(0)
