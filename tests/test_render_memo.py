@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from types import SimpleNamespace
 from pathlib import Path
 
 from site_src.build import build
@@ -88,3 +89,40 @@ def test_a_changed_template_renders_every_page(tmp_path):
     assert again.rendered == again.pages
     page = next((out / "papers").iterdir()) / "index.html"
     assert b"<h1 class=curated>" in page.read_bytes()
+
+
+def _reads_of(source: str, site) -> set:
+    """The reads a template made of the site-wide object `site` while rendering."""
+    import jinja2
+
+    from site_src.render import memo as render_memo
+
+    log = render_memo.Log()
+    log.reads = set()
+    jinja2.Environment().from_string(source).render(site=render_memo.Watched("site", site, log), slugs=["a"])
+    return log.reads
+
+
+def test_a_page_that_looks_up_papers_by_slug_depends_on_those_papers_only():
+    """A digest page lists its papers by slug: a new day's papers (or another paper's edit) leave it kept."""
+
+    from site_src.render import memo as render_memo
+
+    today = SimpleNamespace(papers={"a": ("Paper A", 1), "b": ("Paper B", 2)})
+    reads = _reads_of("{% for s in slugs %}{{ site.papers[s][0] }}{% endfor %}", today)
+    assert reads == {("site", "papers", None, "a")}
+    key = render_memo.read_key(next(iter(reads)))
+    before = render_memo.Reads({"site": today}).hash(key)
+    new_day = SimpleNamespace(papers={**today.papers, "b": ("Paper B, revised", 2), "c": ("Paper C", 3)})
+    assert render_memo.Reads({"site": new_day}).hash(key) == before
+    edited = SimpleNamespace(papers={**today.papers, "a": ("Paper A, revised", 1)})
+    assert render_memo.Reads({"site": edited}).hash(key) != before
+    gone = SimpleNamespace(papers={"b": today.papers["b"]})
+    assert render_memo.Reads({"site": gone}).hash(key) is None  # never matches: the page is rendered again
+
+
+def test_counting_or_looping_over_the_papers_depends_on_all_of_them():
+    site = SimpleNamespace(papers={"a": 1, "b": 2})
+    for source in ("{{ site.papers | length }}", "{% for s in site.papers %}{{ s }}{% endfor %}", "{{ 'a' in site.papers }}",
+                   "{{ site.papers.get('a') }}"):
+        assert _reads_of(source, site) == {("site", "papers")}, source

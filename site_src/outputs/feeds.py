@@ -19,6 +19,7 @@ import heapq
 import html
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 
 from site_src.errors import BuildWarning
@@ -232,26 +233,36 @@ def item_html(item: FeedItem) -> str:
     return body
 
 
-def build_feeds(site: Site) -> Feeds:
-    """Every feed of the site as bytes by its path in build/; none, with a warning, without a base URL."""
+def build_feeds(site: Site, cache: Path | None = None) -> Feeds:
+    """Every feed of the site as bytes by its path in build/; none, with a warning, without a base URL. `cache`: this
+    stage's folder of .digest-cache/, where the items' bytes are kept between builds (feed_kept.py; None: none kept)."""
     if not site.config.base_url:
         warning = BuildWarning(
             "feeds not written: they need the site's public URL; set base_url in site.yaml or pass --base-url",
             site.config.source,
         )
         return Feeds(warnings=(warning,))
+    from site_src.outputs import feed_kept
     from site_src.outputs.feed_xml import _Entries, atom_bytes, rss_bytes  # they build on this module's items
-    from site_src.outputs.json_feed import json_feed_bytes
+    from site_src.outputs.json_feed import item_text, json_feed_bytes
     from site_src.outputs.opml import opml_bytes
 
     feeds, notes = plan_feeds(site)
-    writers = {"rss": rss_bytes, "atom": atom_bytes, "json": lambda feed, config, entries: json_feed_bytes(feed, config)}
+    kept = feed_kept.load(cache)
+    items = {format: {item.url: item for feed in feeds if feed.format == format for item in feed.items} for format in feed_kept.FORMATS}
+    keys = {url: feed_kept.item_key(item) for url, item in (items["rss"] | items["atom"]).items()}  # json's are rss's
     entries = {format: _Entries(format) for format in ("rss", "atom")}
-    for format, made in entries.items():  # every item of a format built in one tree, serialized once
-        made.make([item for feed in feeds if feed.format == format for item in feed.items])
-    entries["json"] = None
-    files = {feed.path: writers[feed.format](feed, site.config, entries[feed.format]) for feed in feeds}
+    for format, made in entries.items():  # every item of a format not kept built in one tree, serialized once
+        made.made.update((url, kept[format][keys[url]]) for url in items[format] if keys[url] in kept[format])
+        made.make(items[format].values())
+    texts = {url: kept["json"][keys[url]].decode("utf-8") for url in items["json"] if keys[url] in kept["json"]}
+    texts.update((url, item_text(item)) for url, item in items["json"].items() if url not in texts)
+    writers = {"rss": rss_bytes, "atom": atom_bytes, "json": json_feed_bytes}
+    shared = {**entries, "json": texts}
+    files = {feed.path: writers[feed.format](feed, site.config, shared[feed.format]) for feed in feeds}
     files[urls.OPML] = opml_bytes(feeds, site.config)
+    made = {format: {keys[url]: entries[format].made[url] for url in items[format]} for format in ("rss", "atom")}
+    feed_kept.save(cache, {**made, "json": {keys[url]: text.encode("utf-8") for url, text in texts.items()}})
     # A retired topic's (or area's) feeds keep working: they carry its successor's items.
     for redirect in site.redirects:
         for format in urls.FEED_NAMES:

@@ -33,8 +33,15 @@ def _item(item: FeedItem) -> dict:
     return entry
 
 
-def json_feed_bytes(feed: Feed, config: SiteConfig) -> bytes:
-    """A JSON Feed 1.1 document: title, home page, its own URL, the site as author, and the items in feed order."""
+def item_text(item: FeedItem) -> str:
+    """One item as json_feed_bytes writes it among the items (indented two levels deeper), before "</" is escaped."""
+    return json.dumps(_item(item), ensure_ascii=False, indent=1).replace("\n", "\n  ")  # JSON writes a line break in a string as \n
+
+
+def json_feed_bytes(feed: Feed, config: SiteConfig, texts: dict[str, str] | None = None) -> bytes:
+    """A JSON Feed 1.1 document: title, home page, its own URL, the site as author, and the items in feed order.
+
+    `texts`: item_text by item URL, shared by the feeds of a build (an item is encoded once); those missing are added."""
     base = config.base_url
     document = {
         "version": VERSION,
@@ -43,9 +50,13 @@ def json_feed_bytes(feed: Feed, config: SiteConfig) -> bytes:
         "feed_url": base + feed.path,
         "description": xml_text(feed.description),
         "authors": [{"name": xml_text(config.title)}],
-        "items": [_item(item) for item in feed.items],
+        "items": [],
     }
     if LANGUAGE_TAG.fullmatch(config.language):
         document["language"] = config.language
-    text = json.dumps(document, ensure_ascii=False, indent=1).replace("</", "<\\/")
-    return (text + "\n").encode("utf-8")
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    if feed.items:  # joined in as json.dumps would write them; only the key can read `"items": []` (a string's quotes are escaped)
+        texts = {} if texts is None else texts
+        items = ",\n  ".join(texts.get(item.url) or texts.setdefault(item.url, item_text(item)) for item in feed.items)
+        text = text.replace('"items": []', '"items": [\n  ' + items + "\n ]", 1)
+    return (text.replace("</", "<\\/") + "\n").encode("utf-8")

@@ -59,8 +59,10 @@ def _worker_share(share: int, shares: int) -> list:
     return _render_share(_WORKER_JOB, share, shares)
 
 
-def _render_share(job: _Job, share: int, shares: int) -> list[tuple[str, bytes | None, str | None, list]]:
-    """Every `shares`-th page from `share` on: (file name, HTML or None when kept, page hash, reads)."""
+def _render_share(job: _Job, share: int, shares: int) -> tuple[list[tuple[str, bytes | None, str | None, list]], dict]:
+    """Every `shares`-th page from `share` on: (file name, HTML or None when kept, page hash, reads), and what each
+    read of those pages gives now (its hash, for the memo): worked out here, in the workers, not before they fork (a
+    digest page's reads are its papers: 4,000 hashes at 3,956 papers)."""
     keys: dict[tuple, str] = {}
     done = []
     for page in job.pages[share::shares]:
@@ -73,7 +75,8 @@ def _render_share(job: _Job, share: int, shares: int) -> list[tuple[str, bytes |
         html = render_page(job.env, page, job.shared, relative_root(page.path))
         reads, job.log.reads = job.log.reads, None
         done.append((name, html, page_hash, sorted(keys.get(r) or keys.setdefault(r, render_memo.read_key(r)) for r in reads)))
-    return done
+    hashes = {key: job.reads.hash(key) for _, _, page_hash, reads in done if page_hash is not None for key in reads}
+    return done, hashes
 
 
 class PendingRender:
@@ -96,12 +99,15 @@ class PendingRender:
     def result(self) -> Rendered:
         job = self._job
         if self._pool is None:
-            done = _render_share(job, 0, 1)
+            parts = [_render_share(job, 0, 1)]
         else:
             try:
-                done = [item for part in self._pending.get() for item in part]
+                parts = self._pending.get()
             finally:
                 self.close()
+        done = [item for part, _ in parts for item in part]
+        for _, hashes in parts:
+            job.reads.known.update(hashes)
         files = asset_files(self._dirs)
         new_memo = render_memo.RenderMemo(job.templates)
         kept = set()
@@ -150,9 +156,7 @@ def start_render(
     shared = {name: render_memo.Watched(name, value, log) for name, value in objects.items()}
     templates = render_memo.tree_hash(dirs + [PACKAGE], lambda: repr(sorted(shared)).encode())
     memo = memo if out_dir is not None and memo is not None and memo.templates == templates else None
-    reads_now = render_memo.Reads(objects)
-    for key in memo.reads if memo else ():  # once here, not once per worker
-        reads_now.hash(key)
+    reads_now = render_memo.Reads(objects)  # each worker works out the reads its pages need (_render_share)
     job = _Job(env, shared, log, site_pages(site), memo, out_dir, reads_now, templates)
     return PendingRender(job, dirs, workers)
 

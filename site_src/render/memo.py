@@ -3,7 +3,9 @@
 A page's HTML is a function of the templates, the page's own data (its `Page`, context included),
 and whatever the template reads from the site-wide objects (`site`, `config`, `feeds`, `search`,
 `charts`). While a page renders, the Jinja environment records each of those reads: an attribute
-(`site.topics`) or a method call with its arguments (`feeds.for_page("")`). The memo keeps, per
+(`site.topics`), a method call with its arguments (`feeds.for_page("")`), or one item of a mapping attribute
+(`site.papers[slug]`: a digest page that lists 20 papers depends on those 20, not on every paper, so a new day
+renders the digests it changed, not all 390 of them). The memo keeps, per
 page, a hash of its `Page` and the reads it made, and per read a hash of the value it gave.
 The next build keeps a page's file from the last build when its `Page` hashes the same and every
 read gives a value that hashes the same; anything it cannot hash or repeat counts as changed, so a
@@ -25,7 +27,8 @@ from site_src.files.cache import cache_path, save_json
 from site_src.files.source import files_under
 
 VERSION = 1
-Read = tuple  # ("site", "topics") or ("feeds", "for_page", [args...]): one read of a site-wide object
+Read = tuple  # ("site", "topics"), ("feeds", "for_page", [args...]) or ("site", "papers", None, key): one read of a site-wide object
+_SIMPLE = (str, int, float, bool, type(None))  # arguments and keys a read can record and repeat
 
 
 def value_hash(value) -> str | None:
@@ -69,7 +72,7 @@ class Reads:
         value = getattr(owner, attribute)
         if call:
             try:
-                value = value(*call[0])
+                value = value[call[1]] if call[0] is None else value(*call[0])
             except Exception:
                 return None
         return value_hash(value)
@@ -166,8 +169,43 @@ class Watched:
         if reads is not None:
             if inspect.ismethod(value):
                 return RecordedCall(reads, self._name, attribute, value)
+            if type(value) is dict:
+                return RecordedMapping(reads, self._name, attribute, value)
             reads.add((self._name, attribute))
         return value
+
+
+class RecordedMapping:
+    """A site-wide object's mapping, read from a template: `mapping[key]` is a read of that item alone; any other
+    use (its length, a loop over it, `in`) is a read of the whole mapping."""
+
+    __slots__ = ("_reads", "_read", "_mapping")
+
+    def __init__(self, reads: set, name: str, attribute: str, mapping: dict):
+        self._reads, self._read, self._mapping = reads, (name, attribute), mapping
+
+    def __getitem__(self, key):
+        self._reads.add((*self._read, None, key) if isinstance(key, _SIMPLE) else self._read)
+        return self._mapping[key]
+
+    def _whole(self) -> dict:
+        self._reads.add(self._read)
+        return self._mapping
+
+    def __getattr__(self, attribute: str):  # get, items, keys, values
+        return getattr(self._whole(), attribute)
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def __iter__(self):
+        return iter(self._whole())
+
+    def __contains__(self, key) -> bool:
+        return key in self._whole()
+
+    def __bool__(self) -> bool:
+        return bool(self._whole())
 
 
 class RecordedCall:
@@ -177,6 +215,6 @@ class RecordedCall:
         self.reads, self.name, self.attribute, self.method = reads, name, attribute, method
 
     def __call__(self, *args, **kwargs):
-        repeatable = not kwargs and all(isinstance(a, (str, int, float, bool, type(None))) for a in args)
+        repeatable = not kwargs and all(isinstance(a, _SIMPLE) for a in args)
         self.reads.add((self.name, self.attribute, tuple(args)) if repeatable else (self.name, "\0"))
         return self.method(*args, **kwargs)

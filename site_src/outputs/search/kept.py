@@ -22,7 +22,7 @@ from pathlib import Path
 import lunr
 import numpy as np
 
-from site_src.files.arrays import read_arrays, text_array, text_list, write_arrays
+from site_src.files.arrays import checksum, read_arrays, text_array, text_list, write_arrays
 from site_src.outputs.search import append, index, shards, stemmer
 from site_src.outputs.search.index import Tokenized
 from site_src.outputs.search.shards import Encoded
@@ -33,6 +33,7 @@ KEY_BYTES = 16
 FILE_LIMIT = 1 << 31  # the largest file read back (about 30 MB at 3,956 papers)
 ARRAYS = ("version", "salt", "check", "keys", "terms", "lengths", "ptr", "term", "field", "count",
           "at_ptr", "at_term", "at_field", "at_position", "entries", "ends", "chars", "at_entries", "at_ends", "at_chars")
+CHECKED = ARRAYS[ARRAYS.index("check") + 1 :]  # what the checksum covers
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def _load(path: Path, salt: np.ndarray, n_fields: int) -> Kept | None:
     a = read_arrays(path, ARRAYS, FILE_LIMIT)
     if a is None or not np.array_equal(a["salt"], salt) or a["version"].dtype != np.int64 or len(a["version"]) != 2:
         return None
-    if not np.array_equal(a["check"], _check(a)):  # damaged: a flipped digit in an entry would pass every other test
+    if not np.array_equal(a["check"], checksum(a, CHECKED)):  # damaged: a flipped digit in an entry would pass every other test
         return None
     version, n_terms = a["version"].tolist()
     if version != VERSION:
@@ -264,14 +265,6 @@ def _blob(blob: str, ends: str, chars: str, entries: list[Encoded]) -> dict[str,
             chars: np.fromiter((size for _, size in entries), dtype=np.int32, count=len(entries))}
 
 
-def _check(arrays: dict[str, np.ndarray]) -> np.ndarray:
-    """A hash of every array after "check"."""
-    digest = hashlib.sha256()
-    for name in ARRAYS[ARRAYS.index("check") + 1 :]:
-        digest.update(memoryview(np.ascontiguousarray(arrays[name])).cast("B"))
-    return np.frombuffer(digest.digest(), dtype=np.uint8)
-
-
 def _save(path: Path, salt: np.ndarray, keys: list[bytes], tokens: Tokenized, entries: dict[str, Encoded],
           at_entries: dict[str, Encoded]) -> None:
     arrays = {
@@ -283,5 +276,5 @@ def _save(path: Path, salt: np.ndarray, keys: list[bytes], tokens: Tokenized, en
         **_blob("entries", "ends", "chars", [entries[name] for name in tokens.terms]),
         **_blob("at_entries", "at_ends", "at_chars", [at_entries.get(name, (b"", 0)) for name in tokens.terms]),
     }
-    arrays["check"] = _check(arrays)
+    arrays["check"] = checksum(arrays, CHECKED)
     write_arrays(path, {name: arrays[name] for name in ARRAYS})
