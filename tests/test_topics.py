@@ -11,7 +11,7 @@ from site_src.config import SiteConfig, TopicSettings
 from site_src.ingest import read_corpus
 from site_src.topics.graph import closest_columns, fit_sample, neighbours, neighbours_in_buckets, topic_count
 from site_src.topics import model, split
-from site_src.topics.labels import MAJORITY, PHRASE_STOP_WORDS, PhraseUse, count_phrases, label_words, phrase_matrix, pick_label
+from site_src.topics.labels import MAJORITY, PHRASE_STOP_WORDS, SHOWN_SHARE, PhraseUse, by_use, count_phrases, label_words, phrase_matrix, pick_label
 from site_src.topics.wording import acronyms, display, written_apart
 from site_src.topics.model import group_papers
 from site_src.topics.related import RELATED_FLOOR, RELATED_FLOOR_WITHOUT_TOP_WORD, related_papers
@@ -159,6 +159,26 @@ def test_a_grab_bag_keeps_the_papers_that_write_its_heading_and_sends_the_rest_t
     assert loose[music].all() and (placed[music] == 0).all()  # their area is the grab-bag's
     assert loose.sum() == len(music) and (closeness[music] > 0).all()
     assert (placed[code[20:]] == 1).all() and (placed[assignment == 2] == 2).all()  # the other topics keep theirs
+
+
+def test_a_phrase_few_of_a_topic_write_names_a_corner_of_it_and_stays_out_of_its_label(papers):
+    """A topic of 30 seed papers, 15 writing "speech" (4 of them "ASR" too), 2 "music generation" and 13 "code":
+    "music generation", written by 2 of the 30 (7%) and by one other paper, is telling by its lift, but names a corner
+    of the topic; "ASR", written by 4 (13%), stays beside the heading (labels.SHOWN_SHARE)."""
+    titles, abstracts = [p.title for p in papers], [p.abstract for p in papers]
+    use = PhraseUse(tokenize(_documents(titles, abstracts, TopicSettings().title_weight)))
+    writes = {p: set(use.papers_using(p).tolist()) for p in ("speech", "code", "music generation", "asr")}
+    asr = sorted((writes["speech"] & writes["asr"]) - writes["code"] - writes["music generation"])[:4]
+    speech = sorted(writes["speech"] - writes["code"] - writes["music generation"] - writes["asr"])[:11]
+    music = sorted(writes["music generation"] - writes["speech"] - writes["code"] - writes["asr"])[:2]
+    code = sorted(writes["code"] - writes["speech"] - writes["music generation"] - writes["asr"])[:13]
+    own = np.array(sorted(asr + speech + music + code))
+    assert len(own) == 30 == len(set(own.tolist()))
+    music_share = use.share("music generation", own)
+    assert music_share == 2 / 30 and music_share * use.papers / len(use.papers_using("music generation")) >= 2  # telling
+    label, coherence = by_use(["speech", "music generation", "asr"], own, use)
+    assert label == ["speech", "asr"] and coherence == 0.5
+    assert use.share("asr", own) >= SHOWN_SHARE > music_share
 
 
 def test_a_heading_most_papers_write_is_not_traded_for_a_wider_phrase_fewer_write():

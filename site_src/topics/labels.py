@@ -61,6 +61,9 @@ PHRASE_STOP_WORDS = frozenset(STOP_WORDS) - EDGE_WORDS
 
 LABEL_PHRASES = 3
 MIN_LIFT = 2.0  # a label phrase is used at least this many times as often in its topic as in all papers
+# A phrase after the heading is used by at least this share of the topic's papers: a phrase only a few of them write
+# names a corner of the topic, not the topic ("Instruction · Time Series Forecasting", written by 6 of 98 papers).
+SHOWN_SHARE = 0.1
 # A phrase at least this share of a topic's papers use heads its label before any phrase fewer use: the heading a
 # reader checks against the list should hold for most of it (issue: "a label that at least half of its papers use").
 MAJORITY = 0.5
@@ -380,7 +383,7 @@ def by_use(label: list[str], own: np.ndarray, use: PhraseUse, limit: int = LABEL
     all papers, at most `limit`, the most telling first: one that at least MAJORITY of them use before any other,
     then by share x log of lift (a phrase most of the topic uses and few others do); and the share of `own` that
     use the first. A phrase every paper uses alike ("higher", "gap") says nothing of this topic, however often
-    it appears in it."""
+    it appears in it. A phrase after the first that fewer than SHOWN_SHARE of them use is left out."""
     kept = []
     for phrase in label:
         users = use.papers_using(phrase)
@@ -389,4 +392,5 @@ def by_use(label: list[str], own: np.ndarray, use: PhraseUse, limit: int = LABEL
         if lift >= MIN_LIFT:
             kept.append((share < MAJORITY, -share * np.log(lift), phrase, share))
     kept.sort()
+    kept = kept[:1] + [k for k in kept[1:] if k[3] >= SHOWN_SHARE]
     return [k[2] for k in kept[:limit]], (kept[0][3] if kept else 0.0)
