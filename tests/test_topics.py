@@ -153,11 +153,12 @@ def test_a_grab_bag_keeps_the_papers_that_write_its_heading_and_sends_the_rest_t
     users = [use.papers_using("speech"), use.papers_using("code"), np.zeros(0, dtype=np.int64)]
     headed = np.array([False, True, False])
     none = np.zeros(len(papers), dtype=bool)
-    placed, _, loose, closeness = split.sort_out(X, assignment, weights, centroids, users, headed, none, np.zeros(len(papers)))
+    placed, _, loose, closeness, moved = split.sort_out(X, assignment, weights, centroids, users, headed, none, np.zeros(len(papers)))
     assert (placed[speech] == 0).all() and not loose[speech].any()
     assert (placed[code[:20]] == 1).all() and not loose[code[:20]].any()
     assert loose[music].all() and (placed[music] == 0).all()  # their area is the grab-bag's
     assert loose.sum() == len(music) and (closeness[music] > 0).all()
+    assert moved == 28  # the code and music papers, the count the rounds in model.group_papers stop on
     assert (placed[code[20:]] == 1).all() and (placed[assignment == 2] == 2).all()  # the other topics keep theirs
 
 

@@ -15,7 +15,7 @@ from site_src.topics.areas import AREA_PAPERS, AREA_PHRASES, area_count, fit_are
 from site_src.topics.grouping import Area, Grouping, Topic
 from site_src.topics.labels import LABEL_CANDIDATES, LABEL_PAPERS, LABEL_PHRASES, MAJORITY, MAJORITY_CANDIDATES, PHRASE_STOP_WORDS, PhraseUse, acronym_stems, by_use, class_tfidf, label_words, phrase_matrix, pick_label
 from site_src.topics.wording import display, within_none
-from site_src.topics.split import halves, sort_out, split_large
+from site_src.topics.split import UNHEADED_FROM, halves, sort_out, split_large
 from site_src.topics.related import above_floor, related_papers, related_with_new
 from site_src.topics.vectors import Counts, Tokens, counts_of, documents, prior_matrix, prior_rows, tokenize, top_terms, weigh
 
@@ -25,7 +25,6 @@ COHERENT = 0.25
 MOST_DISSOLVED = 0.25  # of the fitted topics, at most this share is dissolved as grab-bags
 DISSOLVE_ROUNDS = 3
 SORT_ROUNDS = 2  # grab-bags sorted out (split.sort_out), each round's headings read again: a topic's may change
-HALVED_FROM = 40  # a topic no phrase heads is tried in two halves from this many papers (each half about 20 or more)
 LABEL_SPARE = 6  # phrases picked per topic, of which by_use keeps the telling ones, at most three
 LABEL_TEXTS = 20  # papers whose text shows how a phrase is written (together, or an acronym apart from its words)
 ACRONYM_TEXTS = 50  # papers whose text shows which acronyms the topic's papers define (not all 20 central ones define "SFT")
@@ -155,9 +154,8 @@ def group_papers(
     for _ in range(0 if settings.count or warm else SORT_ROUNDS):  # a grab-bag no halving headed keeps its heading's papers
         heads, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, every=every, loose=loose, internal=True)
         users = [use.papers_using(head[0]) for head in heads]
-        before = int(loose.sum()), assignment
-        assignment, weights, loose, closeness = sort_out(X, assignment, weights, centroids, users, coherence >= MAJORITY, loose, closeness)
-        if assignment is before[1] and int(loose.sum()) == before[0]:
+        assignment, weights, loose, closeness, moved = sort_out(X, assignment, weights, centroids, users, coherence >= MAJORITY, loose, closeness)
+        if not moved:
             break
         assignment, weights, centroids = _by_size(assignment, weights, X, loose)
     params["papers_without_topic"] = int(loose.sum())
@@ -229,13 +227,14 @@ def _areas(area_of: np.ndarray, assignment: np.ndarray, weights: np.ndarray, tok
 
 
 def _halve_unheaded(X, assignment, weights, tokens, use, titles, abstracts, every, seed) -> tuple[np.ndarray, np.ndarray, int]:
-    """(assignment, weights, how many topics were cut): a topic of HALVED_FROM papers or more whose heading fewer than
-    MAJORITY of them use is cut in two (split.halves), kept cut only where a half then has a heading most of its
-    papers use and the other a heading at least as used as the whole had; the others stay whole. One trial labelling of all the cuts at once: a loop over topics only."""
+    """(assignment, weights, how many topics were cut): a topic of UNHEADED_FROM papers or more whose heading fewer
+    than MAJORITY of them use is cut in two (split.halves; each half about 20 or more), kept cut only where a half
+    then has a heading most of its papers use and the other a heading at least as used as the whole had; the others
+    stay whole. One trial labelling of all the cuts at once: a loop over topics only."""
     _, coherence = _labels(assignment, weights, tokens, use, titles, abstracts, shown=False, every=every)
     sizes = np.bincount(assignment, minlength=weights.shape[1])
     cut_from, columns, trial = [], [], assignment.copy()
-    for topic in np.flatnonzero((coherence < MAJORITY) & (sizes >= HALVED_FROM)):
+    for topic in np.flatnonzero((coherence < MAJORITY) & (sizes >= UNHEADED_FROM)):
         members = np.flatnonzero(assignment == topic)
         moving = members[halves(X[members], seed) == 1]
         if len(moving):

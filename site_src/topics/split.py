@@ -67,12 +67,12 @@ def halves(X, seed: int) -> np.ndarray:
     return _parts(X, 2, seed)
 
 
-SORTED_FROM = 40  # a topic of this many papers or more that no phrase heads is sorted out (as halving: model.HALVED_FROM)
+UNHEADED_FROM = 40  # a topic of this many papers or more that no phrase heads is halved (model), then sorted out
 SORT_CHOICES = 3  # a paper sorted out joins one of its this many closest topics, or none
 
 
 def sort_out(X, assignment, weights, centroids, users: list[np.ndarray], headed: np.ndarray, loose: np.ndarray, closeness: np.ndarray):
-    """(assignment, weights, loose, closeness): a topic of SORTED_FROM papers or more whose heading fewer than half of
+    """(assignment, weights, loose, closeness, papers moved): a topic of UNHEADED_FROM papers or more whose heading fewer than half of
     them write (not `headed`) keeps only the papers that write it (`users[t]`: the sorted papers that write topic t's
     heading). Each of its other papers joins the closest of its SORT_CHOICES closest headed topics whose heading it
     writes, so no topic that takes a paper in grows less headed; a paper that fits none is `loose`: in no topic, listed
@@ -86,9 +86,9 @@ def sort_out(X, assignment, weights, centroids, users: list[np.ndarray], headed:
     placed = ~loose
     sizes = np.bincount(assignment[placed], minlength=k)
     kept = np.bincount(assignment[placed & writes[rows, assignment]], minlength=k)  # a topic none of whose papers stay is left be
-    moving = np.flatnonzero(placed & ~(headed | (sizes < SORTED_FROM) | (kept == 0))[assignment] & ~writes[rows, assignment])
+    moving = np.flatnonzero(placed & ~(headed | (sizes < UNHEADED_FROM) | (kept == 0))[assignment] & ~writes[rows, assignment])
     if not len(moving):
-        return assignment, weights, loose, closeness
+        return assignment, weights, loose, closeness, 0
     norms = np.linalg.norm(centroids, axis=1, keepdims=True)
     close = np.asarray(X[moving] @ (centroids / np.where(norms == 0, 1, norms)).T)
     at, home = np.arange(len(moving)), assignment[moving]
@@ -104,4 +104,4 @@ def sort_out(X, assignment, weights, centroids, users: list[np.ndarray], headed:
     assignment[moving[found]] = to[found]
     loose[moving[~found]] = True
     weights[moving[~found]] = 0
-    return assignment, weights, loose, closeness
+    return assignment, weights, loose, closeness, len(moving)
