@@ -72,12 +72,13 @@ SORT_CHOICES = 3  # a paper sorted out joins one of its this many closest topics
 
 
 def sort_out(X, assignment, weights, centroids, users: list[np.ndarray], headed: np.ndarray, loose: np.ndarray, closeness: np.ndarray):
-    """(assignment, weights, loose, closeness, papers moved): a topic of UNHEADED_FROM papers or more whose heading fewer than half of
-    them write (not `headed`) keeps only the papers that write it (`users[t]`: the sorted papers that write topic t's
-    heading). Each of its other papers joins the closest of its SORT_CHOICES closest headed topics whose heading it
-    writes, so no topic that takes a paper in grows less headed; a paper that fits none is `loose`: in no topic, listed
-    under its area (its assignment stays the topic it left, whose area it keeps). `closeness`: each loose paper's
-    cosine to the centroid of the topic it left (its rank in the area's list). A loop over topics, not papers."""
+    """(assignment, weights, loose, closeness, how many papers moved): a topic of UNHEADED_FROM papers or more whose
+    heading fewer than half of them write (not `headed`) keeps only the papers that write it (`users[t]`: the sorted
+    papers that write topic t's heading). Each of its other papers joins the closest of its SORT_CHOICES closest headed
+    topics whose heading it writes, so no topic that takes a paper in grows less headed; a paper that fits none is
+    `loose`: in no topic, listed under its area (its assignment stays the topic it left, whose area it keeps).
+    `closeness`: each loose paper's cosine to the centroid of the topic it left (its rank in the area's list). A loop
+    over topics, not papers."""
     n, k = weights.shape
     rows = np.arange(n)
     writes = np.zeros((n, k), dtype=bool)
