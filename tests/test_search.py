@@ -221,6 +221,22 @@ def test_back_button_returns_to_the_query_before_a_slowly_typed_one(page, served
     page.wait_for_function("() => document.querySelector('#search-page-box').value === 'speech'")
 
 
+def test_words_typed_while_the_search_page_loads_are_searched_not_erased(page, served):
+    """The search page reads the URL's query once its sort control has loaded: words a reader typed before that (on
+    a slow line, a busy machine) are kept and searched, not replaced by the URL's empty query."""
+    held = []
+    page.route("**/sort-control*.js", lambda route: held.append(route))  # the control arrives only when the test lets it
+    page.goto(f"{served}/paper-digest/search/", wait_until="domcontentloaded")
+    while not held:
+        page.wait_for_timeout(20)
+    box = page.locator("#search-page-box")
+    box.fill("speech")
+    held[0].continue_()  # it loads while the typed words wait out their debounce
+    page.wait_for_url("**/search/?q=speech", timeout=5000)
+    page.locator("#search-page-results li").first.wait_for()
+    assert box.input_value() == "speech"
+
+
 def test_back_button_returns_to_the_previous_query(page, served):
     page.goto(f"{served}/paper-digest/search/")
     box = page.locator("#search-page-box")

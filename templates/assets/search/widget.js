@@ -277,7 +277,7 @@ Widget.prototype.pick = function (order) {
 Widget.prototype.attach = function () {
   var self = this;
   var win = this.win;
-  this.input.addEventListener("input", function () { self.changed(false); });
+  this.input.addEventListener("input", function () { self.typed = true; self.changed(false); });
   var onKey = function (event) { self.onKey(event); };
   this.form.addEventListener("keydown", onKey);
   if (!this.form.contains(this.list)) this.list.addEventListener("keydown", onKey);
@@ -307,7 +307,10 @@ Widget.prototype.attach = function () {
   var ready = function (orders) {
     self.orders = orders;  // null if it could not load: the results in relevance order, with no control
     win.addEventListener("popstate", fromURL);
-    fromURL();
+    if (!self.typed) return fromURL();
+    // The reader typed while the control loaded: their words stand (the URL's, read now, would erase them).
+    self.order = orders ? orders.orderOf(win.location.search) : "relevance";
+    self.changed(true);
   };
   import("./sort-control.js").then(ready, function () { ready(null); });
 };
