@@ -79,3 +79,20 @@ def checksum(arrays: dict[str, np.ndarray], names: tuple[str, ...]) -> np.ndarra
     for name in names:
         digest.update(memoryview(np.ascontiguousarray(arrays[name])).cast("B"))
     return np.frombuffer(digest.digest(), dtype=np.uint8)
+
+
+def joined(pieces: list) -> tuple[np.ndarray, np.ndarray]:
+    """Byte strings as one array of bytes and where each ends in it (spans reads them back)."""
+    ends = np.cumsum(np.fromiter((len(piece) for piece in pieces), dtype=np.int64, count=len(pieces)))
+    return np.frombuffer(b"".join(pieces), dtype=np.uint8), ends
+
+
+def spans(ends: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """(start, end) of each byte string joined kept, from its `ends` in a blob of `size` bytes; ValueError unless
+    the ends are what joined writes."""
+    if ends.dtype.kind not in "iu":
+        raise ValueError("not the byte strings kept")
+    ends = ends.astype(np.int64)
+    if (len(ends) and ends[-1] != size) or (np.diff(ends, prepend=0) < 0).any():
+        raise ValueError("not the byte strings kept")
+    return list(zip([0, *ends[:-1].tolist()], ends.tolist()))

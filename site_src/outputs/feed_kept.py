@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from site_src.files.arrays import checksum, read_arrays, write_arrays
+from site_src.files.arrays import checksum, joined, read_arrays, spans, write_arrays
 
 ITEMS_FILE = "items.npy"
 VERSION = 1
@@ -65,10 +65,13 @@ def load(folder: Path | None) -> dict[str, dict[bytes, bytes]]:
     count = len(formats)
     if a["keys"].dtype != np.uint8 or len(keys) != count * KEY_BYTES or len(ends) != count or formats.dtype != np.uint8:
         return empty
-    if count and (int(formats.max()) >= len(FORMATS) or ends[-1] != len(blob) or (np.diff(ends, prepend=0) < 0).any()):
+    if count and int(formats.max()) >= len(FORMATS):
         return empty
-    starts = [0, *ends[:-1].tolist()]
-    for number, (start, end) in enumerate(zip(starts, ends.tolist())):
+    try:
+        found = spans(ends, len(blob))
+    except ValueError:
+        return empty
+    for number, (start, end) in enumerate(found):
         empty[FORMATS[formats[number]]][keys[number * KEY_BYTES : (number + 1) * KEY_BYTES]] = blob[start:end]
     return empty
 
@@ -78,12 +81,13 @@ def save(folder: Path | None, made: dict[str, dict[bytes, bytes]]) -> None:
     if folder is None:
         return
     rows = [(number, key, data) for number, format in enumerate(FORMATS) for key, data in sorted(made[format].items())]
+    blob, ends = joined([data for _, _, data in rows])
     arrays = {
         "salt": _salt(),
         "keys": np.frombuffer(b"".join(key for _, key, _ in rows), dtype=np.uint8),
         "formats": np.array([number for number, _, _ in rows], dtype=np.uint8),
-        "ends": np.cumsum(np.array([len(data) for _, _, data in rows], dtype=np.int64)),
-        "blob": np.frombuffer(b"".join(data for _, _, data in rows), dtype=np.uint8),
+        "ends": ends,
+        "blob": blob,
     }
     arrays["check"] = checksum(arrays, CHECKED)
     write_arrays(folder / ITEMS_FILE, {name: arrays[name] for name in ARRAYS})

@@ -22,7 +22,7 @@ from pathlib import Path
 import lunr
 import numpy as np
 
-from site_src.files.arrays import checksum, read_arrays, text_array, text_list, write_arrays
+from site_src.files.arrays import checksum, joined, read_arrays, spans, text_array, text_list, write_arrays
 from site_src.outputs.search import append, index, shards, stemmer
 from site_src.outputs.search.index import Tokenized
 from site_src.outputs.search.shards import Encoded
@@ -250,19 +250,18 @@ def _checked(a: dict[str, np.ndarray], n_fields: int, n_terms: int) -> Kept | No
 def _entries(a: dict[str, np.ndarray], blob: str, ends: str, chars: str, n_terms: int, least: int) -> list[Encoded]:
     """The encoded entries the file keeps, by term id: one blob, where each ends in it, and each one's characters."""
     data, end, size = a[blob].tobytes(), a[ends].astype(np.int64), a[chars].astype(np.int64)
-    if len(end) != n_terms or len(size) != n_terms or (n_terms and end[-1] != len(data)) or (np.diff(end, prepend=0) < 0).any():
+    if len(end) != n_terms or len(size) != n_terms:
         raise ValueError("not the entries kept")
+    found = spans(end, len(data))
     if (size < least).any() or (size > np.diff(end, prepend=0)).any():
         raise ValueError("not the entries kept")
-    start = np.concatenate(([0], end[:-1])).tolist()
     view = memoryview(data)  # slices of it, not copies: most entries are only joined into shard files again
-    return [(view[s:e], c) for s, e, c in zip(start, end.tolist(), size.tolist())]
+    return [(view[s:e], c) for (s, e), c in zip(found, size.tolist())]
 
 
 def _blob(blob: str, ends: str, chars: str, entries: list[Encoded]) -> dict[str, np.ndarray]:
-    sizes = np.fromiter((len(data) for data, _ in entries), dtype=np.int64, count=len(entries))
-    return {blob: np.frombuffer(b"".join([data for data, _ in entries]), dtype=np.uint8), ends: np.cumsum(sizes),
-            chars: np.fromiter((size for _, size in entries), dtype=np.int32, count=len(entries))}
+    data, where = joined([data for data, _ in entries])
+    return {blob: data, ends: where, chars: np.fromiter((size for _, size in entries), dtype=np.int32, count=len(entries))}
 
 
 def _save(path: Path, salt: np.ndarray, keys: list[bytes], tokens: Tokenized, entries: dict[str, Encoded],
