@@ -20,9 +20,10 @@ from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
 from site_src.outputs.recommend import (Encoded, bucket_count, bucket_of, buckets_of, like_file, like_files, paper_vectors, recent_digests,
                                         similar, vector_file, vector_files)
-from site_src.outputs.recommend.vectors import KEEP, compact, paper_counts, smoothed, smoothed_compact, tfidf
+from site_src.outputs.recommend.vectors import (KEEP, PAIR_COUNTING, PAIRS, compact, pair_counts, paper_counts, smoothed, smoothed_compact, tfidf,
+                                               with_pairs, word_counts)
 from site_src.topics.lock import paper_keys
-from site_src.topics.term_counts import COUNTS_FILE, FOLDER, remember
+from site_src.topics.term_counts import COUNTS_FILE, FOLDER, counted, remember
 from site_src.topics.vectors import counts_of, documents, tokenize
 from site_src.assemble import DigestView, Site
 
@@ -123,14 +124,14 @@ def test_recommend_reads_the_topic_stages_term_counts_and_leaves_their_file_alon
     papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
     titles, abstracts = [p["title"] for p in papers], [p["abstract"] for p in papers]
     kept = (folder / COUNTS_FILE).read_bytes()
-    fewer = paper_counts(titles[5:], abstracts[5:], 2, folder)  # not the papers the file holds: it is not rewritten
+    fewer = word_counts(titles[5:], abstracts[5:], 2, folder)  # not the papers the file holds: it is not rewritten
     tokenized = counts_of(tokenize(documents(titles[5:], abstracts[5:], 2)))
     assert (fewer.words == tokenized.words).all() and (fewer.matrix != tokenized.matrix).nnz == 0
     assert (folder / COUNTS_FILE).read_bytes() == kept
     # counts kept under these papers' keys are used as they are, not counted again: here another text's counts
     planted = counts_of(tokenize(documents(titles[::-1], abstracts[::-1], 2)))
     remember(tmp_path / FOLDER, paper_keys(titles, abstracts), planted, 2)
-    read = paper_counts(titles, abstracts, 2, tmp_path / FOLDER)
+    read = word_counts(titles, abstracts, 2, tmp_path / FOLDER)
     assert (read.words == planted.words).all() and (read.matrix != planted.matrix).nnz == 0
 
 
@@ -141,14 +142,68 @@ def test_recommend_keeps_its_own_counts_and_reads_the_topic_stages_only_without_
     planted = counts_of(tokenize(documents(titles[::-1], abstracts[::-1], 2)))  # another text's counts: seen if read
     remember(topic, paper_keys(titles, abstracts), planted, 2)
     kept = (topic / COUNTS_FILE).read_bytes()
-    first = paper_counts(titles, abstracts, 2, topic, own)  # no counts of its own yet: the topic stage's, kept as its own
+    first = word_counts(titles, abstracts, 2, topic, own)  # no counts of its own yet: the topic stage's, kept as its own
     assert (first.words == planted.words).all() and (first.matrix != planted.matrix).nnz == 0
     assert (own / COUNTS_FILE).is_file() and (topic / COUNTS_FILE).read_bytes() == kept
     (topic / COUNTS_FILE).unlink()
-    again = paper_counts(titles + ["A new paper"], abstracts + ["About quantum annealing."], 2, topic, own)  # its own now
+    again = word_counts(titles + ["A new paper"], abstracts + ["About quantum annealing."], 2, topic, own)  # its own now
     assert (again.matrix[: len(titles)][:, np.searchsorted(again.words, planted.words)] != planted.matrix).nnz == 0
     fresh = counts_of(tokenize(documents(["A new paper"], ["About quantum annealing."], 2)))  # the new paper: tokenized
     assert again.words[again.matrix[len(titles)].indices].tolist() == fresh.words.tolist()
+
+
+def test_word_pairs_are_the_pairs_scikit_learn_counts_once_stop_words_are_out(seed_build):
+    """Independent of our tokenizing: scikit-learn's CountVectorizer counts the same pairs in every seed paper."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from site_src.topics.vectors import TOKEN_PATTERN
+
+    papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
+    docs = documents([p["title"] for p in papers], [p["abstract"] for p in papers], 2)
+    ours = pair_counts(tokenize(docs))
+    vectorizer = CountVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(2, 2), stop_words="english")
+    theirs = vectorizer.fit_transform(docs)
+    assert ours.words.tolist() == vectorizer.get_feature_names_out().tolist()
+    assert (ours.matrix != theirs).nnz == 0
+    assert "language models" in ours.words and "models the" not in ours.words  # a stop word never pairs
+
+
+def test_the_pairs_most_papers_use_join_the_words_in_alphabetical_order(seed_build):
+    papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
+    titles, abstracts = [p["title"] for p in papers], [p["abstract"] for p in papers]
+    tokens = tokenize(documents(titles, abstracts, 2))
+    words, pairs = counts_of(tokens), pair_counts(tokens)
+    joined = with_pairs(words, pairs, top=50)
+    used = np.bincount(pairs.matrix.indices, minlength=len(pairs.words))
+    added = sorted(set(joined.words.tolist()) - set(words.words.tolist()))
+    assert len(added) == 50 and used[np.searchsorted(pairs.words, added)].min() >= np.sort(used)[-50]  # the 50 most used
+    assert joined.words.tolist() == sorted(joined.words.tolist())
+    column = np.searchsorted(joined.words, "language models")
+    assert (joined.matrix[:, column] != pairs.matrix[:, np.searchsorted(pairs.words, "language models")]).nnz == 0
+    assert len(paper_counts(titles, abstracts, 2).words) == len(words.words) + PAIRS or len(pairs.words) < PAIRS
+
+
+def test_word_pairs_are_kept_in_the_stages_cache_and_a_new_paper_alone_is_counted(seed_build, tmp_path):
+    papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
+    titles, abstracts = [p["title"] for p in papers], [p["abstract"] for p in papers]
+    own = tmp_path / "recommend"
+    first = paper_counts(titles, abstracts, 2, tmp_path / "topics", own)
+    assert (own / PAIR_COUNTING.file).is_file()
+    assert (first.matrix != paper_counts(titles, abstracts, 2).matrix).nnz == 0  # with the cache as without
+    planted = pair_counts(tokenize(documents(titles[::-1], abstracts[::-1], 2)))  # another text's pairs: seen if read
+    remember(own, paper_keys(titles, abstracts), planted, 2, PAIR_COUNTING)
+    new_title, new_abstract = "Language models for quantum annealing schedules", "About quantum annealing."
+    again = paper_counts(titles + [new_title], abstracts + [new_abstract], 2, tmp_path / "topics", own)
+    shown = [term for term in again.words.tolist() if " " in term]  # the pairs kept as terms: the planted ones
+    assert set(shown) <= set(planted.words.tolist())
+    old = again.matrix[: len(titles)][:, np.searchsorted(again.words, shown)]
+    assert (old != planted.matrix[:, np.searchsorted(planted.words, shown)]).nnz == 0
+    assert "language models" in again.words[again.matrix[len(titles)].indices].tolist()  # the new paper: counted
+    kept = counted(titles + [new_title], abstracts + [new_abstract], 2, paper_keys(titles + [new_title], abstracts + [new_abstract]), own,
+                   counting=PAIR_COUNTING)  # the file now holds it: read back, not counted
+    fresh = pair_counts(tokenize(documents([new_title], [new_abstract], 2)))
+    assert kept.words[kept.matrix[len(titles)].indices].tolist() == fresh.words.tolist()
+    assert "quantum annealing" in fresh.words
 
 
 def test_smoothing_moves_each_paper_a_fifth_of_the_way_to_its_nearest_papers():

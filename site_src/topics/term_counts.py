@@ -10,13 +10,15 @@ without (tests/test_topic_cache.py). A missing, damaged or foreign file only cos
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
 from site_src.files.arrays import read_arrays, write_arrays
-from site_src.topics.vectors import TOKEN_PATTERN, Counts, counts_of, documents, tokenize
+from site_src.topics.vectors import TOKEN_PATTERN, Counts, Tokens, counts_of, documents, tokenize
 
 FOLDER = "topics"  # the topic stage's folder of .digest-cache/ (files.cache.cache_path), read by outputs/recommend too
 COUNTS_FILE = "counts.npy"
@@ -29,45 +31,59 @@ KEY_BYTES = 16  # lock.paper_keys
 FILE_LIMIT = 1 << 30
 
 
-def _salt(title_weight: int) -> np.ndarray:
-    """What the counts depend on besides a paper's title and abstract: how they are joined and tokenized. A file
-    of another salt is not used at all."""
-    return np.frombuffer(hashlib.sha256(f"{VERSION}\0{title_weight}\0{TOKEN_PATTERN}".encode()).digest(), dtype=np.uint8)
+@dataclass(frozen=True)
+class Counting:
+    """What is counted: the file it is kept in, its name in the salt, and how a document's tokens become its counts."""
+
+    file: str
+    kind: str  # "" for the words (the salt of files written before there were other kinds)
+    count: Callable[[Tokens], Counts]
+
+
+WORDS = Counting(COUNTS_FILE, "", counts_of)
+
+
+def _salt(title_weight: int, kind: str = "") -> np.ndarray:
+    """What the counts depend on besides a paper's title and abstract: how they are joined, tokenized and counted. A
+    file of another salt is not used at all."""
+    what = f"{VERSION}\0{title_weight}\0{TOKEN_PATTERN}" + (f"\0{kind}" if kind else "")
+    return np.frombuffer(hashlib.sha256(what.encode()).digest(), dtype=np.uint8)
 
 
 def counted(
     titles: list[str], abstracts: list[str], title_weight: int, keys: list[bytes], folder: Path | None, keep: bool = True,
-    fallback: Path | None = None,
+    fallback: Path | None = None, counting: Counting = WORDS,
 ) -> Counts:
     """The papers' term counts (of vectors.documents): rows kept in `folder` (None: no cache) for the papers of
     the same `keys` (lock.paper_keys), the rest tokenized now; with `keep`, the file is then rewritten to hold
     exactly these papers, when they differ from its (keep=False: a later stage reading the topic stage's file).
-    Without a file in `folder`, the one in `fallback` (another stage's folder, only read) serves instead."""
+    Without a file in `folder`, the one in `fallback` (another stage's folder, only read) serves instead.
+    `counting`: what is counted (WORDS, or another kind of term with a file of its own)."""
     if folder is None:
-        return counts_of(tokenize(documents(titles, abstracts, title_weight)))
-    salt = _salt(title_weight)
-    kept = _kept(folder, salt)
+        return counting.count(tokenize(documents(titles, abstracts, title_weight)))
+    salt = _salt(title_weight, counting.kind)
+    kept = _kept(folder / counting.file, salt)
     own = kept is not None
     if not own and fallback is not None:
-        kept = _kept(fallback, salt)
+        kept = _kept(fallback / counting.file, salt)
     if kept is not None and kept[0] == keys and (own or not keep):  # the same papers as last time: nothing to count, nothing to write
         return kept[1]
     old_keys, old = kept if kept is not None else ([], Counts(sp.csr_matrix((0, 0), dtype=np.float32), np.array([], dtype=str)))
     row_of = dict(zip(old_keys, range(len(old_keys))))
     rows = np.array([row_of.get(key, -1) for key in keys], dtype=np.int64)
     missing = np.flatnonzero(rows < 0).tolist()
-    fresh = counts_of(tokenize(documents([titles[i] for i in missing], [abstracts[i] for i in missing], title_weight)))
+    fresh = counting.count(tokenize(documents([titles[i] for i in missing], [abstracts[i] for i in missing], title_weight)))
     words, old_columns, fresh_columns = _merged(old.words, fresh.words)
     stacked = sp.vstack([_renumbered(old.matrix, old_columns, len(words)), _renumbered(fresh.matrix, fresh_columns, len(words))], format="csr")
     rows[missing] = old.matrix.shape[0] + np.arange(len(missing))
     counts = _compact(stacked[rows], words)
     if keep:
-        remember(folder, keys, counts, title_weight)
+        remember(folder, keys, counts, title_weight, counting)
     return counts
 
 
-def _kept(folder: Path, salt: np.ndarray) -> tuple[list[bytes], Counts] | None:
-    return None if folder.is_symlink() or folder.parent.is_symlink() else _load(folder / COUNTS_FILE, salt)
+def _kept(path: Path, salt: np.ndarray) -> tuple[list[bytes], Counts] | None:
+    return None if path.parent.is_symlink() or path.parent.parent.is_symlink() else _load(path, salt)
 
 
 def _merged(old: np.ndarray, fresh: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -134,14 +150,14 @@ def _checked(a: dict) -> tuple[list[bytes], Counts] | None:
     return [raw[i : i + KEY_BYTES] for i in range(0, len(raw), KEY_BYTES)], Counts(matrix, words)
 
 
-def remember(folder: Path, keys: list[bytes], counts: Counts, title_weight: int) -> None:
+def remember(folder: Path, keys: list[bytes], counts: Counts, title_weight: int, counting: Counting = WORDS) -> None:
     """Keep the counts of the papers of `keys` for the next build, written the one safe way (files.safe_write: a
     new file of a fresh name renamed into place, never through a link, nor into a folder that is one). A failure
     costs only the next build's shortcut."""
     m = counts.matrix
     arrays = {
-        "version": np.array([VERSION], dtype=np.int64), "salt": _salt(title_weight), "keys": np.frombuffer(b"".join(keys), dtype=np.uint8),
+        "version": np.array([VERSION], dtype=np.int64), "salt": _salt(title_weight, counting.kind), "keys": np.frombuffer(b"".join(keys), dtype=np.uint8),
         "words": np.frombuffer("\n".join(counts.words.tolist()).encode("ascii"), dtype=np.uint8),
         "indptr": m.indptr.astype(np.int64), "indices": m.indices.astype(np.int32), "counts": m.data.astype(np.float32),
     }
-    write_arrays(folder / COUNTS_FILE, {name: arrays[name] for name in ARRAYS})
+    write_arrays(folder / counting.file, {name: arrays[name] for name in ARRAYS})

@@ -4,9 +4,11 @@ papers, cut to its strongest terms and quantized.
 The words are counted as the topic stage counts them (topics/term_counts.py: the title counted `title_weight`
 times, 2 by default, and the abstract), kept in this stage's cache folder, else read from the topic stage's, and
 only the rest tokenized (0.56 -> 0.08 s at 3,956 papers; 6.1 -> 0.16 s at 34,000).
-They are weighed as arxiv-sanity-lite weighs its features (English stop words out, sublinear counts, smoothed
-IDF, unit rows), without its word pairs and author names (with them P@10 was lower on the seed and API 2025
-themes, barely higher on late 2025). A browser cannot afford a 10,000-column row per paper, so each row keeps its
+Besides the words, the PAIRS word pairs most papers use are terms too ("diffusion model", "video generation": two
+words side by side once English stop words are out, as arxiv-sanity-lite counts them), counted once per paper and
+kept in this stage's cache folder. They are weighed as arxiv-sanity-lite weighs its features (English stop words
+out, sublinear counts, smoothed IDF, unit rows), without its author names (with them P@10 was lower on the seed and
+API 2025 themes, barely higher on late 2025). A browser cannot afford a 10,000-column row per paper, so each row keeps its
 KEEP strongest terms, as whole numbers 1..LEVELS-1 of the row's largest weight; the browser scales them back to
 unit length. Before the cut, a paper's row moves SMOOTH of the way to the mean of its NEIGHBOURS most similar
 papers (smoothed): three stars then say more than their own KEEP terms each. bench/recommend_eval.py measures what
@@ -21,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from site_src.topics.vectors import ENGLISH_STOP_WORDS, Counts
+from site_src.topics.term_counts import Counting
+from site_src.topics.vectors import ENGLISH_STOP_WORDS, Counts, Tokens, counts_of, documents, stop_mask, tokenize
 
 KEEP = 32  # terms kept per paper (bench/recommend_eval.py: 16 and 24 lose 1-4 points of P@10, 48 gains none)
 LEVELS = 256  # one byte per weight
@@ -33,6 +36,10 @@ MAX_DF = 0.5
 SHARED = 0.25
 SMOOTH = 0.2  # the share of a paper's vector taken from its nearest papers (smoothed)
 NEIGHBOURS = 10
+# The word pairs kept as terms: those the most papers use (ties: alphabetical). bench/recommend_pairs.py, 10 draw
+# seeds: P@10 themed 0.791 -> 0.811 (API 2025, higher on 9 seeds of 10), with distractors 0.618 -> 0.645 (late
+# 2025, higher on all 10); 2 points lower on the seed themes.
+PAIRS = 2000
 
 _STOP = np.array(sorted(ENGLISH_STOP_WORDS), dtype=str)
 
@@ -55,8 +62,36 @@ def _unit(X: sp.spmatrix) -> sp.csr_matrix:
     return (sp.diags(1 / np.where(norms > 0, norms, 1)) @ X).tocsr().astype(np.float32)
 
 
+def pair_counts(tokens: Tokens) -> Counts:
+    """Each document's counts of word pairs: two tokens side by side once English stop words are taken out (as
+    scikit-learn's CountVectorizer(ngram_range=(2, 2), stop_words="english") pairs them), named "first second"."""
+    kept = ~stop_mask(tokens.words, ENGLISH_STOP_WORDS)[tokens.ids]
+    doc, ids = tokens.doc[kept], tokens.ids[kept]
+    together = doc[1:] == doc[:-1]
+    codes = ids[:-1][together] * len(tokens.words) + ids[1:][together]
+    found, pair = np.unique(codes, return_inverse=True)
+    names = np.char.add(np.char.add(tokens.words[found // len(tokens.words)], " "), tokens.words[found % len(tokens.words)])
+    return counts_of(Tokens(doc[1:][together], pair.ravel(), names.astype(str), tokens.documents))
+
+
+PAIR_COUNTING = Counting("pairs.npy", "word pairs", pair_counts)  # kept in this stage's cache folder
+
+
 def paper_counts(titles: list[str], abstracts: list[str], title_weight: int, folder: Path | None = None, own: Path | None = None) -> Counts:
-    """The papers' term counts as the topic stage counts them. With `own` (this stage's cache folder), those it kept
+    """The papers' terms: their words (word_counts, of the same arguments) and the PAIRS word pairs most papers use,
+    the pairs counted once per paper and kept in `own` (this stage's cache folder; None: counted now)."""
+    if own is None and folder is None:  # no cache: one tokenizing for both
+        tokens = tokenize(documents(titles, abstracts, title_weight))
+        return with_pairs(counts_of(tokens), pair_counts(tokens))
+    from site_src.topics.lock import paper_keys
+    from site_src.topics.term_counts import counted
+
+    pairs = counted(titles, abstracts, title_weight, paper_keys(titles, abstracts), own, counting=PAIR_COUNTING)
+    return with_pairs(word_counts(titles, abstracts, title_weight, folder, own), pairs)
+
+
+def word_counts(titles: list[str], abstracts: list[str], title_weight: int, folder: Path | None = None, own: Path | None = None) -> Counts:
+    """The papers' word counts as the topic stage counts them. With `own` (this stage's cache folder), those it kept
     there are read, else those the topic stage kept in `folder` (its cache folder, only read), the rest tokenized,
     and what this stage counted is kept in `own` for the next build: the abstracts it reads are the pages' (LaTeX as
     text), so some differ from the topic stage's, and a topic stage answered from the lock keeps no counts at all."""
@@ -67,6 +102,18 @@ def paper_counts(titles: list[str], abstracts: list[str], title_weight: int, fol
     if own is None:
         return counted(titles, abstracts, title_weight, keys, folder, keep=False)
     return counted(titles, abstracts, title_weight, keys, own, fallback=folder)
+
+
+def with_pairs(words: Counts, pairs: Counts, top: int = PAIRS) -> Counts:
+    """The word counts with the `top` pairs the most papers use as more columns, every column in alphabetical order
+    of its term (a pair, "video generation", sorts between its first word and the words that word begins)."""
+    used = np.bincount(pairs.matrix.indices, minlength=len(pairs.words))
+    chosen = np.sort(np.argsort(-used, kind="stable")[:top])
+    terms = np.concatenate([words.words, pairs.words[chosen]])
+    order = np.argsort(terms, kind="stable")
+    matrix = sp.hstack([words.matrix, pairs.matrix[:, chosen]], format="csr")[:, order]
+    matrix.sort_indices()
+    return Counts(matrix.tocsr(), terms[order])
 
 
 @dataclass(frozen=True)
@@ -183,3 +230,4 @@ def _compact_blocks(blocks, count: int, terms: np.ndarray, keep: int, levels: in
     kept = sp.csr_matrix((values, (rows, column[cols])), shape=(count, len(used)))
     kept.sort_indices()
     return Vectors(kept, terms[used])
+
