@@ -20,7 +20,7 @@ from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
 from site_src.outputs.recommend import (Encoded, bucket_count, bucket_of, buckets_of, like_file, like_files, paper_vectors, recent_digests,
                                         similar, vector_file, vector_files)
-from site_src.outputs.recommend.vectors import (KEEP, PAIR_COUNTING, PAIRS, compact, pair_counts, paper_counts, smoothed, smoothed_compact, tfidf,
+from site_src.outputs.recommend.vectors import (KEEP, PAIR_COUNTING, PAIR_WORD, PAIRS, compact, pair_counts, paper_counts, smoothed, smoothed_compact, tfidf,
                                                with_pairs, word_counts)
 from site_src.topics.lock import paper_keys
 from site_src.topics.term_counts import COUNTS_FILE, FOLDER, counted, remember
@@ -153,7 +153,8 @@ def test_recommend_keeps_its_own_counts_and_reads_the_topic_stages_only_without_
 
 
 def test_word_pairs_are_the_pairs_scikit_learn_counts_once_stop_words_are_out(seed_build):
-    """Independent of our tokenizing: scikit-learn's CountVectorizer counts the same pairs in every seed paper."""
+    """Independent of our tokenizing: scikit-learn's CountVectorizer counts the same pairs in every seed paper (no
+    seed word is longer than PAIR_WORD letters, the one place the two differ)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     from site_src.topics.vectors import TOKEN_PATTERN
@@ -163,9 +164,12 @@ def test_word_pairs_are_the_pairs_scikit_learn_counts_once_stop_words_are_out(se
     ours = pair_counts(tokenize(docs))
     vectorizer = CountVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(2, 2), stop_words="english")
     theirs = vectorizer.fit_transform(docs)
-    assert ours.words.tolist() == vectorizer.get_feature_names_out().tolist()
+    assert ours.words.astype(str).tolist() == vectorizer.get_feature_names_out().tolist()
     assert (ours.matrix != theirs).nnz == 0
-    assert "language models" in ours.words and "models the" not in ours.words  # a stop word never pairs
+    assert b"language models" in ours.words and b"models the" not in ours.words  # a stop word never pairs
+    assert np.char.str_len(tokenize(docs).words).max() <= PAIR_WORD
+    long = pair_counts(tokenize(["a dataset of supercalifragilisticexpialidocious1234 proteins, protein folding"]))
+    assert long.words.tolist() == [b"protein folding", b"proteins protein"]  # a word past PAIR_WORD pairs with none
 
 
 def test_the_pairs_most_papers_use_join_the_words_in_alphabetical_order(seed_build):
@@ -195,15 +199,15 @@ def test_word_pairs_are_kept_in_the_stages_cache_and_a_new_paper_alone_is_counte
     new_title, new_abstract = "Language models for quantum annealing schedules", "About quantum annealing."
     again = paper_counts(titles + [new_title], abstracts + [new_abstract], 2, tmp_path / "topics", own)
     shown = [term for term in again.words.tolist() if " " in term]  # the pairs kept as terms: the planted ones
-    assert set(shown) <= set(planted.words.tolist())
+    assert set(shown) <= set(planted.words.astype(str).tolist())
     old = again.matrix[: len(titles)][:, np.searchsorted(again.words, shown)]
-    assert (old != planted.matrix[:, np.searchsorted(planted.words, shown)]).nnz == 0
+    assert (old != planted.matrix[:, np.searchsorted(planted.words.astype(str), shown)]).nnz == 0
     assert "language models" in again.words[again.matrix[len(titles)].indices].tolist()  # the new paper: counted
     kept = counted(titles + [new_title], abstracts + [new_abstract], 2, paper_keys(titles + [new_title], abstracts + [new_abstract]), own,
                    counting=PAIR_COUNTING)  # the file now holds it: read back, not counted
     fresh = pair_counts(tokenize(documents([new_title], [new_abstract], 2)))
     assert kept.words[kept.matrix[len(titles)].indices].tolist() == fresh.words.tolist()
-    assert "quantum annealing" in fresh.words
+    assert b"quantum annealing" in fresh.words
 
 
 def test_smoothing_moves_each_paper_a_fifth_of_the_way_to_its_nearest_papers():
