@@ -30,7 +30,8 @@ def _sub(parent, tag: str, text: str | None = None, **attributes) -> etree._Elem
 
 
 def _updated(feed: Feed) -> dt.date | None:
-    """The newest digest's date; a feed made without one (tests, other tools) falls back on its newest item."""
+    """The feed's date (plan_feeds: its newest item's); a feed made without one (tests, other tools) falls back on its
+    newest item."""
     return feed.updated or max((item.date for item in feed.items if item.date), default=None)
 
 

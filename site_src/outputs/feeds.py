@@ -81,7 +81,7 @@ class Feed(FeedLink):
     description: str
     page: str  # site-relative URL of the HTML page the feed follows: "" (home) or "topics/x/"
     items: tuple[FeedItem, ...]  # newest first
-    updated: dt.date | None = None  # the newest digest's date (lastBuildDate, Atom's updated); never the clock
+    updated: dt.date | None = None  # its newest item's date (lastBuildDate, Atom's updated); never the clock
     group: str = ""  # where the Feeds page and the OPML file list it: "This site", "Top papers", "Areas", "Topics"
     name: str = ""  # the page it follows, in words
 
@@ -194,10 +194,13 @@ def plan_feeds(site: Site) -> tuple[tuple[Feed, ...], tuple[str, ...]]:
     feeds, undated = [], set()
     for page, name, title, description, slugs, limit, group, ranked in streams:
         items, undated_urls = _items(site, slugs, appearance, limit, intros=not page, ranked=ranked)
-        made = {"description": description, "page": page, "updated": site.updated, "group": group, "name": name}
-        feeds.append(Feed(urls.feed(page, "rss"), "rss", title, items=tuple(items), **made))
         # Undated items sort last, so the newest `limit` dated ones are the dated ones among the newest `limit`.
         dated = [item for item in items if item.date]
+        # A feed is updated when its items are: a topic no new paper joined keeps its feeds' bytes (not rewritten,
+        # and a reader polling it is told it has not changed); a feed of undated items only, the newest digest's.
+        updated = max((item.date for item in dated), default=site.updated)
+        made = {"description": description, "page": page, "updated": updated, "group": group, "name": name}
+        feeds.append(Feed(urls.feed(page, "rss"), "rss", title, items=tuple(items), **made))
         undated.update(undated_urls)
         if dated:
             feeds.append(Feed(urls.feed(page, "atom"), "atom", title, items=tuple(dated), **made))
