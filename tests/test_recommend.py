@@ -4,6 +4,7 @@ on the real site, each page loading only the vectors it ranks, axe on the new pa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -23,7 +24,7 @@ from site_src.outputs.recommend import (Encoded, bucket_count, bucket_of, bucket
 from site_src.outputs.recommend.vectors import (KEEP, PAIR_COUNTING, PAIR_WORD, PAIRS, compact, pair_counts, paper_counts, smoothed, smoothed_compact, tfidf,
                                                with_pairs, word_counts)
 from site_src.topics.lock import paper_keys
-from site_src.topics.term_counts import COUNTS_FILE, FOLDER, counted, remember
+from site_src.topics.term_counts import COUNTS_FILE, FOLDER, remember
 from site_src.topics.vectors import counts_of, documents, tokenize
 from site_src.assemble import DigestView, Site
 
@@ -187,27 +188,38 @@ def test_the_pairs_most_papers_use_join_the_words_in_alphabetical_order(seed_bui
     assert len(paper_counts(titles, abstracts, 2).words) == len(words.words) + PAIRS or len(pairs.words) < PAIRS
 
 
-def test_word_pairs_are_kept_in_the_stages_cache_and_a_new_paper_alone_is_counted(seed_build, tmp_path):
+def _same_counts(a, b) -> bool:
+    return a.words.tolist() == b.words.tolist() and a.matrix.shape == b.matrix.shape and (a.matrix != b.matrix).nnz == 0
+
+
+def test_word_pairs_are_kept_in_the_stages_cache_and_read_back_for_the_papers_it_holds(seed_build, tmp_path):
     papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
     titles, abstracts = [p["title"] for p in papers], [p["abstract"] for p in papers]
-    own = tmp_path / "recommend"
-    first = paper_counts(titles, abstracts, 2, tmp_path / "topics", own)
+    own, topics = tmp_path / "recommend", tmp_path / "topics"
+    uncached = paper_counts(titles, abstracts, 2)
+    # a cache of some papers, then every paper: the rest counted, the whole as without a cache
+    assert _same_counts(paper_counts(titles[::2], abstracts[::2], 2, topics, own), paper_counts(titles[::2], abstracts[::2], 2))
     assert (own / PAIR_COUNTING.file).is_file()
-    assert (first.matrix != paper_counts(titles, abstracts, 2).matrix).nnz == 0  # with the cache as without
-    planted = pair_counts(tokenize(documents(titles[::-1], abstracts[::-1], 2)))  # another text's pairs: seen if read
+    assert _same_counts(paper_counts(titles, abstracts, 2, topics, own), uncached)
+    assert _same_counts(paper_counts(titles, abstracts, 2, topics, own), uncached)  # now all from the file
+    # pairs kept under these papers' keys are used as they are, not counted again: here another text's pairs
+    planted = pair_counts(tokenize(documents(titles[::-1], abstracts[::-1], 2)))
     remember(own, paper_keys(titles, abstracts), planted, 2, PAIR_COUNTING)
-    new_title, new_abstract = "Language models for quantum annealing schedules", "About quantum annealing."
-    again = paper_counts(titles + [new_title], abstracts + [new_abstract], 2, tmp_path / "topics", own)
-    shown = [term for term in again.words.tolist() if " " in term]  # the pairs kept as terms: the planted ones
-    assert set(shown) <= set(planted.words.astype(str).tolist())
-    old = again.matrix[: len(titles)][:, np.searchsorted(again.words, shown)]
+    again = paper_counts(titles, abstracts, 2, topics, own)
+    shown = [term for term in again.words.tolist() if " " in term]
+    assert not _same_counts(again, uncached)
+    old = again.matrix[:, np.searchsorted(again.words, shown)]
     assert (old != planted.matrix[:, np.searchsorted(planted.words.astype(str), shown)]).nnz == 0
-    assert "language models" in again.words[again.matrix[len(titles)].indices].tolist()  # the new paper: counted
-    kept = counted(titles + [new_title], abstracts + [new_abstract], 2, paper_keys(titles + [new_title], abstracts + [new_abstract]), own,
-                   counting=PAIR_COUNTING)  # the file now holds it: read back, not counted
-    fresh = pair_counts(tokenize(documents([new_title], [new_abstract], 2)))
-    assert kept.words[kept.matrix[len(titles)].indices].tolist() == fresh.words.tolist()
-    assert b"quantum annealing" in fresh.words
+
+
+def test_word_pairs_counted_by_another_rule_are_not_read(seed_build, tmp_path):
+    """A file of pairs counted otherwise (before words were capped at PAIR_WORD letters, say) is a miss, not pairs."""
+    papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
+    titles, abstracts = [p["title"] for p in papers], [p["abstract"] for p in papers]
+    planted = pair_counts(tokenize(documents(titles[::-1], abstracts[::-1], 2)))
+    other_rule = dataclasses.replace(PAIR_COUNTING, kind="word pairs")  # the salt of the first pairs.npy
+    remember(tmp_path / "recommend", paper_keys(titles, abstracts), planted, 2, other_rule)
+    assert _same_counts(paper_counts(titles, abstracts, 2, tmp_path / "topics", tmp_path / "recommend"), paper_counts(titles, abstracts, 2))
 
 
 def test_smoothing_moves_each_paper_a_fifth_of_the_way_to_its_nearest_papers():

@@ -196,9 +196,11 @@ def plan_feeds(site: Site) -> tuple[tuple[Feed, ...], tuple[str, ...]]:
         items, undated_urls = _items(site, slugs, appearance, limit, intros=not page, ranked=ranked)
         # Undated items sort last, so the newest `limit` dated ones are the dated ones among the newest `limit`.
         dated = [item for item in items if item.date]
-        # A feed is updated when its items are: a topic no new paper joined keeps its feeds' bytes (not rewritten,
-        # and a reader polling it is told it has not changed); a feed of undated items only, the newest digest's.
-        updated = max((item.date for item in dated), default=site.updated)
+        # A feed is dated by its newest item: a topic no new paper joined keeps its feeds' bytes (not rewritten,
+        # and a reader polling it is told it has not changed). A ranked feed (the top papers of a week, a month)
+        # changes with the days whatever its items' dates, and a feed without dated items has no newest item:
+        # those take the newest digest's date.
+        updated = site.updated if ranked else max((item.date for item in dated), default=site.updated)
         made = {"description": description, "page": page, "updated": updated, "group": group, "name": name}
         feeds.append(Feed(urls.feed(page, "rss"), "rss", title, items=tuple(items), **made))
         undated.update(undated_urls)
@@ -263,7 +265,7 @@ def build_feeds(site: Site, cache: Path | None = None) -> Feeds:
     writers = {"rss": rss_bytes, "atom": atom_bytes, "json": json_feed_bytes}
     shared = {**entries, "json": texts}
     files = {feed.path: writers[feed.format](feed, site.config, shared[feed.format]) for feed in feeds}
-    files[urls.OPML] = opml_bytes(feeds, site.config)
+    files[urls.OPML] = opml_bytes(feeds, site.config, site.updated)
     made = {format: {keys[url]: entries[format].made[url] for url in items[format]} for format in ("rss", "atom")}
     feed_kept.save(cache, {**made, "json": {keys[url]: text.encode("utf-8") for url, text in texts.items()}})
     # A retired topic's (or area's) feeds keep working: they carry its successor's items.

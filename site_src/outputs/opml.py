@@ -8,6 +8,7 @@ clock, so builds stay identical.
 
 from __future__ import annotations
 
+import datetime as dt
 from email.utils import format_datetime
 
 from lxml import etree
@@ -16,12 +17,12 @@ from site_src.config import SiteConfig
 from site_src.outputs.feeds import Feed, midnight, xml_text
 
 
-def opml_bytes(feeds: tuple[Feed, ...], config: SiteConfig) -> bytes:
+def opml_bytes(feeds: tuple[Feed, ...], config: SiteConfig, updated: dt.date | None = None) -> bytes:
+    """The OPML file of the feeds; `updated` (the newest digest's day) is its dateModified, none without."""
     base = config.base_url
     opml = etree.Element("opml", {"version": "2.0"})
     head = etree.SubElement(opml, "head")
     etree.SubElement(head, "title").text = xml_text(f"Every feed of {config.title}")
-    updated = max((f.updated for f in feeds if f.updated), default=None)
     if updated:
         etree.SubElement(head, "dateModified").text = format_datetime(midnight(updated))
     body = etree.SubElement(opml, "body")

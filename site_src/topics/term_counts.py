@@ -2,7 +2,8 @@
 
 The counts (vectors.Counts) of the last build's papers are kept in one file, `.digest-cache/topics/counts.npy`
 beside build/, each paper's row under the hash of its title and abstract (lock.paper_keys), the file under a hash
-of how they are joined and tokenized. A paper whose text changed has another key and is counted again, so counts
+of how they are joined, tokenized and counted. Other kinds of terms (Counting: For you's word pairs) are kept
+the same way in files of their own. A paper whose text changed has another key and is counted again, so counts
 from the file are the counts tokenizing would give, and a build with the file gives the same bytes as one
 without (tests/test_topic_cache.py). A missing, damaged or foreign file only costs the time it would have saved.
 """

@@ -80,7 +80,10 @@ def pair_counts(tokens: Tokens) -> Counts:
 
 
 PAIR_WORD = 24  # letters, at most, of a word in a pair
-PAIR_COUNTING = Counting("pairs.npy", "word pairs", pair_counts, as_bytes=True)  # kept in this stage's cache folder
+# Kept in this stage's cache folder, under a salt naming how pairs are counted: a file counted by another rule is
+# not read.
+PAIR_COUNTING = Counting("pairs.npy", f"word pairs, words of at most {PAIR_WORD} letters, stop words "
+                         + " ".join(sorted(ENGLISH_STOP_WORDS)), pair_counts, as_bytes=True)
 
 
 def paper_counts(titles: list[str], abstracts: list[str], title_weight: int, folder: Path | None = None, own: Path | None = None) -> Counts:
