@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -135,6 +136,9 @@ def build(
             return _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts, size_limit)
         finally:
             gc.unfreeze()  # _build froze its site: `digest serve` lives on, and the next build's garbage is collected
+            shared = sys.modules.get("site_src.topics.term_counts")
+            if shared is not None:  # the tokens the topic stage offered the later stages
+                shared.forget_shared()
 
 
 def _build(content_dir, out_dir, base_url, strict, lock, on_warning, cache, on_stage, drafts, size_limit) -> BuildReport:

@@ -24,7 +24,7 @@ from site_src.outputs.recommend import (Encoded, bucket_count, bucket_of, bucket
 from site_src.outputs.recommend.vectors import (KEEP, PAIR_COUNTING, PAIR_WORD, PAIRS, compact, pair_counts, paper_counts, smoothed, smoothed_compact, tfidf,
                                                with_pairs, word_counts)
 from site_src.topics.lock import paper_keys
-from site_src.topics.term_counts import COUNTS_FILE, FOLDER, remember
+from site_src.topics.term_counts import COUNTS_FILE, FOLDER, forget_shared, remember, share, tokens_of
 from site_src.topics.vectors import counts_of, documents, tokenize
 from site_src.assemble import DigestView, Site
 
@@ -220,6 +220,29 @@ def test_word_pairs_counted_by_another_rule_are_not_read(seed_build, tmp_path):
     other_rule = dataclasses.replace(PAIR_COUNTING, kind="word pairs")  # the salt of the first pairs.npy
     remember(tmp_path / "recommend", paper_keys(titles, abstracts), planted, 2, other_rule)
     assert _same_counts(paper_counts(titles, abstracts, 2, tmp_path / "topics", tmp_path / "recommend"), paper_counts(titles, abstracts, 2))
+
+
+def test_tokens_the_topic_stage_shares_are_the_tokens_tokenizing_gives(seed_build):
+    """For you pairs the words the topic stage tokenized (term_counts.share) instead of tokenizing again: for
+    papers it shared, some it did not (an abstract the pages show otherwise), in another order."""
+    papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
+    titles, abstracts = [p["title"] for p in papers], [p["abstract"] for p in papers]
+    try:
+        share(paper_keys(titles, abstracts), tokenize(documents(titles, abstracts, 2)), 2)
+        order = list(range(len(titles)))[::-3]
+        some_titles = [titles[i] for i in order]
+        some_abstracts = [abstracts[i] + (" and quantum annealing" if n % 5 == 0 else "") for n, i in enumerate(order)]
+        tokens = tokens_of(some_titles, some_abstracts, 2, paper_keys(some_titles, some_abstracts))
+        again = tokenize(documents(some_titles, some_abstracts, 2))
+        assert tokens.doc.tolist() == again.doc.tolist() and tokens.words[tokens.ids].tolist() == again.words[again.ids].tolist()
+        # shared tokens are taken as they are: another text's, shared under these keys, come back
+        planted = tokenize(documents(titles[::-1], abstracts[::-1], 2))
+        share(paper_keys(titles, abstracts), planted, 2)
+        taken = tokens_of(titles, abstracts, 2, paper_keys(titles, abstracts))
+        assert taken.words[taken.ids].tolist() == planted.words[planted.ids].tolist()
+        assert tokens_of(titles, abstracts, 1, paper_keys(titles, abstracts)).ids.size == tokenize(documents(titles, abstracts, 1)).ids.size
+    finally:
+        forget_shared()
 
 
 def test_smoothing_moves_each_paper_a_fifth_of_the_way_to_its_nearest_papers():

@@ -136,6 +136,7 @@ def group(papers, settings: TopicSettings, lock: TopicLock | None, cache: Path |
     counts = counts_of(tokens)
     if cache is not None:  # kept for the next build, which may only place a day's papers on these topics
         term_counts.remember(cache, keys, counts, settings.title_weight)
+    term_counts.share(keys, tokens, settings.title_weight)  # For you pairs them without tokenizing again
     grouping = model.group_papers(titles, abstracts, settings, prior_topic, tokens, counts)
     new_sets = [{paper_slugs[i] for i in t.members[: t.size]} for t in grouping.topics]
     matched = match_topics(new_sets, [t.terms for t in grouping.topics], lock) if lock else {}

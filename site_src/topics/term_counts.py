@@ -44,6 +44,45 @@ class Counting:
 
 WORDS = Counting(COUNTS_FILE, "", counts_of)
 
+# The tokens the topic stage made of every paper, for a later stage of the same build (For you's word pairs, in the
+# process forked from it): (title_weight, each paper key's document, the tokens). The same key is the same title
+# and abstract, so its tokens are the ones tokenizing again would give. Cleared when the build ends.
+_SHARED: list = []
+
+
+def share(keys: list[bytes], tokens: Tokens, title_weight: int) -> None:
+    """Offer these papers' tokens (of vectors.documents, `title_weight`) to the build's later stages."""
+    _SHARED[:] = [(title_weight, dict(zip(keys, range(len(keys)))), tokens)]
+
+
+def forget_shared() -> None:
+    _SHARED.clear()
+
+
+def tokens_of(titles: list[str], abstracts: list[str], title_weight: int, keys: list[bytes]) -> Tokens:
+    """The tokens of these papers' documents (vectors.documents): those the topic stage shared (share) taken from
+    there, the rest tokenized. Equal to tokenize(documents(...)) but for the order of the words, which no count
+    depends on (counts_of sorts them)."""
+    found = np.full(len(keys), -1, dtype=np.int64)
+    if _SHARED and _SHARED[0][0] == title_weight:
+        at, shared = _SHARED[0][1], _SHARED[0][2]
+        found = np.fromiter((at.get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
+    rest = np.flatnonzero(found < 0)
+    fresh = tokenize(documents([titles[i] for i in rest], [abstracts[i] for i in rest], title_weight))
+    if len(rest) == len(keys):
+        return fresh
+    use = np.flatnonzero(found >= 0)
+    starts, ends = np.searchsorted(shared.doc, found[use]), np.searchsorted(shared.doc, found[use], side="right")
+    lengths = ends - starts  # a document's tokens are one run of the shared arrays
+    taken = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+    doc = np.concatenate([np.repeat(use, lengths), rest[fresh.doc]])
+    both = np.concatenate([shared.ids[taken], len(shared.words) + fresh.ids])
+    used, ids = np.unique(both, return_inverse=True)
+    vocabulary = np.concatenate([shared.words, fresh.words])[used]  # distinct but for a word in both: merged next
+    words, merged = np.unique(vocabulary, return_inverse=True)
+    order = np.argsort(doc, kind="stable")  # every document's tokens in their order, the documents in the papers'
+    return Tokens(doc[order], merged.ravel()[ids.ravel()][order], words, len(keys))
+
 
 def _salt(title_weight: int, kind: str = "") -> np.ndarray:
     """What the counts depend on besides a paper's title and abstract: how they are joined, tokenized and counted. A
@@ -62,7 +101,7 @@ def counted(
     Without a file in `folder`, the one in `fallback` (another stage's folder, only read) serves instead.
     `counting`: what is counted (WORDS, or another kind of term with a file of its own)."""
     if folder is None:
-        return counting.count(tokenize(documents(titles, abstracts, title_weight)))
+        return counting.count(tokens_of(titles, abstracts, title_weight, keys))
     salt = _salt(title_weight, counting.kind)
     kept = _kept(folder / counting.file, salt, counting.as_bytes)
     own = kept is not None
@@ -74,7 +113,7 @@ def counted(
     row_of = dict(zip(old_keys, range(len(old_keys))))
     rows = np.array([row_of.get(key, -1) for key in keys], dtype=np.int64)
     missing = np.flatnonzero(rows < 0).tolist()
-    fresh = counting.count(tokenize(documents([titles[i] for i in missing], [abstracts[i] for i in missing], title_weight)))
+    fresh = counting.count(tokens_of([titles[i] for i in missing], [abstracts[i] for i in missing], title_weight, [keys[i] for i in missing]))
     words, old_columns, fresh_columns = _merged(old.words, fresh.words)
     stacked = sp.vstack([_renumbered(old.matrix, old_columns, len(words)), _renumbered(fresh.matrix, fresh_columns, len(words))], format="csr")
     rows[missing] = old.matrix.shape[0] + np.arange(len(missing))

@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from site_src.topics.term_counts import Counting
-from site_src.topics.vectors import ENGLISH_STOP_WORDS, Counts, Tokens, counts_of, documents, stop_mask, tokenize
+from site_src.topics.vectors import ENGLISH_STOP_WORDS, Counts, Tokens, counts_of, stop_mask
 
 KEEP = 32  # terms kept per paper (bench/recommend_eval.py: 16 and 24 lose 1-4 points of P@10, 48 gains none)
 LEVELS = 256  # one byte per weight
@@ -89,13 +89,14 @@ PAIR_COUNTING = Counting("pairs.npy", f"word pairs, words of at most {PAIR_WORD}
 def paper_counts(titles: list[str], abstracts: list[str], title_weight: int, folder: Path | None = None, own: Path | None = None) -> Counts:
     """The papers' terms: their words (word_counts, of the same arguments) and the PAIRS word pairs most papers use,
     the pairs counted once per paper and kept in `own` (this stage's cache folder; None: counted now)."""
-    if own is None and folder is None:  # no cache: one tokenizing for both
-        tokens = tokenize(documents(titles, abstracts, title_weight))
-        return with_pairs(counts_of(tokens), pair_counts(tokens))
     from site_src.topics.lock import paper_keys
-    from site_src.topics.term_counts import counted
+    from site_src.topics.term_counts import counted, tokens_of
 
-    pairs = counted(titles, abstracts, title_weight, paper_keys(titles, abstracts), own, counting=PAIR_COUNTING)
+    keys = paper_keys(titles, abstracts)
+    if own is None and folder is None:  # no cache: one tokenizing for both (none where the topic stage shared its)
+        tokens = tokens_of(titles, abstracts, title_weight, keys)
+        return with_pairs(counts_of(tokens), pair_counts(tokens))
+    pairs = counted(titles, abstracts, title_weight, keys, own, counting=PAIR_COUNTING)
     return with_pairs(word_counts(titles, abstracts, title_weight, folder, own), pairs)
 
 
