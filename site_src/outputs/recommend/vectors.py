@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from site_src.topics.term_counts import Counting
-from site_src.topics.vectors import ENGLISH_STOP_WORDS, Counts, Tokens, counts_of, stop_mask
+from site_src.topics.vectors import ENGLISH_STOP_WORDS, Counts, Tokens, counted_entries, counts_of, stable_sort, stop_mask
 
 KEEP = 32  # terms kept per paper (bench/recommend_eval.py: 16 and 24 lose 1-4 points of P@10, 48 gains none)
 LEVELS = 256  # one byte per weight
@@ -68,15 +68,23 @@ def pair_counts(tokens: Tokens) -> Counts:
     (bytes: at 34,000 papers there are 578,000 pairs, most in one paper). A pair with a word of more than
     PAIR_WORD letters is not counted (a formula or a run-together name, no paper's topic, would make every
     name in the array as wide as it)."""
-    words = tokens.words.astype(f"S{PAIR_WORD}")  # a longer word is cut here, but pairs with none
+    order = np.argsort(tokens.words, kind="stable")  # the words by name: a pair's code sorts as its name does
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    words = tokens.words[order].astype(f"S{PAIR_WORD}")  # a longer word is cut here, but pairs with none
     kept = ~stop_mask(tokens.words, ENGLISH_STOP_WORDS)[tokens.ids]
-    doc, ids = tokens.doc[kept], tokens.ids[kept]
-    short = np.char.str_len(tokens.words) <= PAIR_WORD
+    doc, ids = tokens.doc[kept], rank[tokens.ids[kept]]
+    short = np.char.str_len(tokens.words[order]) <= PAIR_WORD
     together = (doc[1:] == doc[:-1]) & short[ids[:-1]] & short[ids[1:]]
-    codes = ids[:-1][together] * len(words) + ids[1:][together]
-    found, pair = np.unique(codes, return_inverse=True)
-    names = np.char.add(np.char.add(words[found // len(words)], b" "), words[found % len(words)])
-    return counts_of(Tokens(doc[1:][together], pair.ravel(), names, tokens.documents))
+    # "a b" sorts as (a, b) does, the space before every letter and digit: codes in order are names in order
+    width = max(len(words), 1)
+    codes, at = stable_sort(ids[:-1][together] * width + ids[1:][together])
+    starts = np.diff(codes, prepend=-1) != 0
+    pair = np.empty(len(codes), dtype=np.int64)
+    pair[at] = np.cumsum(starts) - 1  # each pair's number among the distinct pairs, by name
+    found = codes[starts]
+    names = np.char.add(np.char.add(words[found // width], b" "), words[found % width])
+    return Counts(counted_entries(doc[1:][together] * len(found) + pair, tokens.documents, len(found)), names)
 
 
 PAIR_WORD = 24  # letters, at most, of a word in a pair
