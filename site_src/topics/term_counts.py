@@ -44,9 +44,10 @@ class Counting:
 
 WORDS = Counting(COUNTS_FILE, "", counts_of)
 
-# The tokens the topic stage made of every paper, for a later stage of the same build (For you's word pairs, in the
-# process forked from it): (title_weight, each paper key's document, the tokens). The same key is the same title
-# and abstract, so its tokens are the ones tokenizing again would give. Cleared when the build ends.
+# The tokens the topic stage made (of every paper in a fit, of those it had no counts of when it placed a day), for
+# a later stage of the same build (For you's words and pairs, in the process forked from it): (title_weight, each
+# paper key's document, the tokens). The same key is the same title and abstract, so its tokens are the ones
+# tokenizing again would give. Cleared when the build ends.
 _SHARED: list = []
 
 
@@ -70,6 +71,8 @@ def tokens_of(titles: list[str], abstracts: list[str], title_weight: int, keys: 
     rest = np.flatnonzero(found < 0)
     fresh = tokenize(documents([titles[i] for i in rest], [abstracts[i] for i in rest], title_weight))
     if len(rest) == len(keys):
+        if not _SHARED:  # the first stage to tokenize (the topic stage placing a day on the lock): offered on
+            share(keys, fresh, title_weight)
         return fresh
     use = np.flatnonzero(found >= 0)
     starts, ends = np.searchsorted(shared.doc, found[use]), np.searchsorted(shared.doc, found[use], side="right")
