@@ -8,11 +8,11 @@ Besides the words, the PAIRS word pairs most papers use are terms too ("diffusio
 words side by side once English stop words are out, as arxiv-sanity-lite counts them), counted once per paper and
 kept in this stage's cache folder. They are weighed as arxiv-sanity-lite weighs its features (English stop words
 out, sublinear counts, smoothed IDF, unit rows), without its author names (with them P@10 was lower on the seed and
-API 2025 themes, barely higher on late 2025). A browser cannot afford a 10,000-column row per paper, so each row keeps its
-KEEP strongest terms, as whole numbers 1..LEVELS-1 of the row's largest weight; the browser scales them back to
-unit length. Before the cut, a paper's row moves SMOOTH of the way to the mean of its NEIGHBOURS most similar
-papers (smoothed): three stars then say more than their own KEEP terms each. bench/recommend_eval.py measures what
-each choice costs (docs/recommendations.md has the table).
+API 2025 themes, barely higher on late 2025). A browser cannot afford a 10,000-column row per paper, so each row
+keeps its KEEP strongest terms, as whole numbers 1..LEVELS-1 of the row's largest weight; the browser scales them
+back to unit length. Before the cut, a paper's row moves SMOOTH of the way to the mean of its NEIGHBOURS most
+similar papers (smoothed): three stars then say more than their own KEEP terms each. bench/recommend_eval.py
+measures what each choice costs (docs/recommendations.md has the table).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from site_src.topics.term_counts import Counting
+from site_src.topics.term_counts import Counting, counted, tokens_of
 from site_src.topics.vectors import ENGLISH_STOP_WORDS, Counts, Tokens, counted_entries, counts_of, stable_sort, stop_mask
 
 KEEP = 32  # terms kept per paper (bench/recommend_eval.py: 16 and 24 lose 1-4 points of P@10, 48 gains none)
@@ -98,7 +98,6 @@ def paper_counts(titles: list[str], abstracts: list[str], title_weight: int, fol
     """The papers' terms: their words (word_counts, of the same arguments) and the PAIRS word pairs most papers use,
     the pairs counted once per paper and kept in `own` (this stage's cache folder; None: counted now)."""
     from site_src.topics.lock import paper_keys
-    from site_src.topics.term_counts import counted, tokens_of
 
     keys = paper_keys(titles, abstracts)
     if own is None and folder is None:  # no cache: one tokenizing for both (none where the topic stage shared its)
@@ -114,7 +113,6 @@ def word_counts(titles: list[str], abstracts: list[str], title_weight: int, fold
     and what this stage counted is kept in `own` for the next build: the abstracts it reads are the pages' (LaTeX as
     text), so some differ from the topic stage's, and a topic stage answered from the lock keeps no counts at all."""
     from site_src.topics.lock import paper_keys
-    from site_src.topics.term_counts import counted
 
     keys = paper_keys(titles, abstracts)
     if own is None:
@@ -248,4 +246,3 @@ def _compact_blocks(blocks, count: int, terms: np.ndarray, keep: int, levels: in
     kept = sp.csr_matrix((values, (rows, column[cols])), shape=(count, len(used)))
     kept.sort_indices()
     return Vectors(kept, terms[used])
-
