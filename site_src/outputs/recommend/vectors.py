@@ -104,17 +104,21 @@ def paper_counts(titles: list[str], abstracts: list[str], title_weight: int, fol
         tokens = tokens_of(titles, abstracts, title_weight, keys)
         return with_pairs(counts_of(tokens), pair_counts(tokens))
     pairs = counted(titles, abstracts, title_weight, keys, own, counting=PAIR_COUNTING)
-    return with_pairs(word_counts(titles, abstracts, title_weight, folder, own), pairs)
+    return with_pairs(word_counts(titles, abstracts, title_weight, folder, own, keys), pairs)
 
 
-def word_counts(titles: list[str], abstracts: list[str], title_weight: int, folder: Path | None = None, own: Path | None = None) -> Counts:
+def word_counts(
+    titles: list[str], abstracts: list[str], title_weight: int, folder: Path | None = None, own: Path | None = None,
+    keys: list[bytes] | None = None,
+) -> Counts:
     """The papers' word counts as the topic stage counts them. With `own` (this stage's cache folder), those it kept
     there are read, else those the topic stage kept in `folder` (its cache folder, only read), the rest tokenized,
     and what this stage counted is kept in `own` for the next build: the abstracts it reads are the pages' (LaTeX as
-    text), so some differ from the topic stage's, and a topic stage answered from the lock keeps no counts at all."""
+    text), so some differ from the topic stage's, and a topic stage answered from the lock keeps no counts at all.
+    `keys`: the papers' lock.paper_keys, where the caller has them."""
     from site_src.topics.lock import paper_keys
 
-    keys = paper_keys(titles, abstracts)
+    keys = paper_keys(titles, abstracts) if keys is None else keys
     if own is None:
         return counted(titles, abstracts, title_weight, keys, folder, keep=False)
     return counted(titles, abstracts, title_weight, keys, own, fallback=folder)
