@@ -41,7 +41,7 @@ import scipy.sparse as sp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from site_src.outputs.recommend import Encoded, paper_vectors, vector_file  # noqa: E402
+from site_src.outputs.recommend import Encoded, paper_vectors, reference_size, vector_file  # noqa: E402
 from site_src.outputs.recommend.vectors import KEEP, SHARED, SMOOTH, compact, paper_counts, tfidf  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("topics_eval", ROOT / "bench" / "topics_eval.py")
@@ -64,6 +64,11 @@ class Themes:
     authors: list[str]  # the anchor reads them, as arxiv-sanity-lite does
     picked: np.ndarray
     gold: np.ndarray
+    first_seen: np.ndarray  # rows in the order the papers first appeared (recommend.first_seen's order)
+
+    def reference(self) -> np.ndarray:
+        """The rows whose papers weigh the terms, as the build chooses them (recommend.reference_size)."""
+        return np.sort(self.first_seen[: reference_size(len(self.titles))])
 
 
 def _read(days: list[Path], name_of, themes: str, name: str) -> Themes:
@@ -74,9 +79,13 @@ def _read(days: list[Path], name_of, themes: str, name: str) -> Themes:
     with tempfile.TemporaryDirectory() as folder:
         for day in days:
             (Path(folder) / name_of(day)).symlink_to(day)
-        papers = read_corpus(Path(folder), SiteConfig())[0].papers
+        corpus = read_corpus(Path(folder), SiteConfig())[0]
+    papers = corpus.papers
     picked, gold = topics_eval.load_themes(papers, ROOT / "bench" / themes)
-    return Themes(name, [p.title for p in papers], [p.abstract for p in papers], [" ".join(p.authors) for p in papers], picked, gold)
+    number = {d.id: n for n, d in enumerate(corpus.digests)}
+    first = np.array([min((number[d] for d in p.digests), default=len(number)) for p in papers], dtype=np.int64)
+    return Themes(name, [p.title for p in papers], [p.abstract for p in papers], [" ".join(p.authors) for p in papers], picked, gold,
+                  np.lexsort((np.arange(len(papers)), first)))
 
 
 def theme_sets():
@@ -143,11 +152,15 @@ def sparse_rows(U: sp.csr_matrix) -> list:
     return [[U.indices[U.indptr[r]:U.indptr[r + 1]].tolist(), U.data[U.indptr[r]:U.indptr[r + 1]].tolist()] for r in range(U.shape[0])]
 
 
-def variants(titles: list[str], abstracts: list[str]) -> dict[str, tuple[list, int, float, dict]]:
+def variants(titles: list[str], abstracts: list[str], reference: np.ndarray | None = None) -> dict[str, tuple[list, int, float, dict]]:
     """name -> (rows as [ids, values], terms, gzipped bytes per paper of the files the browser would load, options
-    of the browser's ranking)."""
+    of the browser's ranking). `reference`: the rows whose papers weigh the terms (None: all)."""
     slugs = [f"p{i}" for i in range(len(titles))]
-    weighted = tfidf(paper_counts(titles, abstracts, 2))
+
+    def weigh(title_weight=2, rows=reference):
+        return tfidf(paper_counts(titles, abstracts, title_weight, reference=rows), reference=rows)
+
+    weighted = weigh()
     out = {"full TF-IDF, not smoothed (ours, float)": (sparse_rows(weighted.X), weighted.X.shape[1], float("nan"), {})}
 
     def add(label, v, **options):
@@ -157,14 +170,16 @@ def variants(titles: list[str], abstracts: list[str]) -> dict[str, tuple[list, i
     shipped = paper_vectors(weighted)[0]
     add(SHIPPED, shipped)
     add("shipped, without feedback", shipped, feedback=0)
-    add("not smoothed", compact(weighted.X, weighted.terms))
+    add("not smoothed", compact(weighted.X, weighted.terms, df=weighted.df))
     for smooth in (0.1, 0.4):
         add(f"smoothed {smooth}", paper_vectors(weighted, smooth=smooth)[0])
     for keep in (16, 24, 48):
         add(f"kept {keep}", paper_vectors(weighted, keep=keep)[0])
     add("4-bit", paper_vectors(weighted, levels=16)[0])
     add("strongest by weight alone (shared 0)", paper_vectors(weighted, shared=0)[0])
-    add("title counted once", paper_vectors(tfidf(paper_counts(titles, abstracts, 1)))[0])
+    add("title counted once", paper_vectors(weigh(1))[0])
+    if reference is not None and len(reference) < len(titles):
+        add("terms weighed by every paper (until December 2026)", paper_vectors(weigh(rows=None))[0])
     return out
 
 
@@ -266,7 +281,7 @@ def main() -> int:
         lines += [f"## {themes.name}: {n:,} papers, {len(set(themes.gold.tolist()))} themes, {len(cases)} draws of {STARS} stars", ""]
         lines += ["| representation | bytes/paper (gzip) | P@10 themed | share of anchor | P@10 + distractors | share of anchor | ms/ranking |", "|---|---|---|---|---|---|---|"]
         lines.append(f"| anchor: arxiv-sanity-lite SVM, full TF-IDF | – | {base['themed']:.3f} | 100% | {base['mixed']:.3f} | 100% | – |")
-        for label, (rows, dims, size, options) in variants(themes.titles, themes.abstracts).items():
+        for label, (rows, dims, size, options) in variants(themes.titles, themes.abstracts, themes.reference()).items():
             scores, ms = p_at_10(rows, dims, cases, options)
             shares = {pool: scores[pool] / base[pool] if base[pool] else float("nan") for pool in scores}
             shown = "–" if size != size else f"{size:.0f}"

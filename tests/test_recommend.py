@@ -20,8 +20,9 @@ from site_src.build import build
 from site_src.config import SiteConfig, load_config
 from site_src.errors import DigestError
 from site_src.outputs.recommend import (Encoded, bucket_count, bucket_of, buckets_of, like_file, like_files, paper_vectors, recent_digests,
-                                        similar, vector_file, vector_files)
-from site_src.outputs.recommend.vectors import (KEEP, PAIR_COUNTING, PAIR_WORD, PAIRS, compact, pair_counts, paper_counts, smoothed, smoothed_compact, tfidf,
+                                        vector_file, vector_files)
+from site_src.outputs.recommend.nearest import full as full_lists, inverse_norms, profiles_of
+from site_src.outputs.recommend.vectors import (KEEP, PAIR_COUNTING, PAIR_WORD, PAIRS, compact, cut, pair_counts, paper_counts, smoothed, smoothed_compact, tfidf,
                                                with_pairs, word_counts)
 from site_src.topics.lock import paper_keys
 from site_src.topics.term_counts import COUNTS_FILE, FOLDER, forget_shared, remember, share, tokens_of
@@ -256,7 +257,7 @@ def test_smoothing_moves_each_paper_a_fifth_of_the_way_to_its_nearest_papers():
 def test_smoothed_vectors_cut_a_block_of_rows_at_a_time_are_those_of_the_whole_matrix(seed_build):
     papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
     weighted = _weighted(papers)
-    nearest = similar(compact(weighted.X, weighted.terms).unit(), 10)
+    nearest = full_lists(cut(weighted.X, weighted.df), 10).best
     whole = compact(smoothed(weighted.X, nearest), weighted.terms, df=weighted.df)
     for block in (7, 100, 4096):
         blocks = smoothed_compact(weighted.X, nearest, weighted.terms, weighted.df, block=block)
@@ -282,17 +283,19 @@ def test_shipped_vectors_are_smoothed_towards_each_papers_neighbours(seed_build)
 def test_more_like_this_on_a_large_site_compares_papers_near_their_topics_and_finds_most_of_the_exact_list(seed_build):
     papers = json.loads((seed_build / "data" / "papers.json").read_text(encoding="utf-8"))
     weighted = _weighted(papers)
-    unit = compact(weighted.X, weighted.terms).unit()
+    levels = cut(weighted.X, weighted.df)
     topics: dict[str, list[int]] = {}
     for i, p in enumerate(papers):
         for slug in p["topics"]:
             topics.setdefault(slug, []).append(i)
-    exact = similar(unit, 30)
-    near = similar(unit, 30, [np.array(v) for _, v in sorted(topics.items())], exact_up_to=0)  # as above 5,000 papers
+    exact = full_lists(levels, 30).best
+    profiles = profiles_of(levels, [np.array(v) for _, v in sorted(topics.items())])
+    near = full_lists(levels, 30, profiles).best  # as above 5,000 papers
+    inverse = inverse_norms(levels)
     for row, (a, b) in enumerate(zip(near, exact)):
         listed = a[a >= 0].tolist()
         assert row not in listed and len(set(listed)) == len(listed)
-        scores = [float(unit[row].multiply(unit[j]).sum()) for j in listed]
+        scores = [float(levels[row].multiply(levels[j]).sum()) * inverse[j] for j in listed]
         assert scores == sorted(scores, reverse=True)  # best first
     overlap = np.mean([len(set(a[:10]) & set(b[:10])) / 10 for a, b in zip(near, exact)])
     assert overlap > 0.7, overlap

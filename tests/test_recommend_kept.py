@@ -4,13 +4,17 @@ a rebuild whose papers and topics did not change uses them, and a build with the
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
+import pytest
 
 from site_src.build import build
 from site_src.outputs.recommend import kept
 from site_src.outputs.recommend.kept import VECTORS_FILE
 from site_src.files.arrays import read_arrays, write_arrays
+
+from .conftest import ROOT
 
 URL = "https://example.org/digest/"
 
@@ -42,7 +46,7 @@ def _retitle(content, title: str) -> None:
 def _plant_reversed_lists(path) -> None:
     """The kept file under its own key, its More-like-this lists reversed: what a build reads shows in like/*.json."""
     arrays = read_arrays(path, kept.ARRAYS, kept.FILE_LIMIT)
-    papers, _, width = arrays["shape"].tolist()
+    papers, _, width, _ = arrays["shape"].tolist()
     best = arrays["best"].reshape(papers, width)
     arrays["best"] = np.where(best >= 0, best, -1)[:, ::-1].copy().ravel()
     write_arrays(path, arrays)
@@ -84,3 +88,47 @@ def test_a_damaged_kept_file_is_a_miss(content_copy, tmp_path):
     _retitle(content_copy, "Another Title")
     build(content_copy, out, base_url=URL)
     assert _recommend_files(out) == _without_cache(content_copy, tmp_path)
+
+
+API = ROOT / "tests" / "fixtures" / "api"  # real API days: 208 papers, then a new day of 17
+DAYS, NEW_DAY = [API / f"2025-06-0{n}.json" for n in range(2, 7)], API / "2025-06-09.json"
+
+
+@pytest.mark.parametrize("exact_up_to", [5000, 0], ids=["every pair", "within topics"])
+def test_a_new_day_updates_the_kept_vectors_and_gives_the_bytes_of_a_build_without(tmp_path, monkeypatch, exact_up_to):
+    """Under the same weights (the reference papers: here the first 100 to appear), a new day's build computes only
+    what its papers change, and writes the bytes a build from nothing writes; as above 5,000 papers too, where papers
+    meet within topics (exact_up_to 0)."""
+    import site_src.build
+    import site_src.outputs.recommend as recommend
+
+    monkeypatch.setattr(recommend, "REFERENCE_FROM", 100)
+    monkeypatch.setattr(recommend, "REFERENCE_GROWTH", 100.0)  # 100 papers weigh the terms, before and after the day
+    monkeypatch.setattr(recommend, "EXACT_UP_TO", exact_up_to)
+    monkeypatch.setattr(site_src.build, "_workers", lambda: 1)  # one process: what is computed is seen here
+    content_copy = tmp_path / "content"
+    (content_copy / "dumps").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "site.yaml", content_copy / "site.yaml")
+    for day in DAYS:
+        shutil.copy(day, content_copy / "dumps" / day.name)
+    out, path = _built(content_copy, tmp_path)
+    before = _recommend_files(out)
+    shutil.copy(NEW_DAY, content_copy / "dumps" / NEW_DAY.name)
+    computed = []
+    full, update = recommend._full, recommend.nearest.update
+    monkeypatch.setattr(recommend, "_full", lambda *a, **k: computed.append("full") or full(*a, **k))
+    monkeypatch.setattr(recommend.nearest, "update", lambda *a, **k: computed.append("update") or update(*a, **k))
+    build(content_copy, out, base_url=URL)
+    assert computed == ["update"]
+    after = _recommend_files(out)
+    computed.clear()
+    assert after == _without_cache(content_copy, tmp_path) and computed == ["full"]
+    # the day's papers entered the lists of papers that were there before: the old lists were merged, not kept
+    old_slugs = set().union(*(json.loads(data)["like"] for name, data in before.items() if "/like/" in name))
+    joined = 0
+    for name, data in after.items():
+        if "/like/" in name:
+            like = json.loads(data)
+            listed = [like["papers"][i][0] for slug, positions in like["like"].items() if slug in old_slugs for i in positions]
+            joined += sum(slug not in old_slugs for slug in listed)
+    assert joined > 0

@@ -18,12 +18,17 @@ import numpy as np
 import scipy.sparse as sp
 
 from site_src.assemble import DigestView, Site, urls
-from site_src.outputs.recommend.vectors import NEIGHBOURS, SMOOTH, Vectors, Weighted, compact, paper_counts, smoothed_compact, tfidf
+from site_src.outputs.recommend import nearest
+from site_src.outputs.recommend.nearest import EXACT_UP_TO, LIKE, Lists
+from site_src.outputs.recommend.vectors import NEIGHBOURS, SMOOTH, Vectors, Weighted, cut, paper_counts, shrink, smoothed_cut, tfidf
 
 BUCKET_PAPERS = 64  # papers per vector bucket, about: a star costs one file of ~6 KB gzipped
-LIKE = 30  # papers in "More like this", beyond the five related ones its page lists
-EXACT_UP_TO = 5000  # papers up to which "More like this" compares every pair (as topics/related.py's RELATED_EXACT)
-QUERY_TOPICS, CANDIDATE_TOPICS = 3, 2  # above, papers meet in the topics closest to them (as topics/related.py)
+# The terms are weighed by the papers that came first (reference_size of them): all of a small site's; above
+# REFERENCE_FROM papers, the first of a few sizes each REFERENCE_GROWTH times the last. Until the papers reach the
+# next size, a paper's vector is its own words' alone, and a new day costs its own papers (kept.py). On the theme
+# sets (bench/recommend_eval.py) weights from all but the newest sixth of the papers cost 0-1.4 points of P@10.
+REFERENCE_FROM = 500
+REFERENCE_GROWTH = 1.1
 
 
 def bucket_count(papers: int) -> int:
@@ -142,43 +147,96 @@ def like_files(members: list[list[int]], best: np.ndarray, encoded: Encoded) -> 
     return files
 
 
-def _closest_topics(unit: sp.csr_matrix, groups: list[np.ndarray]) -> np.ndarray:
-    """(papers, QUERY_TOPICS): each paper's closest topics by the cosine of the topic's mean vector, closest first."""
-    from site_src.topics.graph import closest_columns
+def reference_size(papers: int) -> int:
+    """How many of `papers` weigh the terms: all up to REFERENCE_FROM; above, the largest of REFERENCE_FROM,
+    int(REFERENCE_FROM * REFERENCE_GROWTH), int(that * REFERENCE_GROWTH), ... not past `papers`."""
+    if papers <= REFERENCE_FROM:
+        return papers
+    size = REFERENCE_FROM
+    while int(size * REFERENCE_GROWTH) <= papers:  # a few dozen steps at most
+        size = int(size * REFERENCE_GROWTH)
+    return size
 
-    profiles = sp.vstack([sp.csr_matrix(unit[g].mean(axis=0)) for g in groups]).tocsr()
-    norms = np.sqrt(np.asarray(profiles.multiply(profiles).sum(axis=1)).ravel())
-    closeness = np.asarray((unit @ profiles.T).todense()) / np.maximum(norms, 1e-12)
-    return closest_columns(closeness, QUERY_TOPICS)
+
+def first_seen(site: Site) -> np.ndarray:
+    """The papers' rows (site.papers' order) in the order they first appeared: by the first digest listing them
+    (site.digests: chronological, undated last), then by slug. A new day's papers come last."""
+    row_of = {slug: row for row, slug in enumerate(site.papers)}
+    listed = [(number, row_of[s]) for number, d in enumerate(site.digests) for s in d.papers if s in row_of]
+    position = np.full(len(row_of), len(site.digests), dtype=np.int64)
+    if listed:
+        numbers, rows = np.array(listed, dtype=np.int64).T
+        np.minimum.at(position, rows, numbers)
+    return np.lexsort((np.arange(len(row_of)), position))
 
 
-def similar(unit: sp.csr_matrix, count: int = LIKE, groups: list[np.ndarray] | None = None, exact_up_to: int = EXACT_UP_TO) -> np.ndarray:
-    """Each paper's `count` most similar papers by cosine of the compact vectors, best first (ties: lower index),
-    itself left out; -1 where there are fewer, or where nothing is shared.
+def paper_vectors(weighted: Weighted, groups: list[np.ndarray] | None = None, smooth: float = SMOOTH, **options) -> tuple[Vectors, np.ndarray]:
+    """(the vectors the browser ranks with, each paper's LIKE most similar papers), computed from nothing. The
+    similar papers come from the cut of a paper's own words; each vector is then smoothed towards its NEIGHBOURS
+    most similar papers and cut again (`options`: vectors.cut's keep, levels, shared). `groups`: the topics'
+    reference papers, whose profiles bound the comparisons above EXACT_UP_TO papers."""
+    made = _full(weighted, groups, smooth, **options)
+    return shrink(made[1], weighted.terms), made[2].best
 
-    Up to EXACT_UP_TO papers every pair is compared (topics/graph.py's neighbours). Above, with `groups` (the
-    topics' papers), a paper is compared only with the papers that have one of its QUERY_TOPICS closest topics
-    among their CANDIDATE_TOPICS closest (graph.neighbours_in_buckets), as topics/related.py bounds related
-    papers: at 34,000 papers comparing every pair took a minute."""
-    from site_src.topics.graph import neighbours, neighbours_in_buckets
 
-    n = unit.shape[0]
-    if groups is None or n <= exact_up_to:
-        found, scores = neighbours(unit, count)
+def _full(weighted: Weighted, groups, smooth: float = SMOOTH, **options):
+    """(first cut, smoothed cut, lists) of every paper."""
+    first = cut(weighted.X, weighted.df, **options)
+    profiles = nearest.profiles_of(first, groups) if groups is not None and first.shape[0] > EXACT_UP_TO else None
+    lists = nearest.full(first, LIKE, profiles)
+    final = smoothed_cut(weighted.X, lists.best[:, :NEIGHBOURS], weighted.df, np.arange(first.shape[0]), smooth, **options)
+    return first, final, lists
+
+
+def _in_order(old: sp.csr_matrix, at: np.ndarray, fresh: sp.csr_matrix, new: np.ndarray) -> sp.csr_matrix:
+    """Rows of `old` placed at rows `at` and rows of `fresh` at rows `new`, as one matrix."""
+    source = np.empty(len(at) + len(new), dtype=np.int64)
+    source[at] = np.arange(len(at))
+    source[new] = len(at) + np.arange(len(new))
+    return sp.vstack([old, fresh], format="csr")[source]
+
+
+def _made(weighted: Weighted, slugs: list[str], keys: list[bytes], groups: list[np.ndarray] | None, cache: Path | None):
+    """(first cut, smoothed cut, lists) of every paper: from what the last build kept under the same key, updated for
+    the papers it did not have (kept.py), else from nothing."""
+    from site_src.outputs.recommend import kept
+
+    exact = groups is None or len(slugs) <= EXACT_UP_TO
+    group_slugs = [] if exact else ["\0".join(slugs[r] for r in g) for g in groups]
+    key = kept.key_of(kept.text_array(weighted.terms.tolist()), weighted.df.astype(np.int64), np.array([exact], dtype=np.int64),
+                      np.frombuffer("\n".join(group_slugs).encode("utf-8", "surrogatepass"), dtype=np.uint8))
+    last = kept.load(cache, key)
+    at = np.full(len(last.slugs), -1, dtype=np.int64) if last else None
+    if last:
+        row_of = {(slug, paper): row for row, (slug, paper) in enumerate(zip(slugs, keys))}
+        at = np.array([row_of.get(pair, -1) for pair in zip(last.slugs, last.papers)], dtype=np.int64)
+    if last is not None and len(at) == len(slugs) and (at == np.arange(len(slugs))).all():  # the same papers
+        return last.first, last.final, last.lists
+    if last is None or (at < 0).any() or (np.diff(at) <= 0).any():  # a paper gone, changed or moved: from nothing
+        first, final, lists = _full(weighted, groups)
     else:
-        closest = _closest_topics(unit, groups)
-        found, scores = neighbours_in_buckets(unit, unit, closest, closest[:, :CANDIDATE_TOPICS], count, same=True)
-    best = np.full((n, count), -1, dtype=np.int64)
-    best[:, : found.shape[1]] = np.where(scores > 0, found, -1)  # nothing in common is not similar
-    return best
-
-
-def paper_vectors(weighted: Weighted, groups: list[np.ndarray] | None = None, smooth: float = SMOOTH, **cut) -> tuple[Vectors, np.ndarray]:
-    """(the vectors the browser ranks with, each paper's LIKE most similar papers). The similar papers come from
-    the vectors of a paper's own words; each vector is then smoothed towards its NEIGHBOURS most similar papers and
-    cut again (`cut`: compact's keep, levels, shared)."""
-    best = similar(compact(weighted.X, weighted.terms, **cut).unit(), LIKE, groups)
-    return smoothed_compact(weighted.X, best[:, :NEIGHBOURS], weighted.terms, weighted.df, smooth, **cut), best
+        is_new = np.ones(len(slugs), dtype=bool)
+        is_new[at] = False
+        new = np.flatnonzero(is_new)
+        first = _in_order(last.first, at, cut(weighted.X[new], weighted.df), new)
+        moved = np.concatenate([at, [-1]])  # the kept lists in this numbering
+        best = np.full((len(slugs), LIKE), -1, dtype=np.int64)
+        scores = np.zeros((len(slugs), LIKE), dtype=np.float32)
+        best[at], scores[at] = moved[last.lists.best], last.lists.scores
+        closest = np.zeros((len(slugs) if len(last.lists.closest) else 0, last.lists.closest.shape[1]), dtype=np.int64)
+        if len(closest):
+            closest[at] = last.lists.closest
+        lists = nearest.update(first, Lists(best, scores, closest, last.lists.profiles), new)
+        # smoothed again: the new papers and those whose nearest papers changed
+        changed = np.flatnonzero(is_new | (lists.best[:, :NEIGHBOURS] != best[:, :NEIGHBOURS]).any(axis=1))
+        fresh = smoothed_cut(weighted.X, lists.best[:, :NEIGHBOURS], weighted.df, changed)
+        same = np.flatnonzero(~np.isin(np.arange(len(slugs)), changed))  # old papers only
+        old_row = np.full(len(slugs), -1, dtype=np.int64)
+        old_row[at] = np.arange(len(at))
+        final = _in_order(last.final[old_row[same]], same, fresh, changed)
+    if cache is not None:
+        kept.save(cache, key, kept.Made(slugs, keys, first, final, lists))
+    return first, final, lists
 
 
 def like_file(rows: list[int], best: np.ndarray, encoded: Encoded) -> bytes:
@@ -186,38 +244,34 @@ def like_file(rows: list[int], best: np.ndarray, encoded: Encoded) -> bytes:
     return like_files([rows], best, encoded)[0]
 
 
-def _vectors(counts, groups: list[np.ndarray], cache: Path | None) -> tuple[Vectors, np.ndarray]:
-    """paper_vectors of the counts, or the last build's where it computed them from the same (kept.py)."""
-    if cache is None:
-        return paper_vectors(tfidf(counts), groups)
-    from site_src.outputs.recommend import kept
-
-    key = kept.inputs_key(counts, groups)
-    found = kept.load(cache, key)
-    if found is None:
-        found = paper_vectors(tfidf(counts), groups)
-        kept.save(cache, key, *found)
-    return found
-
-
 def recommend_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
     """data/recommend/: the manifest, the recent papers' vectors, every paper's vector and similar papers by
     bucket. `cache`: this output's folder of .digest-cache/ (None: a build without one), where it keeps its papers'
     term counts (those it lacks are read from the topic stage's sibling folder, term_counts.FOLDER, never written)
     and the last vectors and lists (kept.py)."""
+    from site_src.topics.lock import paper_keys
     from site_src.topics.term_counts import FOLDER
 
     papers = list(site.papers.values())
     slugs = [p.slug for p in papers]
     titles = [p.title for p in papers]
-    counts = paper_counts(titles, [p.abstract for p in papers], site.config.topics.title_weight, cache and cache.parent / FOLDER, cache)
+    abstracts = [p.abstract for p in papers]
+    keys = paper_keys(titles, abstracts)
+    reference = np.sort(first_seen(site)[: reference_size(len(papers))])
+    counts = paper_counts(titles, abstracts, site.config.topics.title_weight, cache and cache.parent / FOLDER, cache, reference, keys)
     buckets = bucket_count(len(papers))
     of = buckets_of(slugs, buckets)
     order = np.argsort(of, kind="stable")
     members = [rows.tolist() for rows in np.split(order, np.searchsorted(of[order], np.arange(1, buckets)))]
     row_of = {slug: row for row, slug in enumerate(slugs)}
-    groups = [np.array(sorted({row_of[s] for s in t.papers if s in row_of}), dtype=np.int64) for t in site.topics]
-    vectors, best = _vectors(counts, groups, cache)
+    in_reference = np.zeros(len(papers), dtype=bool)
+    in_reference[reference] = True
+    # each topic's reference papers, in an order of their own (a topic's place in the lists moves with its size)
+    members_of = (np.array(sorted({row_of[s] for s in t.papers if s in row_of}), dtype=np.int64) for t in site.topics)
+    groups = sorted((g for g in (rows[in_reference[rows]] for rows in members_of) if len(g)), key=lambda g: g.tolist())
+    weighted = tfidf(counts, reference=reference)
+    _, final, lists = _made(weighted, slugs, keys, groups, cache)
+    vectors, best = shrink(final, weighted.terms), lists.best
     digests = recent_digests(site, site.config.recent_days)
     recent = sorted({row_of[s] for d in digests for s in d.papers if s in row_of})
     encoded = Encoded(slugs, titles)

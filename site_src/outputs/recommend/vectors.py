@@ -94,17 +94,21 @@ PAIR_COUNTING = Counting("pairs.npy", f"word pairs, words of at most {PAIR_WORD}
                          + " ".join(sorted(ENGLISH_STOP_WORDS)), pair_counts, as_bytes=True)
 
 
-def paper_counts(titles: list[str], abstracts: list[str], title_weight: int, folder: Path | None = None, own: Path | None = None) -> Counts:
-    """The papers' terms: their words (word_counts, of the same arguments) and the PAIRS word pairs most papers use,
-    the pairs counted once per paper and kept in `own` (this stage's cache folder; None: counted now)."""
+def paper_counts(
+    titles: list[str], abstracts: list[str], title_weight: int, folder: Path | None = None, own: Path | None = None,
+    reference: np.ndarray | None = None, keys: list[bytes] | None = None,
+) -> Counts:
+    """The papers' terms: their words (word_counts, of the same arguments) and the PAIRS word pairs the most papers
+    of `reference` (rows; None: all) use, the pairs counted once per paper and kept in `own` (this stage's cache
+    folder; None: counted now). `keys`: the papers' lock.paper_keys, where the caller has them."""
     from site_src.topics.lock import paper_keys
 
-    keys = paper_keys(titles, abstracts)
+    keys = paper_keys(titles, abstracts) if keys is None else keys
     if own is None and folder is None:  # no cache: one tokenizing for both (none where the topic stage shared its)
         tokens = tokens_of(titles, abstracts, title_weight, keys)
-        return with_pairs(counts_of(tokens), pair_counts(tokens))
+        return with_pairs(counts_of(tokens), pair_counts(tokens), reference=reference)
     pairs = counted(titles, abstracts, title_weight, keys, own, counting=PAIR_COUNTING)
-    return with_pairs(word_counts(titles, abstracts, title_weight, folder, own, keys), pairs)
+    return with_pairs(word_counts(titles, abstracts, title_weight, folder, own, keys), pairs, reference=reference)
 
 
 def word_counts(
@@ -124,10 +128,12 @@ def word_counts(
     return counted(titles, abstracts, title_weight, keys, own, fallback=folder)
 
 
-def with_pairs(words: Counts, pairs: Counts, top: int = PAIRS) -> Counts:
-    """The word counts with the `top` pairs the most papers use as more columns, every column in alphabetical order
-    of its term (a pair, "video generation", sorts between its first word and the words that word begins)."""
-    used = np.bincount(pairs.matrix.indices, minlength=len(pairs.words))
+def with_pairs(words: Counts, pairs: Counts, top: int = PAIRS, reference: np.ndarray | None = None) -> Counts:
+    """The word counts with the `top` pairs the most papers (of `reference`, rows; None: all) use as more columns,
+    every column in alphabetical order of its term (a pair, "video generation", sorts between its first word and
+    the words that word begins)."""
+    chosen_from = pairs.matrix.tocsr() if reference is None else pairs.matrix.tocsr()[reference]
+    used = np.bincount(chosen_from.indices, minlength=len(pairs.words))
     chosen = np.sort(np.argsort(-used, kind="stable")[:top])
     terms = np.concatenate([words.words, pairs.words[chosen].astype(str)])
     order = np.argsort(terms, kind="stable")
@@ -145,12 +151,14 @@ class Weighted:
     df: np.ndarray
 
 
-def tfidf(counts: Counts, min_df: int = MIN_DF, max_df: float = MAX_DF) -> Weighted:
+def tfidf(counts: Counts, min_df: int = MIN_DF, max_df: float = MAX_DF, reference: np.ndarray | None = None) -> Weighted:
     """Unit TF-IDF rows over the words (English stop words out) in at least min_df and at most max_df of the
-    papers; columns in the words' (alphabetical) order."""
+    papers of `reference` (rows; None: all), weighed by their document frequencies there; columns in the words'
+    (alphabetical) order. A row depends only on its own counts and the reference papers'."""
     M = counts.matrix.tocsr()
-    n = M.shape[0]
-    df = np.bincount(M.indices, minlength=M.shape[1])
+    R = M if reference is None else M[reference]
+    n = R.shape[0]
+    df = np.bincount(R.indices, minlength=M.shape[1])
     wanted = ~np.isin(counts.words, _STOP) & (df >= min(min_df, n)) & (df <= max(max_df * n, 1))
     columns = np.flatnonzero(wanted)
     X = M[:, columns].tocsr().astype(np.float32)
@@ -159,7 +167,7 @@ def tfidf(counts: Counts, min_df: int = MIN_DF, max_df: float = MAX_DF) -> Weigh
     return Weighted(_unit(X), counts.words[columns], df[columns])
 
 
-def smoothed(X: sp.csr_matrix, nearest: np.ndarray, share: float = SMOOTH, rows: slice = slice(None)) -> sp.csr_matrix:
+def smoothed(X: sp.csr_matrix, nearest: np.ndarray, share: float = SMOOTH, rows: slice | np.ndarray = slice(None)) -> sp.csr_matrix:
     """Each row (of `rows`) moved `share` of the way to the mean of the rows of its `nearest` papers (-1: none), unit
     again. A paper is known by the company it keeps: its neighbours' words fill in what its abstract left out."""
     near = nearest[rows]
@@ -214,7 +222,14 @@ def compact(X: sp.csr_matrix, terms: np.ndarray, keep: int = KEEP, levels: int =
     paper to few others."""
     X = X.tocsr()
     df = np.bincount(X.indices, minlength=X.shape[1]) if df is None else df
-    return _compact_blocks([(0, X)], X.shape[0], terms, keep, levels, shared, df)
+    return shrink(cut(X, df, keep, levels, shared), terms)
+
+
+def cut(X: sp.csr_matrix, df: np.ndarray, keep: int = KEEP, levels: int = LEVELS, shared: float = SHARED) -> sp.csr_matrix:
+    """compact's rows before the unused columns are dropped: every column of X kept, int32 levels. A row's cut
+    depends on that row and `df` alone."""
+    X = X.tocsr()
+    return _cut_blocks([(0, X)], X.shape[0], X.shape[1], keep, levels, shared, df)
 
 
 def smoothed_compact(
@@ -223,12 +238,33 @@ def smoothed_compact(
 ) -> Vectors:
     """compact(smoothed(X, nearest, share), terms, keep, levels, shared, df), a block of rows at a time: the same vectors
     without the whole smoothed matrix in memory (14 million terms at 34,000 papers: half a gigabyte with its sort)."""
-    blocks = ((start, smoothed(X, nearest, share, slice(start, start + block))) for start in range(0, X.shape[0], block))
-    return _compact_blocks(blocks, X.shape[0], terms, keep, levels, shared, df)
+    return shrink(smoothed_cut(X, nearest, df, np.arange(X.shape[0]), share, keep, levels, shared, block), terms)
 
 
-def _compact_blocks(blocks, count: int, terms: np.ndarray, keep: int, levels: int, shared: float, df: np.ndarray) -> Vectors:
-    """compact over (first row, rows) blocks that together hold `count` rows in order."""
+def smoothed_cut(
+    X: sp.csr_matrix, nearest: np.ndarray, df: np.ndarray, rows: np.ndarray, share: float = SMOOTH,
+    keep: int = KEEP, levels: int = LEVELS, shared: float = SHARED, block: int = 4096,
+) -> sp.csr_matrix:
+    """The cut (every column of X kept) of the smoothed `rows` of X, in their order, a block of them at a time."""
+    blocks = ((start, smoothed(X, nearest, share, rows[start : start + block])) for start in range(0, len(rows), block))
+    return _cut_blocks(blocks, len(rows), X.shape[1], keep, levels, shared, df)
+
+
+def shrink(rows: sp.csr_matrix, terms: np.ndarray) -> Vectors:
+    """Cut rows (a column per term) as Vectors: only the columns some row keeps, in alphabetical order of their
+    terms (files compress better)."""
+    rows = rows.tocsr()
+    used = np.unique(rows.indices)
+    used = used[np.argsort(terms[used], kind="stable")]
+    column = np.empty(len(terms), dtype=np.int64)
+    column[used] = np.arange(len(used))
+    kept = sp.csr_matrix((rows.data.astype(np.int32), column[rows.indices], rows.indptr), shape=(rows.shape[0], len(used)))
+    kept.sort_indices()
+    return Vectors(kept, terms[used])
+
+
+def _cut_blocks(blocks, count: int, columns: int, keep: int, levels: int, shared: float, df: np.ndarray) -> sp.csr_matrix:
+    """The cut of (first row, rows) blocks that together hold `count` rows in order."""
     weight = df.astype(np.float32) ** shared
     parts = [(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))]
     for first, X in blocks:
@@ -243,10 +279,6 @@ def _compact_blocks(blocks, count: int, terms: np.ndarray, keep: int, levels: in
         largest = _row_max(data, rows, X.shape[0])
         parts.append((rows + first, X.indices[chosen], np.maximum(np.rint(data / largest[rows] * (levels - 1)), 1).astype(np.int32)))
     rows, cols, values = (np.concatenate(p) for p in zip(*parts))
-    used = np.unique(cols)
-    used = used[np.argsort(terms[used], kind="stable")]  # the kept terms in alphabetical order (files compress better)
-    column = np.empty(len(terms), dtype=np.int64)
-    column[used] = np.arange(len(used))
-    kept = sp.csr_matrix((values, (rows, column[cols])), shape=(count, len(used)))
+    kept = sp.csr_matrix((values, (rows, cols)), shape=(count, columns))
     kept.sort_indices()
-    return Vectors(kept, terms[used])
+    return kept
