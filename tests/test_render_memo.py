@@ -126,3 +126,33 @@ def test_counting_or_looping_over_the_papers_depends_on_all_of_them():
     for source in ("{{ site.papers | length }}", "{% for s in site.papers %}{{ s }}{% endfor %}", "{{ 'a' in site.papers }}",
                    "{{ site.papers.get('a') }}"):
         assert _reads_of(source, site) == {("site", "papers")}, source
+
+
+def test_a_page_that_shows_some_attributes_of_a_paper_depends_on_those_attributes_only():
+    """A digest page shows its papers' titles and topics, not their related papers: a new day that gives an old paper
+    new related papers leaves the digest page kept; an edited title does not."""
+    from dataclasses import dataclass, replace
+
+    from site_src.render import memo as render_memo
+
+    @dataclass(frozen=True)
+    class View:
+        title: str
+        related: tuple
+
+    today = SimpleNamespace(papers={"a": View("Paper A", ("b",)), "b": View("Paper B", ())})
+    reads = render_memo.grouped(_reads_of("{% for s in slugs %}{{ site.papers[s].title }}{{ site.papers[s].title }}{% endfor %}", today))
+    assert reads == {("site", "papers", None, "a", "title")}
+    both = render_memo.grouped(_reads_of("{% for s in slugs %}{{ site.papers[s].title }}{{ site.papers[s].related }}{% endfor %}", today))
+    assert both == {("site", "papers", None, "a", "related,title")}
+    key = render_memo.read_key(next(iter(reads)))
+    before = render_memo.Reads({"site": today}).hash(key)
+    new_day = SimpleNamespace(papers={**today.papers, "a": replace(today.papers["a"], related=("b", "c"))})
+    assert render_memo.Reads({"site": new_day}).hash(key) == before
+    edited = SimpleNamespace(papers={**today.papers, "a": replace(today.papers["a"], title="Paper A, revised")})
+    assert render_memo.Reads({"site": edited}).hash(key) != before
+    with_related = render_memo.read_key(next(iter(both)))
+    assert render_memo.Reads({"site": new_day}).hash(with_related) != render_memo.Reads({"site": today}).hash(with_related)
+    # any other use of the item depends on all of it
+    assert _reads_of("{{ site.papers[slugs[0]] }}", today) == {("site", "papers", None, "a")}
+    assert _reads_of("{{ site.papers[slugs[0]].missing }}", today) == {("site", "papers", None, "a")}

@@ -73,7 +73,7 @@ def _render_share(job: _Job, share: int, shares: int) -> tuple[list[tuple[str, b
             continue
         job.log.reads = set()
         html = render_page(job.env, page, job.shared, relative_root(page.path))
-        reads, job.log.reads = job.log.reads, None
+        reads, job.log.reads = render_memo.grouped(job.log.reads), None
         done.append((name, html, page_hash, sorted(keys.get(r) or keys.setdefault(r, render_memo.read_key(r)) for r in reads)))
     hashes = {key: job.reads.hash(key) for _, _, page_hash, reads in done if page_hash is not None for key in reads}
     return done, hashes

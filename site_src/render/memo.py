@@ -5,7 +5,8 @@ and whatever the template reads from the site-wide objects (`site`, `config`, `f
 `charts`). While a page renders, the Jinja environment records each of those reads: an attribute
 (`site.topics`), a method call with its arguments (`feeds.for_page("")`), or one item of a mapping attribute
 (`site.papers[slug]`: a digest page that lists 20 papers depends on those 20, not on every paper, so a new day
-renders the digests it changed, not all 390 of them). The memo keeps, per
+renders the digests it changed, not all 390 of them), or one attribute of such an item (`site.papers[slug].title`:
+a digest page shows its papers' titles, not their related papers, which a new day changes). The memo keeps, per
 page, a hash of its `Page` and the reads it made, and per read a hash of the value it gave.
 The next build keeps a page's file from the last build when its `Page` hashes the same and every
 read gives a value that hashes the same; anything it cannot hash or repeat counts as changed, so a
@@ -15,6 +16,7 @@ modification time, so a file edited by hand in build/ is rendered again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import json
@@ -73,6 +75,8 @@ class Reads:
         if call:
             try:
                 value = value[call[1]] if call[0] is None else value(*call[0])
+                if len(call) > 2:  # some attributes of an item (grouped)
+                    value = tuple(getattr(value, name) for name in call[2].split(","))
             except Exception:
                 return None
         return value_hash(value)
@@ -185,8 +189,19 @@ class RecordedMapping:
         self._reads, self._read, self._mapping = reads, (name, attribute), mapping
 
     def __getitem__(self, key):
-        self._reads.add((*self._read, None, key) if isinstance(key, _SIMPLE) else self._read)
-        return self._mapping[key]
+        if not isinstance(key, _SIMPLE):
+            self._reads.add(self._read)
+            return self._mapping[key]
+        read = (*self._read, None, key)
+        try:
+            value = self._mapping[key]
+        except LookupError:  # missing now: the page depends on whether it appears
+            self._reads.add(read)
+            raise
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return RecordedItem(self._reads, read, value)
+        self._reads.add(read)
+        return value
 
     def _whole(self) -> dict:
         self._reads.add(self._read)
@@ -203,6 +218,62 @@ class RecordedMapping:
 
     def __contains__(self, key) -> bool:
         return key in self._whole()
+
+    def __bool__(self) -> bool:
+        return bool(self._whole())
+
+
+def grouped(reads: set) -> set:
+    """The reads of one page with the attributes it read of each item as one read: (..., key, "title,url") instead of
+    one read per attribute (the memo of a 4,000-paper site would hold every paper eight times over)."""
+    attributes: dict[tuple, set] = {}
+    out = set()
+    for read in reads:
+        if len(read) == 5:
+            attributes.setdefault(read[:4], set()).add(read[4])
+        else:
+            out.add(read)
+    out.update((*item, ",".join(sorted(names))) for item, names in attributes.items() if item not in out)
+    return out
+
+
+class RecordedItem:
+    """An item of a recorded mapping that is a dataclass (a paper's view), read from a template: reading one of its
+    attributes is a read of that attribute alone; any other use (printing it, comparing it) is a read of the whole
+    item."""
+
+    __slots__ = ("_reads", "_read", "_item")
+
+    def __init__(self, reads: set, read: tuple, item):
+        self._reads, self._read, self._item = reads, read, item
+
+    def __getattr__(self, attribute: str):
+        try:
+            value = getattr(self._item, attribute)
+        except AttributeError:
+            self._whole()
+            raise
+        self._reads.add((*self._read, attribute))
+        return value
+
+    def _whole(self):
+        self._reads.add(self._read)
+        return self._item
+
+    def __getitem__(self, key):
+        return self._whole()[key]
+
+    def __iter__(self):
+        return iter(self._whole())
+
+    def __str__(self) -> str:
+        return str(self._whole())
+
+    def __eq__(self, other) -> bool:
+        return self._whole() == (other._whole() if isinstance(other, RecordedItem) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._whole())
 
     def __bool__(self) -> bool:
         return bool(self._whole())
