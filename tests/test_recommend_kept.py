@@ -12,7 +12,7 @@ import pytest
 from site_src.build import build
 from site_src.outputs.recommend import kept
 from site_src.outputs.recommend.kept import VECTORS_FILE
-from site_src.files.arrays import read_arrays, write_arrays
+from site_src.files.arrays import checksum, read_arrays, write_arrays
 
 from .conftest import ROOT
 
@@ -46,9 +46,10 @@ def _retitle(content, title: str) -> None:
 def _plant_reversed_lists(path) -> None:
     """The kept file under its own key, its More-like-this lists reversed: what a build reads shows in like/*.json."""
     arrays = read_arrays(path, kept.ARRAYS, kept.FILE_LIMIT)
-    papers, _, width, _ = arrays["shape"].tolist()
+    papers, _, width, *_ = arrays["shape"].tolist()
     best = arrays["best"].reshape(papers, width)
     arrays["best"] = np.where(best >= 0, best, -1)[:, ::-1].copy().ravel()
+    arrays["check"] = checksum(arrays, kept.CHECKED)  # planted as the build would have kept it
     write_arrays(path, arrays)
 
 
@@ -82,9 +83,15 @@ def test_kept_vectors_are_read_under_their_key_and_never_for_other_papers(conten
     assert _recommend_files(out) == _without_cache(content_copy, tmp_path)
 
 
-def test_a_damaged_kept_file_is_a_miss(content_copy, tmp_path):
+@pytest.mark.parametrize("damage", ["cut short", "a list changed"])
+def test_a_damaged_kept_file_is_a_miss(content_copy, tmp_path, damage):
     out, path = _built(content_copy, tmp_path)
-    path.write_bytes(path.read_bytes()[:-100])  # cut short
+    if damage == "cut short":
+        path.write_bytes(path.read_bytes()[:-100])
+    else:  # a well-formed file whose bytes are not what the build kept: its checksum says so
+        arrays = read_arrays(path, kept.ARRAYS, kept.FILE_LIMIT)
+        arrays["best"] = arrays["best"][::-1].copy()  # well formed, every entry in range: what would show in like/*.json
+        write_arrays(path, arrays)
     _retitle(content_copy, "Another Title")
     build(content_copy, out, base_url=URL)
     assert _recommend_files(out) == _without_cache(content_copy, tmp_path)
@@ -132,3 +139,13 @@ def test_a_new_day_updates_the_kept_vectors_and_gives_the_bytes_of_a_build_witho
             listed = [like["papers"][i][0] for slug, positions in like["like"].items() if slug in old_slugs for i in positions]
             joined += sum(slug not in old_slugs for slug in listed)
     assert joined > 0
+
+
+def test_kept_vectors_are_not_read_once_titles_count_otherwise(content_copy, tmp_path):
+    """topics.title_weight changes every paper's counts but not which terms it has (nor any document frequency):
+    the kept vectors must not be read under it."""
+    out, _ = _built(content_copy, tmp_path)
+    site = content_copy / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("\ntopics:\n", "\ntopics:\n  title_weight: 3\n", 1), encoding="utf-8")
+    build(content_copy, out, base_url=URL)
+    assert _recommend_files(out) == _without_cache(content_copy, tmp_path)

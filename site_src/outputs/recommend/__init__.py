@@ -196,17 +196,23 @@ def _in_order(old: sp.csr_matrix, at: np.ndarray, fresh: sp.csr_matrix, new: np.
     return sp.vstack([old, fresh], format="csr")[source]
 
 
-def _made(weighted: Weighted, slugs: list[str], keys: list[bytes], groups: list[np.ndarray] | None, cache: Path | None):
+def _made(weighted: Weighted, slugs: list[str], keys: list[bytes], groups: list[np.ndarray] | None, cache: Path | None, title_weight: int):
     """(first cut, smoothed cut, lists) of every paper: from what the last build kept under the same key, updated for
-    the papers it did not have (kept.py), else from nothing."""
+    the papers it did not have (kept.py), else from nothing. The key holds all a kept row depends on besides its
+    paper's text: the weights (terms, document frequencies, the IDF as this machine computes it, the reference's
+    size), how a title is counted, whether papers meet within topics and the topics' reference papers."""
     from site_src.outputs.recommend import kept
 
     exact = groups is None or len(slugs) <= EXACT_UP_TO
     group_slugs = [] if exact else ["\0".join(slugs[r] for r in g) for g in groups]
-    key = kept.key_of(kept.text_array(weighted.terms.tolist()), weighted.df.astype(np.int64), np.array([exact], dtype=np.int64),
-                      np.frombuffer("\n".join(group_slugs).encode("utf-8", "surrogatepass"), dtype=np.uint8))
+    key = kept.key_of(
+        kept.text_array(weighted.terms.tolist()), weighted.df.astype(np.int64), np.asarray(weighted.idf, dtype=np.float32),
+        np.array([weighted.reference, title_weight, exact], dtype=np.int64),
+        np.frombuffer("\n".join(group_slugs).encode("utf-8", "surrogatepass"), dtype=np.uint8),
+    )
     last = kept.load(cache, key)
-    at = np.full(len(last.slugs), -1, dtype=np.int64) if last else None
+    if last is not None and last.first.shape[1] != len(weighted.terms):
+        last = None
     if last:
         row_of = {(slug, paper): row for row, (slug, paper) in enumerate(zip(slugs, keys))}
         at = np.array([row_of.get(pair, -1) for pair in zip(last.slugs, last.papers)], dtype=np.int64)
@@ -270,7 +276,7 @@ def recommend_files(site: Site, cache: Path | None = None) -> dict[str, bytes]:
     members_of = (np.array(sorted({row_of[s] for s in t.papers if s in row_of}), dtype=np.int64) for t in site.topics)
     groups = sorted((g for g in (rows[in_reference[rows]] for rows in members_of) if len(g)), key=lambda g: g.tolist())
     weighted = tfidf(counts, reference=reference)
-    _, final, lists = _made(weighted, slugs, keys, groups, cache)
+    _, final, lists = _made(weighted, slugs, keys, groups, cache, site.config.topics.title_weight)
     vectors, best = shrink(final, weighted.terms), lists.best
     digests = recent_digests(site, site.config.recent_days)
     recent = sorted({row_of[s] for d in digests for s in d.papers if s in row_of})

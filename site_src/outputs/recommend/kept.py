@@ -18,15 +18,16 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from site_src.files.arrays import read_arrays, text_array, text_list, write_arrays
-from site_src.outputs.recommend.nearest import QUERY_TOPICS, Lists
+from site_src.files.arrays import checksum, read_arrays, text_array, text_list, write_arrays
+from site_src.outputs.recommend.nearest import Lists
 
 VECTORS_FILE = "vectors.npy"
 _MATRICES = ("first", "final")
 ARRAYS = (
-    "key", "shape", "slugs", "papers", *(f"{m}_{part}" for m in _MATRICES for part in ("indptr", "indices", "levels")),
+    "key", "check", "shape", "slugs", "papers", *(f"{m}_{part}" for m in _MATRICES for part in ("indptr", "indices", "levels")),
     "best", "scores", "closest", "profiles_indptr", "profiles_indices", "profiles_data",
 )
+CHECKED = ARRAYS[2:]  # what the checksum covers: a flipped byte in a score would pass every other test
 VERSION = 2
 # The code the vectors and lists come from, under the package: an edit of it computes them again.
 CODE = ("outputs/recommend", "topics/graph.py", "topics/vectors.py", "topics/term_counts.py")
@@ -69,10 +70,10 @@ def load(folder: Path | None, key: np.ndarray) -> Made | None:
     if folder is None or folder.is_symlink() or folder.parent.is_symlink():
         return None
     a = read_arrays(folder / VECTORS_FILE, ARRAYS, FILE_LIMIT)
-    if a is None or a["key"].dtype != np.uint8 or not np.array_equal(a["key"], key):
+    if a is None or a["key"].dtype != np.uint8 or not np.array_equal(a["key"], key) or not np.array_equal(a["check"], checksum(a, CHECKED)):
         return None
     try:
-        papers, columns, width, topics = (int(v) for v in a["shape"].astype(np.int64))
+        papers, columns, width, topics, near = (int(v) for v in a["shape"].astype(np.int64))
         slugs = text_list(a["slugs"], papers)
         keys = a["papers"].astype(np.uint8).tobytes()
         if len(keys) != 16 * papers:
@@ -88,12 +89,12 @@ def load(folder: Path | None, key: np.ndarray) -> Made | None:
             matrices.append(rows)
         best = a["best"].astype(np.int64).reshape(papers, width)
         scores = a["scores"].astype(np.float32).reshape(papers, width)
-        closest = a["closest"].astype(np.int64).reshape(-1, QUERY_TOPICS)
+        closest = a["closest"].astype(np.int64).reshape(-1, near)
         profiles = sp.csr_matrix(
             (a["profiles_data"].astype(np.float32), a["profiles_indices"].astype(np.int32), a["profiles_indptr"].astype(np.int64)), shape=(topics, columns)
         )
         profiles.check_format(full_check=True)
-        if best.size and (best.min() < -1 or best.max() >= papers) or len(closest) not in (0, papers):
+        if best.size and (best.min() < -1 or best.max() >= papers) or len(closest) not in (0, papers) or not np.isfinite(scores).all():
             return None
         if closest.size and (closest.min() < 0 or closest.max() >= topics):
             return None
@@ -108,7 +109,8 @@ def save(folder: Path | None, key: np.ndarray, made: Made) -> None:
         return
     arrays = {
         "key": key,
-        "shape": np.array([len(made.slugs), made.first.shape[1], made.lists.best.shape[1], made.lists.profiles.shape[0]], dtype=np.int64),
+        "shape": np.array([len(made.slugs), made.first.shape[1], made.lists.best.shape[1], made.lists.profiles.shape[0], made.lists.closest.shape[1]],
+                          dtype=np.int64),
         "slugs": text_array(made.slugs),
         "papers": np.frombuffer(b"".join(made.papers), dtype=np.uint8),
     }
@@ -122,4 +124,5 @@ def save(folder: Path | None, key: np.ndarray, made: Made) -> None:
         "profiles_indptr": lists.profiles.indptr.astype(np.int64), "profiles_indices": lists.profiles.indices.astype(np.int32),
         "profiles_data": lists.profiles.data.astype(np.float32),
     })
-    write_arrays(folder / VECTORS_FILE, arrays)
+    arrays["check"] = checksum(arrays, CHECKED)
+    write_arrays(folder / VECTORS_FILE, {name: arrays[name] for name in ARRAYS})

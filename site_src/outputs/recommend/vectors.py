@@ -144,11 +144,14 @@ def with_pairs(words: Counts, pairs: Counts, top: int = PAIRS, reference: np.nda
 
 @dataclass(frozen=True)
 class Weighted:
-    """Unit TF-IDF rows, the term of each column, and each column's document frequency."""
+    """Unit TF-IDF rows, the term of each column, each column's document frequency (in the reference papers) and
+    its weight (IDF, float32), and how many papers weighed them."""
 
     X: sp.csr_matrix
     terms: np.ndarray
     df: np.ndarray
+    idf: np.ndarray | None = None
+    reference: int = 0
 
 
 def tfidf(counts: Counts, min_df: int = MIN_DF, max_df: float = MAX_DF, reference: np.ndarray | None = None) -> Weighted:
@@ -163,8 +166,8 @@ def tfidf(counts: Counts, min_df: int = MIN_DF, max_df: float = MAX_DF, referenc
     columns = np.flatnonzero(wanted)
     X = M[:, columns].tocsr().astype(np.float32)
     X.data = 1 + np.log(X.data)
-    X = X @ sp.diags((np.log((1 + n) / (1 + df[columns])) + 1).astype(np.float32))
-    return Weighted(_unit(X), counts.words[columns], df[columns])
+    idf = (np.log((1 + n) / (1 + df[columns])) + 1).astype(np.float32)
+    return Weighted(_unit(X @ sp.diags(idf)), counts.words[columns], df[columns], idf, n)
 
 
 def smoothed(X: sp.csr_matrix, nearest: np.ndarray, share: float = SMOOTH, rows: slice | np.ndarray = slice(None)) -> sp.csr_matrix:
@@ -272,8 +275,8 @@ def _cut_blocks(blocks, count: int, columns: int, keep: int, levels: int, shared
         owner = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
         strength = X.data * weight[X.indices]
         peak = _row_max(strength, owner, X.shape[0])
-        # by paper, strongest first, ties by column (indices are sorted); the key as one sort of every row would take it
-        key = (owner + first) * 2.0 + (1 - strength / np.maximum(peak[owner], 1e-30))
+        # within each row (_first_smallest compares a row's keys only): strongest first, ties by column (indices are sorted)
+        key = 1 - strength / np.maximum(peak[owner], 1e-30)
         chosen = np.flatnonzero(_first_smallest(key, X.indptr, owner, keep))
         rows, data = owner[chosen], X.data[chosen]
         largest = _row_max(data, rows, X.shape[0])
