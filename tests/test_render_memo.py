@@ -154,5 +154,12 @@ def test_a_page_that_shows_some_attributes_of_a_paper_depends_on_those_attribute
     with_related = render_memo.read_key(next(iter(both)))
     assert render_memo.Reads({"site": new_day}).hash(with_related) != render_memo.Reads({"site": today}).hash(with_related)
     # any other use of the item depends on all of it
-    assert _reads_of("{{ site.papers[slugs[0]] }}", today) == {("site", "papers", None, "a")}
-    assert _reads_of("{{ site.papers[slugs[0]].missing }}", today) == {("site", "papers", None, "a")}
+    assert render_memo.grouped(_reads_of("{{ site.papers[slugs[0]] }}", today)) == {("site", "papers", None, "a")}
+    assert render_memo.grouped(_reads_of("{{ site.papers[slugs[0]] | pprint }}", today)) == {("site", "papers", None, "a")}
+    # that the paper is there at all: a page that only asks depends on that, and the paper gone renders it again
+    shown = render_memo.grouped(_reads_of("{{ site.papers[slugs[0]] is defined }}", today))
+    assert shown == {("site", "papers", None, "a", "")}
+    there = render_memo.read_key(next(iter(shown)))
+    assert render_memo.Reads({"site": new_day}).hash(there) == render_memo.Reads({"site": today}).hash(there) is not None
+    assert render_memo.Reads({"site": SimpleNamespace(papers={"b": today.papers["b"]})}).hash(there) is None
+    assert render_memo.grouped(_reads_of("{{ site.papers[slugs[0]].missing }}", today)) == {("site", "papers", None, "a")}

@@ -75,8 +75,8 @@ class Reads:
         if call:
             try:
                 value = value[call[1]] if call[0] is None else value(*call[0])
-                if len(call) > 2:  # some attributes of an item (grouped)
-                    value = tuple(getattr(value, name) for name in call[2].split(","))
+                if len(call) > 2:  # some attributes of an item (grouped); none: that the item is there
+                    value = tuple(getattr(value, name) for name in call[2].split(",") if name)
             except Exception:
                 return None
         return value_hash(value)
@@ -233,7 +233,7 @@ def grouped(reads: set) -> set:
             attributes.setdefault(read[:4], set()).add(read[4])
         else:
             out.add(read)
-    out.update((*item, ",".join(sorted(names))) for item, names in attributes.items() if item not in out)
+    out.update((*item, ",".join(sorted(names - {""}) or [""])) for item, names in attributes.items() if item not in out)
     return out
 
 
@@ -246,6 +246,7 @@ class RecordedItem:
 
     def __init__(self, reads: set, read: tuple, item):
         self._reads, self._read, self._item = reads, read, item
+        reads.add((*read, ""))  # that it is there at all (`is defined`, `is not none`): a page depends on that too
 
     def __getattr__(self, attribute: str):
         try:
@@ -268,6 +269,9 @@ class RecordedItem:
 
     def __str__(self) -> str:
         return str(self._whole())
+
+    def __repr__(self) -> str:
+        return repr(self._whole())
 
     def __eq__(self, other) -> bool:
         return self._whole() == (other._whole() if isinstance(other, RecordedItem) else other)
