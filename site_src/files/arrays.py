@@ -8,7 +8,6 @@ as an error: it only costs the shortcut it would have given. Written the one saf
 from __future__ import annotations
 
 import hashlib
-import io
 from pathlib import Path
 
 import numpy as np
@@ -49,12 +48,13 @@ def _array(handle, size: int) -> np.ndarray:
 def write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Keep arrays (one-dimensional, in the order read_arrays will name them) in path, in a real folder of a real
     .digest-cache/; a failure costs only the next build's shortcut."""
-    data = io.BytesIO()
-    for array in arrays.values():
-        np.lib.format.write_array(data, np.ascontiguousarray(array), allow_pickle=False)
+    def write(handle) -> None:  # straight into the file: no copy of them all in memory (1.4 s for 172 MB)
+        for array in arrays.values():
+            np.lib.format.write_array(handle, np.ascontiguousarray(array), allow_pickle=False)
+
     try:
         real_folder(path.parent.parent)
-        write_file(real_folder(path.parent) / path.name, data.getbuffer())
+        write_file(real_folder(path.parent) / path.name, write, durable=False)
     except DigestError:
         pass
 

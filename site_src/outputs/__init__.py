@@ -73,7 +73,7 @@ OUTPUTS = (
         "RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the site, every top page and every topic, and feeds.opml listing them",
         linked=True,
     ),
-    Output("search", _search, "the sharded search index, its store and manifest"),
+    Output("search", _search, "the sharded search index, its store and manifest", forked=True),
     Output("sitemap", _sitemap, "sitemap.xml and robots.txt"),
     Output("data", _data, "data/papers.json: every paper as a record, for other tools"),
     Output(
