@@ -26,7 +26,8 @@ BUCKET_PAPERS = 64  # papers per vector bucket, about: a star costs one file of 
 # The terms are weighed by the papers that came first (reference_size of them): all of a small site's; above
 # REFERENCE_FROM papers, the first of a few sizes each REFERENCE_GROWTH times the last. Until the papers reach the
 # next size, a paper's vector is its own words' alone, and a new day costs its own papers (kept.py). On the theme
-# sets (bench/recommend_eval.py) weights from all but the newest sixth of the papers cost 0-1.4 points of P@10.
+# sets, weights without the newest eleventh (or sixth) of the papers move P@10 by under a point, well inside the
+# spread between draws of stars (bench/recommend_reference.py).
 REFERENCE_FROM = 500
 REFERENCE_GROWTH = 1.1
 
@@ -236,7 +237,8 @@ def _made(weighted: Weighted, slugs: list[str], keys: list[bytes], groups: list[
         # smoothed again: the new papers and those whose nearest papers changed
         changed = np.flatnonzero(is_new | (lists.best[:, :NEIGHBOURS] != best[:, :NEIGHBOURS]).any(axis=1))
         fresh = smoothed_cut(weighted.X, lists.best[:, :NEIGHBOURS], weighted.df, changed)
-        same = np.flatnonzero(~np.isin(np.arange(len(slugs)), changed))  # old papers only
+        same = np.flatnonzero(~is_new)
+        same = np.setdiff1d(same, changed, assume_unique=True)  # old papers whose smoothed vector stands
         old_row = np.full(len(slugs), -1, dtype=np.int64)
         old_row[at] = np.arange(len(at))
         final = _in_order(last.final[old_row[same]], same, fresh, changed)
