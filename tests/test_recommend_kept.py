@@ -149,3 +149,27 @@ def test_kept_vectors_are_not_read_once_titles_count_otherwise(content_copy, tmp
     site.write_text(site.read_text(encoding="utf-8").replace("\ntopics:\n", "\ntopics:\n  title_weight: 3\n", 1), encoding="utf-8")
     build(content_copy, out, base_url=URL)
     assert _recommend_files(out) == _without_cache(content_copy, tmp_path)
+
+
+def test_a_new_day_that_reaches_the_next_reference_size_weighs_every_paper_again(tmp_path, monkeypatch):
+    """208 papers, then 225: with sizes 100, 110, 121, ... the terms are weighed by the first 193, then the first 212
+    papers, so the kept vectors are not used (every weight moved) and the files are a build's from nothing."""
+    import site_src.build
+    import site_src.outputs.recommend as recommend
+
+    monkeypatch.setattr(recommend, "REFERENCE_FROM", 100)
+    monkeypatch.setattr(site_src.build, "_workers", lambda: 1)
+    assert (recommend.reference_size(208), recommend.reference_size(225)) == (193, 212)
+    content = tmp_path / "content"
+    (content / "dumps").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "site.yaml", content / "site.yaml")
+    for day in DAYS:
+        shutil.copy(day, content / "dumps" / day.name)
+    out, _ = _built(content, tmp_path)
+    shutil.copy(NEW_DAY, content / "dumps" / NEW_DAY.name)
+    computed = []
+    full = recommend._full
+    monkeypatch.setattr(recommend, "_full", lambda *a, **k: computed.append("full") or full(*a, **k))
+    build(content, out, base_url=URL)
+    assert computed == ["full"]
+    assert _recommend_files(out) == _without_cache(content, tmp_path)
