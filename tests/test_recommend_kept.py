@@ -101,6 +101,16 @@ API = ROOT / "tests" / "fixtures" / "api"  # real API days: 208 papers, then a n
 DAYS, NEW_DAY = [API / f"2025-06-0{n}.json" for n in range(2, 7)], API / "2025-06-09.json"
 
 
+def _api_days(tmp_path):
+    """A content folder of the seed site's settings and the real API days DAYS (NEW_DAY not yet among them)."""
+    content = tmp_path / "content"
+    (content / "dumps").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "site.yaml", content / "site.yaml")
+    for day in DAYS:
+        shutil.copy(day, content / "dumps" / day.name)
+    return content
+
+
 @pytest.mark.parametrize("exact_up_to", [5000, 0], ids=["every pair", "within topics"])
 def test_a_new_day_updates_the_kept_vectors_and_gives_the_bytes_of_a_build_without(tmp_path, monkeypatch, exact_up_to):
     """Under the same weights (the reference papers: here the first 100 to appear), a new day's build computes only
@@ -113,11 +123,7 @@ def test_a_new_day_updates_the_kept_vectors_and_gives_the_bytes_of_a_build_witho
     monkeypatch.setattr(recommend, "REFERENCE_GROWTH", 100.0)  # 100 papers weigh the terms, before and after the day
     monkeypatch.setattr(recommend, "EXACT_UP_TO", exact_up_to)
     monkeypatch.setattr(site_src.build, "_workers", lambda: 1)  # one process: what is computed is seen here
-    content_copy = tmp_path / "content"
-    (content_copy / "dumps").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "site.yaml", content_copy / "site.yaml")
-    for day in DAYS:
-        shutil.copy(day, content_copy / "dumps" / day.name)
+    content_copy = _api_days(tmp_path)
     out, path = _built(content_copy, tmp_path)
     before = _recommend_files(out)
     shutil.copy(NEW_DAY, content_copy / "dumps" / NEW_DAY.name)
@@ -160,11 +166,7 @@ def test_a_new_day_that_reaches_the_next_reference_size_weighs_every_paper_again
     monkeypatch.setattr(recommend, "REFERENCE_FROM", 100)
     monkeypatch.setattr(site_src.build, "_workers", lambda: 1)
     assert (recommend.reference_size(208), recommend.reference_size(225)) == (193, 212)
-    content = tmp_path / "content"
-    (content / "dumps").mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "site.yaml", content / "site.yaml")
-    for day in DAYS:
-        shutil.copy(day, content / "dumps" / day.name)
+    content = _api_days(tmp_path)
     out, _ = _built(content, tmp_path)
     shutil.copy(NEW_DAY, content / "dumps" / NEW_DAY.name)
     computed = []
