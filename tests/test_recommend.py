@@ -22,7 +22,7 @@ from site_src.errors import DigestError
 from site_src.outputs.recommend import (Encoded, bucket_count, bucket_of, buckets_of, like_file, like_files, paper_vectors, recent_digests,
                                         vector_file, vector_files)
 from site_src.outputs.recommend.nearest import full as full_lists, inverse_norms, profiles_of
-from site_src.outputs.recommend.vectors import (KEEP, PAIR_COUNTING, PAIR_WORD, PAIRS, compact, cut, pair_counts, paper_counts, smoothed, smoothed_compact, tfidf,
+from site_src.outputs.recommend.vectors import (KEEP, PAIR_COUNTING, PAIR_WORD, PAIRS, compact, cut, pair_counts, paper_counts, shrink, smoothed, smoothed_cut, tfidf,
                                                with_pairs, word_counts)
 from site_src.topics.lock import paper_keys
 from site_src.topics.term_counts import COUNTS_FILE, FOLDER, forget_shared, remember, share, tokens_of
@@ -260,7 +260,7 @@ def test_smoothed_vectors_cut_a_block_of_rows_at_a_time_are_those_of_the_whole_m
     nearest = full_lists(cut(weighted.X, weighted.df), 10).best
     whole = compact(smoothed(weighted.X, nearest), weighted.terms, df=weighted.df)
     for block in (7, 100, 4096):
-        blocks = smoothed_compact(weighted.X, nearest, weighted.terms, weighted.df, block=block)
+        blocks = shrink(smoothed_cut(weighted.X, nearest, weighted.df, np.arange(len(papers)), block=block), weighted.terms)
         assert (blocks.terms == whole.terms).all() and (blocks.rows != whole.rows).nnz == 0 and blocks.rows.shape == whole.rows.shape
 
 

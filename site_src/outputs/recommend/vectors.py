@@ -235,15 +235,6 @@ def cut(X: sp.csr_matrix, df: np.ndarray, keep: int = KEEP, levels: int = LEVELS
     return _cut_blocks([(0, X)], X.shape[0], X.shape[1], keep, levels, shared, df)
 
 
-def smoothed_compact(
-    X: sp.csr_matrix, nearest: np.ndarray, terms: np.ndarray, df: np.ndarray, share: float = SMOOTH,
-    keep: int = KEEP, levels: int = LEVELS, shared: float = SHARED, block: int = 4096,
-) -> Vectors:
-    """compact(smoothed(X, nearest, share), terms, keep, levels, shared, df), a block of rows at a time: the same vectors
-    without the whole smoothed matrix in memory (14 million terms at 34,000 papers: half a gigabyte with its sort)."""
-    return shrink(smoothed_cut(X, nearest, df, np.arange(X.shape[0]), share, keep, levels, shared, block), terms)
-
-
 def smoothed_cut(
     X: sp.csr_matrix, nearest: np.ndarray, df: np.ndarray, rows: np.ndarray, share: float = SMOOTH,
     keep: int = KEEP, levels: int = LEVELS, shared: float = SHARED, block: int = 4096,
