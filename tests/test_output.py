@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -198,3 +199,68 @@ def test_a_replaced_site_waits_in_the_cache_trash_and_the_next_build_deletes_it(
         assert len(held) == 1 and (held[0] / MARKER).is_file()  # only the site this build replaced
     build(content_copy, tmp_path / "plain", lock=False, cache=False)  # without the cache, nothing is kept
     assert leftovers(tmp_path / "plain") == [] and len(list(trash.iterdir())) == 1
+
+
+def test_the_replaced_site_is_filled_again_by_the_next_build_with_the_bytes_of_a_fresh_one(content_copy, tmp_path):
+    """A new day relinks, writes and deletes only what changed over two builds: the build after next takes the
+    replaced site back from the trash as its staging folder. Its files are links to build/'s, so it must never be
+    written into (the site it replaced would change with it), and what it holds that the new site lacks must go."""
+    out, trash = tmp_path / "build", tmp_path / ".digest-cache" / "trash"
+    curation = content_copy / "curation.yaml"
+    build(content_copy, out, lock=False)
+    first = os.stat(out).st_ino
+    slugs = [json.loads(line.rstrip(","))["slug"] for line in (out / "data" / "papers.json").read_text(encoding="utf-8").splitlines()[1:-1]]
+    one, two = f"papers/{slugs[0]}/index.html", f"papers/{slugs[-1]}/index.html"
+    curation.write_text(f"papers:\n  {slugs[0]}:\n    note: First note.\n", encoding="utf-8")  # day two
+    build(content_copy, out, lock=False)
+    second = snapshot(out)
+    assert second[two] == snapshot(replaced_site(trash))[two]  # unchanged on day two: one file, linked twice
+    curation.write_text(f"papers:\n  {slugs[0]}:\n    note: First note.\n  {slugs[-1]}:\n    note: Second note.\n", encoding="utf-8")
+
+    build(content_copy, out, lock=False)
+
+    assert os.stat(out).st_ino == first  # the first site's folder, filled again: not a new tree
+    assert snapshot(replaced_site(trash)) == second  # the site it replaced, byte for byte and time for time
+    fresh = tmp_path / "fresh"
+    build(content_copy, fresh, lock=False, cache=False)
+    now = snapshot(out)
+    assert b"First note." in now[one][0] and b"Second note." in now[two][0]  # one changed on day two only
+    assert {name: data for name, (data, _) in now.items()} == {name: data for name, (data, _) in snapshot(fresh).items()}
+    assert leftovers(out) == []
+
+
+def replaced_site(trash: Path) -> Path:
+    [replaced] = trash.iterdir()
+    return replaced
+
+
+def test_a_replaced_site_whose_files_became_folders_is_filled_again_right(tmp_path):
+    out, trash = tmp_path / "build", tmp_path / "trash"
+    write_site({"a/b": b"file", "c/d/e.html": b"deep", "same.txt": b"same"}, out, trash=trash)
+    write_site({"x.html": b"between", "same.txt": b"same"}, out, trash=trash)
+
+    write_site({"a/b/index.html": b"now a folder", "c/d": b"now a file", "same.txt": b"same"}, out, trash=trash)
+
+    assert snapshot(out).keys() == {MARKER, "a/b/index.html", "c/d", "same.txt"}
+    assert (out / "a" / "b" / "index.html").read_bytes() == b"now a folder" and (out / "c" / "d").read_bytes() == b"now a file"
+    [replaced] = trash.iterdir()
+    assert snapshot(replaced).keys() == {MARKER, "x.html", "same.txt"}
+
+
+def test_a_replaced_site_holding_a_link_is_never_filled_again(tmp_path):
+    out, trash = tmp_path / "build", tmp_path / "trash"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_bytes(b"precious")
+    write_site({"index.html": b"one", "a/index.html": b"one"}, out, trash=trash)
+    write_site({"index.html": b"two"}, out, trash=trash)
+    [replaced] = trash.iterdir()
+    shutil.rmtree(replaced / "a")
+    (replaced / "a").symlink_to(elsewhere, target_is_directory=True)
+
+    write_site({"index.html": b"three", "a/index.html": b"three"}, out, trash=trash)
+
+    assert (elsewhere / "index.html").read_bytes() == b"precious"
+    assert snapshot(out).keys() == {MARKER, "index.html", "a/index.html"} and not (out / "a").is_symlink()
+    assert (out / "a" / "index.html").read_bytes() == b"three"
+    assert leftovers(out) == []

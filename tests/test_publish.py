@@ -233,7 +233,9 @@ def test_pages_workflow_keeps_the_last_build_and_its_cache_and_installs_no_test_
     build_at = next(i for i, step in enumerate(steps) if step.get("run") == build)
     assert uses.index("actions/cache/restore") < build_at < uses.index("actions/cache/save")
     paths = restore["with"]["path"].split()
-    assert paths == save["with"]["path"].split() == ["build", ".digest-cache", "!.digest-cache/trash"]
+    # The whole cache, trash too: the next build fills the site in the trash again (files/write.py). tar recurses
+    # into each path listed, so an exclusion like `!.digest-cache/trash` would not keep the trash out anyway.
+    assert paths == save["with"]["path"].split() == ["build", ".digest-cache"]
     assert save["with"]["key"] == restore["with"]["key"] and restore["with"]["restore-keys"] in restore["with"]["key"]
     if build != "make site":
         return
