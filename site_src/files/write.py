@@ -298,23 +298,22 @@ def _recover(out_dir: Path) -> None:
 def _spare_contents(tree: Path) -> tuple[set[str], set[str]] | None:
     """A retired site's files and folders (relative; the marker left out), or None where it holds anything else
     (a link, a FIFO): such a tree is never filled again, so nothing is ever written through what it holds."""
-    files: set[str] = set()
-    folders: set[str] = set()
+    files: list[str] = []
+    folders: list[str] = []
     pending = [""]
     while pending:
         folder = pending.pop()
-        with os.scandir(os.path.join(tree, folder) if folder else tree) as entries:
-            for entry in entries:
-                name = f"{folder}/{entry.name}" if folder else entry.name
+        prefix = f"{folder}/" if folder else ""
+        with os.scandir(os.path.join(tree, folder)) as entries:
+            for entry in entries:  # the kind from the listing itself (d_type): no stat per file
                 if entry.is_dir(follow_symlinks=False):
-                    folders.add(name)
-                    pending.append(name)
-                elif entry.is_file(follow_symlinks=False) and not entry.is_symlink():
-                    files.add(name)
+                    folders.append(prefix + entry.name)
+                    pending.append(prefix + entry.name)
+                elif entry.is_file(follow_symlinks=False):  # False for a link, to a file or not
+                    files.append(prefix + entry.name)
                 else:
                     return None
-    files.discard(MARKER)
-    return files, folders
+    return set(files) - {MARKER}, set(folders)
 
 
 def _take_spare(trash: Path, out_dir: Path, marker: bytes) -> tuple[Path, tuple[set[str], set[str]]] | None:
