@@ -113,20 +113,24 @@ def write_day(dumps: Path, day_number: int, batch: list[dict], first_number: int
 SITE_YAML = "title: Benchmark Digest\ndescription: Generated from real papers for `make bench`.\nbase_url: https://example.org/digest/\nlanguage: en\ntopics:\n  seed: 0\n"
 
 
-def generate(count: int, content: Path, pool: list[dict]) -> None:
-    """A fresh content folder of `count` papers in PER_DAY-paper daily dumps; plus `extra.json` kept aside."""
+def generate(count: int, content: Path, pool: list[dict], extra_days: int = 1) -> None:
+    """A fresh content folder of `count` papers in PER_DAY-paper daily dumps; plus `extra_days` more days of PER_DAY
+    papers kept aside in `extra/` beside it (one file a day, in date order)."""
     shutil.rmtree(content, ignore_errors=True)
     dumps = content / "dumps"
     dumps.mkdir(parents=True)
     (content / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
-    everything = papers(count + PER_DAY, pool)
-    chosen, extra = everything[:count], everything[count:]
+    everything = papers(count + PER_DAY * extra_days, pool)
+    chosen = everything[:count]
     for day_number, start in enumerate(range(0, count, PER_DAY)):
         write_day(dumps, day_number, chosen[start : start + PER_DAY], start)
     aside = content.parent / "extra"
     shutil.rmtree(aside, ignore_errors=True)
     aside.mkdir()
-    write_day(aside, (count + PER_DAY - 1) // PER_DAY, extra, count)
+    first_day = (count + PER_DAY - 1) // PER_DAY
+    for extra in range(extra_days):
+        start = count + extra * PER_DAY
+        write_day(aside, first_day + extra, everything[start : start + PER_DAY], start)
 
 
 def main(argv: list[str]) -> int:

@@ -186,6 +186,15 @@ def _copy(source: Path, target: Path):
     return copy
 
 
+def _copy_together(source: Path, target: Path, *names: str):
+    """A setup step: target/NAME becomes a copy of source/NAME for each name, in one `cp -a`, which keeps files linked
+    twice among them linked (the trash's and build/'s)."""
+    def copy():
+        _clear(*(target / name for name in names))()
+        subprocess.run(["cp", "-a", *(str(source / name) for name in names), str(target)], check=True)
+    return copy
+
+
 def bench_seed_site() -> list[dict]:
     """The shipped content/ (the four seed dumps and their topics.lock.json), as `make site` builds it."""
     base = WORK / "seed"
@@ -210,17 +219,20 @@ def bench_real(shared: Path, repeats: int) -> tuple[list[dict], Path]:
     days = sorted((shared / "corpora" / REAL).glob("*.json"))
     (content / "dumps").mkdir(parents=True)
     (content / "site.yaml").write_text(REAL_SITE_YAML, encoding="utf-8")
-    for day in days[:-1]:
+    for day in days[:-2]:
         shutil.copy(day, content / "dumps" / day.name)
-    # Yesterday, on the curator's machine: a build of every day but the last, whose lock is committed.
+    # Yesterday, on the curator's machine: a build of every day but the last, whose lock is committed; itself a new
+    # day after the day before's build, so its cache's trash holds the site before (what the next build fills again).
     t = time.perf_counter()
+    run_build(content, build)
+    shutil.copy(days[-2], content / "dumps" / days[-2].name)
     run_build(content, build)
     yesterday = base / "yesterday"
     yesterday.mkdir()
     shutil.copy2(content / "topics.lock.json", yesterday / "topics.lock.json")
-    # What the Pages workflow's actions/cache keeps: build/ and .digest-cache/ without the trash (an old site copy).
-    shutil.copytree(build, yesterday / "build", copy_function=shutil.copy2)
-    shutil.copytree(cache, yesterday / "cache", copy_function=shutil.copy2, ignore=shutil.ignore_patterns("trash"))
+    # What the workflows' actions/cache keeps: build/ and .digest-cache/, its trash too, in one archive that keeps the
+    # trash's links to build/'s files as links (so copied in one `cp -a`).
+    _copy_together(base, yesterday, "build", ".digest-cache")()
     shutil.copy(days[-1], content / "dumps" / days[-1].name)
     print(f"[real] yesterday's build ({len(days) - 1} days) in {time.perf_counter() - t:.1f}s", flush=True)
     lock = content / "topics.lock.json"
@@ -229,7 +241,7 @@ def bench_real(shared: Path, repeats: int) -> tuple[list[dict], Path]:
         ("cold", _clear(build, cache, lock)),
         ("no change", lambda: None),
         (LOCK_ONLY, fresh_runner),
-        (WITH_CACHE, _then(fresh_runner, _copy(yesterday / "cache", cache), _copy(yesterday / "build", build))),
+        (WITH_CACHE, _then(fresh_runner, _copy_together(yesterday, base, "build", ".digest-cache"))),
     ]
     rows = measure(base, 3956, f"{3956:,} real", cases, repeats)
     return rows, content
@@ -238,20 +250,25 @@ def bench_real(shared: Path, repeats: int) -> tuple[list[dict], Path]:
 def bench_size(count: int, pool: list[dict], repeats: int) -> tuple[list[dict], Path]:
     base = WORK / str(count)
     t = time.perf_counter()
-    generate.generate(count, base / "content", pool)
+    generate.generate(count, base / "content", pool, extra_days=2)
     print(f"[{count}] generated in {time.perf_counter() - t:.1f}s", flush=True)
     content, out = base / "content", base / "build"
+    day_before, new_day = sorted((base / "extra").iterdir())
 
-    def add_dump():
-        for extra in (base / "extra").iterdir():
-            shutil.copy(extra, content / "dumps" / extra.name)
+    def add_dump(day: Path):
+        return lambda: shutil.copy(day, content / "dumps" / day.name)
 
     cases = [("cold", _clear(out, base / ".digest-cache", content / "topics.lock.json")), ("no change", lambda: None)]
     rows = measure(base, count, f"{count:,}", cases, repeats)
+    # Yesterday was itself a new day (not measured), so the cache's trash holds the site before, as every day.
+    add_dump(day_before)()
+    t = time.perf_counter()
+    run_build(content, out)
+    print(f"[{count}] yesterday's new day in {time.perf_counter() - t:.1f}s", flush=True)
     lock = content / "topics.lock.json"
     shutil.copy2(lock, base / "yesterday.lock.json")
-    # The new day must start from the cold build's lock and output: it runs once; then from the lock alone.
-    rows += measure(base, count, f"{count:,}", [(WITH_CACHE, add_dump)], 1)
+    # The new day must start from yesterday's lock and output: it runs once; then from the lock alone.
+    rows += measure(base, count, f"{count:,}", [(WITH_CACHE, add_dump(new_day))], 1)
     only_lock = _then(_clear(out, base / ".digest-cache"), _copy(base / "yesterday.lock.json", lock))
     rows += measure(base, count, f"{count:,}", [(LOCK_ONLY, only_lock)], 1)
     return rows, content
