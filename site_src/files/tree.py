@@ -73,6 +73,17 @@ def _folders(names: list[str]) -> set[str]:
     return folders
 
 
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _remove_folder(path: str) -> None:
+    shutil.rmtree(path, ignore_errors=True)  # never follows a link
+
+
 def _same_file(target: str, old: os.stat_result) -> os.stat_result | None:
     """target's stat where it is the very file `old` describes (one inode, linked twice), else None."""
     try:
@@ -80,15 +91,6 @@ def _same_file(target: str, old: os.stat_result) -> os.stat_result | None:
     except OSError:
         return None
     return here if stat.S_ISREG(here.st_mode) and (here.st_ino, here.st_dev) == (old.st_ino, old.st_dev) else None
-
-
-def _remove_folder(folder: str) -> None:
-    try:
-        os.rmdir(folder)
-    except FileNotFoundError:
-        pass
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)  # never follows a link
 
 
 def fill(
@@ -100,7 +102,7 @@ def fill(
     the previous build's, where that is the file wanted, stays; the rest of what is there goes.
     Returns every file's [size, modification time, digest] (digest None for a kept page), for the next build
     (files/listing.py) and the build cache's listing of the output."""
-    names = sorted({*files, *kept} - {MARKER})  # the marker is already there: _make_staging wrote it first
+    names = sorted({*files, *kept} - {MARKER})  # the marker is already there: written first
     for name in names:
         check_relative(name)
     new_root, old_root = str(staging), str(previous)
@@ -150,13 +152,6 @@ def fill(
     return written
 
 
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-
-
 def remove_tree(folder: Path) -> None:
     """Delete a tree on many threads, never following a link: a link, at the top or inside, is removed, not its target.
 
@@ -177,8 +172,8 @@ def remove_tree(folder: Path) -> None:
         files += [os.path.join(base, d) for d in dirs if os.path.islink(os.path.join(base, d))]
     marker = os.path.join(top, MARKER)
     _in_parallel(_unlink, [f for f in files if f != marker])
-    for level in reversed(_by_depth(folders)):  # shutil.rmtree never follows links either
-        _in_parallel(lambda path: shutil.rmtree(path, ignore_errors=True), level)
+    for level in reversed(_by_depth(folders)):
+        _in_parallel(_remove_folder, level)
 
 
 def contents(tree: Path) -> tuple[set[str], set[str]] | None:
