@@ -49,16 +49,11 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def unchanged(old: str, data: bytes, hashed: str, last: list | None, stat: os.stat_result | None = None) -> bool:
-    """Whether the previous build's file at `old` holds data. Where the last build's listing says which bytes it
-    wrote there (their hash; `hashed` is data's) and the file is still the one it wrote (size and modification time
-    as recorded), the listing answers without reading the file; a file edited since, or none recorded, is read.
-    `stat`: old's, where the caller has it."""
-    if stat is None:
-        try:
-            stat = os.stat(old)
-        except OSError:
-            return False
+def unchanged(old: str, data: bytes, hashed: str, last: list | None, stat: os.stat_result) -> bool:
+    """Whether the previous build's file at `old` (whose `stat` the caller took) holds data. Where the last build's
+    listing says which bytes it wrote there (their hash; `hashed` is data's) and the file is still the one it wrote
+    (size and modification time as recorded), the listing answers without reading the file; a file edited since, or
+    none recorded, is read."""
     if stat.st_size != len(data):
         return False
     if last is not None and last[:2] == [stat.st_size, stat.st_mtime_ns]:
